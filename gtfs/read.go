@@ -1,0 +1,683 @@
+package gtfs
+
+import (
+	"archive/zip"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// MaxUncompressed is the largest total size a zipped feed may expand to.
+var MaxUncompressed int64 = 8 << 30
+
+// Open reads a feed from a zip file or a directory. The feed's name is the
+// base name of path without its extension.
+func Open(p string) (*Feed, error) {
+	name := strings.TrimSuffix(filepath.Base(p), filepath.Ext(p))
+	st, err := os.Stat(p)
+	if err != nil {
+		return nil, fmt.Errorf("gtfs: %w", err)
+	}
+	var f *Feed
+	if st.IsDir() {
+		f, err = Read(os.DirFS(p), name)
+	} else {
+		zr, zerr := zip.OpenReader(p)
+		if zerr != nil {
+			return nil, fmt.Errorf("gtfs: %s: not a readable zip file: %w", p, zerr)
+		}
+		defer zr.Close()
+		fsys, zerr := checkZip(&zr.Reader, name)
+		if zerr != nil {
+			return nil, zerr
+		}
+		f, err = Read(fsys, name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	f.Path = p
+	return f, nil
+}
+
+// checkZip refuses entries that would escape the feed and archives that
+// expand past MaxUncompressed, and returns the folder holding the feed
+// (the root, or the one folder containing stops.txt).
+func checkZip(zr *zip.Reader, name string) (fs.FS, error) {
+	var total uint64
+	dir := ""
+	found := false
+	for _, f := range zr.File {
+		n := f.Name
+		if strings.Contains(n, "\\") || path.IsAbs(n) || !fs.ValidPath(strings.TrimSuffix(n, "/")) {
+			return nil, fmt.Errorf("gtfs: %s: zip entry %q: unsafe path", name, n)
+		}
+		total += f.UncompressedSize64
+		if total > uint64(MaxUncompressed) {
+			return nil, fmt.Errorf("gtfs: %s: zip expands past %d bytes: refused", name, MaxUncompressed)
+		}
+		if path.Base(n) == "stops.txt" && !found {
+			dir, found = path.Dir(n), true
+		}
+	}
+	if found && dir != "." {
+		sub, err := fs.Sub(zr, dir)
+		if err != nil {
+			return nil, fmt.Errorf("gtfs: %s: %w", name, err)
+		}
+		return limitFS{sub}, nil
+	}
+	return limitFS{zr}, nil
+}
+
+// limitFS caps what each file may yield at MaxUncompressed, whatever its
+// zip header claims.
+type limitFS struct{ fs.FS }
+
+func (l limitFS) Open(name string) (fs.File, error) {
+	f, err := l.FS.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	return limitFile{f, io.LimitReader(f, MaxUncompressed)}, nil
+}
+
+type limitFile struct {
+	fs.File
+	r io.Reader
+}
+
+func (l limitFile) Read(p []byte) (int, error) { return l.r.Read(p) }
+
+// requiredFiles must be present, with a header.
+var requiredFiles = []string{"stops.txt", "routes.txt", "trips.txt", "stop_times.txt"}
+
+// reader carries the state of reading one feed.
+type reader struct {
+	fsys fs.FS
+	f    *Feed
+	raw  *rawStopTimes
+}
+
+// Read reads a feed from fsys, whose root holds the GTFS files. name
+// identifies the feed in messages.
+func Read(fsys fs.FS, name string) (*Feed, error) {
+	r := &reader{fsys: fsys, f: &Feed{Name: name}}
+	steps := []struct {
+		file     string
+		required bool
+		read     func(*csvReader) error
+	}{
+		{"agency.txt", false, r.agencies},
+		{"stops.txt", true, r.stops},
+		{"routes.txt", true, r.routes},
+		{"calendar.txt", false, r.calendar},
+		{"calendar_dates.txt", false, r.calendarDates},
+		{"shapes.txt", false, r.shapes},
+		{"trips.txt", true, r.trips},
+		{"stop_times.txt", true, r.stopTimes},
+		{"frequencies.txt", false, r.frequencies},
+		{"transfers.txt", false, r.transfers},
+		{"feed_info.txt", false, r.feedInfo},
+	}
+	hasCalendar := false
+	for _, s := range steps {
+		ok, err := r.file(s.file, s.read)
+		if err != nil {
+			return nil, err
+		}
+		if !ok && s.required {
+			return nil, fmt.Errorf("gtfs: %s: %s is missing", name, s.file)
+		}
+		if ok && (s.file == "calendar.txt" || s.file == "calendar_dates.txt") {
+			hasCalendar = true
+		}
+		if s.file == "calendar_dates.txt" && !hasCalendar {
+			return nil, fmt.Errorf("gtfs: %s: calendar.txt and calendar_dates.txt are both missing", name)
+		}
+	}
+	if len(r.f.Agencies) == 0 {
+		r.f.Warnings.Add("no agency", "agency.txt is missing or empty")
+	}
+	if err := r.finishStopTimes(); err != nil {
+		return nil, err
+	}
+	r.expandFrequencies()
+	return r.f, nil
+}
+
+// file opens and reads one file; ok is false when it is absent.
+func (r *reader) file(name string, read func(*csvReader) error) (ok bool, err error) {
+	fh, err := r.fsys.Open(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("gtfs: %s: %s: %w", r.f.Name, name, err)
+	}
+	defer fh.Close()
+	c := newCSVReader(fh, r.f.Name, name)
+	if err := c.readHeader(); err != nil {
+		if errors.Is(err, errNoHeader) && !slices.Contains(requiredFiles, name) {
+			r.f.Warnings.Add("empty file (taken as absent)", name)
+			return false, nil
+		}
+		return false, err
+	}
+	return true, read(c)
+}
+
+// need returns the index of a required column.
+func need(c *csvReader, name string) (int, error) {
+	i := c.col(name)
+	if i < 0 {
+		return -1, c.errorf("", "", fmt.Errorf("required column %s is missing", name))
+	}
+	return i, nil
+}
+
+// rows calls fn for every record.
+func rows(c *csvReader, fn func(rec [][]byte) error) error {
+	for {
+		rec, err := c.read()
+		if err != nil {
+			return err
+		}
+		if rec == nil {
+			return nil
+		}
+		if err := fn(rec); err != nil {
+			return err
+		}
+	}
+}
+
+// id returns a required, non-empty id field.
+func id(c *csvReader, rec [][]byte, i int, name string) (string, error) {
+	v := field(rec, i)
+	if len(v) == 0 {
+		return "", c.errorf(name, "", ErrMissingField)
+	}
+	return string(v), nil
+}
+
+func (r *reader) agencies(c *csvReader) error {
+	iID, iName, iURL, iTZ := c.col("agency_id"), c.col("agency_name"), c.col("agency_url"), c.col("agency_timezone")
+	return rows(c, func(rec [][]byte) error {
+		r.f.Agencies = append(r.f.Agencies, Agency{
+			ID: string(field(rec, iID)), Name: string(field(rec, iName)),
+			URL: string(field(rec, iURL)), Timezone: string(field(rec, iTZ)),
+		})
+		return nil
+	})
+}
+
+func (r *reader) stops(c *csvReader) error {
+	iID, err := need(c, "stop_id")
+	if err != nil {
+		return err
+	}
+	iCode, iName, iLat, iLon := c.col("stop_code"), c.col("stop_name"), c.col("stop_lat"), c.col("stop_lon")
+	iType, iParent := c.col("location_type"), c.col("parent_station")
+	f := r.f
+	f.stopIndex = map[string]int32{}
+	parents := []string{}
+	err = rows(c, func(rec [][]byte) error {
+		sid, err := id(c, rec, iID, "stop_id")
+		if err != nil {
+			return err
+		}
+		if _, dup := f.stopIndex[sid]; dup {
+			return c.errorf("stop_id", sid, errors.New("duplicate stop_id"))
+		}
+		s := Stop{ID: sid, Code: string(field(rec, iCode)), Name: string(field(rec, iName)), Parent: None}
+		if t := field(rec, iType); len(t) > 0 {
+			v, err := strconv.Atoi(str(t))
+			if err != nil || v < 0 || v > 4 {
+				return c.errorf("location_type", string(t), errors.New("want 0 to 4"))
+			}
+			s.LocationType = uint8(v)
+		}
+		lat, lon := field(rec, iLat), field(rec, iLon)
+		switch {
+		case len(lat) == 0 && len(lon) == 0:
+			if s.LocationType <= 2 {
+				f.Warnings.Add("stop without coordinates", fmt.Sprintf("stops.txt:%d: %s", c.line, sid))
+			}
+		default:
+			la, err1 := strconv.ParseFloat(str(lat), 64)
+			lo, err2 := strconv.ParseFloat(str(lon), 64)
+			switch {
+			case err1 != nil || math.IsNaN(la) || la < -90 || la > 90:
+				return c.errorf("stop_lat", string(lat), errors.New("want a latitude within -90..90"))
+			case err2 != nil || math.IsNaN(lo) || lo < -180 || lo > 180:
+				return c.errorf("stop_lon", string(lon), errors.New("want a longitude within -180..180"))
+			case la == 0 && lo == 0:
+				f.Warnings.Add("stop at 0,0 (taken as without coordinates)", fmt.Sprintf("stops.txt:%d: %s", c.line, sid))
+			default:
+				s.Lat, s.Lon, s.HasCoords = la, lo, true
+			}
+		}
+		f.stopIndex[sid] = int32(len(f.Stops))
+		f.Stops = append(f.Stops, s)
+		parents = append(parents, string(field(rec, iParent)))
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for i, p := range parents {
+		if p == "" {
+			continue
+		}
+		j, ok := f.stopIndex[p]
+		if !ok {
+			f.Warnings.Add("unknown parent_station", fmt.Sprintf("stop %s: parent %s", f.Stops[i].ID, p))
+			continue
+		}
+		f.Stops[i].Parent = j
+	}
+	return nil
+}
+
+func (r *reader) routes(c *csvReader) error {
+	iID, err := need(c, "route_id")
+	if err != nil {
+		return err
+	}
+	iType, err := need(c, "route_type")
+	if err != nil {
+		return err
+	}
+	iAgency, iShort, iLong := c.col("agency_id"), c.col("route_short_name"), c.col("route_long_name")
+	f := r.f
+	f.routeIndex = map[string]int32{}
+	return rows(c, func(rec [][]byte) error {
+		rid, err := id(c, rec, iID, "route_id")
+		if err != nil {
+			return err
+		}
+		if _, dup := f.routeIndex[rid]; dup {
+			return c.errorf("route_id", rid, errors.New("duplicate route_id"))
+		}
+		t := field(rec, iType)
+		v, err := strconv.Atoi(str(t))
+		if err != nil || v < 0 {
+			return c.errorf("route_type", string(t), errors.New("want a route type number"))
+		}
+		if !knownRouteType(v) {
+			f.Warnings.Add("unknown route_type", fmt.Sprintf("routes.txt:%d: %s type %d", c.line, rid, v))
+		}
+		rt := Route{ID: rid, Agency: None, ShortName: string(field(rec, iShort)), LongName: string(field(rec, iLong)), Type: int32(v)}
+		if a := field(rec, iAgency); len(a) > 0 {
+			for i := range f.Agencies {
+				if f.Agencies[i].ID == str(a) {
+					rt.Agency = int32(i)
+				}
+			}
+			if rt.Agency == None {
+				f.Warnings.Add("unknown agency_id", fmt.Sprintf("routes.txt:%d: %s", c.line, a))
+			}
+		} else if len(f.Agencies) == 1 {
+			rt.Agency = 0
+		}
+		f.routeIndex[rid] = int32(len(f.Routes))
+		f.Routes = append(f.Routes, rt)
+		return nil
+	})
+}
+
+// knownRouteType reports whether t is a basic or an extended route type.
+func knownRouteType(t int) bool {
+	switch {
+	case t <= 7, t == 11, t == 12:
+		return true
+	case t >= 100 && t <= 1702:
+		return true
+	}
+	return false
+}
+
+func (r *reader) service(sid string) int32 {
+	f := r.f
+	if f.serviceIndex == nil {
+		f.serviceIndex = map[string]int32{}
+	}
+	if i, ok := f.serviceIndex[sid]; ok {
+		return i
+	}
+	i := int32(len(f.Services))
+	f.serviceIndex[sid] = i
+	f.Services = append(f.Services, Service{ID: sid})
+	return i
+}
+
+func (r *reader) calendar(c *csvReader) error {
+	iID, err := need(c, "service_id")
+	if err != nil {
+		return err
+	}
+	days := []string{"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"}
+	var iDay [7]int
+	for d, n := range days {
+		if iDay[d], err = need(c, n); err != nil {
+			return err
+		}
+	}
+	iStart, err := need(c, "start_date")
+	if err != nil {
+		return err
+	}
+	iEnd, err := need(c, "end_date")
+	if err != nil {
+		return err
+	}
+	return rows(c, func(rec [][]byte) error {
+		sid, err := id(c, rec, iID, "service_id")
+		if err != nil {
+			return err
+		}
+		s := &r.f.Services[r.service(sid)]
+		prev := *s
+		s.HasCalendar = true
+		for d := range 7 {
+			v := field(rec, iDay[d])
+			if len(v) != 1 || (v[0] != '0' && v[0] != '1') {
+				return c.errorf(days[d], string(v), errors.New("want 0 or 1"))
+			}
+			s.Weekdays[d] = v[0] == '1'
+		}
+		var ok bool
+		if s.Start, ok = parseGTFSDate(field(rec, iStart)); !ok {
+			return c.errorf("start_date", string(field(rec, iStart)), ErrInvalidDate)
+		}
+		if s.End, ok = parseGTFSDate(field(rec, iEnd)); !ok {
+			return c.errorf("end_date", string(field(rec, iEnd)), ErrInvalidDate)
+		}
+		if prev.HasCalendar {
+			if prev.Weekdays != s.Weekdays || prev.Start != s.Start || prev.End != s.End {
+				return c.errorf("service_id", sid, errors.New("defined twice in calendar.txt, differently"))
+			}
+			r.f.Warnings.Add("service repeated in calendar.txt (same row)", fmt.Sprintf("calendar.txt:%d: %s", c.line, sid))
+		}
+		return nil
+	})
+}
+
+func (r *reader) calendarDates(c *csvReader) error {
+	iID, err := need(c, "service_id")
+	if err != nil {
+		return err
+	}
+	iDate, err := need(c, "date")
+	if err != nil {
+		return err
+	}
+	iType, err := need(c, "exception_type")
+	if err != nil {
+		return err
+	}
+	return rows(c, func(rec [][]byte) error {
+		sid, err := id(c, rec, iID, "service_id")
+		if err != nil {
+			return err
+		}
+		d, ok := parseGTFSDate(field(rec, iDate))
+		if !ok {
+			return c.errorf("date", string(field(rec, iDate)), ErrInvalidDate)
+		}
+		s := &r.f.Services[r.service(sid)]
+		switch t := field(rec, iType); str(t) {
+		case "1":
+			s.Added = append(s.Added, d)
+		case "2":
+			s.Removed = append(s.Removed, d)
+		default:
+			return c.errorf("exception_type", string(t), errors.New("want 1 or 2"))
+		}
+		return nil
+	})
+}
+
+func (r *reader) shapes(c *csvReader) error {
+	iID, err := need(c, "shape_id")
+	if err != nil {
+		return err
+	}
+	index := map[string]int32{}
+	return rows(c, func(rec [][]byte) error {
+		sid := field(rec, iID)
+		if len(sid) == 0 {
+			return c.errorf("shape_id", "", ErrMissingField)
+		}
+		i, ok := index[str(sid)]
+		if !ok {
+			i = int32(len(r.f.Shapes))
+			index[string(sid)] = i
+			r.f.Shapes = append(r.f.Shapes, Shape{ID: string(sid)})
+		}
+		r.f.Shapes[i].Points++
+		return nil
+	})
+}
+
+func (r *reader) trips(c *csvReader) error {
+	iID, err := need(c, "trip_id")
+	if err != nil {
+		return err
+	}
+	iRoute, err := need(c, "route_id")
+	if err != nil {
+		return err
+	}
+	iService, err := need(c, "service_id")
+	if err != nil {
+		return err
+	}
+	iShape, iHead, iDir := c.col("shape_id"), c.col("trip_headsign"), c.col("direction_id")
+	f := r.f
+	f.tripIndex = map[string]int32{}
+	shapes := map[string]int32{}
+	for i, s := range f.Shapes {
+		shapes[s.ID] = int32(i)
+	}
+	return rows(c, func(rec [][]byte) error {
+		tid, err := id(c, rec, iID, "trip_id")
+		if err != nil {
+			return err
+		}
+		if _, dup := f.tripIndex[tid]; dup {
+			return c.errorf("trip_id", tid, errors.New("duplicate trip_id"))
+		}
+		rid := field(rec, iRoute)
+		route, ok := f.routeIndex[str(rid)]
+		if !ok {
+			f.Warnings.Add("trip of an unknown route (trip dropped)", fmt.Sprintf("trips.txt:%d: %s route %s", c.line, tid, rid))
+			return nil
+		}
+		sid := field(rec, iService)
+		if len(sid) == 0 {
+			return c.errorf("service_id", "", ErrMissingField)
+		}
+		t := Trip{ID: tid, Route: route, Service: r.service(string(sid)), Shape: None,
+			Headsign: string(field(rec, iHead)), Direction: -1, Frequency: None}
+		if s := field(rec, iShape); len(s) > 0 {
+			if i, ok := shapes[str(s)]; ok {
+				t.Shape = i
+			}
+		}
+		switch d := field(rec, iDir); str(d) {
+		case "":
+		case "0", "1":
+			t.Direction = int8(d[0] - '0')
+		default:
+			return c.errorf("direction_id", string(d), errors.New("want 0 or 1"))
+		}
+		f.tripIndex[tid] = int32(len(f.Trips))
+		f.Trips = append(f.Trips, t)
+		return nil
+	})
+}
+
+func (r *reader) frequencies(c *csvReader) error {
+	iTrip, err := need(c, "trip_id")
+	if err != nil {
+		return err
+	}
+	iStart, err := need(c, "start_time")
+	if err != nil {
+		return err
+	}
+	iEnd, err := need(c, "end_time")
+	if err != nil {
+		return err
+	}
+	iHead, err := need(c, "headway_secs")
+	if err != nil {
+		return err
+	}
+	iExact := c.col("exact_times")
+	return rows(c, func(rec [][]byte) error {
+		tid := field(rec, iTrip)
+		trip, ok := r.f.tripIndex[str(tid)]
+		if !ok {
+			r.f.Warnings.Add("frequency of an unknown trip (row skipped)", fmt.Sprintf("frequencies.txt:%d: %s", c.line, tid))
+			return nil
+		}
+		fr := Frequency{Trip: trip}
+		var blank, ok2 bool
+		if fr.Start, blank, ok2 = parseTime(field(rec, iStart)); !ok2 || blank {
+			return c.errorf("start_time", string(field(rec, iStart)), ErrInvalidTime)
+		}
+		if fr.End, blank, ok2 = parseTime(field(rec, iEnd)); !ok2 || blank {
+			return c.errorf("end_time", string(field(rec, iEnd)), ErrInvalidTime)
+		}
+		h := field(rec, iHead)
+		v, err := strconv.Atoi(str(h))
+		if err != nil || v <= 0 {
+			return c.errorf("headway_secs", string(h), errors.New("want a positive number of seconds"))
+		}
+		fr.Headway = int32(v)
+		switch e := field(rec, iExact); str(e) {
+		case "", "0":
+		case "1":
+			fr.ExactTimes = true
+		default:
+			return c.errorf("exact_times", string(e), errors.New("want 0 or 1"))
+		}
+		if fr.End < fr.Start {
+			return c.errorf("end_time", string(field(rec, iEnd)), errors.New("before start_time"))
+		}
+		r.f.Frequencies = append(r.f.Frequencies, fr)
+		return nil
+	})
+}
+
+func (r *reader) transfers(c *csvReader) error {
+	iFrom, err := need(c, "from_stop_id")
+	if err != nil {
+		return err
+	}
+	iTo, err := need(c, "to_stop_id")
+	if err != nil {
+		return err
+	}
+	iType, err := need(c, "transfer_type")
+	if err != nil {
+		return err
+	}
+	iMin := c.col("min_transfer_time")
+	iFR, iTR, iFT, iTT := c.col("from_route_id"), c.col("to_route_id"), c.col("from_trip_id"), c.col("to_trip_id")
+	f := r.f
+	return rows(c, func(rec [][]byte) error {
+		from, ok1 := f.stopIndex[str(field(rec, iFrom))]
+		to, ok2 := f.stopIndex[str(field(rec, iTo))]
+		if !ok1 || !ok2 {
+			f.Warnings.Add("transfer between unknown stops (row skipped)", fmt.Sprintf("transfers.txt:%d: %s → %s", c.line, field(rec, iFrom), field(rec, iTo)))
+			return nil
+		}
+		t := Transfer{From: from, To: to, MinTime: -1, FromRoute: None, ToRoute: None, FromTrip: None, ToTrip: None}
+		switch v := field(rec, iType); str(v) {
+		case "", "0", "1", "2", "3":
+			if len(v) > 0 {
+				t.Type = v[0] - '0'
+			}
+		case "4", "5":
+			f.Warnings.Add("in-seat transfer (row skipped)", fmt.Sprintf("transfers.txt:%d", c.line))
+			return nil
+		default:
+			return c.errorf("transfer_type", string(v), errors.New("want 0 to 5"))
+		}
+		if m := field(rec, iMin); len(m) > 0 {
+			v, err := strconv.Atoi(str(m))
+			if err != nil || v < 0 {
+				return c.errorf("min_transfer_time", string(m), errors.New("want a number of seconds"))
+			}
+			t.MinTime = int32(v)
+		}
+		if t.Type == TransferMinTime && t.MinTime < 0 {
+			return c.errorf("min_transfer_time", "", errors.New("required by transfer_type 2"))
+		}
+		look := func(m map[string]int32, i int) int32 {
+			if v := field(rec, i); len(v) > 0 {
+				if x, ok := m[str(v)]; ok {
+					return x
+				}
+			}
+			return None
+		}
+		t.FromRoute, t.ToRoute = look(f.routeIndex, iFR), look(f.routeIndex, iTR)
+		t.FromTrip, t.ToTrip = look(f.tripIndex, iFT), look(f.tripIndex, iTT)
+		f.Transfers = append(f.Transfers, t)
+		return nil
+	})
+}
+
+func (r *reader) feedInfo(c *csvReader) error {
+	iName, iURL, iLang, iVer := c.col("feed_publisher_name"), c.col("feed_publisher_url"), c.col("feed_lang"), c.col("feed_version")
+	iStart, iEnd := c.col("feed_start_date"), c.col("feed_end_date")
+	return rows(c, func(rec [][]byte) error {
+		if r.f.Info != nil {
+			return nil
+		}
+		fi := &FeedInfo{PublisherName: string(field(rec, iName)), PublisherURL: string(field(rec, iURL)),
+			Lang: string(field(rec, iLang)), Version: string(field(rec, iVer))}
+		if v := field(rec, iStart); len(v) > 0 {
+			d, ok := parseGTFSDate(v)
+			if !ok {
+				return c.errorf("feed_start_date", string(v), ErrInvalidDate)
+			}
+			fi.Start = d
+		}
+		if v := field(rec, iEnd); len(v) > 0 {
+			d, ok := parseGTFSDate(v)
+			if !ok {
+				return c.errorf("feed_end_date", string(v), ErrInvalidDate)
+			}
+			fi.End = d
+		}
+		r.f.Info = fi
+		return nil
+	})
+}
+
+// FindStop returns the index of the stop with the given id.
+func (f *Feed) FindStop(id string) (int32, bool) { i, ok := f.stopIndex[id]; return i, ok }
+
+// FindRoute returns the index of the route with the given id.
+func (f *Feed) FindRoute(id string) (int32, bool) { i, ok := f.routeIndex[id]; return i, ok }
+
+// FindTrip returns the index of the trip with the given id (for a trip
+// expanded from frequencies, its first run).
+func (f *Feed) FindTrip(id string) (int32, bool) { i, ok := f.tripIndex[id]; return i, ok }
+
+// FindService returns the index of the service with the given id.
+func (f *Feed) FindService(id string) (int32, bool) { i, ok := f.serviceIndex[id]; return i, ok }
