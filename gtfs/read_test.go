@@ -1,0 +1,384 @@
+package gtfs
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// shared returns the path of a file under ../shared/data, skipping the
+// test when the shared data is absent.
+func shared(t testing.TB, rel string) string {
+	t.Helper()
+	p := filepath.Join("..", "..", "shared", "data", rel)
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("shared data %s absent: %v", rel, err)
+	}
+	return p
+}
+
+func TestPeribus(t *testing.T) {
+	f, err := Open(shared(t, "perigueux/peribus-gtfs.zip"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Stops) != 1329 || len(f.Routes) != 80 || len(f.Trips) != 2374 || f.StopTimes.Len() != 33408 {
+		t.Errorf("stops %d routes %d trips %d stop_times %d; want 1329 80 2374 33408",
+			len(f.Stops), len(f.Routes), len(f.Trips), f.StopTimes.Len())
+	}
+	d, _ := ParseDate("2026-01-13")
+	active := f.ActiveServices(d)
+	n := 0
+	for _, t := range f.Trips {
+		if active[t.Service] {
+			n++
+		}
+	}
+	if n != 853 {
+		t.Errorf("%d trips active on 2026-01-13, want 853", n)
+	}
+	types := map[int32]int{}
+	for _, r := range f.Routes {
+		types[r.Type]++
+	}
+	if types[3] != 36 || types[712] != 43 || types[713] != 1 {
+		t.Errorf("route types %v: want 36 bus, 43 of type 712, 1 of type 713", types)
+	}
+	if _, last := f.TimeRange(); last != 21*3600+18*60 {
+		t.Errorf("last time %d, want 21:18", last)
+	}
+}
+
+func TestEveryFeedLoads(t *testing.T) {
+	var paths []string
+	for _, pattern := range []string{"gtfs-fixtures/partridge/*", "gtfs-fixtures/gtfstools/*.zip", "porto-alegre/*.zip", "sao-paulo/*.zip", "perigueux/*.zip"} {
+		m, _ := filepath.Glob(filepath.Join(shared(t, "."), pattern))
+		paths = append(paths, m...)
+	}
+	if len(paths) < 10 {
+		t.Fatalf("only %d feeds found", len(paths))
+	}
+	for _, p := range paths {
+		t.Run(filepath.Base(p), func(t *testing.T) {
+			f, err := Open(p)
+			if filepath.Base(p) == "empty" {
+				if err == nil || !strings.Contains(err.Error(), "stop_times.txt has no rows") {
+					t.Fatalf("empty feed: %v, want a clear message", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkTrips(t, f)
+		})
+	}
+}
+
+// checkTrips checks that every kept trip has times that never decrease.
+func checkTrips(t *testing.T, f *Feed) {
+	t.Helper()
+	for i := range f.Trips {
+		tr := &f.Trips[i]
+		for k := 0; k < int(tr.N); k++ {
+			a, d := f.Arrival(tr, k), f.Departure(tr, k)
+			if a < 0 || d < a || (k > 0 && a < f.Departure(tr, k-1)) {
+				t.Fatalf("trip %s stop %d: arrival %d departure %d", tr.ID, k, a, d)
+			}
+		}
+	}
+}
+
+func TestCaltrainAfterMidnight(t *testing.T) {
+	f, err := Open(shared(t, "gtfs-fixtures/partridge/caltrain-2017-07-24"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, last := f.TimeRange(); last != 25*3600+43*60 {
+		t.Errorf("last time %d, want 25:43:00 = %d", last, 25*3600+43*60)
+	}
+}
+
+func TestEPTCInterpolated(t *testing.T) {
+	p := shared(t, "porto-alegre/poa_eptc.zip")
+	f, err := Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.StopTimes.Len() != 130019 {
+		t.Errorf("%d stop times, want 130019", f.StopTimes.Len())
+	}
+	for i := range f.StopTimes.Arrival {
+		if f.StopTimes.Arrival[i] < 0 || f.StopTimes.Departure[i] < 0 {
+			t.Fatalf("stop time %d still blank", i)
+		}
+	}
+	checkTrips(t, f)
+	// Interpolated times lie strictly between their timed neighbours when
+	// the distances are positive: spot-check that not all blanks collapsed
+	// onto one neighbour.
+	equal := 0
+	for i := range f.Trips {
+		tr := &f.Trips[i]
+		for k := 1; k < int(tr.N); k++ {
+			if f.Arrival(tr, k) == f.Departure(tr, k-1) {
+				equal++
+			}
+		}
+	}
+	if equal > f.StopTimes.Len()/2 {
+		t.Errorf("%d of %d hops take no time: interpolation collapsed", equal, f.StopTimes.Len())
+	}
+}
+
+func TestCalendarDatesOnly(t *testing.T) {
+	f, err := Open(shared(t, "gtfs-fixtures/partridge/region-nord-v2"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range f.Services {
+		if s.HasCalendar {
+			t.Fatalf("service %s has a calendar row: the fixture has calendar_dates only", s.ID)
+		}
+	}
+	any := false
+	for _, s := range f.Services {
+		for _, d := range s.Added {
+			any = any || s.Active(d)
+		}
+	}
+	if !any {
+		t.Error("no service active on any of its added dates")
+	}
+}
+
+func TestServiceActive(t *testing.T) {
+	d := func(s string) Date {
+		x, err := ParseDate(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return x
+	}
+	s := Service{HasCalendar: true, Start: d("2026-01-01"), End: d("2026-01-31"),
+		Weekdays: [7]bool{false, true, true, true, true, true, false},
+		Added:    []Date{d("2026-01-10")}, Removed: []Date{d("2026-01-13")}}
+	cases := []struct {
+		date string
+		want bool
+	}{
+		{"2026-01-12", true},  // Monday in range
+		{"2026-01-13", false}, // removed
+		{"2026-01-10", true},  // Saturday added
+		{"2026-01-11", false}, // Sunday
+		{"2026-02-02", false}, // Monday after the end
+		{"2025-12-29", false}, // Monday before the start
+	}
+	for _, c := range cases {
+		if got := s.Active(d(c.date)); got != c.want {
+			t.Errorf("%s: active %v, want %v", c.date, got, c.want)
+		}
+	}
+}
+
+func TestFrequencies(t *testing.T) {
+	f, err := Open(shared(t, "sao-paulo/spo.zip"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs := 0
+	for _, tr := range f.Trips {
+		if tr.Frequency == None {
+			continue
+		}
+		runs++
+		fr := f.Frequencies[tr.Frequency]
+		start := f.Departure(&tr, 0)
+		if start < fr.Start || start >= fr.End || (start-fr.Start)%fr.Headway != 0 {
+			t.Fatalf("run %s leaves at %d, outside %d..%d every %d", tr.ID, start, fr.Start, fr.End, fr.Headway)
+		}
+	}
+	if runs == 0 || len(f.Frequencies) != 704 {
+		t.Errorf("%d runs from %d frequency rows, want runs from 704 rows", runs, len(f.Frequencies))
+	}
+}
+
+func TestInterpolation(t *testing.T) {
+	feed := fstest.MapFS{
+		"stops.txt":          {Data: []byte("stop_id,stop_lat,stop_lon\nA,0,0\nB,0,0.001\nC,0,0.003\nD,0,0.004\n")},
+		"routes.txt":         {Data: []byte("route_id,route_type\nR,3\n")},
+		"trips.txt":          {Data: []byte("route_id,service_id,trip_id\nR,S,T1\nR,S,T2\nR,S,T3\n")},
+		"calendar_dates.txt": {Data: []byte("service_id,date,exception_type\nS,20260113,1\n")},
+		"stop_times.txt": {Data: []byte("trip_id,arrival_time,departure_time,stop_id,stop_sequence,shape_dist_traveled\n" +
+			// T1: by shape distance, B at 10 of 40 → 08:01:00 + 1/4 of 4 min.
+			"T1,08:00:00,08:00:00,A,1,0\nT1,,,B,2,10\nT1,,,C,3,30\nT1,08:04:00,08:04:00,D,4,40\n" +
+			// T2: no distances: by straight line, B at 1/4, C at 3/4.
+			"T2,09:00:00,09:00:00,A,1,\nT2,,,B,2,\nT2,,,C,3,\nT2,09:08:00,09:08:00,D,4,\n" +
+			// T3: no time at the last stop: dropped.
+			"T3,10:00:00,10:00:00,A,1,\nT3,,,B,2,\n")},
+	}
+	f, err := Read(feed, "interp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]int32{
+		"T1": {8 * 3600, 8*3600 + 60, 8*3600 + 180, 8*3600 + 240},
+		"T2": {9 * 3600, 9*3600 + 120, 9*3600 + 360, 9*3600 + 480},
+	}
+	if len(f.Trips) != 2 {
+		t.Fatalf("%d trips, want 2 (T3 dropped)", len(f.Trips))
+	}
+	for _, tr := range f.Trips {
+		for k, w := range want[tr.ID] {
+			if got := f.Arrival(&tr, k); math.Abs(float64(got-w)) > 1 {
+				t.Errorf("%s stop %d: %d, want %d", tr.ID, k, got, w)
+			}
+		}
+	}
+	if !strings.Contains(warningKinds(f), "no time at the first or last stop") {
+		t.Errorf("warnings %v: want T3 counted as dropped", f.Warnings.List)
+	}
+}
+
+func warningKinds(f *Feed) string {
+	var b strings.Builder
+	for _, w := range f.Warnings.List {
+		b.WriteString(w.Kind + ";")
+	}
+	return b.String()
+}
+
+func TestQuirks(t *testing.T) {
+	// BOM, CRLF, quoted fields with commas and quotes, any column order,
+	// unknown columns, spaces, H:MM:SS.
+	feed := fstest.MapFS{
+		"stops.txt":          {Data: []byte("\xef\xbb\xbfstop_lon,extra,stop_id,stop_name,stop_lat\r\n0.72,x,S1,\"Place \"\"A\"\", nord\",45.18\r\n0.73,y, S2 ,Two,45.19\r\n")},
+		"routes.txt":         {Data: []byte("route_type,route_id\r\n712,R\r\n")},
+		"trips.txt":          {Data: []byte("trip_id,route_id,service_id\nT,R,S\n")},
+		"calendar_dates.txt": {Data: []byte("service_id,date,exception_type\nS,20260113,1\n")},
+		"stop_times.txt":     {Data: []byte("stop_sequence,stop_id,trip_id,departure_time,arrival_time\n2,S2,T,25:43:00,25:43:00\n1,S1,T,7:05:00,7:05:00\n")},
+	}
+	f, err := Read(feed, "quirks")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Stops[0].Name != `Place "A", nord` || f.Stops[1].ID != "S2" {
+		t.Errorf("stops %+v", f.Stops)
+	}
+	tr := &f.Trips[0]
+	if f.Departure(tr, 0) != 7*3600+5*60 || f.Arrival(tr, 1) != 25*3600+43*60 {
+		t.Errorf("times %d %d", f.Departure(tr, 0), f.Arrival(tr, 1))
+	}
+	if f.Routes[0].Type != 712 || strings.Contains(warningKinds(f), "route_type") {
+		t.Errorf("extended route type 712: %+v, warnings %v", f.Routes[0], f.Warnings.List)
+	}
+}
+
+func TestWarnings(t *testing.T) {
+	feed := fstest.MapFS{
+		"stops.txt":          {Data: []byte("stop_id,stop_lat,stop_lon,location_type\nS1,45.18,0.72,0\nS2,,,0\nS3,45.2,0.74,0\n")},
+		"routes.txt":         {Data: []byte("route_id,route_type\nR,3\nQ,99\n")},
+		"trips.txt":          {Data: []byte("route_id,service_id,trip_id\nR,S,T\n")},
+		"calendar_dates.txt": {Data: []byte("service_id,date,exception_type\nS,20260113,1\n")},
+		"stop_times.txt":     {Data: []byte("trip_id,arrival_time,departure_time,stop_id,stop_sequence\nT,08:00:00,08:00:00,S1,1\nT,08:05:00,08:05:00,NOPE,2\nT,08:10:00,08:10:00,S3,3\nX,08:00:00,08:00:00,S1,1\n")},
+	}
+	f, err := Read(feed, "w")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := warningKinds(f)
+	for _, want := range []string{"stop without coordinates", "unknown route_type", "stop time at an unknown stop", "stop time of an unknown trip"} {
+		if !strings.Contains(k, want) {
+			t.Errorf("warnings %q: want %q", k, want)
+		}
+	}
+	if f.Trips[0].N != 2 {
+		t.Errorf("trip kept %d stop times, want 2", f.Trips[0].N)
+	}
+}
+
+// TestBadFeeds reads every broken feed of testdata/bad/gtfs and checks its
+// message names the file, the line and the field.
+func TestBadFeeds(t *testing.T) {
+	dir := filepath.Join("..", "testdata", "bad", "gtfs")
+	b, err := os.ReadFile(filepath.Join(dir, "expected.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want map[string]string
+	if err := json.Unmarshal(b, &want); err != nil {
+		t.Fatal(err)
+	}
+	if len(want) < 20 {
+		t.Fatalf("%d cases, want at least 20", len(want))
+	}
+	for name, msg := range want {
+		t.Run(name, func(t *testing.T) {
+			_, err := Open(filepath.Join(dir, name))
+			if err == nil {
+				t.Fatalf("no error, want %q", msg)
+			}
+			if !strings.Contains(err.Error(), msg) || !strings.HasPrefix(err.Error(), "gtfs: ") {
+				t.Errorf("error %q\nwant it to contain %q", err, msg)
+			}
+		})
+	}
+}
+
+func TestBadZips(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, entries map[string]string) string {
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		for n, c := range entries {
+			w, err := zw.Create(n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.Write([]byte(c))
+		}
+		zw.Close()
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, buf.Bytes(), 0o644)
+		return p
+	}
+	corrupt := filepath.Join(dir, "corrupt.zip")
+	os.WriteFile(corrupt, []byte("PK\x03\x04 this is not a zip"), 0o644)
+	escape := write("escape.zip", map[string]string{"../stops.txt": "stop_id\n"})
+	big := write("big.zip", map[string]string{"stops.txt": strings.Repeat("x", 4096)})
+	cases := []struct {
+		path, want string
+		limit      int64
+	}{
+		{corrupt, "not a readable zip file", 0},
+		{escape, `zip entry "../stops.txt": unsafe path`, 0},
+		{big, "zip expands past 1000 bytes", 1000},
+		{filepath.Join(dir, "absent.zip"), "no such file", 0},
+	}
+	for _, c := range cases {
+		if c.limit > 0 {
+			old := MaxUncompressed
+			MaxUncompressed = c.limit
+			defer func() { MaxUncompressed = old }()
+		}
+		_, err := Open(c.path)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %q", filepath.Base(c.path), err, c.want)
+		}
+	}
+}
+
+func TestParseErrorUnwrap(t *testing.T) {
+	_, err := Open(filepath.Join("..", "testdata", "bad", "gtfs", "arrival-time-letters"))
+	var pe *ParseError
+	if !errors.As(err, &pe) || pe.Line != 3 || pe.Field != "arrival_time" || !errors.Is(err, ErrInvalidTime) {
+		t.Errorf("%#v", err)
+	}
+}
