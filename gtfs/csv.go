@@ -14,7 +14,11 @@ import (
 const MaxLine = 1 << 20
 
 // ParseError is a fatal problem in a feed, located by file, line and field.
+// Line is 0 when the problem concerns the whole file; Field and Value are
+// empty when it concerns the whole record.
 type ParseError struct {
+	// Feed is the feed's name, so that a message names the feed among
+	// several.
 	Feed  string
 	File  string
 	Line  int
@@ -23,6 +27,7 @@ type ParseError struct {
 	Err   error
 }
 
+// Error formats the problem as "gtfs: FEED: FILE:LINE: FIELD "VALUE": why".
 func (e *ParseError) Error() string {
 	var b bytes.Buffer
 	b.WriteString("gtfs: ")
@@ -42,6 +47,7 @@ func (e *ParseError) Error() string {
 	return b.String()
 }
 
+// Unwrap returns the underlying error, such as ErrInvalidTime.
 func (e *ParseError) Unwrap() error { return e.Err }
 
 // Errors wrapped by ParseError.

@@ -19,17 +19,18 @@ import (
 var MaxUncompressed int64 = 8 << 30
 
 // Open reads a feed from a zip file or a directory. The feed's name is the
-// base name of path without its extension.
+// base name of path, without its extension for a file.
 func Open(p string) (*Feed, error) {
-	name := strings.TrimSuffix(filepath.Base(p), filepath.Ext(p))
 	st, err := os.Stat(p)
 	if err != nil {
 		return nil, fmt.Errorf("gtfs: %w", err)
 	}
+	name := filepath.Base(p)
 	var f *Feed
 	if st.IsDir() {
 		f, err = Read(os.DirFS(p), name)
 	} else {
+		name = strings.TrimSuffix(name, filepath.Ext(name))
 		zr, zerr := zip.OpenReader(p)
 		if zerr != nil {
 			return nil, fmt.Errorf("gtfs: %s: not a readable zip file: %w", p, zerr)
@@ -147,12 +148,23 @@ func Read(fsys fs.FS, name string) (*Feed, error) {
 	if len(r.f.Agencies) == 0 {
 		r.f.Warnings.Add("no agency", "agency.txt is missing or empty")
 	}
+	for i := range r.f.Services {
+		if s := &r.f.Services[i]; !s.HasCalendar && len(s.Added) == 0 && len(s.Removed) == 0 {
+			r.f.Warnings.Add("service in neither calendar.txt nor calendar_dates.txt (never active)", s.ID)
+		}
+	}
 	if err := r.finishStopTimes(); err != nil {
 		return nil, err
 	}
-	r.expandFrequencies()
+	if err := r.expandFrequencies(); err != nil {
+		return nil, err
+	}
 	return r.f, nil
 }
+
+// Namespaced returns id prefixed by the feed's name, "name:id": ids of
+// different feeds never collide once namespaced.
+func (f *Feed) Namespaced(id string) string { return f.Name + ":" + id }
 
 // file opens and reads one file; ok is false when it is absent.
 func (r *reader) file(name string, read func(*csvReader) error) (ok bool, err error) {
@@ -240,7 +252,7 @@ func (r *reader) stops(c *csvReader) error {
 		}
 		s := Stop{ID: sid, Code: string(field(rec, iCode)), Name: string(field(rec, iName)), Parent: None}
 		if t := field(rec, iType); len(t) > 0 {
-			v, err := strconv.Atoi(str(t))
+			v, err := atoi32(str(t))
 			if err != nil || v < 0 || v > 4 {
 				return c.errorf("location_type", string(t), errors.New("want 0 to 4"))
 			}
@@ -309,7 +321,7 @@ func (r *reader) routes(c *csvReader) error {
 			return c.errorf("route_id", rid, errors.New("duplicate route_id"))
 		}
 		t := field(rec, iType)
-		v, err := strconv.Atoi(str(t))
+		v, err := atoi32(str(t))
 		if err != nil || v < 0 {
 			return c.errorf("route_type", string(t), errors.New("want a route type number"))
 		}
@@ -561,7 +573,7 @@ func (r *reader) frequencies(c *csvReader) error {
 			return c.errorf("end_time", string(field(rec, iEnd)), ErrInvalidTime)
 		}
 		h := field(rec, iHead)
-		v, err := strconv.Atoi(str(h))
+		v, err := atoi32(str(h))
 		if err != nil || v <= 0 {
 			return c.errorf("headway_secs", string(h), errors.New("want a positive number of seconds"))
 		}
@@ -617,7 +629,7 @@ func (r *reader) transfers(c *csvReader) error {
 			return c.errorf("transfer_type", string(v), errors.New("want 0 to 5"))
 		}
 		if m := field(rec, iMin); len(m) > 0 {
-			v, err := strconv.Atoi(str(m))
+			v, err := atoi32(str(m))
 			if err != nil || v < 0 {
 				return c.errorf("min_transfer_time", string(m), errors.New("want a number of seconds"))
 			}
@@ -681,3 +693,9 @@ func (f *Feed) FindTrip(id string) (int32, bool) { i, ok := f.tripIndex[id]; ret
 
 // FindService returns the index of the service with the given id.
 func (f *Feed) FindService(id string) (int32, bool) { i, ok := f.serviceIndex[id]; return i, ok }
+
+// atoi32 parses a decimal integer that fits an int32.
+func atoi32(s string) (int, error) {
+	v, err := strconv.ParseInt(s, 10, 32)
+	return int(v), err
+}

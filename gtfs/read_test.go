@@ -5,9 +5,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"flag"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -212,9 +214,9 @@ func TestFrequencies(t *testing.T) {
 
 func TestInterpolation(t *testing.T) {
 	feed := fstest.MapFS{
-		"stops.txt":          {Data: []byte("stop_id,stop_lat,stop_lon\nA,0,0\nB,0,0.001\nC,0,0.003\nD,0,0.004\n")},
+		"stops.txt":          {Data: []byte("stop_id,stop_lat,stop_lon\nA,1,0\nB,1,0.001\nC,1,0.003\nD,1,0.004\nE,,\n")},
 		"routes.txt":         {Data: []byte("route_id,route_type\nR,3\n")},
-		"trips.txt":          {Data: []byte("route_id,service_id,trip_id\nR,S,T1\nR,S,T2\nR,S,T3\n")},
+		"trips.txt":          {Data: []byte("route_id,service_id,trip_id\nR,S,T1\nR,S,T2\nR,S,T3\nR,S,T4\nR,S,T5\nR,S,T6\n")},
 		"calendar_dates.txt": {Data: []byte("service_id,date,exception_type\nS,20260113,1\n")},
 		"stop_times.txt": {Data: []byte("trip_id,arrival_time,departure_time,stop_id,stop_sequence,shape_dist_traveled\n" +
 			// T1: by shape distance, B at 10 of 40 → 08:01:00 + 1/4 of 4 min.
@@ -222,7 +224,14 @@ func TestInterpolation(t *testing.T) {
 			// T2: no distances: by straight line, B at 1/4, C at 3/4.
 			"T2,09:00:00,09:00:00,A,1,\nT2,,,B,2,\nT2,,,C,3,\nT2,09:08:00,09:08:00,D,4,\n" +
 			// T3: no time at the last stop: dropped.
-			"T3,10:00:00,10:00:00,A,1,\nT3,,,B,2,\n")},
+			"T3,10:00:00,10:00:00,A,1,\nT3,,,B,2,\n" +
+			// T4: E has no coordinates: evenly between A and D; a blank
+			// arrival takes the departure and the other way round.
+			"T4,,11:00:00,A,1,\nT4,,,E,2,\nT4,,,B,3,\nT4,11:09:00,,D,4,\n" +
+			// T5: times decrease: dropped.
+			"T5,12:00:00,12:00:00,A,1,\nT5,11:59:00,11:59:00,B,2,\n" +
+			// T6: departure before arrival: dropped.
+			"T6,12:00:00,12:00:00,A,1,\nT6,12:05:00,12:04:00,B,2,\nT6,12:09:00,12:09:00,C,3,\n")},
 	}
 	f, err := Read(feed, "interp")
 	if err != nil {
@@ -231,9 +240,25 @@ func TestInterpolation(t *testing.T) {
 	want := map[string][]int32{
 		"T1": {8 * 3600, 8*3600 + 60, 8*3600 + 180, 8*3600 + 240},
 		"T2": {9 * 3600, 9*3600 + 120, 9*3600 + 360, 9*3600 + 480},
+		"T4": {11 * 3600, 11*3600 + 180, 11*3600 + 360, 11*3600 + 540},
 	}
-	if len(f.Trips) != 2 {
-		t.Fatalf("%d trips, want 2 (T3 dropped)", len(f.Trips))
+	if len(f.Trips) != 3 {
+		t.Fatalf("%d trips, want 3 (T3, T5, T6 dropped)", len(f.Trips))
+	}
+	for _, tr := range f.Trips {
+		if len(want[tr.ID]) != int(tr.N) {
+			t.Errorf("%s: %d stop times, want %d", tr.ID, tr.N, len(want[tr.ID]))
+		}
+		for k := range int(tr.N) {
+			if f.Arrival(&tr, k) != f.Departure(&tr, k) {
+				t.Errorf("%s stop %d: arrival %d, departure %d", tr.ID, k, f.Arrival(&tr, k), f.Departure(&tr, k))
+			}
+		}
+	}
+	for _, w := range f.Warnings.List {
+		if w.Kind == "times decrease along the trip (trip dropped)" && w.Count != 2 {
+			t.Errorf("warning %+v: want T5 and T6", w)
+		}
 	}
 	for _, tr := range f.Trips {
 		for k, w := range want[tr.ID] {
@@ -242,7 +267,7 @@ func TestInterpolation(t *testing.T) {
 			}
 		}
 	}
-	if !strings.Contains(warningKinds(f), "no time at the first or last stop") {
+	if k := warningKinds(f); !strings.Contains(k, "no time at the first or last stop") || !strings.Contains(k, "times decrease") {
 		t.Errorf("warnings %v: want T3 counted as dropped", f.Warnings.List)
 	}
 }
@@ -304,11 +329,16 @@ func TestWarnings(t *testing.T) {
 	}
 }
 
+var update = flag.Bool("update", false, "rewrite testdata/bad/gtfs/expected.json from the messages read")
+
 // TestBadFeeds reads every broken feed of testdata/bad/gtfs and checks its
-// message names the file, the line and the field.
+// exact message, which names the feed, the file, the line and the field.
+// Every folder must have its message in expected.json, and every message
+// its folder.
 func TestBadFeeds(t *testing.T) {
 	dir := filepath.Join("..", "testdata", "bad", "gtfs")
-	b, err := os.ReadFile(filepath.Join(dir, "expected.json"))
+	golden := filepath.Join(dir, "expected.json")
+	b, err := os.ReadFile(golden)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -316,17 +346,46 @@ func TestBadFeeds(t *testing.T) {
 	if err := json.Unmarshal(b, &want); err != nil {
 		t.Fatal(err)
 	}
-	if len(want) < 20 {
-		t.Fatalf("%d cases, want at least 20", len(want))
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for name, msg := range want {
+	got := map[string]string{}
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		name := e.Name()
+		_, err := Open(filepath.Join(dir, name))
+		if err == nil {
+			t.Errorf("%s: no error", name)
+			continue
+		}
+		got[name] = err.Error()
+	}
+	if *update {
+		b, _ := json.MarshalIndent(got, "", " ")
+		if err := os.WriteFile(golden, append(b, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if len(got) < 20 {
+		t.Fatalf("%d broken feeds, want at least 20", len(got))
+	}
+	for name := range want {
+		if _, ok := got[name]; !ok {
+			t.Errorf("%s: in expected.json but no such folder", name)
+		}
+	}
+	for name, msg := range got {
 		t.Run(name, func(t *testing.T) {
-			_, err := Open(filepath.Join(dir, name))
-			if err == nil {
-				t.Fatalf("no error, want %q", msg)
+			w, ok := want[name]
+			if !ok {
+				t.Fatalf("no message in expected.json; got %q", msg)
 			}
-			if !strings.Contains(err.Error(), msg) || !strings.HasPrefix(err.Error(), "gtfs: ") {
-				t.Errorf("error %q\nwant it to contain %q", err, msg)
+			if msg != w {
+				t.Errorf("error %q\nwant       %q", msg, w)
 			}
 		})
 	}
@@ -380,5 +439,153 @@ func TestParseErrorUnwrap(t *testing.T) {
 	var pe *ParseError
 	if !errors.As(err, &pe) || pe.Line != 3 || pe.Field != "arrival_time" || !errors.Is(err, ErrInvalidTime) {
 		t.Errorf("%#v", err)
+	}
+}
+
+func TestFrequencyExpansion(t *testing.T) {
+	feed := fstest.MapFS{
+		"stops.txt":          {Data: []byte("stop_id,stop_lat,stop_lon\nA,1,0\nB,1,0.01\n")},
+		"routes.txt":         {Data: []byte("route_id,route_type\nR,3\n")},
+		"trips.txt":          {Data: []byte("route_id,service_id,trip_id\nR,S,F\nR,S,P\nR,S,Z\n")},
+		"calendar_dates.txt": {Data: []byte("service_id,date,exception_type\nS,20260113,1\n")},
+		"stop_times.txt": {Data: []byte("trip_id,arrival_time,departure_time,stop_id,stop_sequence\n" +
+			"F,00:00:00,00:00:30,A,1\nF,00:05:00,00:05:00,B,2\n" +
+			"P,07:00:00,07:00:00,A,1\nP,07:06:00,07:06:00,B,2\n" +
+			"Z,07:00:00,07:00:00,A,1\nZ,07:06:00,07:06:00,B,2\n")},
+		// F: 06:00, 06:20, 06:40 (07:00 excluded), then 24:00 and 24:30
+		// from an exact_times=0 row; Z: an empty window.
+		"frequencies.txt": {Data: []byte("trip_id,start_time,end_time,headway_secs,exact_times\n" +
+			"F,06:00:00,07:00:00,1200,1\nF,24:00:00,24:59:00,1800,0\nZ,08:00:00,08:00:00,600,1\n")},
+	}
+	f, err := Read(feed, "freq")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var starts []int32
+	var ids []string
+	for i := range f.Trips {
+		tr := &f.Trips[i]
+		ids = append(ids, tr.ID)
+		if tr.Frequency == None {
+			if tr.ID != "P" || tr.Offset != 0 {
+				t.Errorf("scheduled trip %+v", *tr)
+			}
+			continue
+		}
+		starts = append(starts, f.Departure(tr, 0))
+		if f.Arrival(tr, 1)-f.Departure(tr, 0) != 270 {
+			t.Errorf("run %s: the template's running time is not kept", tr.ID)
+		}
+		if want := f.Frequencies[tr.Frequency].ExactTimes; want != (f.Departure(tr, 0) < 24*3600) {
+			t.Errorf("run %s: from the wrong frequency row %d", tr.ID, tr.Frequency)
+		}
+	}
+	want := []int32{6 * 3600, 6*3600 + 1200, 6*3600 + 2400, 24 * 3600, 24*3600 + 1800}
+	if !slices.Equal(starts, want) {
+		t.Errorf("runs leave at %v, want %v (trips %v)", starts, want, ids)
+	}
+	if i, ok := f.FindTrip("F"); !ok || f.Departure(&f.Trips[i], 0) != 6*3600 {
+		t.Errorf("FindTrip(F) = %d, %v: want its first run", i, ok)
+	}
+	if _, ok := f.FindTrip("Z"); ok {
+		t.Error("Z has no run but is still found")
+	}
+	if !strings.Contains(warningKinds(f), "frequency-based trip with no run") {
+		t.Errorf("warnings %v: want Z counted", f.Warnings.List)
+	}
+	if i, ok := f.FindTrip("P"); !ok || f.Trips[i].ID != "P" {
+		t.Errorf("FindTrip(P) = %d, %v", i, ok)
+	}
+
+	old := MaxRuns
+	MaxRuns = 4
+	defer func() { MaxRuns = old }()
+	if _, err := Read(feed, "freq"); err == nil || !strings.Contains(err.Error(), "gtfs: freq: frequencies.txt expands to 5 trips, more than 4") {
+		t.Errorf("%v, want the expansion refused", err)
+	}
+}
+
+func TestFind(t *testing.T) {
+	feed := fstest.MapFS{
+		"stops.txt":          {Data: []byte("stop_id,stop_lat,stop_lon,location_type,parent_station\nST,1,0,1,\nA,1,0,0,ST\nB,1,0.01,0,\n")},
+		"routes.txt":         {Data: []byte("route_id,route_type\nR,3\nQ,712\n")},
+		"trips.txt":          {Data: []byte("route_id,service_id,trip_id\nQ,S,T\nR,W,U\n")},
+		"calendar.txt":       {Data: []byte("service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\nW,1,1,1,1,1,0,0,20260101,20260331\n")},
+		"calendar_dates.txt": {Data: []byte("service_id,date,exception_type\nS,20260113,1\nW,20260113,2\n")},
+		"stop_times.txt": {Data: []byte("trip_id,arrival_time,departure_time,stop_id,stop_sequence\n" +
+			"T,07:00:00,07:00:00,A,1\nT,07:06:00,07:06:00,B,2\nU,07:00:00,07:00:00,B,1\nU,07:06:00,07:06:00,A,2\n")},
+	}
+	f, err := Read(feed, "find")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		find func(string) (int32, bool)
+		id   string
+		want int32
+	}{
+		{f.FindStop, "ST", 0}, {f.FindStop, "B", 2}, {f.FindStop, "X", -1},
+		{f.FindRoute, "Q", 1}, {f.FindRoute, "T", -1},
+		{f.FindTrip, "U", 1}, {f.FindTrip, "R", -1},
+		{f.FindService, "S", 1}, {f.FindService, "W", 0}, {f.FindService, "T", -1},
+	} {
+		i, ok := c.find(c.id)
+		if ok != (c.want >= 0) || ok && i != c.want {
+			t.Errorf("find %q = %d, %v; want %d", c.id, i, ok, c.want)
+		}
+	}
+	if f.Stops[1].Parent != 0 || f.Stops[2].Parent != None || f.Stops[0].LocationType != 1 {
+		t.Errorf("stops %+v", f.Stops)
+	}
+	// Tuesday 2026-01-13: S added, W removed; Wednesday: W only.
+	for _, c := range []struct {
+		date string
+		want []bool
+	}{{"2026-01-13", []bool{false, true}}, {"2026-01-14", []bool{true, false}}, {"2026-01-17", []bool{false, false}}} {
+		d, _ := ParseDate(c.date)
+		if got := f.ActiveServices(d); !slices.Equal(got, c.want) {
+			t.Errorf("%s: active %v, want %v", c.date, got, c.want)
+		}
+	}
+	if got := f.Namespaced("A"); got != "find:A" {
+		t.Errorf("Namespaced(A) = %q", got)
+	}
+}
+
+// TestSeveralFeeds reads two feeds with the same ids: each keeps its own.
+func TestSeveralFeeds(t *testing.T) {
+	dir := t.TempDir()
+	mk := func(name, lat string) string {
+		p := filepath.Join(dir, name)
+		os.MkdirAll(p, 0o755)
+		files := map[string]string{
+			"stops.txt":          "stop_id,stop_lat,stop_lon\nA," + lat + ",0\nB," + lat + ",0.01\n",
+			"routes.txt":         "route_id,route_type\nR,3\n",
+			"trips.txt":          "route_id,service_id,trip_id\nR,S,T\n",
+			"calendar_dates.txt": "service_id,date,exception_type\nS,20260113,1\n",
+			"stop_times.txt":     "trip_id,arrival_time,departure_time,stop_id,stop_sequence\nT,07:00:00,07:00:00,A,1\nT,07:06:00,07:06:00,B,2\n",
+		}
+		for n, c := range files {
+			if err := os.WriteFile(filepath.Join(p, n), []byte(c), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return p
+	}
+	a, err := Open(mk("north.v2", "2"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Open(mk("south", "1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Name != "north.v2" || b.Name != "south" || a.Namespaced("A") == b.Namespaced("A") {
+		t.Errorf("names %q %q", a.Name, b.Name)
+	}
+	i, _ := a.FindStop("A")
+	j, _ := b.FindStop("A")
+	if a.Stops[i].Lat != 2 || b.Stops[j].Lat != 1 {
+		t.Error("equal stop ids of two feeds collide")
 	}
 }

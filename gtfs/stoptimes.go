@@ -133,6 +133,7 @@ func (r *reader) finishStopTimes() error {
 		Stop: make([]int32, 0, n), Arrival: make([]int32, 0, n), Departure: make([]int32, 0, n),
 		Pickup: make([]uint8, 0, n), DropOff: make([]uint8, 0, n), Dist: make([]float32, 0, n),
 	}
+	var cum []float64
 	keep := make([]bool, len(f.Trips))
 	seen := make([]bool, len(f.Trips))
 	for lo := 0; lo < n; {
@@ -158,7 +159,7 @@ func (r *reader) finishStopTimes() error {
 			st.DropOff = append(st.DropOff, raw.DropOff[i])
 			st.Dist = append(st.Dist, raw.Dist[i])
 		}
-		if why := interpolate(f, &st, int(t.First), int(t.N)); why != "" {
+		if why := interpolate(f, &st, int(t.First), int(t.N), &cum); why != "" {
 			f.Warnings.Add(why, fmt.Sprintf("trip %s (stop_times.txt:%d)", t.ID, raw.line[rows[0]]))
 			st.truncate(int(t.First))
 			t.First, t.N = 0, 0
@@ -241,9 +242,10 @@ func checkTrip(raw *rawStopTimes, rows []int32) string {
 // blank arrival or departure takes the other; a stop with neither is
 // placed between the surrounding timed stops in proportion to
 // shape_dist_traveled when every stop involved has it, else to the
-// straight-line distance between consecutive stops. It returns why the
-// trip cannot be used when its times decrease.
-func interpolate(f *Feed, st *StopTimes, first, n int) string {
+// straight-line distance between consecutive stops (evenly when a stop
+// involved has no coordinates). It returns why the trip cannot be used
+// when its times decrease. buf is scratch space reused between calls.
+func interpolate(f *Feed, st *StopTimes, first, n int, buf *[]float64) string {
 	arr, dep := st.Arrival[first:first+n], st.Departure[first:first+n]
 	for i := range arr {
 		switch {
@@ -265,18 +267,26 @@ func interpolate(f *Feed, st *StopTimes, first, n int) string {
 			j++
 		}
 		// Stops i..j-1 are blank between timed stops i-1 and j.
-		cum := make([]float64, j-i+2)
-		useShape := true
+		cum := slices.Grow((*buf)[:0], j-i+2)[:j-i+2]
+		*buf = cum
+		cum[0] = 0
+		useShape, useCoords := true, true
 		for k := i - 1; k <= j; k++ {
 			if math.IsNaN(float64(dist[k])) {
 				useShape = false
 			}
+			if !f.Stops[stops[k]].HasCoords {
+				useCoords = false
+			}
 		}
 		for k := i; k <= j; k++ {
 			var d float64
-			if useShape {
+			switch {
+			case useShape:
 				d = float64(dist[k]) - float64(dist[k-1])
-			} else {
+			case !useCoords:
+				d = 1
+			default:
 				a, b := &f.Stops[stops[k-1]], &f.Stops[stops[k]]
 				d = haversine(a.Lat, a.Lon, b.Lat, b.Lon)
 			}
@@ -317,10 +327,17 @@ func haversine(lat1, lon1, lat2, lon2 float64) float64 {
 // that start time. exact_times=0 rows are expanded the same way: a
 // schedule-based answer that is deterministic and matches the published
 // headway on average (R5 instead draws random offsets).
-func (r *reader) expandFrequencies() {
+func (r *reader) expandFrequencies() error {
 	f := r.f
 	if len(f.Frequencies) == 0 {
-		return
+		return nil
+	}
+	runs := 0
+	for _, fr := range f.Frequencies {
+		runs += int((int64(fr.End) - int64(fr.Start) + int64(fr.Headway) - 1) / int64(fr.Headway))
+	}
+	if runs > MaxRuns {
+		return fmt.Errorf("gtfs: %s: frequencies.txt expands to %d trips, more than %d: refused", f.Name, runs, MaxRuns)
 	}
 	byTrip := map[int32][]int32{}
 	for i, fr := range f.Frequencies {
@@ -338,10 +355,10 @@ func (r *reader) expandFrequencies() {
 		base := f.StopTimes.Departure[t.First]
 		for _, fi := range rows {
 			fr := f.Frequencies[fi]
-			for start, k := fr.Start, 0; start < fr.End; start, k = start+fr.Headway, k+1 {
+			for start := int64(fr.Start); start < int64(fr.End); start += int64(fr.Headway) {
 				run := t
 				run.ID = t.ID + "#" + strconv.Itoa(len(trips)-int(remap[i]))
-				run.Offset = start - base
+				run.Offset = int32(start) - base
 				run.Frequency = fi
 				trips = append(trips, run)
 			}
@@ -373,4 +390,8 @@ func (r *reader) expandFrequencies() {
 	}
 	f.Transfers = tr
 	f.Trips = trips
+	return nil
 }
+
+// MaxRuns is the most trips frequencies.txt may expand to in one feed.
+var MaxRuns = 10_000_000
