@@ -258,8 +258,8 @@ func field(rec [][]byte, i int) []byte {
 // str converts without copying, for look-ups and parsing only.
 func str(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
-// parseTime parses H:MM:SS or HH:MM:SS (hours past 24 allowed) into
-// seconds. blank is true for an empty field.
+// parseTime parses H:MM:SS or HH:MM:SS (hours past 24 allowed, up to
+// 1000) into seconds. blank is true for an empty field.
 func parseTime(b []byte) (t int32, blank, ok bool) {
 	if len(b) == 0 {
 		return 0, true, true
