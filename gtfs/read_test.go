@@ -58,29 +58,93 @@ func TestPeribus(t *testing.T) {
 	}
 }
 
+// feedSummary is what TestEveryFeedLoads keeps of each real feed in
+// testdata/feeds.json.
+type feedSummary struct {
+	Stops     int            `json:"stops"`
+	Routes    int            `json:"routes"`
+	Trips     int            `json:"trips"`
+	StopTimes int            `json:"stop_times"`
+	First     int32          `json:"first"`
+	Last      int32          `json:"last"`
+	Warnings  map[string]int `json:"warnings,omitempty"`
+	Error     string         `json:"error,omitempty"`
+}
+
+// TestEveryFeedLoads reads every feed under ../shared/data (zip files and
+// folders holding stops.txt) and compares its counts, time range and
+// warnings with testdata/feeds.json (rewritten with -update).
 func TestEveryFeedLoads(t *testing.T) {
+	root := shared(t, ".")
 	var paths []string
-	for _, pattern := range []string{"gtfs-fixtures/partridge/*", "gtfs-fixtures/gtfstools/*.zip", "porto-alegre/*.zip", "sao-paulo/*.zip", "perigueux/*.zip"} {
-		m, _ := filepath.Glob(filepath.Join(shared(t, "."), pattern))
-		paths = append(paths, m...)
+	filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return err
+		case strings.HasSuffix(p, ".zip"):
+			paths = append(paths, p)
+		case d.Name() == "stops.txt":
+			paths = append(paths, filepath.Dir(p))
+		}
+		return nil
+	})
+	if len(paths) < 14 {
+		t.Fatalf("only %d feeds found under %s", len(paths), root)
 	}
-	if len(paths) < 10 {
-		t.Fatalf("only %d feeds found", len(paths))
-	}
+	got := map[string]feedSummary{}
 	for _, p := range paths {
-		t.Run(filepath.Base(p), func(t *testing.T) {
-			f, err := Open(p)
-			if filepath.Base(p) == "empty" {
-				if err == nil || !strings.Contains(err.Error(), "stop_times.txt has no rows") {
-					t.Fatalf("empty feed: %v, want a clear message", err)
-				}
-				return
+		rel, _ := filepath.Rel(root, p)
+		rel = filepath.ToSlash(rel)
+		f, err := Open(p)
+		if err != nil {
+			got[rel] = feedSummary{Error: err.Error()}
+			continue
+		}
+		checkTrips(t, f)
+		s := feedSummary{Stops: len(f.Stops), Routes: len(f.Routes), Trips: len(f.Trips), StopTimes: f.StopTimes.Len(), Warnings: map[string]int{}}
+		s.First, s.Last = f.TimeRange()
+		for _, w := range f.Warnings.List {
+			s.Warnings[w.Kind] = w.Count
+		}
+		got[rel] = s
+	}
+	golden := filepath.Join("testdata", "feeds.json")
+	if *update {
+		b, _ := json.MarshalIndent(got, "", " ")
+		if err := os.WriteFile(golden, append(b, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want map[string]feedSummary
+	if err := json.Unmarshal(b, &want); err != nil {
+		t.Fatal(err)
+	}
+	for rel, g := range got {
+		w, ok := want[rel]
+		if !ok {
+			t.Errorf("%s: not in %s (run with -update)", rel, golden)
+			continue
+		}
+		gb, _ := json.Marshal(g)
+		wb, _ := json.Marshal(w)
+		if !bytes.Equal(gb, wb) {
+			t.Errorf("%s:\n got %s\nwant %s", rel, gb, wb)
+		}
+		switch {
+		case rel == "gtfs-fixtures/partridge/empty":
+			if g.Error != "gtfs: empty: stop_times.txt has no rows: the feed has no trip" {
+				t.Errorf("empty feed: %q, want a clear message", g.Error)
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			checkTrips(t, f)
-		})
+		case g.Error != "":
+			t.Errorf("%s: %s", rel, g.Error)
+		case g.Trips == 0 && rel != "gtfs-fixtures/gtfstools/ggl_gtfs.zip":
+			// ggl_gtfs's stop_times name stops that stops.txt lacks.
+			t.Errorf("%s: no trip", rel)
+		}
 	}
 }
 
