@@ -1,0 +1,500 @@
+// Package table writes columnar tables as GeoParquet 1.1 or Arrow IPC
+// files, byte for byte the same for the same table, and reads them back.
+package table
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+)
+
+// Kind is the type of a column.
+type Kind uint8
+
+// The kinds of column.
+const (
+	Float64 Kind = iota
+	Int64
+	String
+	Bool
+	Geometry // WKB in the file, orb geometries (WGS84 lon/lat) in memory
+)
+
+// Column is one column: the slice of its kind holds the values, Valid
+// tells which are not null (nil: all valid).
+type Column struct {
+	Name   string
+	Kind   Kind
+	Float  []float64
+	Int    []int64
+	String []string
+	Bool   []bool
+	Geom   []orb.Geometry
+	Valid  []bool
+}
+
+// Len returns the number of values of the column.
+func (c *Column) Len() int {
+	switch c.Kind {
+	case Float64:
+		return len(c.Float)
+	case Int64:
+		return len(c.Int)
+	case String:
+		return len(c.String)
+	case Bool:
+		return len(c.Bool)
+	default:
+		return len(c.Geom)
+	}
+}
+
+// IsValid reports whether value i is not null.
+func (c *Column) IsValid(i int) bool { return c.Valid == nil || c.Valid[i] }
+
+// Table is a set of columns of one length.
+type Table struct {
+	Columns []Column
+	// Metadata is written into the file's key-value metadata (sorted by
+	// key), beside "geo".
+	Metadata map[string]string
+}
+
+// Len returns the number of rows.
+func (t *Table) Len() int {
+	if len(t.Columns) == 0 {
+		return 0
+	}
+	return t.Columns[0].Len()
+}
+
+// Column returns the column of that name, or nil.
+func (t *Table) Column(name string) *Column {
+	for i := range t.Columns {
+		if t.Columns[i].Name == name {
+			return &t.Columns[i]
+		}
+	}
+	return nil
+}
+
+// Format is a file format.
+type Format uint8
+
+// The file formats.
+const (
+	Parquet Format = iota // GeoParquet 1.1
+	Arrow                 // Arrow IPC file with geoarrow.wkb columns
+)
+
+// ParseFormat parses "parquet" or "arrow".
+func ParseFormat(s string) (Format, error) {
+	switch s {
+	case "parquet", "geoparquet":
+		return Parquet, nil
+	case "arrow", "ipc", "feather":
+		return Arrow, nil
+	}
+	return 0, fmt.Errorf("table: format %q: want parquet or arrow", s)
+}
+
+func (f Format) String() string {
+	if f == Arrow {
+		return "arrow"
+	}
+	return "parquet"
+}
+
+// CreatedBy is the writer name recorded in Parquet files (fixed, so that
+// files do not change with the library's version string).
+const CreatedBy = "vingt"
+
+// Write writes the table to path atomically: into a temporary file of the
+// same folder, synced, then renamed. On error the previous file, if any,
+// is left untouched.
+func Write(path string, f Format, t *Table) error {
+	if err := t.check(); err != nil {
+		return err
+	}
+	return WriteFileAtomic(path, func(w io.Writer) error {
+		rec, err := t.record()
+		if err != nil {
+			return err
+		}
+		defer rec.Release()
+		if f == Arrow {
+			return writeArrow(w, rec)
+		}
+		return writeParquet(w, rec)
+	})
+}
+
+func (t *Table) check() error {
+	seen := map[string]bool{}
+	for i := range t.Columns {
+		c := &t.Columns[i]
+		if seen[c.Name] || c.Name == "" {
+			return fmt.Errorf("table: column name %q empty or repeated", c.Name)
+		}
+		seen[c.Name] = true
+		if c.Len() != t.Len() || c.Valid != nil && len(c.Valid) != c.Len() {
+			return fmt.Errorf("table: column %s has %d values, want %d", c.Name, c.Len(), t.Len())
+		}
+	}
+	return nil
+}
+
+// WriteFileAtomic writes a file through write into a temporary file of
+// the same folder, syncs it and renames it to path.
+func WriteFileAtomic(path string, write func(w io.Writer) error) (err error) {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("table: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err = write(tmp); err != nil {
+		return fmt.Errorf("table: writing %s: %w", path, err)
+	}
+	if err = tmp.Sync(); err != nil {
+		return fmt.Errorf("table: %w", err)
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("table: %w", err)
+	}
+	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("table: %w", err)
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("table: %w", err)
+	}
+	return nil
+}
+
+// geoColumn is a column's entry in the GeoParquet "geo" metadata.
+type geoColumn struct {
+	Encoding      string    `json:"encoding"`
+	GeometryTypes []string  `json:"geometry_types"`
+	Bbox          []float64 `json:"bbox,omitempty"`
+}
+
+type geoMeta struct {
+	Version       string               `json:"version"`
+	PrimaryColumn string               `json:"primary_column"`
+	Columns       map[string]geoColumn `json:"columns"`
+}
+
+// GeoVersion is the GeoParquet version written.
+const GeoVersion = "1.1.0"
+
+// geo returns the "geo" metadata: WKB encoding, the distinct geometry
+// types and the bounding box of each geometry column. The CRS is left out,
+// which GeoParquet defines as OGC:CRS84 (longitude, latitude).
+func (t *Table) geo() ([]byte, bool) {
+	m := geoMeta{Version: GeoVersion, Columns: map[string]geoColumn{}}
+	for i := range t.Columns {
+		c := &t.Columns[i]
+		if c.Kind != Geometry {
+			continue
+		}
+		if m.PrimaryColumn == "" {
+			m.PrimaryColumn = c.Name
+		}
+		types := []string{}
+		b := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
+		for j, g := range c.Geom {
+			if g == nil || !c.IsValid(j) {
+				continue
+			}
+			if name := g.GeoJSONType(); !slices.Contains(types, name) {
+				types = append(types, name)
+			}
+			gb := g.Bound()
+			b = b.Union(gb)
+		}
+		sort.Strings(types)
+		gc := geoColumn{Encoding: "WKB", GeometryTypes: types}
+		if !math.IsInf(b.Min[0], 0) {
+			gc.Bbox = []float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}
+		}
+		m.Columns[c.Name] = gc
+	}
+	if m.PrimaryColumn == "" {
+		return nil, false
+	}
+	out, _ := json.Marshal(m) // map keys are sorted by encoding/json
+	return out, true
+}
+
+// record builds one Arrow record of the table.
+func (t *Table) record() (arrow.RecordBatch, error) {
+	mem := memory.NewGoAllocator()
+	var fields []arrow.Field
+	var cols []arrow.Array
+	defer func() {
+		for _, c := range cols {
+			c.Release()
+		}
+	}()
+	for i := range t.Columns {
+		c := &t.Columns[i]
+		f := arrow.Field{Name: c.Name, Nullable: c.Valid != nil || c.Kind == Geometry}
+		var arr arrow.Array
+		switch c.Kind {
+		case Float64:
+			b := array.NewFloat64Builder(mem)
+			b.AppendValues(c.Float, c.Valid)
+			arr, f.Type = b.NewArray(), arrow.PrimitiveTypes.Float64
+			b.Release()
+		case Int64:
+			b := array.NewInt64Builder(mem)
+			b.AppendValues(c.Int, c.Valid)
+			arr, f.Type = b.NewArray(), arrow.PrimitiveTypes.Int64
+			b.Release()
+		case String:
+			b := array.NewStringBuilder(mem)
+			b.AppendValues(c.String, c.Valid)
+			arr, f.Type = b.NewArray(), arrow.BinaryTypes.String
+			b.Release()
+		case Bool:
+			b := array.NewBooleanBuilder(mem)
+			b.AppendValues(c.Bool, c.Valid)
+			arr, f.Type = b.NewArray(), arrow.FixedWidthTypes.Boolean
+			b.Release()
+		case Geometry:
+			b := array.NewBinaryBuilder(mem, arrow.BinaryTypes.Binary)
+			for j, g := range c.Geom {
+				if g == nil || !c.IsValid(j) {
+					b.AppendNull()
+					continue
+				}
+				w, err := wkb.Marshal(g)
+				if err != nil {
+					b.Release()
+					return nil, fmt.Errorf("table: column %s row %d: %w", c.Name, j, err)
+				}
+				b.Append(w)
+			}
+			arr, f.Type = b.NewArray(), arrow.BinaryTypes.Binary
+			f.Metadata = arrow.NewMetadata([]string{"ARROW:extension:metadata", "ARROW:extension:name"}, []string{`{}`, "geoarrow.wkb"})
+			b.Release()
+		default:
+			return nil, fmt.Errorf("table: column %s: unknown kind %d", c.Name, c.Kind)
+		}
+		fields = append(fields, f)
+		cols = append(cols, arr)
+	}
+	keys := make([]string, 0, len(t.Metadata)+1)
+	for k := range t.Metadata {
+		keys = append(keys, k)
+	}
+	geo, hasGeo := t.geo()
+	if hasGeo {
+		keys = append(keys, "geo")
+	}
+	sort.Strings(keys)
+	vals := make([]string, len(keys))
+	for i, k := range keys {
+		if k == "geo" && hasGeo {
+			vals[i] = string(geo)
+		} else {
+			vals[i] = t.Metadata[k]
+		}
+	}
+	md := arrow.NewMetadata(keys, vals)
+	schema := arrow.NewSchema(fields, &md)
+	return array.NewRecordBatch(schema, cols, int64(t.Len())), nil
+}
+
+func writeParquet(w io.Writer, rec arrow.RecordBatch) error {
+	props := parquet.NewWriterProperties(
+		parquet.WithCompression(compress.Codecs.Zstd),
+		parquet.WithCreatedBy(CreatedBy),
+		parquet.WithDictionaryDefault(false),
+		parquet.WithStats(true),
+	)
+	// The Arrow schema is not stored: the geometry columns' extension
+	// metadata lives in "geo", and files stay free of engine details.
+	// The writer closes what it writes to when it can: hide Close.
+	w = struct{ io.Writer }{w}
+	fw, err := pqarrow.NewFileWriter(rec.Schema(), w, props, pqarrow.NewArrowWriterProperties())
+	if err != nil {
+		return err
+	}
+	if err := fw.Write(rec); err != nil {
+		fw.Close()
+		return err
+	}
+	return fw.Close()
+}
+
+func writeArrow(w io.Writer, rec arrow.RecordBatch) error {
+	fw, err := ipc.NewFileWriter(w, ipc.WithSchema(rec.Schema()))
+	if err != nil {
+		return err
+	}
+	if err := fw.Write(rec); err != nil {
+		fw.Close()
+		return err
+	}
+	return fw.Close()
+}
+
+// Read reads a table written by Write, Parquet or Arrow IPC (told by the
+// file's magic bytes); geometry columns (named in the "geo" metadata, or
+// tagged geoarrow.wkb) are decoded from WKB.
+func Read(path string) (*Table, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("table: %w", err)
+	}
+	var tbl arrow.Table
+	switch {
+	case bytes.HasPrefix(b, []byte("PAR1")):
+		pf, err := file.NewParquetReader(bytes.NewReader(b))
+		if err != nil {
+			return nil, fmt.Errorf("table: %s: %w", path, err)
+		}
+		fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{}, memory.NewGoAllocator())
+		if err != nil {
+			return nil, fmt.Errorf("table: %s: %w", path, err)
+		}
+		if tbl, err = fr.ReadTable(context.Background()); err != nil {
+			return nil, fmt.Errorf("table: %s: %w", path, err)
+		}
+		// pqarrow does not carry the file's key-value metadata into the
+		// schema without a stored Arrow schema: take it from the footer.
+		kv := pf.MetaData().KeyValueMetadata()
+		md := arrow.NewMetadata(kv.Keys(), kv.Values())
+		tbl = array.NewTableFromSlice(arrow.NewSchema(tbl.Schema().Fields(), &md), columnsOf(tbl))
+	case bytes.HasPrefix(b, []byte("ARROW1")):
+		fr, err := ipc.NewFileReader(bytes.NewReader(b))
+		if err != nil {
+			return nil, fmt.Errorf("table: %s: %w", path, err)
+		}
+		defer fr.Close()
+		var recs []arrow.RecordBatch
+		for i := 0; i < fr.NumRecords(); i++ {
+			r, err := fr.RecordBatch(i)
+			if err != nil {
+				return nil, fmt.Errorf("table: %s: %w", path, err)
+			}
+			recs = append(recs, r)
+		}
+		tbl = array.NewTableFromRecords(fr.Schema(), recs)
+	default:
+		return nil, fmt.Errorf("table: %s: neither Parquet nor Arrow IPC", path)
+	}
+	defer tbl.Release()
+	return fromArrow(path, tbl)
+}
+
+func columnsOf(t arrow.Table) [][]arrow.Array {
+	out := make([][]arrow.Array, t.NumCols())
+	for i := range out {
+		out[i] = t.Column(i).Data().Chunks()
+	}
+	return out
+}
+
+func fromArrow(path string, tbl arrow.Table) (*Table, error) {
+	out := &Table{Metadata: map[string]string{}}
+	md := tbl.Schema().Metadata()
+	geoCols := map[string]bool{}
+	for i, k := range md.Keys() {
+		if k == "geo" {
+			var g geoMeta
+			if err := json.Unmarshal([]byte(md.Values()[i]), &g); err != nil {
+				return nil, fmt.Errorf("table: %s: geo metadata: %w", path, err)
+			}
+			for name := range g.Columns {
+				geoCols[name] = true
+			}
+		}
+		out.Metadata[k] = md.Values()[i]
+	}
+	for i, f := range tbl.Schema().Fields() {
+		if name, ok := f.Metadata.GetValue("ARROW:extension:name"); ok && name == "geoarrow.wkb" {
+			geoCols[f.Name] = true
+		}
+		c := Column{Name: f.Name}
+		chunks := tbl.Column(i).Data().Chunks()
+		n := int(tbl.NumRows())
+		valid := make([]bool, 0, n)
+		nulls := false
+		for _, ch := range chunks {
+			for j := 0; j < ch.Len(); j++ {
+				valid = append(valid, ch.IsValid(j))
+				nulls = nulls || ch.IsNull(j)
+			}
+		}
+		for _, ch := range chunks {
+			switch a := ch.(type) {
+			case *array.Float64:
+				c.Kind, c.Float = Float64, append(c.Float, a.Float64Values()...)
+			case *array.Int64:
+				c.Kind, c.Int = Int64, append(c.Int, a.Int64Values()...)
+			case *array.String:
+				c.Kind = String
+				for j := 0; j < a.Len(); j++ {
+					c.String = append(c.String, a.Value(j))
+				}
+			case *array.Boolean:
+				c.Kind = Bool
+				for j := 0; j < a.Len(); j++ {
+					c.Bool = append(c.Bool, a.Value(j))
+				}
+			case *array.Binary:
+				if !geoCols[f.Name] {
+					return nil, fmt.Errorf("table: %s: binary column %s is not a geometry", path, f.Name)
+				}
+				c.Kind = Geometry
+				for j := 0; j < a.Len(); j++ {
+					if a.IsNull(j) {
+						c.Geom = append(c.Geom, nil)
+						continue
+					}
+					g, err := wkb.Unmarshal(a.Value(j))
+					if err != nil {
+						return nil, fmt.Errorf("table: %s: column %s row %d: %w", path, f.Name, len(c.Geom), err)
+					}
+					c.Geom = append(c.Geom, g)
+				}
+			default:
+				return nil, fmt.Errorf("table: %s: column %s: unsupported type %s", path, f.Name, ch.DataType())
+			}
+		}
+		if nulls {
+			c.Valid = valid
+		}
+		out.Columns = append(out.Columns, c)
+	}
+	if len(out.Columns) == 0 {
+		return nil, errors.New("table: no column")
+	}
+	return out, nil
+}

@@ -1,0 +1,204 @@
+package table
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/paulmach/orb"
+)
+
+func sample() *Table {
+	sq := orb.Polygon{{{0, 0}, {1, 0}, {1, 1}, {0, 1}, {0, 0}}}
+	return &Table{
+		Metadata: map[string]string{"vingt": "test"},
+		Columns: []Column{
+			{Name: "code", Kind: String, String: []string{"a", "b", "c"}},
+			{Name: "n", Kind: Int64, Int: []int64{1, 2, 3}},
+			{Name: "x", Kind: Float64, Float: []float64{0.5, 0, 2}, Valid: []bool{true, false, true}},
+			{Name: "ok", Kind: Bool, Bool: []bool{true, false, true}},
+			{Name: "geometry", Kind: Geometry, Geom: []orb.Geometry{sq, orb.MultiPolygon{sq}, orb.Point{2, 3}}},
+			{Name: "gap", Kind: Geometry, Geom: []orb.Geometry{nil, sq, nil}, Valid: []bool{false, true, false}},
+		},
+	}
+}
+
+func TestRoundTrip(t *testing.T) {
+	for _, f := range []Format{Parquet, Arrow} {
+		t.Run(f.String(), func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "t")
+			want := sample()
+			if err := Write(p, f, want); err != nil {
+				t.Fatal(err)
+			}
+			got, err := Read(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Len() != 3 || len(got.Columns) != len(want.Columns) {
+				t.Fatalf("%d rows, %d columns", got.Len(), len(got.Columns))
+			}
+			for i, c := range want.Columns {
+				g := got.Columns[i]
+				if g.Name != c.Name || g.Kind != c.Kind {
+					t.Errorf("column %d: %s/%d, want %s/%d", i, g.Name, g.Kind, c.Name, c.Kind)
+				}
+				for j := range 3 {
+					if g.IsValid(j) != c.IsValid(j) {
+						t.Errorf("%s[%d]: valid %v", c.Name, j, g.IsValid(j))
+					}
+				}
+			}
+			if !reflect.DeepEqual(got.Column("code").String, want.Columns[0].String) ||
+				got.Column("x").Float[2] != 2 || got.Column("n").Int[1] != 2 || !got.Column("ok").Bool[2] {
+				t.Errorf("values differ: %+v", got.Columns)
+			}
+			if !orb.Equal(got.Column("geometry").Geom[2], orb.Point{2, 3}) || got.Column("gap").Geom[0] != nil {
+				t.Errorf("geometries differ")
+			}
+			if got.Metadata["vingt"] != "test" {
+				t.Errorf("metadata %v", got.Metadata)
+			}
+		})
+	}
+}
+
+// TestDeterministic writes the same table twice: the bytes are equal.
+func TestDeterministic(t *testing.T) {
+	for _, f := range []Format{Parquet, Arrow} {
+		dir := t.TempDir()
+		a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+		if err := Write(a, f, sample()); err != nil {
+			t.Fatal(err)
+		}
+		if err := Write(b, f, sample()); err != nil {
+			t.Fatal(err)
+		}
+		x, _ := os.ReadFile(a)
+		y, _ := os.ReadFile(b)
+		if !bytes.Equal(x, y) {
+			t.Errorf("%s: two writes differ", f)
+		}
+	}
+}
+
+// TestGeoParquetMetadata checks the "geo" key field by field against the
+// GeoParquet 1.1 specification (format-specs/geoparquet.md): version,
+// primary_column naming a column, and per column encoding "WKB",
+// geometry_types from the allowed list, bbox [xmin, ymin, xmax, ymax];
+// crs absent meaning OGC:CRS84. The file is read with arrow-go's
+// low-level Parquet reader, not the one that wrote it.
+func TestGeoParquetMetadata(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "t.parquet")
+	if err := Write(p, Parquet, sample()); err != nil {
+		t.Fatal(err)
+	}
+	r, err := file.OpenParquetFile(p, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if r.NumRows() != 3 || r.MetaData().Schema.NumColumns() != 6 {
+		t.Fatalf("%d rows %d columns", r.NumRows(), r.MetaData().Schema.NumColumns())
+	}
+	geo := r.MetaData().KeyValueMetadata().FindValue("geo")
+	if geo == nil {
+		t.Fatal("no geo metadata")
+	}
+	var m map[string]any
+	if err := json.Unmarshal([]byte(*geo), &m); err != nil {
+		t.Fatal(err)
+	}
+	if m["version"] != "1.1.0" || m["primary_column"] != "geometry" {
+		t.Errorf("version %v primary_column %v", m["version"], m["primary_column"])
+	}
+	cols := m["columns"].(map[string]any)
+	allowed := map[string]bool{"Point": true, "LineString": true, "Polygon": true, "MultiPoint": true, "MultiLineString": true, "MultiPolygon": true, "GeometryCollection": true}
+	for name, want := range map[string][]any{"geometry": {"MultiPolygon", "Point", "Polygon"}, "gap": {"Polygon"}} {
+		c, ok := cols[name].(map[string]any)
+		if !ok {
+			t.Fatalf("no geo entry for %s", name)
+		}
+		if c["encoding"] != "WKB" {
+			t.Errorf("%s: encoding %v", name, c["encoding"])
+		}
+		types := c["geometry_types"].([]any)
+		if !reflect.DeepEqual(types, want) {
+			t.Errorf("%s: geometry_types %v, want %v", name, types, want)
+		}
+		for _, ty := range types {
+			if !allowed[ty.(string)] {
+				t.Errorf("%s: geometry type %v not in the specification", name, ty)
+			}
+		}
+		bbox := c["bbox"].([]any)
+		if len(bbox) != 4 || bbox[0].(float64) > bbox[2].(float64) || bbox[1].(float64) > bbox[3].(float64) {
+			t.Errorf("%s: bbox %v", name, bbox)
+		}
+		if _, has := c["crs"]; has {
+			t.Errorf("%s: crs present; absent means OGC:CRS84", name)
+		}
+	}
+	if bb := cols["geometry"].(map[string]any)["bbox"]; !reflect.DeepEqual(bb, []any{0.0, 0.0, 2.0, 3.0}) {
+		t.Errorf("geometry bbox %v, want [0 0 2 3]", bb)
+	}
+	// The geometry column is a byte array (WKB) in the Parquet schema.
+	col := r.MetaData().Schema.Column(4)
+	if col.Name() != "geometry" || col.PhysicalType().String() != "BYTE_ARRAY" {
+		t.Errorf("geometry column: %s %s", col.Name(), col.PhysicalType())
+	}
+}
+
+func TestAtomicWrite(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "out")
+	os.WriteFile(p, []byte("previous"), 0o644)
+	err := WriteFileAtomic(p, func(w io.Writer) error {
+		w.Write([]byte("half"))
+		return errors.New("boom")
+	})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	b, _ := os.ReadFile(p)
+	entries, _ := os.ReadDir(dir)
+	if string(b) != "previous" || len(entries) != 1 {
+		t.Errorf("after a failed write: %q, %d files", b, len(entries))
+	}
+	bad := sample()
+	bad.Columns[1].Int = bad.Columns[1].Int[:2]
+	if err := Write(p, Parquet, bad); err == nil {
+		t.Error("columns of different lengths: no error")
+	}
+}
+
+func FuzzRead(f *testing.F) {
+	dir := f.TempDir()
+	for _, ff := range []Format{Parquet, Arrow} {
+		p := filepath.Join(dir, ff.String())
+		if err := Write(p, ff, sample()); err != nil {
+			f.Fatal(err)
+		}
+		b, _ := os.ReadFile(p)
+		f.Add(b)
+	}
+	f.Add([]byte("PAR1garbagePAR1"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := filepath.Join(t.TempDir(), "f")
+		os.WriteFile(p, data, 0o644)
+		defer func() {
+			if r := recover(); r != nil {
+				// The Parquet and Arrow libraries panic on some corrupt
+				// inputs; Read must not.
+				t.Fatalf("panic on %d bytes: %v", len(data), r)
+			}
+		}()
+		Read(p)
+	})
+}
