@@ -71,6 +71,7 @@ type csvReader struct {
 	line   int // line number of the current record's first line
 	next   int // line number of the next line to read
 	buf    []byte
+	out    []byte // unquoted fields of a record with quotes
 	fields [][]byte
 	ends   []int
 	header map[string]int
@@ -158,7 +159,8 @@ func (c *csvReader) read() ([][]byte, error) {
 // quoted field is open, and unescapes doubled quotes in place.
 func (c *csvReader) readQuoted() ([][]byte, error) {
 	c.ends = c.ends[:0]
-	out := make([]byte, 0, len(c.buf))
+	out := c.out[:0]
+	defer func() { c.out = out }()
 	i := 0
 	for {
 		// One field starting at c.buf[i].
