@@ -1,6 +1,40 @@
 // Package gtfs reads GTFS feeds (zip files or directories) into compact,
 // column-oriented tables: times as int32 seconds after the service day's
 // midnight, references as int32 indices, strings kept once per entity.
+//
+// Reading follows these rules:
+//
+//   - Files are CSV as met in the wild: a UTF-8 byte-order mark, CRLF line
+//     ends, quoted fields, any column order, unknown columns and blank
+//     lines are accepted; values are trimmed of surrounding spaces. Times
+//     are H:MM:SS or HH:MM:SS, past 24:00 for trips running after
+//     midnight (25:43:00 is 92,580 s).
+//   - stops.txt, routes.txt, trips.txt, stop_times.txt and one of
+//     calendar.txt or calendar_dates.txt are required; the other files are
+//     optional.
+//   - A fatal problem is a *ParseError naming the feed, file, line, field
+//     and value. A recoverable one (a stop time naming an unknown trip or
+//     stop, a stop without coordinates, a trip whose times decrease, …) is
+//     counted in Feed.Warnings with a few examples, and the row or trip
+//     concerned is skipped: never kept silently wrong.
+//   - Stop times are grouped by trip (in trips.txt order) and sorted by
+//     stop_sequence. A blank arrival takes the departure and the other way
+//     round; a stop with neither is interpolated between the surrounding
+//     timed stops, in proportion to shape_dist_traveled when every stop
+//     involved has it, else to the straight-line (haversine) distance
+//     between consecutive stops, else evenly. A trip without a time at its
+//     first or last stop, or whose times decrease, is dropped with a
+//     warning.
+//   - A trip named in frequencies.txt is replaced by its runs, one per
+//     start time start, start+headway, … before end_time (exclusive):
+//     each run shares the template's stop times, shifted by Trip.Offset so
+//     that it leaves its first stop at that start time. exact_times=0
+//     (frequency-based service) is expanded the same way, on purpose: the
+//     result is deterministic and matches the published headway, where R5
+//     instead draws random schedules; a headway-based service is then
+//     neither better nor worse than its scheduled equivalent.
+//   - Several feeds are several Feed values: ids are never merged across
+//     feeds, and Feed.Namespaced gives an id that cannot collide.
 package gtfs
 
 import (
