@@ -1,0 +1,205 @@
+package coverage
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// MaxLine is the longest line accepted in an input CSV, in bytes.
+const MaxLine = 1 << 20
+
+// InputError is a problem in an input file, located by line and field.
+type InputError struct {
+	Path  string
+	Line  int
+	Field string
+	Value string
+	Err   error
+}
+
+func (e *InputError) Error() string {
+	var b strings.Builder
+	b.WriteString("coverage: ")
+	b.WriteString(e.Path)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+	}
+	if e.Field != "" {
+		fmt.Fprintf(&b, ": %s %q", e.Field, e.Value)
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Err.Error())
+	return b.String()
+}
+
+func (e *InputError) Unwrap() error { return e.Err }
+
+// errLineTooLong is returned for a line longer than MaxLine.
+var errLineTooLong = fmt.Errorf("line longer than %d bytes", MaxLine)
+
+// lineLimit fails reading when a line grows past MaxLine.
+type lineLimit struct {
+	r   io.Reader
+	run int
+}
+
+func (l *lineLimit) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	for i := 0; i < n; i++ {
+		if p[i] == '\n' {
+			l.run = 0
+		} else if l.run++; l.run > MaxLine {
+			return i, errLineTooLong
+		}
+	}
+	return n, err
+}
+
+// csvTable is a CSV input: its header and rows, read whole (inputs other
+// than GTFS are small: a grid of France at 200 m is 2.3 million rows).
+type csvTable struct {
+	path   string
+	header []string // lower-cased, trimmed, without a leading '#'
+	rows   [][]string
+	lines  []int
+	index  map[string]int
+}
+
+// readTable reads a CSV file separated by ',' or ';' (the one the header
+// uses most), with or without a UTF-8 byte-order mark.
+func readTable(path string) (*csvTable, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("coverage: %w", err)
+	}
+	defer f.Close()
+	br := bufio.NewReader(&lineLimit{r: f})
+	first, err := br.Peek(4096)
+	if len(first) == 0 {
+		if err != nil && !errors.Is(err, io.EOF) {
+			return nil, &InputError{Path: path, Err: err}
+		}
+		return nil, &InputError{Path: path, Err: errors.New("empty file")}
+	}
+	if bytes.HasPrefix(first, []byte("\xef\xbb\xbf")) {
+		br.Discard(3)
+		first = first[3:]
+	}
+	if !utf8.Valid(first[:max(0, len(first)-4)]) {
+		return nil, &InputError{Path: path, Line: 1, Err: errors.New("not UTF-8 text")}
+	}
+	line := first
+	if i := bytes.IndexByte(first, '\n'); i >= 0 {
+		line = first[:i]
+	}
+	r := csv.NewReader(br)
+	r.FieldsPerRecord = -1
+	r.LazyQuotes = true
+	r.ReuseRecord = false
+	if bytes.Count(line, []byte(";")) > bytes.Count(line, []byte(",")) {
+		r.Comma = ';'
+	}
+	t := &csvTable{path: path, index: map[string]int{}}
+	head, err := r.Read()
+	if err != nil {
+		return nil, csvError(path, err)
+	}
+	for i, h := range head {
+		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(h), "#")))
+		t.header = append(t.header, h)
+		if _, dup := t.index[h]; !dup && h != "" {
+			t.index[h] = i
+		}
+	}
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, csvError(path, err)
+		}
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue
+		}
+		l, _ := r.FieldPos(0)
+		t.rows = append(t.rows, rec)
+		t.lines = append(t.lines, l)
+	}
+	return t, nil
+}
+
+func csvError(path string, err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return &InputError{Path: path, Line: pe.Line, Err: pe.Err}
+	}
+	if errors.Is(err, errLineTooLong) {
+		return &InputError{Path: path, Err: err}
+	}
+	return &InputError{Path: path, Err: err}
+}
+
+// col returns the index of the first column named like one of names
+// (compared lower-case), or -1.
+func (t *csvTable) col(names ...string) int {
+	for _, n := range names {
+		if i, ok := t.index[strings.ToLower(n)]; ok {
+			return i
+		}
+	}
+	return -1
+}
+
+// get returns field i of row r, trimmed ("" when the row is short).
+func (t *csvTable) get(r, i int) string {
+	if i < 0 || i >= len(t.rows[r]) {
+		return ""
+	}
+	return strings.TrimSpace(t.rows[r][i])
+}
+
+// float parses field i of row r as a finite number.
+func (t *csvTable) float(r, i int) (float64, error) {
+	s := t.get(r, i)
+	v, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", "."), 64)
+	if err != nil || v != v || v > 1e300 || v < -1e300 {
+		return 0, &InputError{Path: t.path, Line: t.lines[r], Field: t.header[i], Value: s, Err: errors.New("want a finite number")}
+	}
+	return v, nil
+}
+
+// lonLat reads and checks a longitude and latitude.
+func (t *csvTable) lonLat(r, iLon, iLat int) (float64, float64, error) {
+	lon, err := t.float(r, iLon)
+	if err != nil {
+		return 0, 0, err
+	}
+	lat, err := t.float(r, iLat)
+	if err != nil {
+		return 0, 0, err
+	}
+	if lon < -180 || lon > 180 {
+		return 0, 0, &InputError{Path: t.path, Line: t.lines[r], Field: t.header[iLon], Value: t.get(r, iLon), Err: errors.New("longitude out of -180..180")}
+	}
+	if lat < -90 || lat > 90 {
+		return 0, 0, &InputError{Path: t.path, Line: t.lines[r], Field: t.header[iLat], Value: t.get(r, iLat), Err: errors.New("latitude out of -90..90")}
+	}
+	return lon, lat, nil
+}
+
+// Usual column names.
+var (
+	lonNames = []string{"lon", "lng", "long", "longitude", "x", "lon_center", "stop_lon"}
+	latNames = []string{"lat", "latitude", "y", "lat_center", "stop_lat"}
+	popNames = []string{"population", "pop", "t", "ind", "total", "pop_total"}
+	idNames  = []string{"id", "cell_id", "idcar_200m", "idcar_1km", "grd_id", "hex_id", "h3"}
+)

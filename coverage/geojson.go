@@ -1,0 +1,191 @@
+package coverage
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/planar"
+)
+
+// MaxGeoJSON is the largest GeoJSON input accepted, in bytes.
+const MaxGeoJSON = 1 << 30
+
+// readFeatures reads a GeoJSON FeatureCollection (or a single Feature).
+func readFeatures(path string) ([]*geojson.Feature, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("coverage: %w", err)
+	}
+	if st.Size() > MaxGeoJSON {
+		return nil, &InputError{Path: path, Err: fmt.Errorf("larger than %d bytes", MaxGeoJSON)}
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("coverage: %w", err)
+	}
+	b = []byte(strings.TrimPrefix(string(b), "\xef\xbb\xbf"))
+	if len(strings.TrimSpace(string(b))) == 0 {
+		return nil, &InputError{Path: path, Err: errors.New("empty file")}
+	}
+	fc, err := geojson.UnmarshalFeatureCollection(b)
+	if err == nil && fc.Type == "FeatureCollection" {
+		return fc.Features, nil
+	}
+	if f, ferr := geojson.UnmarshalFeature(b); ferr == nil && f.Type == "Feature" {
+		return []*geojson.Feature{f}, nil
+	}
+	if err == nil {
+		err = fmt.Errorf("type %q: want a FeatureCollection", fc.Type)
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		line := 1 + strings.Count(string(b[:min(int(se.Offset), len(b))]), "\n")
+		return nil, &InputError{Path: path, Line: line, Err: fmt.Errorf("invalid GeoJSON: %w", err)}
+	}
+	return nil, &InputError{Path: path, Err: fmt.Errorf("invalid GeoJSON: %w", err)}
+}
+
+// prop returns the first of the named properties (compared without case),
+// a one-element array taken as its element, as a string. When several
+// properties differ only by case, the exact spelling wins.
+func prop(f *geojson.Feature, names ...string) (string, string, bool) {
+	for _, n := range names {
+		if v, ok := propString(f.Properties[n]); ok {
+			return n, v, true
+		}
+		keys := make([]string, 0, len(f.Properties))
+		for k := range f.Properties {
+			if strings.EqualFold(k, n) {
+				keys = append(keys, k)
+			}
+		}
+		slices.Sort(keys) // deterministic when several keys match
+		for _, k := range keys {
+			if v, ok := propString(f.Properties[k]); ok {
+				return k, v, true
+			}
+		}
+	}
+	return "", "", false
+}
+
+// propValue returns the property name (compared without case) as a string.
+func propValue(props map[string]any, name string) (string, bool) {
+	_, v, ok := prop(&geojson.Feature{Properties: props}, name)
+	return v, ok
+}
+
+// propString converts a property value to a string: strings (trimmed),
+// finite numbers, or a one-element array of either.
+func propString(v any) (string, bool) {
+	if arr, ok := v.([]any); ok && len(arr) == 1 {
+		v = arr[0]
+	}
+	switch v := v.(type) {
+	case string:
+		return strings.TrimSpace(v), true
+	case float64:
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return "", false
+		}
+		return strconv.FormatFloat(v, 'f', -1, 64), true
+	}
+	return "", false
+}
+
+// validLonLat reports whether a position is a finite WGS84 longitude and
+// latitude.
+func validLonLat(lon, lat float64) bool {
+	return lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90
+}
+
+// checkCoords rejects NaN, infinite and out-of-range coordinates.
+func checkCoords(g orb.Geometry) error {
+	var bad error
+	check := func(p orb.Point) {
+		if bad == nil && (math.IsNaN(p[0]) || math.IsNaN(p[1]) || p[0] < -180 || p[0] > 180 || p[1] < -90 || p[1] > 90) {
+			bad = fmt.Errorf("coordinate %v out of range", p)
+		}
+	}
+	switch g := g.(type) {
+	case orb.Point:
+		check(g)
+	case orb.MultiPoint:
+		for _, p := range g {
+			check(p)
+		}
+	case orb.Polygon:
+		for _, r := range g {
+			for _, p := range r {
+				check(p)
+			}
+		}
+	case orb.MultiPolygon:
+		for _, pg := range g {
+			for _, r := range pg {
+				for _, p := range r {
+					check(p)
+				}
+			}
+		}
+	}
+	return bad
+}
+
+func (g *Grid) readGeoJSON(path string) error {
+	fs, err := readFeatures(path)
+	if err != nil {
+		return err
+	}
+	for i, f := range fs {
+		where := fmt.Sprintf("feature %d", i+1)
+		if f.Geometry == nil {
+			return &InputError{Path: path, Field: where, Err: errors.New("no geometry")}
+		}
+		if err := checkCoords(f.Geometry); err != nil {
+			return &InputError{Path: path, Field: where, Err: err}
+		}
+		name, v, ok := prop(f, popNames...)
+		if !ok {
+			return &InputError{Path: path, Field: where, Err: errors.New("no population property (population, pop, T, ind)")}
+		}
+		pop, err := strconv.ParseFloat(v, 64)
+		if err != nil || pop < 0 || math.IsNaN(pop) || math.IsInf(pop, 0) {
+			return &InputError{Path: path, Field: where + " " + name, Value: v, Err: errors.New("want a non-negative number")}
+		}
+		if pop == 0 {
+			g.SkippedEmpty++
+			continue
+		}
+		_, id, ok := prop(f, idNames...)
+		if !ok {
+			id = strconv.Itoa(i + 1)
+		}
+		c := Cell{ID: id, Population: pop, Geometry: f.Geometry}
+		switch geom := f.Geometry.(type) {
+		case orb.Point:
+			c.Lon, c.Lat = geom[0], geom[1]
+		case orb.Polygon, orb.MultiPolygon:
+			ctr, _ := centroid(geom)
+			c.Lon, c.Lat = ctr[0], ctr[1]
+		default:
+			return &InputError{Path: path, Field: where, Err: fmt.Errorf("geometry %s: want Point, Polygon or MultiPolygon", f.Geometry.GeoJSONType())}
+		}
+		g.Cells = append(g.Cells, c)
+	}
+	return nil
+}
+
+// centroid returns the area centroid of a polygon in degrees (fine for
+// cells and territories a few kilometres wide).
+func centroid(g orb.Geometry) (orb.Point, float64) {
+	return planar.CentroidArea(g)
+}

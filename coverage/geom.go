@@ -1,0 +1,127 @@
+package coverage
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"sync"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+	"github.com/twpayne/go-geos"
+	"github.com/twpayne/go-proj/v11"
+)
+
+// transformers holds one PROJ transformation per source CRS, made once
+// (PROJ objects are not safe for concurrent use: calls are serialised).
+var transformers = struct {
+	sync.Mutex
+	m map[string]*proj.PJ
+}{m: map[string]*proj.PJ{}}
+
+// toLonLat transforms points from crs (e.g. "EPSG:3035") to WGS84
+// longitude/latitude, in place.
+func toLonLat(crs string, pts []orb.Point) error {
+	transformers.Lock()
+	defer transformers.Unlock()
+	pj, ok := transformers.m[crs]
+	if !ok {
+		p, err := proj.NewCRSToCRS(crs, "EPSG:4326", nil)
+		if err != nil {
+			return fmt.Errorf("coverage: PROJ %s → EPSG:4326: %w", crs, err)
+		}
+		if pj, err = p.NormalizeForVisualization(); err != nil {
+			return fmt.Errorf("coverage: PROJ %s: %w", crs, err)
+		}
+		transformers.m[crs] = pj
+	}
+	for i, p := range pts {
+		c, err := pj.Forward(proj.NewCoord(p[0], p[1], 0, 0))
+		if err != nil {
+			return fmt.Errorf("coverage: PROJ %s (%v, %v): %w", crs, p[0], p[1], err)
+		}
+		pts[i] = orb.Point{c.X(), c.Y()}
+	}
+	return nil
+}
+
+// gridIDRE matches INSEE and Eurostat grid cell ids: CRS3035RES200mN2029800E4252400.
+var gridIDRE = regexp.MustCompile(`^CRS(\d+)RES(\d+)(m|km)N(\d+)E(\d+)$`)
+
+// gridCell is a square cell of a projected grid.
+type gridCell struct {
+	crs         string
+	size        float64
+	north, east float64
+}
+
+// parseGridID decodes a grid cell id: the CRS, the size and the lower-left
+// corner (northing, then easting).
+func parseGridID(id string) (gridCell, error) {
+	m := gridIDRE.FindStringSubmatch(id)
+	if m == nil {
+		return gridCell{}, errors.New("not a grid cell id like CRS3035RES200mN2029800E4252400")
+	}
+	size, _ := strconv.ParseFloat(m[2], 64)
+	if m[3] == "km" {
+		size *= 1000
+	}
+	n, _ := strconv.ParseFloat(m[4], 64)
+	e, _ := strconv.ParseFloat(m[5], 64)
+	if size <= 0 || size > 100000 {
+		return gridCell{}, fmt.Errorf("cell size %v m out of range", size)
+	}
+	return gridCell{crs: "EPSG:" + m[1], size: size, north: n, east: e}, nil
+}
+
+// square returns the cell as a WGS84 polygon (corners transformed through
+// PROJ, counter-clockwise) and its centre.
+func (g gridCell) square() (orb.Polygon, orb.Point, error) {
+	pts := []orb.Point{
+		{g.east, g.north}, {g.east + g.size, g.north}, {g.east + g.size, g.north + g.size},
+		{g.east, g.north + g.size}, {g.east + g.size/2, g.north + g.size/2},
+	}
+	if err := toLonLat(g.crs, pts); err != nil {
+		return nil, orb.Point{}, err
+	}
+	ring := orb.Ring{pts[0], pts[1], pts[2], pts[3], pts[0]}
+	return orb.Polygon{ring}, pts[4], nil
+}
+
+// toGEOS converts an orb geometry to GEOS through WKB.
+func toGEOS(g orb.Geometry) (*geos.Geom, error) {
+	b, err := wkb.Marshal(g)
+	if err != nil {
+		return nil, err
+	}
+	return geos.NewGeomFromWKB(b)
+}
+
+// fromGEOS converts a GEOS geometry to orb through WKB.
+func fromGEOS(g *geos.Geom) (orb.Geometry, error) {
+	return wkb.Unmarshal(g.ToWKB())
+}
+
+// UnionGeometries returns the union of polygons through GEOS, normalised
+// so that the same input always gives the same output.
+func UnionGeometries(gs []orb.Geometry) (orb.Geometry, error) {
+	if len(gs) == 0 {
+		return nil, nil
+	}
+	parts := make([]*geos.Geom, 0, len(gs))
+	for _, g := range gs {
+		x, err := toGEOS(g)
+		if err != nil {
+			return nil, fmt.Errorf("coverage: union: %w", err)
+		}
+		parts = append(parts, x)
+	}
+	coll := geos.NewCollection(geos.TypeIDGeometryCollection, parts)
+	u := coll.UnaryUnion()
+	if u == nil {
+		return nil, errors.New("coverage: union failed")
+	}
+	u = u.Normalize()
+	return fromGEOS(u)
+}

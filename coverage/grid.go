@@ -1,0 +1,182 @@
+package coverage
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/paulmach/orb"
+
+	"github.com/vingt/vingt/gtfs"
+)
+
+// Cell is a populated cell of the grid, routed from its centre.
+type Cell struct {
+	ID         string
+	Lon, Lat   float64
+	Population float64
+	// Geometry is the cell in WGS84: a square derived from the id through
+	// PROJ when the id encodes one, else a point (or the input polygon).
+	Geometry orb.Geometry
+}
+
+// Grid is a population grid.
+type Grid struct {
+	Path, Format string
+	Cells        []Cell
+	// SkippedEmpty counts the cells of population 0, which are skipped.
+	SkippedEmpty int
+	Warnings     gtfs.Warnings
+}
+
+// Grid formats.
+const (
+	FormatFilosofi = "filosofi"
+	FormatEurostat = "eurostat"
+	FormatCSV      = "csv"
+	FormatGeoJSON  = "geojson"
+)
+
+// ReadGrid reads a population grid. format is one of filosofi (INSEE,
+// idcar_200m and ind), eurostat (GRD_ID and T), csv (longitude, latitude,
+// population and an optional id, whatever the columns' usual names) or
+// geojson; "" detects it from the file.
+func ReadGrid(path, format string) (*Grid, error) {
+	if format == "" {
+		f, err := detectGrid(path)
+		if err != nil {
+			return nil, err
+		}
+		format = f
+	}
+	g := &Grid{Path: path, Format: format}
+	var err error
+	switch format {
+	case FormatFilosofi, FormatEurostat, FormatCSV:
+		err = g.readCSV(path, format)
+	case FormatGeoJSON:
+		err = g.readGeoJSON(path)
+	default:
+		return nil, fmt.Errorf("coverage: grid format %q: want filosofi, eurostat, csv or geojson", format)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(g.Cells) == 0 {
+		return nil, fmt.Errorf("coverage: %s: no populated cell (%d of population 0)", path, g.SkippedEmpty)
+	}
+	return g, nil
+}
+
+// detectGrid tells the format from the first bytes of the file.
+func detectGrid(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("coverage: %w", err)
+	}
+	defer f.Close()
+	head := make([]byte, 4096)
+	n, _ := f.Read(head)
+	head = bytes.TrimPrefix(head[:n], []byte("\xef\xbb\xbf"))
+	trimmed := bytes.TrimSpace(head)
+	if len(trimmed) == 0 {
+		return "", &InputError{Path: path, Err: errors.New("empty file")}
+	}
+	if trimmed[0] == '{' {
+		return FormatGeoJSON, nil
+	}
+	line := strings.ToLower(string(head))
+	if i := strings.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i]
+	}
+	cols := strings.FieldsFunc(line, func(r rune) bool { return r == ',' || r == ';' || r == '"' || r == ' ' || r == '\r' })
+	has := func(name string) bool {
+		for _, c := range cols {
+			if c == name {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case has("idcar_200m") || has("idcar_1km") || has("idcar_nat"):
+		return FormatFilosofi, nil
+	case has("grd_id"):
+		return FormatEurostat, nil
+	default:
+		return FormatCSV, nil
+	}
+}
+
+func (g *Grid) readCSV(path, format string) error {
+	t, err := readTable(path)
+	if err != nil {
+		return err
+	}
+	var iID, iPop, iLon, iLat int
+	switch format {
+	case FormatFilosofi:
+		iID, iPop = t.col("idcar_200m", "idcar_1km", "idcar_nat"), t.col("ind")
+	case FormatEurostat:
+		iID, iPop = t.col("grd_id"), t.col("t")
+	default:
+		iID, iPop = t.col(idNames...), t.col(popNames...)
+		iLon, iLat = t.col(lonNames...), t.col(latNames...)
+		if iLon < 0 || iLat < 0 {
+			return &InputError{Path: path, Line: 1, Err: errors.New("no longitude/latitude columns (lon, lng, longitude, x / lat, latitude, y) and no grid id column (idcar_200m, GRD_ID)")}
+		}
+	}
+	if format != FormatCSV && iID < 0 {
+		return &InputError{Path: path, Line: 1, Err: fmt.Errorf("no grid id column for the %s format", format)}
+	}
+	if iPop < 0 {
+		return &InputError{Path: path, Line: 1, Err: errors.New("no population column (population, pop, T, ind)")}
+	}
+	seen := map[string]int{}
+	for r := range t.rows {
+		pop, err := t.float(r, iPop)
+		if err != nil {
+			return err
+		}
+		if pop < 0 {
+			return &InputError{Path: path, Line: t.lines[r], Field: t.header[iPop], Value: t.get(r, iPop), Err: errors.New("population must not be negative")}
+		}
+		id := t.get(r, iID)
+		if id == "" {
+			if format != FormatCSV {
+				return &InputError{Path: path, Line: t.lines[r], Field: t.header[iID], Err: errors.New("empty grid id")}
+			}
+			id = "row" + strconv.Itoa(t.lines[r])
+		}
+		if l, dup := seen[id]; dup {
+			return &InputError{Path: path, Line: t.lines[r], Field: "id", Value: id, Err: fmt.Errorf("cell id already on line %d", l)}
+		}
+		seen[id] = t.lines[r]
+		if pop == 0 {
+			g.SkippedEmpty++
+			continue
+		}
+		c := Cell{ID: id, Population: pop}
+		if format == FormatCSV {
+			if c.Lon, c.Lat, err = t.lonLat(r, iLon, iLat); err != nil {
+				return err
+			}
+			c.Geometry = orb.Point{c.Lon, c.Lat}
+		} else {
+			gc, err := parseGridID(id)
+			if err != nil {
+				return &InputError{Path: path, Line: t.lines[r], Field: t.header[iID], Value: id, Err: err}
+			}
+			sq, centre, err := gc.square()
+			if err != nil {
+				return err
+			}
+			c.Lon, c.Lat, c.Geometry = centre[0], centre[1], sq
+		}
+		g.Cells = append(g.Cells, c)
+	}
+	return nil
+}

@@ -1,0 +1,154 @@
+package coverage
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/paulmach/orb"
+
+	"github.com/vingt/vingt/gtfs"
+)
+
+// Point is a service point.
+type Point struct {
+	ID, Name string
+	Lon, Lat float64
+}
+
+// Category is one category of the basket and its service points.
+type Category struct {
+	Name, Path string
+	Points     []Point
+	Warnings   gtfs.Warnings
+}
+
+// ReadServices reads the points of a category from a specification
+// CATEGORY=PATH, or CATEGORY=PATH#COLUMN to take a CSV count column (a row
+// counts where its value is > 0). CSV files name their coordinates with
+// any usual column name (lat/lon, Latitude/Longitude, …); GeoJSON files
+// hold points.
+func ReadServices(spec string) (*Category, error) {
+	name, path, ok := strings.Cut(spec, "=")
+	if !ok || name == "" || path == "" {
+		return nil, fmt.Errorf("coverage: services %q: want CATEGORY=PATH[#column]", spec)
+	}
+	if err := CheckName("category", name); err != nil {
+		return nil, err
+	}
+	path, column, _ := strings.Cut(path, "#")
+	c := &Category{Name: name, Path: path}
+	var err error
+	if isGeoJSON(path) {
+		if column != "" {
+			return nil, fmt.Errorf("coverage: services %q: a #column applies to CSV files only", spec)
+		}
+		err = c.readGeoJSON(path, nil)
+	} else {
+		err = c.readCSV(path, column, "", nil)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(c.Points) == 0 {
+		c.Warnings.Add("category without any point", name)
+	}
+	return c, nil
+}
+
+// rowFilter keeps a CSV row or not.
+type rowFilter func(t *csvTable, r int) bool
+
+// readCSV adds the points of a CSV file: with a count column, the rows
+// where it is > 0; with a filter column, the rows keep accepts.
+func (c *Category) readCSV(path, column, filter string, keep rowFilter) error {
+	t, err := readTable(path)
+	if err != nil {
+		return err
+	}
+	iLon, iLat := t.col(lonNames...), t.col(latNames...)
+	if iLon < 0 || iLat < 0 {
+		return &InputError{Path: path, Line: 1, Err: errors.New("no longitude/latitude columns (lon, lng, longitude, x / lat, latitude, y)")}
+	}
+	iCount := -1
+	if column != "" {
+		if iCount = t.col(column); iCount < 0 {
+			return &InputError{Path: path, Line: 1, Field: column, Err: errors.New("no such column")}
+		}
+	}
+	if filter != "" && t.col(filter) < 0 {
+		return &InputError{Path: path, Line: 1, Field: filter, Err: errors.New("no such column")}
+	}
+	iID := t.col("id", "identifiant_du_site", "identifiant", "code", "matricule", "uid")
+	iName := t.col("name", "nom", "libellé_du_site", "libelle", "libellé", "lib_france_services")
+	for r := range t.rows {
+		if keep != nil && !keep(t, r) {
+			continue
+		}
+		if iCount >= 0 {
+			v, err := t.float(r, iCount)
+			if err != nil {
+				return err
+			}
+			if v <= 0 {
+				continue
+			}
+		}
+		if t.get(r, iLon) == "" && t.get(r, iLat) == "" {
+			c.Warnings.Add("point without coordinates (skipped)", fmt.Sprintf("%s:%d", filepath.Base(path), t.lines[r]))
+			continue
+		}
+		lon, lat, err := t.lonLat(r, iLon, iLat)
+		if err != nil {
+			return err
+		}
+		id := t.get(r, iID)
+		if id == "" {
+			id = strconv.Itoa(t.lines[r])
+		}
+		c.Points = append(c.Points, Point{ID: id, Name: t.get(r, iName), Lon: lon, Lat: lat})
+	}
+	return nil
+}
+
+// readGeoJSON adds the points of a GeoJSON file (those whose properties
+// keep accepts, when keep is set).
+func (c *Category) readGeoJSON(path string, keep func(map[string]any) bool) error {
+	fs, err := readFeatures(path)
+	if err != nil {
+		return err
+	}
+	for i, f := range fs {
+		where := fmt.Sprintf("feature %d", i+1)
+		if keep != nil && !keep(f.Properties) {
+			continue
+		}
+		if f.Geometry == nil {
+			c.Warnings.Add("point without geometry (skipped)", fmt.Sprintf("%s: %s", filepath.Base(path), where))
+			continue
+		}
+		if err := checkCoords(f.Geometry); err != nil {
+			return &InputError{Path: path, Field: where, Err: err}
+		}
+		var pts []orb.Point
+		switch g := f.Geometry.(type) {
+		case orb.Point:
+			pts = []orb.Point{g}
+		case orb.MultiPoint:
+			pts = g
+		default:
+			return &InputError{Path: path, Field: where, Err: fmt.Errorf("geometry %s: want Point", f.Geometry.GeoJSONType())}
+		}
+		_, id, ok := prop(f, "id", "matricule", "code", "identifiant")
+		if !ok {
+			id = strconv.Itoa(i + 1)
+		}
+		_, name, _ := prop(f, "name", "nom", "lib_france_services", "libelle")
+		for _, p := range pts {
+			c.Points = append(c.Points, Point{ID: id, Name: name, Lon: p[0], Lat: p[1]})
+		}
+	}
+	return nil
+}
