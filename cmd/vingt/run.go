@@ -1,8 +1,294 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
 
-// TODO(stub): replaced by the real command.
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/vingt/vingt/coverage"
+)
+
+// runOptions are the options of vingt run: a config file, and flags that
+// override it key by key.
+type runOptions struct {
+	config string
+	flags  coverage.Config
+	quiet  bool
+	// changed tells whether a flag was given on the command line.
+	changed func(name string) bool
+}
+
 func newRunCommand() *cobra.Command {
-	return &cobra.Command{Use: "run", Short: "not yet implemented"}
+	opts := &runOptions{}
+	cmd := &cobra.Command{
+		Use:   "run [--config FILE.toml] [flags]",
+		Short: "Compute the coverage of the everyday-services basket per cell and territory",
+		Long: `vingt run routes from every populated cell of the grid to every service
+category of the basket over each departure minute of the window, and writes
+cells.parquet, territories.parquet (GeoParquet 1.1, or Arrow IPC with
+--format arrow) and run.json, the manifest, into --out.
+
+With no input at all it runs the embedded example (Porto Alegre, r5r's
+sample data, with hand-drawn zones) into ./vingt-out.
+
+A --config FILE.toml holds the same keys as the flags (gtfs, date or dates,
+window, grid, services, territories, threshold, percentiles, walk_speed,
+…); flags given on the command line override it.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.changed = cmd.Flags().Changed
+			return runRun(cmd.Context(), opts, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	f := cmd.Flags()
+	c := &opts.flags
+	f.StringVar(&opts.config, "config", "", "TOML config file (flags override its keys)")
+	f.StringSliceVar(&c.GTFS, "gtfs", nil, "GTFS feed, zip or folder (repeatable)")
+	f.StringVar(&c.Date, "date", "", "analysis date, YYYY-MM-DD")
+	f.StringVar(&c.Today, "today", "", "reference day for the config's dates list (default: today)")
+	f.StringVar(&c.Window, "window", "08:00-10:00", "departure window HH:MM-HH:MM, end excluded")
+	f.StringVar(&c.Step, "step", "1m", "step between departures")
+	f.StringVar(&c.Grid, "grid", "", "population grid (Filosofi, Eurostat, point CSV, GeoJSON)")
+	f.StringVar(&c.GridFormat, "grid-format", "", "grid format: filosofi, eurostat, csv, geojson (default: detected)")
+	f.StringArrayVar(&c.Services, "services", nil, "service points of a category, CATEGORY=PATH[#count_column] (repeatable)")
+	f.StringVar(&c.Basket, "basket", "", "basket file (TOML) describing the categories")
+	f.StringArrayVar(&c.Territories, "territories", nil, "territory polygons of a level, LEVEL=PATH (repeatable, finest first)")
+	f.StringVar(&c.Threshold, "threshold", "20m", "travel time within which a service counts as reached")
+	f.Float64SliceVar(&c.Percentiles, "percentile", []float64{50}, "percentiles of travel time over the window (repeatable; the first decides served)")
+	f.Float64Var(&c.WalkSpeed, "walk-speed", 1.3, "walking speed, m/s")
+	f.Float64Var(&c.Detour, "detour", 1.3, "walking distance as a multiple of the crow-fly distance")
+	f.StringVar(&c.MaxWalk, "max-walk", "15m", "longest walk to or from transit, and walk-only")
+	f.Float64Var(&c.MaxTransferWalk, "max-transfer-walk", 500, "longest crow-fly walk between stops in a transfer, metres (0: same stop only)")
+	f.StringVar(&c.BoardSlack, "board-slack", "60s", "least time between reaching a stop and boarding")
+	f.IntVar(&c.MaxTransfers, "max-transfers", 4, "most transfers in a journey")
+	f.StringVar(&c.MaxDuration, "max-duration", "60m", "travel time cap")
+	f.IntVar(&c.Workers, "workers", 0, "routing workers (default: all CPUs); outputs do not depend on it")
+	f.StringVar(&c.Format, "format", "parquet", "output format: parquet (GeoParquet 1.1) or arrow (Arrow IPC)")
+	f.StringVar(&c.Out, "out", "vingt-out", "output folder")
+	f.BoolVarP(&opts.quiet, "quiet", "q", false, "no progress on stderr")
+	return cmd
+}
+
+// merged returns the config file (or the embedded example when no input
+// is given at all) with the flags given on the command line applied over
+// it, and a function that removes what the example extracted.
+func (o *runOptions) merged() (*coverage.Config, func(), error) {
+	cleanup := func() {}
+	given := false
+	for _, n := range []string{"gtfs", "grid", "services", "basket", "territories", "date"} {
+		given = given || o.changed(n)
+	}
+	var cfg *coverage.Config
+	switch {
+	case o.config != "":
+		c, err := coverage.LoadConfig(o.config)
+		if err != nil {
+			return nil, cleanup, err
+		}
+		cfg = c
+	case !given:
+		dir, err := extractExample()
+		if err != nil {
+			return nil, cleanup, err
+		}
+		cleanup = func() { os.RemoveAll(dir) }
+		c, err := coverage.LoadConfig(filepath.Join(dir, "vingt.toml"))
+		if err != nil {
+			cleanup()
+			return nil, func() {}, err
+		}
+		c.Out = "vingt-out"
+		cfg = c
+	default:
+		cfg = &coverage.Config{}
+	}
+	f := &o.flags
+	set := func(name string, apply func()) {
+		if o.changed(name) {
+			apply()
+		}
+	}
+	set("gtfs", func() { cfg.GTFS = f.GTFS })
+	set("date", func() { cfg.Date, cfg.Dates = f.Date, nil })
+	set("today", func() { cfg.Today = f.Today })
+	set("window", func() { cfg.Window = f.Window })
+	set("step", func() { cfg.Step = f.Step })
+	set("grid", func() { cfg.Grid = f.Grid })
+	set("grid-format", func() { cfg.GridFormat = f.GridFormat })
+	set("services", func() { cfg.Services = f.Services })
+	set("basket", func() { cfg.Basket = f.Basket })
+	set("territories", func() { cfg.Territories = f.Territories })
+	set("threshold", func() { cfg.Threshold = f.Threshold })
+	set("percentile", func() { cfg.Percentiles = f.Percentiles })
+	set("walk-speed", func() { cfg.WalkSpeed = f.WalkSpeed })
+	set("detour", func() { cfg.Detour = f.Detour })
+	set("max-walk", func() { cfg.MaxWalk = f.MaxWalk })
+	set("max-transfer-walk", func() { cfg.MaxTransferWalk, cfg.MaxTransferWalkSet = f.MaxTransferWalk, true })
+	set("board-slack", func() { cfg.BoardSlack = f.BoardSlack })
+	set("max-transfers", func() { cfg.MaxTransfers, cfg.MaxTransfersSet = f.MaxTransfers, true })
+	set("max-duration", func() { cfg.MaxDuration = f.MaxDuration })
+	set("workers", func() { cfg.Workers = f.Workers })
+	set("format", func() { cfg.Format = f.Format })
+	set("out", func() { cfg.Out = f.Out })
+	return cfg, cleanup, nil
+}
+
+func runRun(ctx context.Context, opts *runOptions, stdout, stderr io.Writer) error {
+	cfg, cleanup, err := opts.merged()
+	defer cleanup()
+	if err != nil {
+		return err
+	}
+	job, err := cfg.Job()
+	if err != nil {
+		return err
+	}
+	coverage.Version = version
+	p := newProgress(stderr, opts.quiet)
+	start := time.Now()
+	rep, err := coverage.Run(ctx, job, coverage.Hooks{Stage: p.stage, Cells: p.cells})
+	p.finish()
+	if err != nil {
+		return err
+	}
+	printSummary(stdout, rep, time.Since(start))
+	return nil
+}
+
+// printSummary writes, per territory of the coarsest level (the one with
+// the fewest territories), population, coverage and gap, then the outputs.
+func printSummary(w io.Writer, rep *coverage.Report, took time.Duration) {
+	m := rep.Manifest
+	fmt.Fprintf(w, "vingt %s: %s, window %v, threshold %v s, basket: %s\n", m.Version, m.Date,
+		m.Parameters["window"], m.Parameters["threshold_seconds"], strings.Join(categoryNames(m), ", "))
+	if len(rep.Levels) > 0 {
+		count := map[string]int{}
+		for _, t := range rep.Territories {
+			count[t.Level]++
+		}
+		coarsest := rep.Levels[0]
+		for _, l := range rep.Levels {
+			if count[l] < count[coarsest] {
+				coarsest = l
+			}
+		}
+		var rows []coverage.TerritoryStats
+		for _, t := range rep.Territories {
+			if t.Level == coarsest && t.Population > 0 {
+				rows = append(rows, t)
+			}
+		}
+		sort.SliceStable(rows, func(i, j int) bool { return rows[i].GapPopulation() > rows[j].GapPopulation() })
+		const maxRows = 25
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintf(tw, "%s\tname\tpopulation\tcoverage\tgap population\n", coarsest)
+		for i, t := range rows {
+			if i == maxRows {
+				fmt.Fprintf(tw, "… %d more\t\t\t\t\n", len(rows)-maxRows)
+				break
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%.0f\t%.1f %%\t%.0f\n", t.Code, t.Name, t.Population, 100*t.Coverage(), t.GapPopulation())
+		}
+		tw.Flush()
+	}
+	fmt.Fprintf(w, "cells: %v routed, %v walk only; %.1f s; outputs:\n", m.Counts["cells_routed"], m.Counts["cells_walk_only"], took.Seconds())
+	for _, o := range rep.Outputs {
+		fmt.Fprintf(w, "  %s\n", o)
+	}
+	if n := len(m.Warnings); n > 0 {
+		fmt.Fprintf(w, "%d kinds of input warnings: see run.json\n", n)
+	}
+}
+
+func categoryNames(m *coverage.Manifest) []string {
+	var out []string
+	for _, in := range m.Inputs {
+		if c, ok := strings.CutPrefix(in.Role, "services:"); ok {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// progress shows the run's stages and a bar with ETA on a terminal, or a
+// plain line every few seconds otherwise.
+type progress struct {
+	mu       sync.Mutex
+	w        io.Writer
+	quiet    bool
+	tty      bool
+	start    time.Time
+	last     time.Time
+	drawn    bool
+	interval time.Duration
+}
+
+func newProgress(w io.Writer, quiet bool) *progress {
+	p := &progress{w: w, quiet: quiet, interval: 5 * time.Second}
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		p.tty, p.interval = true, 100*time.Millisecond
+	}
+	return p
+}
+
+func (p *progress) stage(name string) {
+	if p.quiet {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.endBar()
+	p.start, p.last = time.Now(), time.Now()
+	fmt.Fprintf(p.w, "vingt: %s\n", name)
+}
+
+func (p *progress) cells(done, total int) {
+	if p.quiet {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := time.Now()
+	if done < total && now.Sub(p.last) < p.interval {
+		return
+	}
+	p.last = now
+	el := now.Sub(p.start)
+	eta := "?"
+	if done > 0 {
+		eta = (time.Duration(float64(el) * float64(total-done) / float64(done))).Round(time.Second).String()
+	}
+	pct := 100 * float64(done) / math.Max(1, float64(total))
+	if p.tty {
+		const width = 30
+		n := int(pct / 100 * width)
+		fmt.Fprintf(p.w, "\r[%s%s] %5.1f%% %d/%d cells, ETA %s ", strings.Repeat("#", n), strings.Repeat(" ", width-n), pct, done, total, eta)
+		p.drawn = true
+		return
+	}
+	fmt.Fprintf(p.w, "vingt: %d/%d cells (%.0f%%), ETA %s\n", done, total, pct, eta)
+}
+
+func (p *progress) endBar() {
+	if p.drawn {
+		fmt.Fprintln(p.w)
+		p.drawn = false
+	}
+}
+
+func (p *progress) finish() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.endBar()
 }

@@ -1,0 +1,130 @@
+package coverage
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/paulmach/orb"
+)
+
+// Assign locates every cell's centre in every level and stores the
+// territory indices in res.Territory. It returns, per level, the number of
+// cells outside every territory of the level.
+func Assign(res *Results, cells []Cell, levels []*Level) []int {
+	res.Territory = make([][]int32, len(levels))
+	outside := make([]int, len(levels))
+	for l, lv := range levels {
+		ix := make([]int32, len(cells))
+		for c := range cells {
+			ix[c] = int32(lv.Locate(cells[c].Lon, cells[c].Lat))
+			if ix[c] < 0 {
+				outside[l]++
+			}
+		}
+		res.Territory[l] = ix
+	}
+	return outside
+}
+
+// TerritoryStats is the indicator of one territory.
+type TerritoryStats struct {
+	Level, Code, Name string
+	// Cells is the number of populated cells whose centre lies in the
+	// territory.
+	Cells int
+	// Population is the population of those cells.
+	Population float64
+	// Served is the population served for the whole basket.
+	Served float64
+	// ServedBy is the population served per category.
+	ServedBy []float64
+	// Geometry is the territory's polygon; Gap is the union of its
+	// populated cells that are not served for the basket (nil when none).
+	Geometry orb.Geometry
+	Gap      orb.Geometry
+}
+
+// Coverage returns the share of the population served for the basket,
+// NaN when the territory has no population.
+func (t *TerritoryStats) Coverage() float64 {
+	if t.Population == 0 {
+		return math.NaN()
+	}
+	return t.Served / t.Population
+}
+
+// GapPopulation returns the population not served for the basket.
+func (t *TerritoryStats) GapPopulation() float64 { return t.Population - t.Served }
+
+// Aggregate sums the cells' indicators per territory of every level, in
+// the order of the levels and of the territories in their files. Sums run
+// in cell order, so they do not depend on how the cells were routed.
+func Aggregate(res *Results, cells []Cell, levels []*Level) ([]TerritoryStats, error) {
+	nk := len(res.Categories)
+	var out []TerritoryStats
+	for l, lv := range levels {
+		stats := make([]TerritoryStats, len(lv.Territories))
+		gaps := make([][]orb.Geometry, len(lv.Territories))
+		for i, t := range lv.Territories {
+			stats[i] = TerritoryStats{Level: lv.Name, Code: t.Code, Name: t.Name, ServedBy: make([]float64, nk), Geometry: t.Geometry}
+		}
+		for c := range cells {
+			i := res.Territory[l][c]
+			if i < 0 {
+				continue
+			}
+			st := &stats[i]
+			pop := cells[c].Population
+			st.Cells++
+			st.Population += pop
+			for k := range nk {
+				if res.Served[c*nk+k] {
+					st.ServedBy[k] += pop
+				}
+			}
+			if res.ServedAll[c] {
+				st.Served += pop
+			} else if cells[c].Geometry != nil {
+				gaps[i] = append(gaps[i], cells[c].Geometry)
+			}
+		}
+		for i := range stats {
+			if len(gaps[i]) == 0 {
+				continue
+			}
+			g, err := gapGeometry(gaps[i])
+			if err != nil {
+				return nil, fmt.Errorf("coverage: gap of %s %s: %w", lv.Name, stats[i].Code, err)
+			}
+			stats[i].Gap = g
+		}
+		out = append(out, stats...)
+	}
+	return out, nil
+}
+
+// gapGeometry unions the unserved cells: polygons through GEOS, points as
+// one multipoint.
+func gapGeometry(gs []orb.Geometry) (orb.Geometry, error) {
+	var mp orb.MultiPoint
+	var polys []orb.Geometry
+	for _, g := range gs {
+		switch g := g.(type) {
+		case orb.Point:
+			mp = append(mp, g)
+		default:
+			polys = append(polys, g)
+		}
+	}
+	if len(polys) == 0 {
+		return mp, nil
+	}
+	u, err := UnionGeometries(polys)
+	if err != nil {
+		return nil, err
+	}
+	if len(mp) == 0 {
+		return u, nil
+	}
+	return orb.Collection{u, mp}, nil
+}
