@@ -103,9 +103,27 @@ var requiredFiles = []string{"stops.txt", "routes.txt", "trips.txt", "stop_times
 
 // reader carries the state of reading one feed.
 type reader struct {
-	fsys fs.FS
-	f    *Feed
-	raw  *rawStopTimes
+	fsys    fs.FS
+	f       *Feed
+	raw     *rawStopTimes
+	strings map[string]string
+}
+
+// intern returns b as a string, kept once however often it occurs (trip
+// headsigns repeat across trips).
+func (r *reader) intern(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if s, ok := r.strings[str(b)]; ok {
+		return s
+	}
+	if r.strings == nil {
+		r.strings = map[string]string{}
+	}
+	s := string(b)
+	r.strings[s] = s
+	return s
 }
 
 // Read reads a feed from fsys, whose root holds the GTFS files. name
@@ -250,7 +268,7 @@ func (r *reader) stops(c *csvReader) error {
 		if _, dup := f.stopIndex[sid]; dup {
 			return c.errorf("stop_id", sid, errors.New("duplicate stop_id"))
 		}
-		s := Stop{ID: sid, Code: string(field(rec, iCode)), Name: string(field(rec, iName)), Parent: None}
+		s := Stop{ID: sid, Code: r.intern(field(rec, iCode)), Name: r.intern(field(rec, iName)), Parent: None}
 		if t := field(rec, iType); len(t) > 0 {
 			v, err := atoi32(str(t))
 			if err != nil || v < 0 || v > 4 {
@@ -358,6 +376,8 @@ func knownRouteType(t int) bool {
 	return false
 }
 
+// service returns the index of service sid, adding it when new. sid may
+// alias a reader's buffer: it is copied when kept.
 func (r *reader) service(sid string) int32 {
 	f := r.f
 	if f.serviceIndex == nil {
@@ -366,6 +386,7 @@ func (r *reader) service(sid string) int32 {
 	if i, ok := f.serviceIndex[sid]; ok {
 		return i
 	}
+	sid = strings.Clone(sid)
 	i := int32(len(f.Services))
 	f.serviceIndex[sid] = i
 	f.Services = append(f.Services, Service{ID: sid})
@@ -519,8 +540,8 @@ func (r *reader) trips(c *csvReader) error {
 		if len(sid) == 0 {
 			return c.errorf("service_id", "", ErrMissingField)
 		}
-		t := Trip{ID: tid, Route: route, Service: r.service(string(sid)), Shape: None,
-			Headsign: string(field(rec, iHead)), Direction: -1, Frequency: None}
+		t := Trip{ID: tid, Route: route, Service: r.service(str(sid)), Shape: None,
+			Headsign: r.intern(field(rec, iHead)), Direction: -1, Frequency: None}
 		if s := field(rec, iShape); len(s) > 0 {
 			if i, ok := shapes[str(s)]; ok {
 				t.Shape = i
