@@ -659,16 +659,24 @@ func (r *reader) transfers(c *csvReader) error {
 		if t.Type == TransferMinTime && t.MinTime < 0 {
 			return c.errorf("min_transfer_time", "", errors.New("required by transfer_type 2"))
 		}
+		// A route or trip named but unknown must not widen the row to
+		// every route or trip: the row is skipped.
+		unknown := ""
 		look := func(m map[string]int32, i int) int32 {
 			if v := field(rec, i); len(v) > 0 {
 				if x, ok := m[str(v)]; ok {
 					return x
 				}
+				unknown = string(v)
 			}
 			return None
 		}
 		t.FromRoute, t.ToRoute = look(f.routeIndex, iFR), look(f.routeIndex, iTR)
 		t.FromTrip, t.ToTrip = look(f.tripIndex, iFT), look(f.tripIndex, iTT)
+		if unknown != "" {
+			f.Warnings.Add("transfer naming an unknown route or trip (row skipped)", fmt.Sprintf("transfers.txt:%d: %s", c.line, unknown))
+			return nil
+		}
 		f.Transfers = append(f.Transfers, t)
 		return nil
 	})

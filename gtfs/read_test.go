@@ -653,3 +653,51 @@ func TestSeveralFeeds(t *testing.T) {
 		t.Error("equal stop ids of two feeds collide")
 	}
 }
+
+// TestTransfers checks that a transfer keeps its trips and routes, and that
+// one naming an unknown or dropped trip is skipped, never widened to every
+// trip.
+func TestTransfers(t *testing.T) {
+	feed := fstest.MapFS{
+		"stops.txt":          {Data: []byte("stop_id,stop_lat,stop_lon\nA,1,0\nB,1,0.01\n")},
+		"routes.txt":         {Data: []byte("route_id,route_type\nR,3\n")},
+		"trips.txt":          {Data: []byte("route_id,service_id,trip_id\nR,S,T\nR,S,U\nR,S,D\n")},
+		"calendar_dates.txt": {Data: []byte("service_id,date,exception_type\nS,20260113,1\n")},
+		"stop_times.txt": {Data: []byte("trip_id,arrival_time,departure_time,stop_id,stop_sequence\n" +
+			"T,07:00:00,07:00:00,A,1\nT,07:06:00,07:06:00,B,2\nU,07:10:00,07:10:00,B,1\nU,07:16:00,07:16:00,A,2\n" +
+			"D,08:00:00,08:00:00,A,1\nD,07:00:00,07:00:00,B,2\n")}, // D goes back in time: dropped
+		"transfers.txt": {Data: []byte("from_stop_id,to_stop_id,transfer_type,min_transfer_time,from_trip_id,to_trip_id,from_route_id\n" +
+			"A,B,2,120,,,\nB,B,3,,T,U,R\nB,B,3,,T,X,\nB,A,3,,D,U,\nA,A,1,,,,Q\n")},
+	}
+	f, err := Read(feed, "tr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Transfers) != 2 {
+		t.Fatalf("transfers %+v, want 2 kept", f.Transfers)
+	}
+	a, b := f.Transfers[0], f.Transfers[1]
+	if a.Type != TransferMinTime || a.MinTime != 120 || a.FromTrip != None || a.FromRoute != None {
+		t.Errorf("transfer %+v", a)
+	}
+	ti, _ := f.FindTrip("T")
+	ui, _ := f.FindTrip("U")
+	if b.Type != TransferForbidden || b.FromTrip != ti || b.ToTrip != ui || b.FromRoute != 0 || b.MinTime != -1 {
+		t.Errorf("transfer %+v, want T → U forbidden", b)
+	}
+	for _, w := range f.Warnings.List {
+		switch w.Kind {
+		case "transfer naming an unknown route or trip (row skipped)":
+			if w.Count != 2 {
+				t.Errorf("%+v: want X and Q", w)
+			}
+		case "transfer naming a dropped trip (row skipped)":
+			if w.Count != 1 {
+				t.Errorf("%+v: want D", w)
+			}
+		}
+	}
+	if k := warningKinds(f); !strings.Contains(k, "transfer naming a dropped trip") || !strings.Contains(k, "unknown route or trip") {
+		t.Errorf("warnings %s", k)
+	}
+}

@@ -198,17 +198,7 @@ func (r *reader) finishStopTimes() error {
 		}
 	}
 	f.Frequencies = fr
-	tr := f.Transfers[:0]
-	for _, x := range f.Transfers {
-		if x.FromTrip != None {
-			x.FromTrip = remap[x.FromTrip]
-		}
-		if x.ToTrip != None {
-			x.ToTrip = remap[x.ToTrip]
-		}
-		tr = append(tr, x)
-	}
-	f.Transfers = tr
+	f.remapTransfers(remap)
 	if len(f.Trips) == 0 {
 		f.Warnings.Add("no usable trip", "every trip was dropped")
 	}
@@ -378,20 +368,32 @@ func (r *reader) expandFrequencies() error {
 	for i := range f.Frequencies {
 		f.Frequencies[i].Trip = remap[f.Frequencies[i].Trip]
 	}
-	tr := f.Transfers[:0]
-	for _, x := range f.Transfers {
-		if x.FromTrip != None {
-			x.FromTrip = remap[x.FromTrip]
-		}
-		if x.ToTrip != None {
-			x.ToTrip = remap[x.ToTrip]
-		}
-		tr = append(tr, x)
-	}
-	f.Transfers = tr
+	f.remapTransfers(remap)
 	f.Trips = trips
 	return nil
 }
 
 // MaxRuns is the most trips frequencies.txt may expand to in one feed.
 var MaxRuns = 10_000_000
+
+// remapTransfers renumbers the trips named by transfers after trips were
+// dropped or expanded; a transfer naming a dropped trip is dropped too,
+// rather than widened to every trip.
+func (f *Feed) remapTransfers(remap []int32) {
+	tr := f.Transfers[:0]
+	for _, x := range f.Transfers {
+		from, to := x.FromTrip, x.ToTrip
+		if from != None {
+			x.FromTrip = remap[from]
+		}
+		if to != None {
+			x.ToTrip = remap[to]
+		}
+		if from != None && x.FromTrip == None || to != None && x.ToTrip == None {
+			f.Warnings.Add("transfer naming a dropped trip (row skipped)", fmt.Sprintf("transfer %s → %s", f.Stops[x.From].ID, f.Stops[x.To].ID))
+			continue
+		}
+		tr = append(tr, x)
+	}
+	f.Transfers = tr
+}
