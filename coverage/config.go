@@ -78,8 +78,11 @@ func LoadConfig(path string) (*Config, error) {
 		}
 		return nil, fmt.Errorf("coverage: config %s: %w", path, err)
 	}
-	if und := md.Undecoded(); len(und) > 0 {
-		return nil, fmt.Errorf("coverage: config %s: unknown key %q", path, und[0].String())
+	for _, k := range md.Undecoded() {
+		// services and territories are decoded by hand below.
+		if k[0] != "services" && k[0] != "territories" {
+			return nil, fmt.Errorf("coverage: config %s: unknown key %q", path, k.String())
+		}
 	}
 	c := raw.Config
 	c.Services, err = specList(path, "services", raw.Services, md)

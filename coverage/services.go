@@ -87,6 +87,10 @@ func (c *Category) readCSV(path, column, filter string, keep rowFilter) error {
 		if keep != nil && !keep(t, r) {
 			continue
 		}
+		if iCount >= 0 && t.get(r, iCount) == "" {
+			c.Warnings.Add("blank count (taken as 0)", fmt.Sprintf("%s:%d", filepath.Base(path), t.lines[r]))
+			continue
+		}
 		if iCount >= 0 {
 			v, err := t.float(r, iCount)
 			if err != nil {
