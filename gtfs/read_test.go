@@ -374,16 +374,16 @@ func TestWarnings(t *testing.T) {
 	feed := fstest.MapFS{
 		"stops.txt":          {Data: []byte("stop_id,stop_lat,stop_lon,location_type\nS1,45.18,0.72,0\nS2,,,0\nS3,45.2,0.74,0\n")},
 		"routes.txt":         {Data: []byte("route_id,route_type\nR,3\nQ,99\n")},
-		"trips.txt":          {Data: []byte("route_id,service_id,trip_id\nR,S,T\n")},
+		"trips.txt":          {Data: []byte("route_id,service_id,trip_id\nR,S,T\nR,Z,V\n")},
 		"calendar_dates.txt": {Data: []byte("service_id,date,exception_type\nS,20260113,1\n")},
-		"stop_times.txt":     {Data: []byte("trip_id,arrival_time,departure_time,stop_id,stop_sequence\nT,08:00:00,08:00:00,S1,1\nT,08:05:00,08:05:00,NOPE,2\nT,08:10:00,08:10:00,S3,3\nX,08:00:00,08:00:00,S1,1\n")},
+		"stop_times.txt":     {Data: []byte("trip_id,arrival_time,departure_time,stop_id,stop_sequence\nT,08:00:00,08:00:00,S1,1\nT,08:05:00,08:05:00,NOPE,2\nT,08:10:00,08:10:00,S3,3\nX,08:00:00,08:00:00,S1,1\nV,08:00:00,08:00:00,S1,1\nV,08:10:00,08:10:00,S3,2\n")},
 	}
 	f, err := Read(feed, "w")
 	if err != nil {
 		t.Fatal(err)
 	}
 	k := warningKinds(f)
-	for _, want := range []string{"stop without coordinates", "unknown route_type", "stop time at an unknown stop", "stop time of an unknown trip"} {
+	for _, want := range []string{"stop without coordinates", "unknown route_type", "stop time at an unknown stop", "stop time of an unknown trip", "service in neither calendar.txt nor calendar_dates.txt (never active)"} {
 		if !strings.Contains(k, want) {
 			t.Errorf("warnings %q: want %q", k, want)
 		}
