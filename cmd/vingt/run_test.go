@@ -1,0 +1,228 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/vingt/vingt/coverage/table"
+)
+
+// dordogneArgs returns the coverage issue's Dordogne command (without
+// --out), skipping when the shared data is absent.
+func dordogneArgs(t *testing.T) []string {
+	return []string{"run",
+		"--gtfs", sharedData(t, "perigueux/peribus-gtfs.zip"),
+		"--date", "2026-01-13", "--window", "08:00-10:00",
+		"--grid", sharedData(t, "dordogne/population/census2021_1km_dordogne_bbox.csv"),
+		"--services", "poste=" + sharedData(t, "dordogne/services/laposte_points_contact_dordogne.csv"),
+		"--services", "france_services=" + sharedData(t, "dordogne/services/france_services_2020_dordogne.geojson"),
+		"--territories", "commune=" + sharedData(t, "dordogne/territories/communes-24-dordogne.geojson"),
+		"--territories", "epci=" + sharedData(t, "dordogne/territories/epci-2022-dordogne.geojson"),
+		"--quiet",
+	}
+}
+
+func readTable(t *testing.T, path string) *table.Table {
+	t.Helper()
+	tb, err := table.Read(path)
+	if err != nil {
+		t.Fatalf("reading %s: %v", path, err)
+	}
+	return tb
+}
+
+func TestRunDordogne(t *testing.T) {
+	if testing.Short() {
+		t.Skip("whole Dordogne run: not in -short")
+	}
+	out := t.TempDir()
+	r := runVingt(t, "", append(dordogneArgs(t), "--out", out)...)
+	if r.code != 0 {
+		t.Fatalf("vingt run: exit %d\nstderr: %s", r.code, r.stderr)
+	}
+	for _, f := range []string{"cells.parquet", "territories.parquet", "run.json"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Fatalf("%s not written: %v", f, err)
+		}
+	}
+	terr := readTable(t, filepath.Join(out, "territories.parquet"))
+	cells := readTable(t, filepath.Join(out, "cells.parquet"))
+	for _, name := range []string{"level", "code", "name", "population", "population_served", "coverage", "gap_population", "population_served_poste", "population_served_france_services", "geometry", "gap"} {
+		if terr.Column(name) == nil {
+			t.Errorf("territories.parquet: no column %s", name)
+		}
+	}
+	for _, name := range []string{"cell_id", "population", "commune", "epci", "travel_time_poste", "share_poste", "served_poste", "travel_time_france_services", "share_france_services", "served_france_services", "served", "geometry"} {
+		if cells.Column(name) == nil {
+			t.Errorf("cells.parquet: no column %s", name)
+		}
+	}
+	if t.Failed() {
+		t.FailNow()
+	}
+	// One row per (level, code); served ≤ population; coverage in [0, 1].
+	seen := map[string]bool{}
+	level, code := terr.Column("level").String, terr.Column("code").String
+	pop, served := terr.Column("population").Float, terr.Column("population_served").Float
+	cov := terr.Column("coverage")
+	var epciPop float64
+	for i := range terr.Len() {
+		k := level[i] + "/" + code[i]
+		if seen[k] {
+			t.Errorf("territory %s twice", k)
+		}
+		seen[k] = true
+		if served[i] > pop[i]+1e-9 {
+			t.Errorf("%s: served %v > population %v", k, served[i], pop[i])
+		}
+		if cov.Valid == nil || cov.Valid[i] {
+			if c := cov.Float[i]; c < 0 || c > 1 {
+				t.Errorf("%s: coverage %v", k, c)
+			}
+		}
+		if k == "epci/200040392" {
+			epciPop = pop[i]
+		}
+	}
+	// The population of CA Le Grand Périgueux is the sum of T over the
+	// cells whose centre lies in its polygon.
+	var sum float64
+	epci := cells.Column("epci")
+	for i := range cells.Len() {
+		if (epci.Valid == nil || epci.Valid[i]) && epci.String[i] == "200040392" {
+			sum += cells.Column("population").Float[i]
+		}
+	}
+	if epciPop == 0 || epciPop != sum {
+		t.Errorf("EPCI 200040392: population %v, sum of its cells %v", epciPop, sum)
+	}
+	var m map[string]any
+	b, _ := os.ReadFile(filepath.Join(out, "run.json"))
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("run.json: %v", err)
+	}
+	for _, k := range []string{"version", "inputs", "parameters", "warnings", "timings", "counts"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("run.json: no %s", k)
+		}
+	}
+	if !strings.Contains(r.stdout, "coverage") {
+		t.Errorf("summary lacks the coverage column:\n%s", r.stdout)
+	}
+}
+
+// TestRunDeterministic runs the Dordogne command with 1 and 2 workers: the
+// Parquet files must be byte-identical.
+func TestRunDeterministic(t *testing.T) {
+	if testing.Short() {
+		t.Skip("two whole Dordogne runs: not in -short")
+	}
+	var outs [2]string
+	for i, w := range []string{"1", "2"} {
+		outs[i] = t.TempDir()
+		r := runVingt(t, "", append(dordogneArgs(t), "--out", outs[i], "--workers", w)...)
+		if r.code != 0 {
+			t.Fatalf("vingt run --workers %s: exit %d\n%s", w, r.code, r.stderr)
+		}
+	}
+	for _, f := range []string{"cells.parquet", "territories.parquet"} {
+		a, _ := os.ReadFile(filepath.Join(outs[0], f))
+		b, _ := os.ReadFile(filepath.Join(outs[1], f))
+		if len(a) == 0 || !bytes.Equal(a, b) {
+			t.Errorf("%s differs between --workers 1 and 2 (%d and %d bytes)", f, len(a), len(b))
+		}
+	}
+}
+
+// TestRunKilled kills a run with SIGKILL while it works: the previous
+// outputs stay in place, whole, and no partial file is left beside them.
+func TestRunKilled(t *testing.T) {
+	if testing.Short() {
+		t.Skip("whole Dordogne runs: not in -short")
+	}
+	out := t.TempDir()
+	r := runVingt(t, "", append(dordogneArgs(t), "--out", out)...)
+	if r.code != 0 {
+		t.Fatalf("first run: exit %d\n%s", r.code, r.stderr)
+	}
+	before := map[string][]byte{}
+	for _, f := range []string{"cells.parquet", "territories.parquet", "run.json"} {
+		before[f], _ = os.ReadFile(filepath.Join(out, f))
+	}
+	for _, delay := range []time.Duration{50 * time.Millisecond, 300 * time.Millisecond, 800 * time.Millisecond} {
+		cmd := exec.Command(vingtBin, append(dordogneArgs(t), "--out", out, "--percentile", "50,90")...)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(delay)
+		_ = cmd.Process.Signal(syscall.SIGKILL)
+		_ = cmd.Wait()
+		entries, _ := os.ReadDir(out)
+		for _, e := range entries {
+			if _, ok := before[e.Name()]; !ok && !strings.HasPrefix(e.Name(), ".vingt-staging-") {
+				t.Errorf("after SIGKILL at %v: unexpected %s in the output folder", delay, e.Name())
+			}
+		}
+		for f, b := range before {
+			now, err := os.ReadFile(filepath.Join(out, f))
+			if err != nil {
+				t.Errorf("after SIGKILL at %v: %s lost: %v", delay, f, err)
+				continue
+			}
+			// The run may have finished before the kill: then the files are
+			// complete outputs of the new run, which must read back.
+			if !bytes.Equal(now, b) && f != "run.json" {
+				readTable(t, filepath.Join(out, f))
+			}
+		}
+	}
+}
+
+func TestRunExample(t *testing.T) {
+	dir := t.TempDir()
+	r := runVingt(t, dir, "run")
+	if r.code != 0 {
+		t.Fatalf("vingt run (example): exit %d\nstderr: %s", r.code, r.stderr)
+	}
+	for _, f := range []string{"cells.parquet", "territories.parquet", "run.json"} {
+		if _, err := os.Stat(filepath.Join(dir, "vingt-out", f)); err != nil {
+			t.Errorf("example: %s not written: %v", f, err)
+		}
+	}
+	if !strings.Contains(r.stdout, "Porto Alegre") && !strings.Contains(r.stdout, "coverage") {
+		t.Errorf("example summary:\n%s", r.stdout)
+	}
+	if !strings.Contains(r.stderr, "routing") {
+		t.Errorf("example: no progress on stderr:\n%s", r.stderr)
+	}
+}
+
+func TestRunErrors(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no grid", []string{"run", "--gtfs", "x.zip", "--date", "2026-01-13"}, "grid"},
+		{"bad window", []string{"run", "--gtfs", "x.zip", "--date", "2026-01-13", "--grid", "g.csv", "--window", "10:00-08:00"}, "window"},
+		{"bad date", []string{"run", "--gtfs", "x.zip", "--date", "2026-13-45", "--grid", "g.csv"}, "date"},
+		{"bad threshold", []string{"run", "--gtfs", "x.zip", "--date", "2026-01-13", "--grid", "g.csv", "--threshold", "abc"}, "threshold"},
+		{"missing feed", []string{"run", "--gtfs", "nowhere.zip", "--date", "2026-01-13", "--grid", "g.csv", "--services", "a=b.csv"}, "nowhere.zip"},
+		{"missing config", []string{"run", "--config", "nowhere.toml"}, "nowhere.toml"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := runVingt(t, t.TempDir(), c.args...)
+			if r.code != 2 || !strings.Contains(r.stderr, c.want) {
+				t.Errorf("exit %d, stderr %q: want exit 2 and a message naming %q", r.code, r.stderr, c.want)
+			}
+		})
+	}
+}
