@@ -701,3 +701,36 @@ func TestTransfers(t *testing.T) {
 		t.Errorf("warnings %s", k)
 	}
 }
+
+// TestZipSubfolder reads a zip whose files lie in one folder, with CRLF
+// and a BOM, and names the feed after the zip.
+func TestZipSubfolder(t *testing.T) {
+	files := map[string]string{
+		"gtfs/stops.txt":          "\xef\xbb\xbfstop_id,stop_lat,stop_lon\r\nA,1,0\r\nB,1,0.01\r\n",
+		"gtfs/routes.txt":         "route_id,route_type\r\nR,3\r\n",
+		"gtfs/trips.txt":          "route_id,service_id,trip_id\r\nR,S,T\r\n",
+		"gtfs/calendar_dates.txt": "service_id,date,exception_type\r\nS,20260113,1\r\n",
+		"gtfs/stop_times.txt":     "trip_id,arrival_time,departure_time,stop_id,stop_sequence\r\nT,07:00:00,07:00:00,A,1\r\nT,07:06:00,07:06:00,B,2\r\n",
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for n, c := range files {
+		w, err := zw.Create(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(c))
+	}
+	zw.Close()
+	p := filepath.Join(t.TempDir(), "net.v3.zip")
+	if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Name != "net.v3" || f.Path != p || len(f.Trips) != 1 || f.StopTimes.Len() != 2 || f.Arrival(&f.Trips[0], 1) != 7*3600+360 {
+		t.Errorf("feed %q %q: %d trips, %d stop times", f.Name, f.Path, len(f.Trips), f.StopTimes.Len())
+	}
+}
