@@ -33,7 +33,11 @@ func (e *InputError) Error() string {
 		fmt.Fprintf(&b, ":%d", e.Line)
 	}
 	if e.Field != "" {
-		fmt.Fprintf(&b, ": %s %q", e.Field, e.Value)
+		b.WriteString(": ")
+		b.WriteString(e.Field)
+		if e.Value != "" {
+			fmt.Fprintf(&b, " %q", e.Value)
+		}
 	}
 	b.WriteString(": ")
 	b.WriteString(e.Err.Error())
@@ -47,8 +51,9 @@ var errLineTooLong = fmt.Errorf("line longer than %d bytes", MaxLine)
 
 // lineLimit fails reading when a line grows past MaxLine.
 type lineLimit struct {
-	r   io.Reader
-	run int
+	r    io.Reader
+	run  int
+	line int // lines ended so far
 }
 
 func (l *lineLimit) Read(p []byte) (int, error) {
@@ -56,6 +61,7 @@ func (l *lineLimit) Read(p []byte) (int, error) {
 	for i := 0; i < n; i++ {
 		if p[i] == '\n' {
 			l.run = 0
+			l.line++
 		} else if l.run++; l.run > MaxLine {
 			return i, errLineTooLong
 		}
@@ -81,7 +87,8 @@ func readTable(path string) (*csvTable, error) {
 		return nil, fmt.Errorf("coverage: %w", err)
 	}
 	defer f.Close()
-	br := bufio.NewReader(&lineLimit{r: f})
+	ll := &lineLimit{r: f}
+	br := bufio.NewReader(ll)
 	first, err := br.Peek(4096)
 	if len(first) == 0 {
 		if err != nil && !errors.Is(err, io.EOF) {
@@ -110,7 +117,7 @@ func readTable(path string) (*csvTable, error) {
 	t := &csvTable{path: path, index: map[string]int{}}
 	head, err := r.Read()
 	if err != nil {
-		return nil, csvError(path, err)
+		return nil, csvError(path, ll, err)
 	}
 	for i, h := range head {
 		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(h), "#")))
@@ -125,7 +132,7 @@ func readTable(path string) (*csvTable, error) {
 			break
 		}
 		if err != nil {
-			return nil, csvError(path, err)
+			return nil, csvError(path, ll, err)
 		}
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
@@ -137,13 +144,18 @@ func readTable(path string) (*csvTable, error) {
 	return t, nil
 }
 
-func csvError(path string, err error) error {
+// csvError locates a CSV reading error.
+func csvError(path string, ll *lineLimit, err error) error {
+	if errors.Is(err, errLineTooLong) {
+		return &InputError{Path: path, Line: ll.line + 1, Err: err}
+	}
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return &InputError{Path: path, Line: pe.Line, Err: pe.Err}
-	}
-	if errors.Is(err, errLineTooLong) {
-		return &InputError{Path: path, Err: err}
+		field := ""
+		if pe.Column > 0 {
+			field = fmt.Sprintf("column %d", pe.Column)
+		}
+		return &InputError{Path: path, Line: pe.Line, Field: field, Err: pe.Err}
 	}
 	return &InputError{Path: path, Err: err}
 }
@@ -170,6 +182,9 @@ func (t *csvTable) get(r, i int) string {
 // float parses field i of row r as a finite number.
 func (t *csvTable) float(r, i int) (float64, error) {
 	s := t.get(r, i)
+	if s == "" {
+		return 0, &InputError{Path: t.path, Line: t.lines[r], Field: t.header[i], Err: errors.New("empty, want a number")}
+	}
 	v, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", "."), 64)
 	if err != nil || v != v || v > 1e300 || v < -1e300 {
 		return 0, &InputError{Path: t.path, Line: t.lines[r], Field: t.header[i], Value: s, Err: errors.New("want a finite number")}

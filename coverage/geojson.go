@@ -153,6 +153,9 @@ func (g *Grid) readGeoJSON(path string) error {
 		if err := checkCoords(f.Geometry); err != nil {
 			return &InputError{Path: path, Field: where, Err: err}
 		}
+		if err := checkRings(f.Geometry); err != nil {
+			return &InputError{Path: path, Field: where, Err: err}
+		}
 		name, v, ok := prop(f, popNames...)
 		if !ok {
 			return &InputError{Path: path, Field: where, Err: errors.New("no population property (population, pop, T, ind)")}
@@ -188,4 +191,27 @@ func (g *Grid) readGeoJSON(path string) error {
 // cells and territories a few kilometres wide).
 func centroid(g orb.Geometry) (orb.Point, float64) {
 	return planar.CentroidArea(g)
+}
+
+// checkRings rejects polygon rings that do not close or have fewer than 4
+// points.
+func checkRings(g orb.Geometry) error {
+	var mp orb.MultiPolygon
+	switch g := g.(type) {
+	case orb.Polygon:
+		mp = orb.MultiPolygon{g}
+	case orb.MultiPolygon:
+		mp = g
+	}
+	for _, pg := range mp {
+		if len(pg) == 0 {
+			return errors.New("a polygon without rings")
+		}
+		for _, r := range pg {
+			if len(r) < 4 || !r.Closed() {
+				return errors.New("a polygon ring does not close (its last point must repeat the first, 4 points at least)")
+			}
+		}
+	}
+	return nil
 }

@@ -41,6 +41,9 @@ func toLonLat(crs string, pts []orb.Point) error {
 		if err != nil {
 			return fmt.Errorf("coverage: PROJ %s (%v, %v): %w", crs, p[0], p[1], err)
 		}
+		if !validLonLat(c.X(), c.Y()) {
+			return fmt.Errorf("coverage: PROJ %s (%v, %v): outside the area of the CRS", crs, p[0], p[1])
+		}
 		pts[i] = orb.Point{c.X(), c.Y()}
 	}
 	return nil
@@ -63,6 +66,9 @@ func parseGridID(id string) (gridCell, error) {
 	if m == nil {
 		return gridCell{}, errors.New("not a grid cell id like CRS3035RES200mN2029800E4252400")
 	}
+	if len(m[1]) > 6 || len(m[2]) > 6 || len(m[4]) > 9 || len(m[5]) > 9 {
+		return gridCell{}, errors.New("number too long in grid cell id")
+	}
 	size, _ := strconv.ParseFloat(m[2], 64)
 	if m[3] == "km" {
 		size *= 1000
@@ -70,7 +76,7 @@ func parseGridID(id string) (gridCell, error) {
 	n, _ := strconv.ParseFloat(m[4], 64)
 	e, _ := strconv.ParseFloat(m[5], 64)
 	if size <= 0 || size > 100000 {
-		return gridCell{}, fmt.Errorf("cell size %v m out of range", size)
+		return gridCell{}, fmt.Errorf("cell size %v m out of range (1 m to 100 km)", size)
 	}
 	return gridCell{crs: "EPSG:" + m[1], size: size, north: n, east: e}, nil
 }
@@ -103,25 +109,60 @@ func fromGEOS(g *geos.Geom) (orb.Geometry, error) {
 	return wkb.Unmarshal(g.ToWKB())
 }
 
-// UnionGeometries returns the union of polygons through GEOS, normalised
-// so that the same input always gives the same output.
-func UnionGeometries(gs []orb.Geometry) (orb.Geometry, error) {
+// UnionGeometries returns the union of polygons (orb.Polygon or
+// orb.MultiPolygon; other geometries are an error) through GEOS, as a
+// multipolygon normalised by GEOS so that the same input always gives the
+// same output, whatever its order. No input gives nil.
+func UnionGeometries(gs []orb.Geometry) (u orb.MultiPolygon, err error) {
 	if len(gs) == 0 {
 		return nil, nil
 	}
+	defer func() {
+		// go-geos panics on a GEOS exception (say a topology error).
+		if r := recover(); r != nil {
+			u, err = nil, fmt.Errorf("coverage: union: GEOS: %v", r)
+		}
+	}()
 	parts := make([]*geos.Geom, 0, len(gs))
-	for _, g := range gs {
+	for i, g := range gs {
+		switch g.(type) {
+		case orb.Polygon, orb.MultiPolygon:
+		default:
+			return nil, fmt.Errorf("coverage: union: geometry %d is a %T, want a polygon", i, g)
+		}
 		x, err := toGEOS(g)
 		if err != nil {
-			return nil, fmt.Errorf("coverage: union: %w", err)
+			return nil, fmt.Errorf("coverage: union: geometry %d: %w", i, err)
+		}
+		if !x.IsValid() {
+			x = x.MakeValid()
 		}
 		parts = append(parts, x)
 	}
-	coll := geos.NewCollection(geos.TypeIDGeometryCollection, parts)
-	u := coll.UnaryUnion()
-	if u == nil {
+	res := geos.NewCollection(geos.TypeIDGeometryCollection, parts).UnaryUnion()
+	if res == nil {
 		return nil, errors.New("coverage: union failed")
 	}
-	u = u.Normalize()
-	return fromGEOS(u)
+	og, err := fromGEOS(res.Normalize())
+	if err != nil {
+		return nil, fmt.Errorf("coverage: union: %w", err)
+	}
+	return polygonsOf(og), nil
+}
+
+// polygonsOf keeps the polygons of g, as a multipolygon.
+func polygonsOf(g orb.Geometry) orb.MultiPolygon {
+	switch g := g.(type) {
+	case orb.Polygon:
+		return orb.MultiPolygon{g}
+	case orb.MultiPolygon:
+		return g
+	case orb.Collection:
+		var mp orb.MultiPolygon
+		for _, x := range g {
+			mp = append(mp, polygonsOf(x)...)
+		}
+		return mp
+	}
+	return nil
 }

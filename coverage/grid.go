@@ -172,7 +172,7 @@ func (g *Grid) readCSV(path, format string) error {
 			}
 			sq, centre, err := gc.square()
 			if err != nil {
-				return err
+				return &InputError{Path: path, Line: t.lines[r], Field: t.header[iID], Value: id, Err: err}
 			}
 			c.Lon, c.Lat, c.Geometry = centre[0], centre[1], sq
 		}

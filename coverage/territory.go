@@ -52,14 +52,33 @@ func ReadLevel(name, path, codeProp, nameProp string) (*Level, error) {
 	if nameProp != "" {
 		names = []string{nameProp}
 	}
+	// The code and name properties are found on the first feature, then
+	// required of every feature.
+	codeKey, nameKey := "", ""
+	if len(fs) > 0 {
+		if k, _, ok := prop(fs[0], codes...); ok {
+			codeKey = k
+		}
+		if k, _, ok := prop(fs[0], names...); ok {
+			nameKey = k
+		}
+	}
 	index := map[string]int{}
 	for i, f := range fs {
 		where := fmt.Sprintf("feature %d", i+1)
-		_, code, ok := prop(f, codes...)
-		if !ok || code == "" {
-			return nil, &InputError{Path: path, Field: where, Err: fmt.Errorf("no code property among %s", strings.Join(codes, ", "))}
+		if codeKey == "" {
+			return nil, &InputError{Path: path, Field: where, Err: fmt.Errorf("no code property among %s (set it explicitly)", strings.Join(codes, ", "))}
 		}
-		_, tname, _ := prop(f, names...)
+		_, code, ok := prop(f, codeKey)
+		if !ok || code == "" {
+			return nil, &InputError{Path: path, Field: where + " " + codeKey, Err: errors.New("no code (want a string, a number or a one-element array of either)")}
+		}
+		tname := code
+		if nameKey != "" {
+			if _, v, ok := prop(f, nameKey); ok {
+				tname = v
+			}
+		}
 		var mp orb.MultiPolygon
 		switch g := f.Geometry.(type) {
 		case orb.Polygon:
@@ -74,12 +93,8 @@ func ReadLevel(name, path, codeProp, nameProp string) (*Level, error) {
 		if err := checkCoords(mp); err != nil {
 			return nil, &InputError{Path: path, Field: where + " " + code, Err: err}
 		}
-		for _, pg := range mp {
-			for _, r := range pg {
-				if len(r) < 4 || !r.Closed() {
-					return nil, &InputError{Path: path, Field: where + " " + code, Err: errors.New("a polygon ring does not close (its last point must repeat the first, 4 points at least)")}
-				}
-			}
+		if err := checkRings(mp); err != nil {
+			return nil, &InputError{Path: path, Field: where + " " + code, Err: err}
 		}
 		if j, dup := index[code]; dup {
 			lv.Territories[j].Geometry = append(lv.Territories[j].Geometry, mp...)
@@ -92,28 +107,54 @@ func ReadLevel(name, path, codeProp, nameProp string) (*Level, error) {
 	if len(lv.Territories) == 0 {
 		return nil, &InputError{Path: path, Err: errors.New("no territory")}
 	}
-	for _, t := range lv.Territories {
-		g, err := toGEOS(t.Geometry)
-		if err != nil {
-			return nil, &InputError{Path: path, Field: t.Code, Err: err}
-		}
-		if !g.IsValid() {
-			lv.Warnings.Add("invalid polygon (repaired)", fmt.Sprintf("%s: %s", t.Code, g.IsValidReason()))
-			g = g.MakeValid()
-		}
-		lv.prepared = append(lv.prepared, g.Prepare())
-		lv.bounds = append(lv.bounds, t.Geometry.Bound())
+	if err := lv.prepare(); err != nil {
+		return nil, err
 	}
 	return lv, nil
 }
 
-// Locate returns the index of the first territory whose polygon contains
-// the point, or -1. (GEOS 3.11's PrepGeom.ContainsXY is a stub that
-// always answers false: a point geometry is built instead.)
+// prepare builds the GEOS prepared geometries and the bounding boxes.
+func (l *Level) prepare() (err error) {
+	code := ""
+	defer func() {
+		// go-geos panics on a GEOS exception.
+		if r := recover(); r != nil {
+			err = &InputError{Path: l.Path, Field: "territory " + code, Err: fmt.Errorf("GEOS: %v", r)}
+		}
+	}()
+	for _, t := range l.Territories {
+		code = t.Code
+		g, err := toGEOS(t.Geometry)
+		if err != nil {
+			return &InputError{Path: l.Path, Field: "territory " + t.Code, Err: err}
+		}
+		if !g.IsValid() {
+			l.Warnings.Add("invalid polygon (repaired by GEOS MakeValid)", fmt.Sprintf("%s %s: %s", filepath.Base(l.Path), t.Code, g.IsValidReason()))
+			g = g.MakeValid()
+		}
+		l.prepared = append(l.prepared, g.Prepare())
+		l.bounds = append(l.bounds, t.Geometry.Bound())
+	}
+	return nil
+}
+
+// Locate returns the index of the territory whose polygon contains the
+// point (lon, lat), or -1 when none does. A point on the boundary of
+// territories (and so in none's interior) goes to the first of them, in
+// file order, whose polygon covers it. Candidates are found by bounding
+// box first.
+//
+// Locate is safe for concurrent use: every GEOS call goes through the
+// go-geos default context, whose mutex serialises them (so calls from
+// several goroutines do not run in parallel). GEOS 3.11's
+// PrepGeom.ContainsXY is a stub that always answers false, so a point
+// geometry is built instead.
 func (l *Level) Locate(lon, lat float64) int {
+	p := orb.Point{lon, lat}
 	var pt *geos.Geom
+	first := -1
 	for i, b := range l.bounds {
-		if !b.Contains(orb.Point{lon, lat}) {
+		if !b.Contains(p) {
 			continue
 		}
 		if pt == nil {
@@ -122,6 +163,9 @@ func (l *Level) Locate(lon, lat float64) int {
 		if l.prepared[i].Contains(pt) {
 			return i
 		}
+		if first < 0 && l.prepared[i].Covers(pt) {
+			first = i
+		}
 	}
-	return -1
+	return first
 }
