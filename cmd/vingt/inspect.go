@@ -58,23 +58,25 @@ type inspectCounts struct {
 	Routes      int            `json:"routes"`
 	RoutesByTyp map[string]int `json:"routes_by_route_type"`
 	Trips       int            `json:"trips"`
-	StopTimes   int            `json:"stop_times"`
-	// StopTimeRows is the number of stop_times rows kept: fewer than
-	// StopTimes when frequency-based runs share their template's rows.
-	StopTimeRows int            `json:"stop_time_rows"`
-	Services     int            `json:"services"`
-	Frequencies  int            `json:"frequencies"`
-	Transfers    int            `json:"transfers"`
-	Shapes       int            `json:"shapes"`
-	FirstTime    string         `json:"first_time,omitempty"`
-	LastTime     string         `json:"last_time,omitempty"`
-	Date         *inspectDate   `json:"date,omitempty"`
-	Warnings     []gtfs.Warning `json:"warnings"`
+	// StopTimes is the number of stop_times.txt rows kept.
+	StopTimes int `json:"stop_times"`
+	// StopEvents counts each trip's stops, frequency-based runs included
+	// (they share their template's stop_times rows).
+	StopEvents  int            `json:"stop_events"`
+	Services    int            `json:"services"`
+	Frequencies int            `json:"frequencies"`
+	Transfers   int            `json:"transfers"`
+	Shapes      int            `json:"shapes"`
+	FirstTime   string         `json:"first_time,omitempty"`
+	LastTime    string         `json:"last_time,omitempty"`
+	Date        *inspectDate   `json:"date,omitempty"`
+	Warnings    []gtfs.Warning `json:"warnings"`
 
 	first, last int32
 }
 
-// inspectDate counts what runs on the --date day.
+// inspectDate counts what runs on the --date day: StopTimes counts the
+// stops of the trips that run, frequency-based runs included.
 type inspectDate struct {
 	Date      string `json:"date"`
 	Services  int    `json:"services"`
@@ -151,12 +153,10 @@ func countFeed(f *gtfs.Feed, date gtfs.Date) inspectCounts {
 		c.RoutesByTyp[strconv.Itoa(int(r.Type))]++
 	}
 	c.Trips = len(f.Trips)
-	// A frequency-based run shares its template's rows: count the stop
-	// times each trip makes, not the rows stored.
+	c.StopTimes = f.StopTimes.Len()
 	for i := range f.Trips {
-		c.StopTimes += int(f.Trips[i].N)
+		c.StopEvents += int(f.Trips[i].N)
 	}
-	c.StopTimeRows = f.StopTimes.Len()
 	c.Services = len(f.Services)
 	c.Frequencies = len(f.Frequencies)
 	c.Transfers = len(f.Transfers)
@@ -210,7 +210,7 @@ func (c *inspectCounts) add(o *inspectCounts) {
 	}
 	c.Trips += o.Trips
 	c.StopTimes += o.StopTimes
-	c.StopTimeRows += o.StopTimeRows
+	c.StopEvents += o.StopEvents
 	c.Services += o.Services
 	c.Frequencies += o.Frequencies
 	c.Transfers += o.Transfers
@@ -253,7 +253,7 @@ func printInspect(w io.Writer, rep *inspectReport) error {
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	row := func(label string, v func(c *inspectCounts) string) {
-		fmt.Fprintf(tw, "%-36s\t", label)
+		fmt.Fprintf(tw, "%-40s\t", label)
 		for i := range cols {
 			fmt.Fprint(tw, v(&cols[i]), "\t")
 		}
@@ -274,6 +274,7 @@ func printInspect(w io.Writer, rep *inspectReport) error {
 	}
 	row("trips", num(func(c *inspectCounts) int { return c.Trips }))
 	row("stop_times", num(func(c *inspectCounts) int { return c.StopTimes }))
+	row("stop events (frequency runs included)", num(func(c *inspectCounts) int { return c.StopEvents }))
 	row("services", num(func(c *inspectCounts) int { return c.Services }))
 	row("frequencies", num(func(c *inspectCounts) int { return c.Frequencies }))
 	row("transfers", num(func(c *inspectCounts) int { return c.Transfers }))

@@ -137,3 +137,32 @@ func TestInspectEmptyFixture(t *testing.T) {
 		t.Errorf("code %d, stderr %q: want a clear message", r.code, r.stderr)
 	}
 }
+
+// TestInspectFrequencies checks that frequency-based runs are counted as
+// trips and stop events while stop_times counts the rows kept.
+func TestInspectFrequencies(t *testing.T) {
+	feed := sharedData(t, "sao-paulo/spo.zip")
+	r := runVingt(t, "", "inspect", "--json", feed)
+	if r.code != 0 {
+		t.Fatalf("code %d, stderr %s", r.code, r.stderr)
+	}
+	var got struct {
+		Trips       int `json:"trips"`
+		StopTimes   int `json:"stop_times"`
+		StopEvents  int `json:"stop_events"`
+		Frequencies int `json:"frequencies"`
+		Warnings    []struct {
+			Kind  string `json:"kind"`
+			Count int    `json:"count"`
+		} `json:"warnings"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Frequencies != 704 || got.StopEvents <= got.StopTimes || got.Trips <= 36 {
+		t.Errorf("%+v: want 704 frequencies expanded into more trips and stop events than rows", got)
+	}
+	if len(got.Warnings) == 0 || !strings.HasPrefix(got.Warnings[0].Kind, "spo: ") {
+		t.Errorf("warnings %+v: want spo's, named after the feed", got.Warnings)
+	}
+}
