@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"sync"
@@ -25,6 +26,8 @@ type runOptions struct {
 	config string
 	flags  coverage.Config
 	quiet  bool
+	// cpuProfile, when set, receives a CPU profile of the run (pprof).
+	cpuProfile string
 	// changed tells whether a flag was given on the command line.
 	changed func(name string) bool
 }
@@ -77,6 +80,7 @@ window, grid, services, territories, threshold, percentiles, walk_speed,
 	f.StringVar(&c.Format, "format", "parquet", "output format: parquet (GeoParquet 1.1) or arrow (Arrow IPC)")
 	f.StringVar(&c.Out, "out", "vingt-out", "output folder")
 	f.BoolVarP(&opts.quiet, "quiet", "q", false, "no progress on stderr")
+	f.StringVar(&opts.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
 	return cmd
 }
 
@@ -155,6 +159,17 @@ func runRun(ctx context.Context, opts *runOptions, stdout, stderr io.Writer) err
 		return err
 	}
 	coverage.Version = version
+	if opts.cpuProfile != "" {
+		f, err := os.Create(opts.cpuProfile)
+		if err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	p := newProgress(stderr, opts.quiet)
 	start := time.Now()
 	rep, err := coverage.Run(ctx, job, coverage.Hooks{Stage: p.stage, Cells: p.cells})
