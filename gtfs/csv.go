@@ -76,6 +76,9 @@ type csvReader struct {
 	ends   []int
 	header map[string]int
 	width  int
+	// size is the file's size when known, else 0; consumed counts the
+	// bytes read so far: together they estimate the number of records.
+	size, consumed int64
 }
 
 func newCSVReader(r io.Reader, feed, file string) *csvReader {
@@ -91,6 +94,7 @@ func (c *csvReader) readLine() (bool, error) {
 	start := len(c.buf)
 	for {
 		chunk, err := c.r.ReadSlice('\n')
+		c.consumed += int64(len(chunk))
 		c.buf = append(c.buf, chunk...)
 		if len(c.buf)-start > MaxLine {
 			c.line = c.next
@@ -307,4 +311,14 @@ func parseGTFSDate(b []byte) (Date, bool) {
 		return 0, false
 	}
 	return d, true
+}
+
+// estimate returns the number of lines the file likely holds, from the
+// length of the lines read so far, or 0 when the size is unknown.
+func (c *csvReader) estimate() int {
+	if c.size <= 0 || c.consumed <= 0 || c.next <= 1 {
+		return 0
+	}
+	perLine := float64(c.consumed) / float64(c.next-1)
+	return int(float64(c.size)/perLine*1.05) + 16
 }

@@ -195,6 +195,9 @@ func (r *reader) file(name string, read func(*csvReader) error) (ok bool, err er
 	}
 	defer fh.Close()
 	c := newCSVReader(fh, r.f.Name, name)
+	if st, err := fh.Stat(); err == nil {
+		c.size = st.Size()
+	}
 	if err := c.readHeader(); err != nil {
 		if errors.Is(err, errNoHeader) && !slices.Contains(requiredFiles, name) {
 			r.f.Warnings.Add("empty file (taken as absent)", name)

@@ -38,6 +38,9 @@ func (r *reader) stopTimes(c *csvReader) error {
 	read := 0
 	err = rows(c, func(rec [][]byte) error {
 		read++
+		if read == 1024 {
+			raw.grow(c.estimate() - len(raw.trip))
+		}
 		tid := field(rec, idx[0])
 		trip, ok := f.tripIndex[str(tid)]
 		if !ok {
@@ -203,6 +206,16 @@ func (r *reader) finishStopTimes() error {
 		f.Warnings.Add("no usable trip", "every trip was dropped")
 	}
 	return nil
+}
+
+// grow makes room for n more rows (none when n ≤ 0, or implausibly many).
+func (raw *rawStopTimes) grow(n int) {
+	if n <= 0 || n > 1<<28 {
+		return
+	}
+	raw.trip, raw.seq, raw.line = slices.Grow(raw.trip, n), slices.Grow(raw.seq, n), slices.Grow(raw.line, n)
+	raw.Stop, raw.Arrival, raw.Departure = slices.Grow(raw.Stop, n), slices.Grow(raw.Arrival, n), slices.Grow(raw.Departure, n)
+	raw.Pickup, raw.DropOff, raw.Dist = slices.Grow(raw.Pickup, n), slices.Grow(raw.DropOff, n), slices.Grow(raw.Dist, n)
 }
 
 func (s *StopTimes) truncate(n int) {
