@@ -3,7 +3,6 @@ package coverage
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -107,40 +106,58 @@ func ReadBasket(path string) (*Basket, error) {
 		}
 	}
 	if err := b.check(); err != nil {
-		return nil, &InputError{Path: path, Err: err}
+		return nil, err
 	}
 	return b, nil
 }
 
 // check validates the basket's structure.
 func (b *Basket) check() error {
+	where := b.Path
+	if where == "" {
+		where = "basket"
+	}
+	fail := func(field, value, msg string) error {
+		return &InputError{Path: where, Field: field, Value: value, Err: errors.New(msg)}
+	}
 	if len(b.Categories) == 0 {
-		return errors.New("no [[category]]")
+		return fail("", "", "no [[category]]")
 	}
 	seen := map[string]bool{}
+	codes := map[string]string{}
 	for i, c := range b.Categories {
+		field := fmt.Sprintf("category %d", i+1)
 		if c.Name == "" {
-			return fmt.Errorf("category %d: no name", i+1)
+			return fail(field, "", "no name")
 		}
 		if err := CheckName("category", c.Name); err != nil {
-			return err
+			return fail(field+" name", c.Name, "use lower-case letters, digits and _ (it names output columns)")
 		}
+		field = "category " + c.Name
 		if seen[c.Name] {
-			return fmt.Errorf("category %q given twice", c.Name)
+			return fail(field, "", "category given twice")
 		}
 		seen[c.Name] = true
 		if len(c.Sources) == 0 && len(c.BPE) == 0 {
-			return fmt.Errorf("category %q: no source and no bpe code", c.Name)
+			return fail(field, "", "no source and no bpe code")
 		}
 		if len(c.BPE) > 0 && b.BPE == "" {
-			return fmt.Errorf("category %q lists BPE codes but the basket names no bpe file", c.Name)
+			return fail(field+" bpe", "", "BPE codes but the basket names no bpe file")
+		}
+		for _, code := range c.BPE {
+			code = strings.ToUpper(strings.TrimSpace(code))
+			if other, dup := codes[code]; dup && other != c.Name {
+				return fail(field+" bpe", code, fmt.Sprintf("code already in category %s", other))
+			}
+			codes[code] = c.Name
 		}
 		for j, s := range c.Sources {
+			sf := fmt.Sprintf("%s source %d", field, j+1)
 			if s.Path == "" {
-				return fmt.Errorf("category %q: source %d: no path", c.Name, j+1)
+				return fail(sf, "", "no path")
 			}
 			if (s.Filter == "") != (len(s.Values) == 0) {
-				return fmt.Errorf("category %q: source %d: filter and values go together", c.Name, j+1)
+				return fail(sf, s.Filter, "filter and values go together")
 			}
 		}
 	}
@@ -151,11 +168,7 @@ func (b *Basket) check() error {
 // order. The BPE file, when one is needed, is read once.
 func (b *Basket) Load() ([]*Category, error) {
 	if err := b.check(); err != nil {
-		where := b.Path
-		if where == "" {
-			where = "basket"
-		}
-		return nil, fmt.Errorf("coverage: %s: %w", where, err)
+		return nil, err
 	}
 	cats := make([]*Category, len(b.Categories))
 	byCode := map[string]int{}
@@ -169,11 +182,7 @@ func (b *Basket) Load() ([]*Category, error) {
 			paths = append(paths, s.Path)
 		}
 		for _, code := range bc.BPE {
-			code = strings.ToUpper(strings.TrimSpace(code))
-			if j, dup := byCode[code]; dup && j != i {
-				return nil, fmt.Errorf("coverage: basket: BPE code %s in categories %q and %q", code, b.Categories[j].Name, bc.Name)
-			}
-			byCode[code] = i
+			byCode[strings.ToUpper(strings.TrimSpace(code))] = i // check: no code in two categories
 		}
 		if len(bc.BPE) > 0 {
 			paths = append(paths, b.BPE)
@@ -234,9 +243,6 @@ func isGeoJSON(path string) bool {
 // the rows whose TYPEQU is in byCode to the category it maps to. Rows
 // without coordinates are counted as warnings.
 func readBPE(path string, byCode map[string]int, cats []*Category) error {
-	if _, err := os.Stat(path); err != nil {
-		return fmt.Errorf("coverage: BPE: %w", err)
-	}
 	t, err := readTable(path)
 	if err != nil {
 		return err

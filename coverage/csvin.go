@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
@@ -84,7 +85,7 @@ type csvTable struct {
 func readTable(path string) (*csvTable, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("coverage: %w", err)
+		return nil, openError(path, err)
 	}
 	defer f.Close()
 	ll := &lineLimit{r: f}
@@ -218,3 +219,12 @@ var (
 	popNames = []string{"population", "pop", "t", "ind", "total", "pop_total"}
 	idNames  = []string{"id", "cell_id", "idcar_200m", "idcar_1km", "grd_id", "hex_id", "h3"}
 )
+
+// openError locates an error opening or reading path.
+func openError(path string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return &InputError{Path: path, Err: err}
+}

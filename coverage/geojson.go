@@ -22,14 +22,14 @@ const MaxGeoJSON = 1 << 30
 func readFeatures(path string) ([]*geojson.Feature, error) {
 	st, err := os.Stat(path)
 	if err != nil {
-		return nil, fmt.Errorf("coverage: %w", err)
+		return nil, openError(path, err)
 	}
 	if st.Size() > MaxGeoJSON {
 		return nil, &InputError{Path: path, Err: fmt.Errorf("larger than %d bytes", MaxGeoJSON)}
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("coverage: %w", err)
+		return nil, openError(path, err)
 	}
 	b = []byte(strings.TrimPrefix(string(b), "\xef\xbb\xbf"))
 	if len(strings.TrimSpace(string(b))) == 0 {

@@ -20,7 +20,8 @@ var transformers = struct {
 	m map[string]*proj.PJ
 }{m: map[string]*proj.PJ{}}
 
-// toLonLat transforms points from crs (e.g. "EPSG:3035") to WGS84
+// toLonLat transforms points from crs (its errors are meant to be wrapped
+// in an InputError) (e.g. "EPSG:3035") to WGS84
 // longitude/latitude, in place.
 func toLonLat(crs string, pts []orb.Point) error {
 	transformers.Lock()
@@ -29,20 +30,20 @@ func toLonLat(crs string, pts []orb.Point) error {
 	if !ok {
 		p, err := proj.NewCRSToCRS(crs, "EPSG:4326", nil)
 		if err != nil {
-			return fmt.Errorf("coverage: PROJ %s → EPSG:4326: %w", crs, err)
+			return fmt.Errorf("PROJ: no transformation from %s to EPSG:4326 (unknown CRS?)", crs)
 		}
 		if pj, err = p.NormalizeForVisualization(); err != nil {
-			return fmt.Errorf("coverage: PROJ %s: %w", crs, err)
+			return fmt.Errorf("PROJ %s: %w", crs, err)
 		}
 		transformers.m[crs] = pj
 	}
 	for i, p := range pts {
 		c, err := pj.Forward(proj.NewCoord(p[0], p[1], 0, 0))
 		if err != nil {
-			return fmt.Errorf("coverage: PROJ %s (%v, %v): %w", crs, p[0], p[1], err)
+			return fmt.Errorf("PROJ %s (%v, %v): %w", crs, p[0], p[1], err)
 		}
 		if !validLonLat(c.X(), c.Y()) {
-			return fmt.Errorf("coverage: PROJ %s (%v, %v): outside the area of the CRS", crs, p[0], p[1])
+			return fmt.Errorf("PROJ %s (%v, %v): not a longitude and latitude", crs, p[0], p[1])
 		}
 		pts[i] = orb.Point{c.X(), c.Y()}
 	}

@@ -75,7 +75,7 @@ func ReadGrid(path, format string) (*Grid, error) {
 func detectGrid(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return "", fmt.Errorf("coverage: %w", err)
+		return "", openError(path, err)
 	}
 	defer f.Close()
 	head := make([]byte, 4096)

@@ -67,6 +67,13 @@ func ReadLevel(name, path, codeProp, nameProp string) (*Level, error) {
 	for i, f := range fs {
 		where := fmt.Sprintf("feature %d", i+1)
 		if codeKey == "" {
+			for _, c := range codes {
+				for k, v := range f.Properties {
+					if strings.EqualFold(k, c) {
+						return nil, &InputError{Path: path, Field: where + " " + k, Value: fmt.Sprint(v), Err: errors.New("want a string, a number or a one-element array of either")}
+					}
+				}
+			}
 			return nil, &InputError{Path: path, Field: where, Err: fmt.Errorf("no code property among %s (set it explicitly)", strings.Join(codes, ", "))}
 		}
 		_, code, ok := prop(f, codeKey)
