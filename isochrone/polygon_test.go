@@ -1,0 +1,229 @@
+package isochrone
+
+import (
+	"math"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+	"github.com/twpayne/go-geos"
+)
+
+// Origin of the synthetic tests: Périgueux cathedral.
+const polyLat, polyLon = 45.1837, 0.7218
+
+// polyOffset returns the point d metres from lat, lon at bearing deg
+// (clockwise from north) on the sphere of Distance.
+func polyOffset(lat, lon, d, deg float64) (float64, float64) {
+	phi1, l1 := lat*math.Pi/180, lon*math.Pi/180
+	th, dr := deg*math.Pi/180, d/earthRadius
+	phi2 := math.Asin(math.Sin(phi1)*math.Cos(dr) + math.Cos(phi1)*math.Sin(dr)*math.Cos(th))
+	l2 := l1 + math.Atan2(math.Sin(th)*math.Sin(dr)*math.Cos(phi1), math.Cos(dr)-math.Sin(phi1)*math.Sin(phi2))
+	return phi2 * 180 / math.Pi, l2 * 180 / math.Pi
+}
+
+func polyGEOS(t *testing.T, g orb.Geometry) *geos.Geom {
+	t.Helper()
+	b, err := wkb.Marshal(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := geos.NewGeomFromWKB(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return x
+}
+
+func polyContains(t *testing.T, g *geos.Geom, lat, lon float64) bool {
+	t.Helper()
+	return g.Contains(geos.NewPointFromXY(lon, lat))
+}
+
+func TestAEQDRoundTrip(t *testing.T) {
+	p := newAEQD(polyLat, polyLon)
+	for _, c := range []struct{ d, deg float64 }{{0, 0}, {1, 0}, {500, 45}, {3000, 90}, {20000, 200}, {80000, 315}} {
+		lat, lon := polyOffset(polyLat, polyLon, c.d, c.deg)
+		x, y := p.forward(lat, lon)
+		if got := math.Hypot(x, y); math.Abs(got-c.d) > 1e-6*max(1, c.d) {
+			t.Errorf("%v m at %v°: projected %v m from the centre", c.d, c.deg, got)
+		}
+		la, lo := p.inverse(x, y)
+		if math.Abs(la-lat) > 1e-9 || math.Abs(lo-lon) > 1e-9 {
+			t.Errorf("%v m at %v°: %v,%v came back as %v,%v", c.d, c.deg, lat, lon, la, lo)
+		}
+	}
+}
+
+func TestPolygonsGrowWithCutoff(t *testing.T) {
+	var reached []Reached
+	// A line of stops eastwards, reached later the farther they are, and
+	// one reached past every cutoff.
+	for i := 1; i <= 10; i++ {
+		lat, lon := polyOffset(polyLat, polyLon, float64(i)*1500, 90)
+		reached = append(reached, Reached{Lat: lat, Lon: lon, Seconds: int32(i) * 180})
+	}
+	lat, lon := polyOffset(polyLat, polyLon, 30000, 0)
+	reached = append(reached, Reached{Lat: lat, Lon: lon, Seconds: 4000})
+	cutoffs := []int32{300, 600, 1200, 1800, 3600}
+	polys, err := Polygons(polyLat, polyLon, reached, cutoffs, DefaultParams())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(polys) != len(cutoffs) {
+		t.Fatalf("%d polygons for %d cutoffs", len(polys), len(cutoffs))
+	}
+	prev := 0.0
+	for i, mp := range polys {
+		g := polyGEOS(t, mp)
+		if !g.IsValid() {
+			t.Errorf("cutoff %d s: invalid: %s", cutoffs[i], g.IsValidReason())
+		}
+		if !polyContains(t, g, polyLat, polyLon) {
+			t.Errorf("cutoff %d s: origin outside", cutoffs[i])
+		}
+		if polyContains(t, g, lat, lon) {
+			t.Errorf("cutoff %d s: holds the stop reached in 4000 s", cutoffs[i])
+		}
+		a := g.Area()
+		if !(a > prev) {
+			t.Errorf("cutoff %d s: area %g deg², not above %g of the smaller cutoff", cutoffs[i], a, prev)
+		}
+		prev = a
+	}
+}
+
+func TestPolygonsRadius(t *testing.T) {
+	p := DefaultParams() // 1.3 m/s over a detour of 1.3: 1 m per second
+	stopLat, stopLon := polyOffset(polyLat, polyLon, 5000, 90)
+	reached := []Reached{{Lat: stopLat, Lon: stopLon, Seconds: 600}}
+	polys, err := Polygons(polyLat, polyLon, reached, []int32{1200}, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := polyGEOS(t, polys[0])
+	if n := g.NumGeometries(); n != 2 {
+		t.Errorf("%d polygons, want 2 (origin and stop 5 km apart)", n)
+	}
+	for _, c := range []struct {
+		name     string
+		lat, lon float64
+		d, deg   float64
+		want     bool
+	}{
+		// The origin's walk is capped by MaxWalk: 900 m.
+		{"origin, 890 m north", polyLat, polyLon, 890, 0, true},
+		{"origin, 910 m north", polyLat, polyLon, 910, 0, false},
+		{"origin, 890 m south-west", polyLat, polyLon, 890, 225, true},
+		{"origin, 910 m south-west", polyLat, polyLon, 910, 225, false},
+		// The stop leaves 600 s of walking: 600 m.
+		{"stop", stopLat, stopLon, 0, 0, true},
+		{"stop, 590 m north", stopLat, stopLon, 590, 0, true},
+		{"stop, 610 m north", stopLat, stopLon, 610, 0, false},
+		{"stop, 590 m east", stopLat, stopLon, 590, 90, true},
+		{"stop, 610 m east", stopLat, stopLon, 610, 90, false},
+		{"between", polyLat, polyLon, 2500, 90, false},
+	} {
+		lat, lon := polyOffset(c.lat, c.lon, c.d, c.deg)
+		if got := polyContains(t, g, lat, lon); got != c.want {
+			t.Errorf("%s: inside = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+func TestPolygonsCases(t *testing.T) {
+	near := func(d float64, sec int32) Reached {
+		lat, lon := polyOffset(polyLat, polyLon, d, 30)
+		return Reached{Lat: lat, Lon: lon, Seconds: sec}
+	}
+	for _, c := range []struct {
+		name    string
+		reached []Reached
+		cutoff  int32
+		params  func(*Params)
+		parts   int // polygons expected; 0 = empty
+	}{
+		{"zero cutoff", nil, 0, nil, 0},
+		{"negative cutoff", nil, -60, nil, 0},
+		{"origin only", nil, 600, nil, 1},
+		{"no walk at all", nil, 600, func(p *Params) { p.MaxWalk = 0 }, 0},
+		{"overlapping disks merge", []Reached{near(800, 100)}, 600, nil, 1},
+		{"far stop apart", []Reached{near(3000, 100)}, 600, nil, 2},
+		{"stop reached at the cutoff adds nothing", []Reached{near(3000, 600)}, 600, nil, 1},
+		{"stop reached past the cutoff adds nothing", []Reached{near(3000, 700)}, 600, nil, 1},
+		{"two far stops", []Reached{near(3000, 100), near(6000, 100)}, 600, nil, 3},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := DefaultParams()
+			if c.params != nil {
+				c.params(&p)
+			}
+			polys, err := Polygons(polyLat, polyLon, c.reached, []int32{c.cutoff}, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := len(polys[0]); got != c.parts {
+				t.Fatalf("%d polygons, want %d", got, c.parts)
+			}
+			if c.parts == 0 {
+				return
+			}
+			g := polyGEOS(t, polys[0])
+			if !g.IsValid() {
+				t.Errorf("invalid: %s", g.IsValidReason())
+			}
+			if !polyContains(t, g, polyLat, polyLon) {
+				t.Error("origin outside")
+			}
+		})
+	}
+}
+
+func TestPolygonsManyStopsValid(t *testing.T) {
+	// A dense grid of stops with scattered times: many overlapping and
+	// touching disks, the hard case for a union.
+	var reached []Reached
+	for i := range 30 {
+		for j := range 30 {
+			lat := polyLat + float64(i-15)*0.004
+			lon := polyLon + float64(j-15)*0.006
+			reached = append(reached, Reached{Lat: lat, Lon: lon, Seconds: int32((i*7 + j*13) % 40 * 60)})
+		}
+	}
+	polys, err := Polygons(polyLat, polyLon, reached, []int32{600, 1200, 2400}, DefaultParams())
+	if err != nil {
+		t.Fatal(err)
+	}
+	prev := 0.0
+	for i, mp := range polys {
+		g := polyGEOS(t, mp)
+		if !g.IsValid() {
+			t.Errorf("cutoff %d: invalid: %s", i, g.IsValidReason())
+		}
+		if a := g.Area(); a <= prev {
+			t.Errorf("cutoff %d: area %g not above %g", i, a, prev)
+		} else {
+			prev = a
+		}
+	}
+}
+
+func TestPolygonsErrors(t *testing.T) {
+	bad := DefaultParams()
+	bad.WalkSpeed = 0
+	for _, c := range []struct {
+		name     string
+		lat, lon float64
+		reached  []Reached
+		p        Params
+	}{
+		{"origin latitude", 95, 0, nil, DefaultParams()},
+		{"origin NaN", math.NaN(), 0, nil, DefaultParams()},
+		{"place longitude", polyLat, polyLon, []Reached{{Lat: 45, Lon: 200, Seconds: 10}}, DefaultParams()},
+		{"params", polyLat, polyLon, nil, bad},
+	} {
+		if _, err := Polygons(c.lat, c.lon, c.reached, []int32{600}, c.p); err == nil {
+			t.Errorf("%s: no error", c.name)
+		}
+	}
+}
