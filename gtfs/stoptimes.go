@@ -208,11 +208,13 @@ func (r *reader) finishStopTimes() error {
 	return nil
 }
 
-// grow makes room for n more rows (none when n ≤ 0, or implausibly many).
+// grow makes room for n more rows, at most 1<<25 (a zip entry's size is
+// only what its header claims).
 func (raw *rawStopTimes) grow(n int) {
-	if n <= 0 || n > 1<<28 {
+	if n <= 0 {
 		return
 	}
+	n = min(n, 1<<25)
 	raw.trip, raw.seq, raw.line = slices.Grow(raw.trip, n), slices.Grow(raw.seq, n), slices.Grow(raw.line, n)
 	raw.Stop, raw.Arrival, raw.Departure = slices.Grow(raw.Stop, n), slices.Grow(raw.Arrival, n), slices.Grow(raw.Departure, n)
 	raw.Pickup, raw.DropOff, raw.Dist = slices.Grow(raw.Pickup, n), slices.Grow(raw.DropOff, n), slices.Grow(raw.Dist, n)
