@@ -1,8 +1,319 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 
-// TODO(stub): replaced by the real command.
+	"github.com/paulmach/orb/geojson"
+	"github.com/spf13/cobra"
+
+	"github.com/vingt/vingt/isochrone"
+)
+
+// isochroneOptions are the flags of vingt isochrone.
+type isochroneOptions struct {
+	feeds    feedFlags
+	params   isochrone.Params
+	at       string
+	from     string
+	fromStop string
+	window   int32
+	cutoffs  []string
+	stopsCSV string
+	out      string
+}
+
 func newIsochroneCommand() *cobra.Command {
-	return &cobra.Command{Use: "isochrone", Short: "not yet implemented"}
+	opts := &isochroneOptions{params: isochrone.DefaultParams(), window: 3600}
+	cmd := &cobra.Command{
+		Use:   "isochrone --gtfs FEED... --date D --at HH:MM[:SS] (--from LAT,LON | --from-stop STOP_ID) [--stops-csv FILE] [--out FILE.geojson]",
+		Short: "Travel times from one origin to every stop, and isochrone polygons",
+		Long: `isochrone routes from one origin, a point (--from LAT,LON, walking to the
+stops within --max-walk) or a stop (--from-stop STOP_ID, left at once).
+
+--stops-csv FILE writes stop_id,arrival,travel_seconds,transfers for every
+stop reached leaving at --at (arrival as HH:MM:SS; stops reached on foot
+alone have 0 transfers), sorted by stop id. Stop ids are as in the feed with
+one feed, "<feed>:<id>" with several.
+
+--out FILE.geojson writes one polygon feature per cutoff (property
+cutoff_minutes): the union of the disks still walkable, within the cutoff,
+around the origin and every stop, using each stop's median travel time over
+the departures of [--at, --at + --window) at 1-minute steps.
+
+Files are written whole or not at all. A summary goes to standard output.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runIsochrone(cmd.Context(), opts, cmd.OutOrStdout())
+		},
+	}
+	f := cmd.Flags()
+	addFeedFlags(f, &opts.feeds)
+	f.StringVar(&opts.at, "at", "", "departure time, HH:MM or HH:MM:SS")
+	f.StringVar(&opts.from, "from", "", "origin point, LAT,LON")
+	f.StringVar(&opts.fromStop, "from-stop", "", "origin stop id")
+	f.Var((*secondsValue)(&opts.window), "window", "departure window for the polygons' median travel times (duration)")
+	f.StringSliceVar(&opts.cutoffs, "cutoffs", []string{"10m", "20m", "30m"}, "travel times of the polygons (durations)")
+	f.StringVar(&opts.stopsCSV, "stops-csv", "", "write the travel time to every stop reached to this CSV file")
+	f.StringVar(&opts.out, "out", "", "write the isochrone polygons to this GeoJSON file")
+	addRoutingFlags(f, &opts.params)
+	return cmd
+}
+
+// origin is where a search starts: its access stops, and a point for the
+// polygons (ok false when a stop origin has no coordinates).
+type origin struct {
+	access   []isochrone.Access
+	lat, lon float64
+	ok       bool
+	name     string
+}
+
+// resolveOrigin turns --from or --from-stop into access stops.
+func resolveOrigin(tt *isochrone.Timetable, from, fromStop string) (origin, error) {
+	if fromStop != "" {
+		s, ok := tt.FindStop(fromStop)
+		if !ok {
+			return origin{}, fmt.Errorf("--from-stop %q: no such stop in the feeds", fromStop)
+		}
+		st := tt.Stop(s)
+		return origin{access: []isochrone.Access{{Stop: s, Seconds: 0}}, lat: st.Lat, lon: st.Lon, ok: st.HasCoords,
+			name: fmt.Sprintf("stop %s (%s)", st.ID, st.Name)}, nil
+	}
+	lat, lon, err := parseLatLon(from)
+	if err != nil {
+		return origin{}, fmt.Errorf("--from %w", err)
+	}
+	p := tt.Params()
+	return origin{access: tt.StopsNear(lat, lon, p.MaxWalk, nil), lat: lat, lon: lon, ok: true,
+		name: fmt.Sprintf("%g,%g", lat, lon)}, nil
+}
+
+func runIsochrone(ctx context.Context, opts *isochroneOptions, stdout io.Writer) error {
+	// Check what needs no timetable first.
+	if opts.at == "" {
+		return errors.New("no departure time: give --at HH:MM")
+	}
+	at, err := parseClock(opts.at)
+	if err != nil {
+		return fmt.Errorf("--at %w", err)
+	}
+	switch {
+	case opts.from == "" && opts.fromStop == "":
+		return errors.New("no origin: give --from LAT,LON or --from-stop STOP_ID")
+	case opts.from != "" && opts.fromStop != "":
+		return errors.New("--from and --from-stop: give one origin, not both")
+	case opts.from != "":
+		if _, _, err := parseLatLon(opts.from); err != nil {
+			return fmt.Errorf("--from %w", err)
+		}
+	}
+	if opts.window <= 0 {
+		return errors.New("--window: must be positive")
+	}
+	cutoffs := make([]int32, len(opts.cutoffs))
+	for i, c := range opts.cutoffs {
+		s, err := parseSeconds(c)
+		if err == nil && s == 0 {
+			err = fmt.Errorf("%q: must be positive", c)
+		}
+		if err != nil {
+			return fmt.Errorf("--cutoffs %w", err)
+		}
+		cutoffs[i] = s
+	}
+	if opts.stopsCSV == "" && opts.out == "" {
+		return errors.New("nothing to write: give --stops-csv FILE or --out FILE.geojson (or both)")
+	}
+	tt, err := loadTimetable(opts.feeds.gtfs, opts.feeds.date, opts.params)
+	if err != nil {
+		return err
+	}
+	o, err := resolveOrigin(tt, opts.from, opts.fromStop)
+	if err != nil {
+		return err
+	}
+	if opts.out != "" && !o.ok {
+		return fmt.Errorf("--out: origin %s has no coordinates to draw polygons from", o.name)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	r := isochrone.NewRouter(tt)
+	fmt.Fprintf(stdout, "isochrone from %s: %d access stops, leaving %s on %s\n", o.name, len(o.access), formatClock(at), opts.feeds.date)
+	if opts.stopsCSV != "" {
+		rows := stopRows(tt, r, o.access, at)
+		if err := writeAtomic(opts.stopsCSV, func(w io.Writer) error { return writeStopsCSV(w, rows) }); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%d stops reached, written to %s\n", len(rows), opts.stopsCSV)
+	}
+	if opts.out != "" {
+		med := medianTravel(tt, r, o.access, at, at+opts.window)
+		var reached []isochrone.Reached
+		for s, t := range med {
+			if st := tt.Stop(int32(s)); t != isochrone.Unreached && st.HasCoords {
+				reached = append(reached, isochrone.Reached{Lat: st.Lat, Lon: st.Lon, Seconds: t})
+			}
+		}
+		polys, err := isochrone.Polygons(o.lat, o.lon, reached, cutoffs, tt.Params())
+		if err != nil {
+			return err
+		}
+		fc := geojson.NewFeatureCollection()
+		for i, mp := range polys {
+			f := geojson.NewFeature(mp)
+			f.Properties["cutoff_minutes"] = float64(cutoffs[i]) / 60
+			f.Properties["departure"] = formatClock(at)
+			f.Properties["window_minutes"] = float64(opts.window) / 60
+			f.Properties["statistic"] = "median"
+			fc.Append(f)
+		}
+		b, err := json.Marshal(fc)
+		if err != nil {
+			return fmt.Errorf("--out: %w", err)
+		}
+		if err := writeAtomic(opts.out, func(w io.Writer) error { _, err := w.Write(append(b, '\n')); return err }); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%d stops reached at the median over %s–%s, %d polygons written to %s\n",
+			len(reached), formatClock(at), formatClock(at+opts.window), len(polys), opts.out)
+	}
+	return nil
+}
+
+// stopRow is one line of --stops-csv.
+type stopRow struct {
+	id        string
+	arrival   int32
+	travel    int32
+	transfers int
+}
+
+// stopRows returns every stop reached leaving at dep, by a ride or by the
+// access walk alone, sorted by stop id.
+func stopRows(tt *isochrone.Timetable, r *isochrone.Router, access []isochrone.Access, dep int32) []stopRow {
+	p := tt.Params()
+	walk := make(map[int32]int32, len(access))
+	for _, a := range access {
+		if w, ok := walk[a.Stop]; !ok || a.Seconds < w {
+			walk[a.Stop] = a.Seconds
+		}
+	}
+	arr := r.Query(access, dep)
+	var rows []stopRow
+	for s := range int32(tt.NumStops()) {
+		best, transfers := arr[s], 0
+		if w, ok := walk[s]; ok && w <= p.MaxDuration && dep+w <= best {
+			best = dep + w
+		} else if best != isochrone.Unreached {
+			j, ok := r.Journey(s)
+			if ok {
+				transfers = j.Transfers()
+			}
+		}
+		if best == isochrone.Unreached {
+			continue
+		}
+		rows = append(rows, stopRow{id: tt.Stop(s).ID, arrival: best, travel: best - dep, transfers: transfers})
+	}
+	slices.SortFunc(rows, func(a, b stopRow) int { return strings.Compare(a.id, b.id) })
+	return rows
+}
+
+func writeStopsCSV(w io.Writer, rows []stopRow) error {
+	bw := bufio.NewWriter(w)
+	bw.WriteString("stop_id,arrival,travel_seconds,transfers\n")
+	for _, r := range rows {
+		fmt.Fprintf(bw, "%s,%s,%d,%d\n", csvField(r.id), formatClock(r.arrival), r.travel, r.transfers)
+	}
+	return bw.Flush()
+}
+
+// csvField quotes a field when CSV needs it.
+func csvField(s string) string {
+	if !strings.ContainsAny(s, ",\"\r\n") {
+		return s
+	}
+	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}
+
+// medianTravel returns, per stop, the median (nearest rank) over the
+// departures of [from, to) at 1-minute steps of the travel time: by a
+// ride, or by the access walk alone; Unreached counts as the longest.
+func medianTravel(tt *isochrone.Timetable, r *isochrone.Router, access []isochrone.Access, from, to int32) []int32 {
+	const step = 60
+	n := tt.NumStops()
+	m := int((to - from + step - 1) / step)
+	p := tt.Params()
+	walk := make([]int32, n)
+	for i := range walk {
+		walk[i] = isochrone.Unreached
+	}
+	for _, a := range access {
+		if a.Seconds <= p.MaxDuration {
+			walk[a.Stop] = min(walk[a.Stop], a.Seconds)
+		}
+	}
+	// times[s*m+i] is the travel time to s leaving at the i-th departure.
+	times := make([]int32, n*m)
+	r.Range(access, from, to, step, func(dep int32, arr []int32) {
+		i := int((dep - from) / step)
+		for s, a := range arr {
+			t := walk[s]
+			if a != isochrone.Unreached {
+				t = min(t, a-dep)
+			}
+			times[s*m+i] = t
+		}
+	})
+	med := make([]int32, n)
+	k := (m+1)/2 - 1 // nearest rank: the ceil(m/2)-th smallest
+	for s := range n {
+		col := times[s*m : (s+1)*m]
+		slices.Sort(col)
+		med[s] = col[k]
+	}
+	return med
+}
+
+// writeAtomic writes a file through a temporary file in the same folder,
+// renamed over path once complete: readers see the old file or the new
+// one, never a part.
+func writeAtomic(path string, write func(io.Writer) error) (err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".tmp*")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if err := write(f); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
 }
