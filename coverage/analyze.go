@@ -109,6 +109,14 @@ type analysis struct {
 	points  []*pointIndex
 	minutes int
 	res     *Results
+	// boarding lists, per stop, the departures that can be boarded there
+	// by someone leaving a cell within the window.
+	boarding [][]int32
+	// everyMinute searches every departure of the window instead of only
+	// those where boarding can change (for the tests that compare both).
+	everyMinute bool
+	// minuteHook, when set, sees each cell's per-departure travel times.
+	minuteHook func(cell int, tt [][]int32)
 }
 
 // Analyze computes the indicator for every cell: for each departure of the
@@ -117,13 +125,18 @@ type analysis struct {
 // deterministic: the results do not depend on p.Workers. progress, when
 // not nil, is called from the workers with the number of cells done.
 func Analyze(ctx context.Context, tt *isochrone.Timetable, cells []Cell, cats []*Category, p Params, progress func(done int)) (*Results, error) {
+	a := &analysis{tt: tt, rp: tt.Params(), p: p, cells: cells, cats: cats, minutes: p.Minutes()}
+	return a.run(ctx, progress)
+}
+
+func (a *analysis) run(ctx context.Context, progress func(done int)) (*Results, error) {
+	p, cells, cats := a.p, a.cells, a.cats
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
 	if len(cats) == 0 {
 		return nil, fmt.Errorf("coverage: no service category: give at least one")
 	}
-	a := &analysis{tt: tt, rp: tt.Params(), p: p, cells: cells, cats: cats, minutes: p.Minutes()}
 	nk, np := len(cats), len(p.Percentiles)
 	a.res = &Results{
 		Params:     p,
@@ -208,6 +221,14 @@ func (a *analysis) buildEgress() {
 		a.egress = append(a.egress, e)
 		a.points = append(a.points, newPointIndex(c.Points, a.rp))
 	}
+	// A departure t from a cell catches a trip leaving an access stop at
+	// d when t + walk + slack ≤ d: only d within these bounds matter.
+	lo := a.p.From + a.rp.BoardSlack
+	hi := a.p.To + a.rp.MaxWalk + a.rp.BoardSlack
+	a.boarding = make([][]int32, n)
+	for s := range n {
+		a.boarding[s] = a.tt.BoardingTimes(int32(s), lo, hi, nil)
+	}
 }
 
 // scratch is one worker's reusable state.
@@ -216,14 +237,18 @@ type scratch struct {
 	access []isochrone.Access
 	walk   []int32   // per category: walk-only seconds or Unreached
 	tt     [][]int32 // per category, per departure: travel seconds
+	best   [][]int32 // per category, per departure: arrival by transit
+	search []bool    // per departure: whether it is searched
+	deps   []int32
 	sorted []float64
-	cell   int
 }
 
 func (a *analysis) newScratch() *scratch {
-	s := &scratch{router: isochrone.NewRouter(a.tt), walk: make([]int32, len(a.cats)), sorted: make([]float64, a.minutes)}
+	s := &scratch{router: isochrone.NewRouter(a.tt), walk: make([]int32, len(a.cats)),
+		sorted: make([]float64, a.minutes), search: make([]bool, a.minutes)}
 	for range a.cats {
 		s.tt = append(s.tt, make([]int32, a.minutes))
+		s.best = append(s.best, make([]int32, a.minutes))
 	}
 	return s
 }
@@ -235,42 +260,89 @@ func (a *analysis) cell(s *scratch, c int) {
 		s.walk[k] = a.points[k].walkSeconds(cell.Lon, cell.Lat)
 	}
 	s.access = a.tt.StopsNear(cell.Lat, cell.Lon, a.rp.MaxWalk, s.access[:0])
-	if len(s.access) == 0 {
-		for k := range a.cats {
-			for m := range s.tt[k] {
-				s.tt[k][m] = s.walk[k]
-			}
+	for k := range a.cats {
+		for m := range s.best[k] {
+			s.best[k][m] = isochrone.Unreached
 		}
-	} else {
+	}
+	if len(s.access) > 0 {
 		a.res.Routed[c] = true
-		s.router.Range(s.access, a.p.From, a.p.To, a.p.Step, func(dep int32, arrivals []int32) {
+		s.router.RangeAt(s.access, a.departures(s), func(dep int32, arrivals []int32) {
 			a.reduceMinute(s, dep, arrivals)
 		})
+		// A departure that was not searched catches the same trips as the
+		// next one: it arrives at the same times.
+		for m := a.minutes - 2; m >= 0; m-- {
+			if !s.search[m] {
+				for k := range a.cats {
+					s.best[k][m] = s.best[k][m+1]
+				}
+			}
+		}
+	}
+	for k := range a.cats {
+		for m := range s.tt[k] {
+			dep := a.p.From + int32(m)*a.p.Step
+			v := s.walk[k]
+			if b := s.best[k][m]; b != isochrone.Unreached && b-dep < v {
+				v = b - dep
+			}
+			if v > a.rp.MaxDuration {
+				v = isochrone.Unreached
+			}
+			s.tt[k][m] = v
+		}
+	}
+	if a.minuteHook != nil {
+		a.minuteHook(c, s.tt)
 	}
 	a.summarise(s, c)
 }
 
-// reduceMinute records, for the departure dep, the least travel time to
-// each category: walk only, or the best reached stop plus its egress walk.
+// departures returns, latest first, the departures of the window at which
+// the trips catchable from the cell's access stops change (and the last
+// one): between two of them, a search would find the same arrivals.
+func (a *analysis) departures(s *scratch) []int32 {
+	last := a.minutes - 1
+	for m := range s.search {
+		s.search[m] = a.everyMinute
+	}
+	s.search[last] = true
+	if !a.everyMinute {
+		for _, acc := range s.access {
+			base := a.p.From + acc.Seconds + a.rp.BoardSlack
+			for _, d := range a.boarding[acc.Stop] {
+				if x := d - base; x >= 0 {
+					if m := int(x / a.p.Step); m <= last {
+						s.search[m] = true
+					}
+				}
+			}
+		}
+	}
+	s.deps = s.deps[:0]
+	for m := last; m >= 0; m-- {
+		if s.search[m] {
+			s.deps = append(s.deps, a.p.From+int32(m)*a.p.Step)
+		}
+	}
+	return s.deps
+}
+
+// reduceMinute records, for the departure dep, the earliest arrival at a
+// point of each category by transit: the best reached stop plus its
+// egress walk.
 func (a *analysis) reduceMinute(s *scratch, dep int32, arrivals []int32) {
 	m := (dep - a.p.From) / a.p.Step
-	limit := dep + a.rp.MaxDuration
 	for k := range a.cats {
 		best := isochrone.Unreached
-		if w := s.walk[k]; w != isochrone.Unreached {
-			best = dep + w
-		}
 		e := &a.egress[k]
 		for i, st := range e.stops {
 			if t := arrivals[st]; t != isochrone.Unreached && t+e.secs[i] < best {
 				best = t + e.secs[i]
 			}
 		}
-		if best == isochrone.Unreached || best > limit {
-			s.tt[k][m] = isochrone.Unreached
-		} else {
-			s.tt[k][m] = best - dep
-		}
+		s.best[k][m] = best
 	}
 }
 

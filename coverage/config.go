@@ -105,7 +105,9 @@ func LoadConfig(path string) (*Config, error) {
 	for i := range c.GTFS {
 		c.GTFS[i] = rel(c.GTFS[i])
 	}
-	c.Grid, c.Basket, c.Out = rel(c.Grid), rel(c.Basket), rel(c.Out)
+	// Inputs are relative to the file; the output folder, like any
+	// output, to the current directory.
+	c.Grid, c.Basket = rel(c.Grid), rel(c.Basket)
 	for _, list := range [][]string{c.Services, c.Territories} {
 		for i, s := range list {
 			k, v, _ := strings.Cut(s, "=")

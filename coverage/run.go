@@ -377,20 +377,48 @@ func removeStale(dir string) {
 	}
 }
 
-// describe returns an input's role, path, size and SHA-256.
+// describe returns an input's role, path, size and SHA-256; a folder (a
+// GTFS feed) is hashed as its files' names and contents in name order.
 func describe(role, path string) (InputInfo, error) {
 	path, _, _ = strings.Cut(path, "#")
-	f, err := os.Open(path)
-	if err != nil {
-		return InputInfo{}, fmt.Errorf("coverage: %s: %w", role, err)
-	}
-	defer f.Close()
+	in := InputInfo{Role: role, Path: path}
 	h := sha256.New()
-	n, err := io.Copy(h, f)
-	if err != nil {
-		return InputInfo{}, fmt.Errorf("coverage: %s: %s: %w", role, path, err)
+	hashFile := func(p string) error {
+		f, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		n, err := io.Copy(h, f)
+		in.Bytes += n
+		return err
 	}
-	return InputInfo{Role: role, Path: path, SHA256: hex.EncodeToString(h.Sum(nil)), Bytes: n}, nil
+	st, err := os.Stat(path)
+	if err != nil {
+		return in, fmt.Errorf("coverage: %s: %w", role, err)
+	}
+	if st.IsDir() {
+		entries, err := os.ReadDir(path)
+		if err != nil {
+			return in, fmt.Errorf("coverage: %s: %w", role, err)
+		}
+		for _, e := range entries { // ReadDir sorts by name
+			if e.Type().IsRegular() {
+				fmt.Fprintf(h, "%s\x00", e.Name())
+				err = hashFile(filepath.Join(path, e.Name()))
+			}
+			if err != nil {
+				break
+			}
+		}
+	} else {
+		err = hashFile(path)
+	}
+	if err != nil {
+		return in, fmt.Errorf("coverage: %s: %s: %w", role, path, err)
+	}
+	in.SHA256 = hex.EncodeToString(h.Sum(nil))
+	return in, nil
 }
 
 func (m *Manifest) addWarnings(input string, w gtfs.Warnings) {
