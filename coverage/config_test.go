@@ -1,0 +1,124 @@
+package coverage
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestExampleConfig(t *testing.T) {
+	c, err := LoadConfig(filepath.Join("..", "testdata", "example", "vingt.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	job, err := c.Job()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(job.GTFS) != 2 || job.Date.String() != "2019-05-13" || job.Indicator.From != 14*3600 || job.Indicator.To != 16*3600 {
+		t.Errorf("job %+v", job)
+	}
+	if len(job.Services) != 2 || !strings.HasPrefix(job.Services[0], "healthcare=") || !strings.HasSuffix(job.Services[0], "poa_hexgrid.csv#healthcare") {
+		t.Errorf("services %v: want healthcare first, path relative to the file", job.Services)
+	}
+	if len(job.Territories) < 2 {
+		t.Errorf("territories %v", job.Territories)
+	}
+	for _, p := range append(job.GTFS, job.Grid) {
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("%s: %v", p, err)
+		}
+	}
+}
+
+func TestDates(t *testing.T) {
+	cases := []struct {
+		dates []string
+		today string
+		want  string
+	}{
+		{[]string{"2026-01-06", "2026-01-13", "2026-01-20"}, "2026-01-10", "2026-01-13"},
+		{[]string{"2026-01-20", "2026-01-13"}, "2026-01-13", "2026-01-13"},
+		{[]string{"2026-01-06"}, "2026-01-06", "2026-01-06"},
+	}
+	for _, c := range cases {
+		cfg := Config{Dates: c.dates, Today: c.today}
+		job, err := cfg.Job()
+		if err != nil || job.Date.String() != c.want {
+			t.Errorf("dates %v today %s: %v %v, want %s", c.dates, c.today, job.Date, err, c.want)
+		}
+	}
+}
+
+func TestConfigDefaults(t *testing.T) {
+	job, err := (&Config{Date: "2026-01-13", MaxTransferWalkSet: true, MaxTransfersSet: true}).Job()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if job.Routing.MaxTransferWalk != 0 || job.Routing.MaxTransfers != 0 {
+		t.Errorf("explicit zeros lost: %+v", job.Routing)
+	}
+	job, _ = (&Config{Date: "2026-01-13"}).Job()
+	if job.Routing.MaxTransferWalk != 500 || job.Indicator.Threshold != 1200 || job.Out != "vingt-out" {
+		t.Errorf("defaults: %+v %+v %s", job.Routing, job.Indicator, job.Out)
+	}
+}
+
+// TestBadConfigs reads every broken config of testdata/bad/config.
+func TestBadConfigs(t *testing.T) {
+	dir := filepath.Join("..", "testdata", "bad", "config")
+	b, err := os.ReadFile(filepath.Join(dir, "expected.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want map[string]string
+	if err := json.Unmarshal(b, &want); err != nil {
+		t.Fatal(err)
+	}
+	for name, msg := range want {
+		t.Run(name, func(t *testing.T) {
+			c, err := LoadConfig(filepath.Join(dir, name))
+			if err == nil {
+				_, err = c.Job()
+			}
+			if err == nil || !strings.Contains(err.Error(), msg) {
+				t.Errorf("error %v, want it to contain %q", err, msg)
+			}
+		})
+	}
+}
+
+func TestParseWindow(t *testing.T) {
+	for _, c := range []struct {
+		in       string
+		from, to int32
+		ok       bool
+	}{
+		{"08:00-10:00", 8 * 3600, 10 * 3600, true},
+		{"23:30-25:00", 23*3600 + 1800, 25 * 3600, true},
+		{"08:00:30-08:10", 8*3600 + 30, 8*3600 + 600, true},
+		{"10:00-08:00", 0, 0, false},
+		{"8-10", 0, 0, false},
+		{"08:61-09:00", 0, 0, false},
+	} {
+		from, to, err := ParseWindow(c.in)
+		if (err == nil) != c.ok || c.ok && (from != c.from || to != c.to) {
+			t.Errorf("%s: %d %d %v", c.in, from, to, err)
+		}
+	}
+}
+
+func FuzzLoadConfig(f *testing.F) {
+	b, _ := os.ReadFile(filepath.Join("..", "testdata", "example", "vingt.toml"))
+	f.Add(b)
+	f.Add([]byte("date = \"2026-01-13\"\nservices = [\"a=b\"]\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := filepath.Join(t.TempDir(), "c.toml")
+		os.WriteFile(p, data, 0o644)
+		if c, err := LoadConfig(p); err == nil {
+			c.Job()
+		}
+	})
+}
