@@ -1,0 +1,519 @@
+package main
+
+import (
+	"encoding/csv"
+	"fmt"
+	"maps"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+	"github.com/paulmach/orb/geojson"
+	"github.com/twpayne/go-geos"
+
+	"github.com/vingt/vingt/gtfs"
+)
+
+const (
+	peribus     = "perigueux/peribus-gtfs.zip"
+	peribusDate = "2026-01-13"
+	// Place Bugeaud, in the centre of Périgueux.
+	bugeaud = "45.1842,0.7214"
+)
+
+// csvRow is a parsed line of --stops-csv.
+type csvRow struct {
+	arrival, travel int32
+	transfers       int
+}
+
+// readStopsCSV reads a --stops-csv file, failing the test on any
+// malformed line, and checks the properties every such file has: the
+// header, ids sorted and unique, arrival = dep + travel_seconds, travel
+// within the 60-minute cap, transfers within 0–4.
+func readStopsCSV(t *testing.T, path string, dep int32) map[string]csvRow {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	if len(recs) == 0 || strings.Join(recs[0], ",") != "stop_id,arrival,travel_seconds,transfers" {
+		t.Fatalf("%s: header %q", path, recs[:min(1, len(recs))])
+	}
+	rows := map[string]csvRow{}
+	prev := ""
+	for i, r := range recs[1:] {
+		line := i + 2
+		if len(r) != 4 {
+			t.Fatalf("%s:%d: %d fields", path, line, len(r))
+		}
+		if r[0] <= prev {
+			t.Errorf("%s:%d: stop id %q not after %q", path, line, r[0], prev)
+		}
+		prev = r[0]
+		arr, err := parseClock(r[1])
+		if err != nil || len(r[1]) != 8 {
+			t.Fatalf("%s:%d: arrival %q: want HH:MM:SS", path, line, r[1])
+		}
+		travel, err1 := strconv.Atoi(r[2])
+		tr, err2 := strconv.Atoi(r[3])
+		if err1 != nil || err2 != nil {
+			t.Fatalf("%s:%d: %q", path, line, r)
+		}
+		if int32(travel) != arr-dep || travel < 0 || travel > 3600 {
+			t.Errorf("%s:%d: travel %d s, arrival %s, leaving %s", path, line, travel, r[1], formatClock(dep))
+		}
+		if tr < 0 || tr > 4 {
+			t.Errorf("%s:%d: %d transfers", path, line, tr)
+		}
+		rows[r[0]] = csvRow{arr, int32(travel), tr}
+	}
+	return rows
+}
+
+func TestIsochroneStopsCSVFromPoint(t *testing.T) {
+	feed := sharedData(t, peribus)
+	dir := t.TempDir()
+	out := filepath.Join(dir, "stops.csv")
+	r := runVingt(t, dir, "isochrone", "--gtfs", feed, "--date", peribusDate, "--at", "08:00", "--from", bugeaud, "--stops-csv", out)
+	if r.code != 0 {
+		t.Fatalf("code %d: %s", r.code, r.stderr)
+	}
+	rows := readStopsCSV(t, out, 8*3600)
+	if len(rows) < 100 {
+		t.Fatalf("%d stops reached from the centre of Périgueux in an hour", len(rows))
+	}
+	// Every stop within the walk is there, no later than the walk, and
+	// some stop beyond the walk is reached by a ride.
+	f, err := gtfs.Open(feed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	date, _ := gtfs.ParseDate(peribusDate)
+	served := servedStops(f, date)
+	lat, lon, _ := parseLatLon(bugeaud)
+	walked, ridden := 0, 0
+	for i, s := range f.Stops {
+		row, ok := rows[s.ID]
+		if !s.HasCoords || !served[int32(i)] {
+			continue // access walks lead to stops served that day only
+		}
+		w := int32(math.Ceil(haversine(lat, lon, s.Lat, s.Lon)))
+		switch {
+		case w <= 900 && ok:
+			walked++
+			if row.travel > w {
+				t.Errorf("stop %s: %d s, walking takes %d s", s.ID, row.travel, w)
+			}
+		case ok:
+			ridden++
+		}
+	}
+	if walked == 0 || ridden == 0 {
+		t.Errorf("%d stops within the walk, %d beyond", walked, ridden)
+	}
+	if !strings.Contains(r.stdout, "stops reached") {
+		t.Errorf("stdout: %q", r.stdout)
+	}
+}
+
+// servedStops returns the stops where trips of the date (not of the day
+// before) stop.
+func servedStops(f *gtfs.Feed, date gtfs.Date) map[int32]bool {
+	active := f.ActiveServices(date)
+	served := map[int32]bool{}
+	for i := range f.Trips {
+		tr := &f.Trips[i]
+		if active[tr.Service] {
+			for j := range tr.N {
+				served[f.StopTimes.Stop[tr.First+j]] = true
+			}
+		}
+	}
+	return served
+}
+
+// haversine is the distance of the shared semantics, written again here.
+func haversine(lat1, lon1, lat2, lon2 float64) float64 {
+	rad := math.Pi / 180
+	dp, dl := (lat2-lat1)*rad, (lon2-lon1)*rad
+	a := math.Sin(dp/2)*math.Sin(dp/2) + math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dl/2)*math.Sin(dl/2)
+	return 2 * 6371000 * math.Asin(math.Min(1, math.Sqrt(a)))
+}
+
+// csaArrivals is an independent earliest-arrival search, a connection
+// scan over the feed's own stop times, one pass per number of rides:
+// board slack 0, same-stop transfers only (--max-transfer-walk 0, a feed
+// without transfers.txt), at most 5 rides, 60-minute cap. It returns,
+// per stop id reached, the arrival and the fewest transfers that reach it
+// as early.
+func csaArrivals(t *testing.T, f *gtfs.Feed, date gtfs.Date, origin string, dep int32) map[string]csvRow {
+	t.Helper()
+	type conn struct {
+		from, to      int32
+		dep, arr      int32
+		trip          int32
+		board, alight bool
+	}
+	var conns []conn
+	ntrips := int32(0)
+	for _, day := range []struct {
+		d     gtfs.Date
+		shift int32
+	}{{date, 0}, {date.AddDays(-1), -86400}} {
+		active := f.ActiveServices(day.d)
+		for i := range f.Trips {
+			tr := &f.Trips[i]
+			if !active[tr.Service] {
+				continue
+			}
+			id := ntrips
+			ntrips++
+			for j := 0; j+1 < int(tr.N); j++ {
+				k := int(tr.First) + j
+				conns = append(conns, conn{
+					from: f.StopTimes.Stop[k], to: f.StopTimes.Stop[k+1],
+					dep: f.Departure(tr, j) + day.shift, arr: f.Arrival(tr, j+1) + day.shift,
+					trip: id, board: f.StopTimes.Pickup[k] != gtfs.NoService, alight: f.StopTimes.DropOff[k+1] != gtfs.NoService,
+				})
+			}
+		}
+	}
+	sort.SliceStable(conns, func(i, j int) bool { return conns[i].dep < conns[j].dep })
+	const inf = math.MaxInt32
+	o := int32(-1)
+	for i, s := range f.Stops {
+		if s.ID == origin {
+			o = int32(i)
+		}
+	}
+	if o < 0 {
+		t.Fatalf("no stop %s", origin)
+	}
+	prev := make([]int32, len(f.Stops))
+	for i := range prev {
+		prev[i] = inf
+	}
+	prev[o] = dep
+	rounds := [][]int32{prev}
+	for range 5 {
+		cur := slices.Clone(prev)
+		on := make([]bool, ntrips)
+		for _, c := range conns {
+			if !on[c.trip] && c.board && prev[c.from] <= c.dep {
+				on[c.trip] = true
+			}
+			if on[c.trip] && c.alight && c.arr < cur[c.to] {
+				cur[c.to] = c.arr
+			}
+		}
+		rounds = append(rounds, cur)
+		prev = cur
+	}
+	out := map[string]csvRow{origin: {dep, 0, 0}}
+	for s, a := range prev {
+		if a == inf || a > dep+3600 || int32(s) == o {
+			continue
+		}
+		k := 1
+		for rounds[k][s] != a {
+			k++
+		}
+		out[f.Stops[s].ID] = csvRow{a, a - dep, k - 1}
+	}
+	return out
+}
+
+// TestIsochroneStopsCSVAgainstOracle is the acceptance check of issue 3:
+// leaving stops of Périgueux at 08:00:00 with --board-slack 0
+// --max-transfer-walk 0, --stops-csv holds exactly the true earliest
+// arrivals, and the fewest transfers that reach them.
+func TestIsochroneStopsCSVAgainstOracle(t *testing.T) {
+	path := sharedData(t, peribus)
+	f, err := gtfs.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Transfers) > 0 {
+		t.Fatal("the oracle ignores transfers.txt, which the feed now has")
+	}
+	date, _ := gtfs.ParseDate(peribusDate)
+	// Sixteen stops spread over those with a departure between 08:00 and
+	// 08:30 that day (the others reach only themselves).
+	active := f.ActiveServices(date)
+	busy := map[string]bool{}
+	for i := range f.Trips {
+		tr := &f.Trips[i]
+		if !active[tr.Service] {
+			continue
+		}
+		for j := range int(tr.N) {
+			k := int(tr.First) + j
+			if d := f.Departure(tr, j); d >= 8*3600 && d <= 8*3600+1800 && f.StopTimes.Pickup[k] != gtfs.NoService && j+1 < int(tr.N) {
+				busy[f.Stops[f.StopTimes.Stop[k]].ID] = true
+			}
+		}
+	}
+	origins := slices.Sorted(maps.Keys(busy))
+	var picked []string
+	for i := range 16 {
+		picked = append(picked, origins[i*len(origins)/16])
+	}
+	dir := t.TempDir()
+	const dep = 8 * 3600
+	for _, origin := range picked {
+		t.Run(origin, func(t *testing.T) {
+			out := filepath.Join(dir, strings.NewReplacer(":", "_").Replace(origin)+".csv")
+			r := runVingt(t, dir, "isochrone", "--gtfs", path, "--date", peribusDate, "--at", "08:00:00",
+				"--from-stop", origin, "--board-slack", "0", "--max-transfer-walk", "0", "--stops-csv", out)
+			if r.code != 0 {
+				t.Fatalf("code %d: %s", r.code, r.stderr)
+			}
+			got := readStopsCSV(t, out, dep)
+			want := csaArrivals(t, f, date, origin, dep)
+			if got[origin] != (csvRow{dep, 0, 0}) {
+				t.Errorf("origin row %+v, want 08:00:00, 0 s, 0 transfers", got[origin])
+			}
+			bad := 0
+			for id, w := range want {
+				if g, ok := got[id]; !ok || g != w {
+					if bad++; bad <= 10 {
+						t.Errorf("stop %s: got %s (ok %v, %d transfers), oracle %s (%d transfers)", id, formatClock(g.arrival), ok, g.transfers, formatClock(w.arrival), w.transfers)
+					}
+				}
+			}
+			for id, g := range got {
+				if _, ok := want[id]; !ok {
+					if bad++; bad <= 10 {
+						t.Errorf("stop %s: reached at %s, unreached by the oracle", id, formatClock(g.arrival))
+					}
+				}
+			}
+			if bad > 0 {
+				t.Errorf("%d of %d stops differ", bad, len(want))
+			}
+			t.Logf("%d stops reached", len(want))
+		})
+	}
+}
+
+// polygonOf converts a GeoJSON geometry to GEOS.
+func polygonOf(t *testing.T, g orb.Geometry) *geos.Geom {
+	t.Helper()
+	switch g.(type) {
+	case orb.Polygon, orb.MultiPolygon:
+	default:
+		t.Fatalf("geometry is a %T, want a polygon", g)
+	}
+	b, err := wkb.Marshal(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := geos.NewGeomFromWKB(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return x
+}
+
+func TestIsochroneGeoJSON(t *testing.T) {
+	feed := sharedData(t, peribus)
+	for _, c := range []struct {
+		name   string
+		origin []string
+		lat    float64
+		lon    float64
+	}{
+		{"from a point", []string{"--from", bugeaud}, 45.1842, 0.7214},
+		{"from a stop", []string{"--from-stop", "MOBIITI:Quay:115495"}, 45.132294, 0.702277},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			out := filepath.Join(dir, "iso.geojson")
+			args := append([]string{"isochrone", "--gtfs", feed, "--date", peribusDate, "--at", "08:00",
+				"--window", "30m", "--cutoffs", "10m,20m,45m", "--out", out}, c.origin...)
+			r := runVingt(t, dir, args...)
+			if r.code != 0 {
+				t.Fatalf("code %d: %s", r.code, r.stderr)
+			}
+			b, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fc, err := geojson.UnmarshalFeatureCollection(b)
+			if err != nil {
+				t.Fatalf("%s: %v", out, err)
+			}
+			if len(fc.Features) != 3 {
+				t.Fatalf("%d features, want 3", len(fc.Features))
+			}
+			origin := geos.NewPointFromXY(c.lon, c.lat)
+			prev := 0.0
+			for i, f := range fc.Features {
+				want := []float64{10, 20, 45}[i]
+				if got, ok := f.Properties["cutoff_minutes"].(float64); !ok || got != want {
+					t.Errorf("feature %d: cutoff_minutes %v, want %v", i, f.Properties["cutoff_minutes"], want)
+				}
+				g := polygonOf(t, f.Geometry)
+				if !g.IsValid() {
+					t.Errorf("feature %d: invalid: %s", i, g.IsValidReason())
+				}
+				if !g.Contains(origin) {
+					t.Errorf("feature %d: origin outside", i)
+				}
+				a := g.Area()
+				if a <= prev {
+					t.Errorf("feature %d: area %g deg², not above %g", i, a, prev)
+				}
+				prev = a
+			}
+			// No temporary file is left behind.
+			ents, _ := os.ReadDir(dir)
+			if len(ents) != 1 {
+				t.Errorf("files left in the output folder: %v", ents)
+			}
+		})
+	}
+}
+
+func TestIsochroneErrors(t *testing.T) {
+	feed := sharedData(t, peribus)
+	dir := t.TempDir()
+	base := []string{"isochrone", "--gtfs", feed, "--date", peribusDate, "--stops-csv", filepath.Join(dir, "s.csv")}
+	for _, c := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"bad --at", []string{"--at", "25:7x", "--from", bugeaud}, `--at "25:7x": want HH:MM or HH:MM:SS`},
+		{"--at out of range", []string{"--at", "08:61", "--from", bugeaud}, `--at "08:61"`},
+		{"no --at", []string{"--from", bugeaud}, "no departure time"},
+		{"unknown stop", []string{"--at", "08:00", "--from-stop", "NOPE:42"}, `--from-stop "NOPE:42": no such stop`},
+		{"latitude out of range", []string{"--at", "08:00", "--from", "91,0.72"}, `--from "91,0.72": latitude must be within`},
+		{"not a point", []string{"--at", "08:00", "--from", "Périgueux"}, `--from "Périgueux": want LAT,LON`},
+		{"one number", []string{"--at", "08:00", "--from", "45.18"}, `want LAT,LON`},
+		{"two origins", []string{"--at", "08:00", "--from", bugeaud, "--from-stop", "X"}, "give one origin"},
+		{"no origin", []string{"--at", "08:00"}, "no origin"},
+		{"bad cutoff", []string{"--at", "08:00", "--from", bugeaud, "--cutoffs", "10m,twenty"}, `--cutoffs "twenty"`},
+		{"bad duration flag", []string{"--at", "08:00", "--from", bugeaud, "--max-walk", "15"}, `"15": want a duration`},
+		{"bad params", []string{"--at", "08:00", "--from", bugeaud, "--walk-speed", "0"}, "isochrone: walk speed"},
+		{"bad date", []string{"--at", "08:00", "--from", bugeaud, "--date", "13/01/2026"}, "--date"},
+		{"missing feed", []string{"--at", "08:00", "--from", bugeaud, "--gtfs", filepath.Join(dir, "none.zip")}, "none.zip"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := runVingt(t, dir, append(slices.Clone(base), c.args...)...)
+			if r.code != 2 || !strings.Contains(r.stderr, c.want) {
+				t.Errorf("code %d, stderr %q; want code 2 and %q", r.code, r.stderr, c.want)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "s.csv")); err == nil {
+				t.Error("a CSV was written")
+			}
+		})
+	}
+	r := runVingt(t, dir, "isochrone", "--gtfs", feed, "--date", peribusDate, "--at", "08:00", "--from", bugeaud)
+	if r.code != 2 || !strings.Contains(r.stderr, "nothing to write") {
+		t.Errorf("no output: code %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+func TestParseClock(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want int32
+		ok   bool
+	}{
+		{"08:00", 28800, true}, {"8:00", 28800, true}, {"08:00:30", 28830, true}, {"00:00", 0, true},
+		{"25:10", 90600, true}, {"47:59:59", 172799, true},
+		{"48:00", 0, false}, {"08:60", 0, false}, {"08:00:60", 0, false}, {"08", 0, false},
+		{"08:00:00:00", 0, false}, {"08:0x", 0, false}, {"-1:00", 0, false}, {"+8:00", 0, false},
+		{"", 0, false}, {"08:", 0, false}, {"123:00", 0, false},
+	} {
+		got, err := parseClock(c.in)
+		if (err == nil) != c.ok || got != c.want {
+			t.Errorf("parseClock(%q) = %d, %v; want %d, ok %v", c.in, got, err, c.want, c.ok)
+		}
+		if c.ok {
+			if back, _ := parseClock(formatClock(got)); back != got {
+				t.Errorf("formatClock(%d) = %q does not parse back", got, formatClock(got))
+			}
+		}
+	}
+}
+
+func TestParseSeconds(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want int32
+		ok   bool
+	}{
+		{"15m", 900, true}, {"60s", 60, true}, {"0s", 0, true}, {"1h30m", 5400, true},
+		{"1.5s", 0, false}, {"-1m", 0, false}, {"15", 0, false}, {"", 0, false}, {"1000000h", 0, false},
+	} {
+		got, err := parseSeconds(c.in)
+		if (err == nil) != c.ok || got != c.want {
+			t.Errorf("parseSeconds(%q) = %d, %v; want %d, ok %v", c.in, got, err, c.want, c.ok)
+		}
+	}
+}
+
+func TestParseLatLon(t *testing.T) {
+	for _, c := range []struct {
+		in       string
+		lat, lon float64
+		ok       bool
+	}{
+		{"45.18,0.72", 45.18, 0.72, true}, {" 45.18 , 0.72 ", 45.18, 0.72, true}, {"-90,180", -90, 180, true},
+		{"91,0", 0, 0, false}, {"0,181", 0, 0, false}, {"NaN,0", 0, 0, false}, {"45", 0, 0, false},
+		{"a,b", 0, 0, false}, {"", 0, 0, false}, {"1,2,3", 0, 0, false},
+	} {
+		lat, lon, err := parseLatLon(c.in)
+		if (err == nil) != c.ok || lat != c.lat || lon != c.lon {
+			t.Errorf("parseLatLon(%q) = %v, %v, %v; want %v, %v, ok %v", c.in, lat, lon, err, c.lat, c.lon, c.ok)
+		}
+	}
+}
+
+func FuzzParseClock(f *testing.F) {
+	for _, s := range []string{"08:00", "8:00:00", "47:59:59", "25:7x", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := parseClock(s)
+		if err != nil {
+			return
+		}
+		if got < 0 || got >= 48*3600 {
+			t.Fatalf("parseClock(%q) = %d", s, got)
+		}
+		if back, err := parseClock(formatClock(got)); err != nil || back != got {
+			t.Fatalf("parseClock(%q) = %d, formatted %q, read back %d, %v", s, got, formatClock(got), back, err)
+		}
+	})
+}
+
+func FuzzParseLatLon(f *testing.F) {
+	for _, s := range []string{"45.18,0.72", "91,0", "a,b", "1e2,3"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		lat, lon, err := parseLatLon(s)
+		if err == nil && (!(lat >= -90 && lat <= 90) || !(lon >= -180 && lon <= 180)) {
+			t.Fatalf("parseLatLon(%q) = %v, %v", s, lat, lon)
+		}
+		if err != nil && !strings.Contains(err.Error(), fmt.Sprintf("%q", s)) {
+			t.Fatalf("error %q does not name the input", err)
+		}
+	})
+}
