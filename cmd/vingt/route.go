@@ -92,10 +92,10 @@ type routeResult struct {
 	Transfers    int        `json:"transfers"`
 	Legs         []routeLeg `json:"legs"`
 	// Reason explains an unreachable destination.
-	Reason       string `json:"reason,omitempty"`
-	AccessStops  int    `json:"access_stops"`
-	EgressStops  int    `json:"egress_stops"`
-	CrowFlyMeter int    `json:"crow_fly_metres"`
+	Reason        string `json:"reason,omitempty"`
+	AccessStops   int    `json:"access_stops"`
+	EgressStops   int    `json:"egress_stops"`
+	CrowFlyMetres int    `json:"crow_fly_metres"`
 }
 
 func runRoute(ctx context.Context, opts *routeOptions, stdout io.Writer) error {
@@ -145,7 +145,7 @@ func bestRoute(tt *isochrone.Timetable, fromLat, fromLon, toLat, toLon float64, 
 	egress := tt.StopsNear(toLat, toLon, p.MaxWalk, nil)
 	res.AccessStops, res.EgressStops = len(access), len(egress)
 	d := isochrone.Distance(fromLat, fromLon, toLat, toLon)
-	res.CrowFlyMeter = int(d + 0.5)
+	res.CrowFlyMetres = int(d + 0.5)
 	limit := at + p.MaxDuration
 
 	best, bestStop, bestRides := isochrone.Unreached, int32(-1), 0
@@ -222,7 +222,7 @@ func unreachableReason(res routeResult, p isochrone.Params) string {
 		why = append(why, fmt.Sprintf("%d stops near the origin and %d near the destination, but no journey with at most %d transfers links them in time",
 			res.AccessStops, res.EgressStops, p.MaxTransfers))
 	}
-	why = append(why, fmt.Sprintf("walking the %d m crow-fly takes over %s", res.CrowFlyMeter, maxWalk))
+	why = append(why, fmt.Sprintf("walking the %d m crow-fly takes over %s", res.CrowFlyMetres, maxWalk))
 	return fmt.Sprintf("nothing arrives within %s of leaving at %s: %s",
 		formatDuration(p.MaxDuration), res.Departure, strings.Join(why, "; "))
 }
@@ -247,7 +247,7 @@ func formatDuration(s int32) string {
 
 func printRoute(w io.Writer, res routeResult) {
 	fmt.Fprintf(w, "from %g,%g to %g,%g (%d m crow-fly), leaving %s on %s\n",
-		res.From[0], res.From[1], res.To[0], res.To[1], res.CrowFlyMeter, res.Departure, res.Date)
+		res.From[0], res.From[1], res.To[0], res.To[1], res.CrowFlyMetres, res.Departure, res.Date)
 	if !res.Reachable {
 		fmt.Fprintln(w, res.Reason)
 		return

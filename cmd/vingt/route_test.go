@@ -1,0 +1,197 @@
+package main
+
+import (
+	"encoding/json"
+	"math"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/vingt/vingt/gtfs"
+)
+
+// Créavallée, a business park south of Périgueux, and Mensignac, a
+// village 15 km away.
+const (
+	creavallee = "45.132294,0.702277"
+	mensignac  = "45.225239,0.560949"
+)
+
+// routeJSON runs vingt route --json and decodes its answer.
+func routeJSON(t *testing.T, args ...string) routeResult {
+	t.Helper()
+	feed := sharedData(t, peribus)
+	r := runVingt(t, "", append([]string{"route", "--gtfs", feed, "--date", peribusDate, "--json"}, args...)...)
+	if r.code != 0 {
+		t.Fatalf("code %d: %s", r.code, r.stderr)
+	}
+	var res routeResult
+	if err := json.Unmarshal([]byte(r.stdout), &res); err != nil {
+		t.Fatalf("%v: %s", err, r.stdout)
+	}
+	return res
+}
+
+func walkSeconds(lat1, lon1, lat2, lon2 float64) int32 {
+	return int32(math.Ceil(haversine(lat1, lon1, lat2, lon2))) // 1.3 m/s, detour 1.3
+}
+
+func TestRouteJourney(t *testing.T) {
+	res := routeJSON(t, "--at", "08:00", "--from", bugeaud, "--to", creavallee)
+	if !res.Reachable || res.Rides < 1 {
+		t.Fatalf("reachable %v with %d rides: %+v", res.Reachable, res.Rides, res)
+	}
+	fromLat, fromLon, _ := parseLatLon(bugeaud)
+	toLat, toLon, _ := parseLatLon(creavallee)
+	legs := res.Legs
+	first, last := legs[0], legs[len(legs)-1]
+	if first.Kind != "walk" || first.From != nil || first.To == nil || first.Depart != "08:00:00" {
+		t.Errorf("first leg %+v: want a walk from the origin to a stop at 08:00:00", first)
+	} else if w := walkSeconds(fromLat, fromLon, first.To.Lat, first.To.Lon); first.Seconds != w || w > 900 {
+		t.Errorf("first walk %d s, the distance gives %d s", first.Seconds, w)
+	}
+	if last.Kind != "walk" || last.From == nil || last.To != nil || last.Arrive != res.Arrival {
+		t.Errorf("last leg %+v: want a walk from a stop to the destination, arriving %s", last, res.Arrival)
+	} else if w := walkSeconds(last.From.Lat, last.From.Lon, toLat, toLon); last.Seconds != w || w > 900 {
+		t.Errorf("last walk %d s, the distance gives %d s", last.Seconds, w)
+	}
+	rides := 0
+	prevArrive := int32(8 * 3600)
+	var prevTo *routeStop
+	for i, l := range legs {
+		dep, err1 := parseClock(l.Depart)
+		arr, err2 := parseClock(l.Arrive)
+		if err1 != nil || err2 != nil || arr-dep != l.Seconds || l.Seconds < 0 {
+			t.Errorf("leg %d %+v: times inconsistent", i, l)
+		}
+		if i > 0 && (l.From == nil || prevTo == nil || l.From.ID != prevTo.ID) {
+			t.Errorf("leg %d starts at %+v, the previous ended at %+v", i, l.From, prevTo)
+		}
+		switch l.Kind {
+		case "ride":
+			rides++
+			if dep < prevArrive+60 {
+				t.Errorf("leg %d boards at %s, %d s after reaching the stop (board slack 60 s)", i, l.Depart, dep-prevArrive)
+			}
+			if l.Trip == "" || l.Route == "" || l.To.ID == l.From.ID {
+				t.Errorf("leg %d: ride %+v", i, l)
+			}
+		case "walk", "transfer":
+			if dep != prevArrive {
+				t.Errorf("leg %d walks from %s, arrived %s", i, l.Depart, formatClock(prevArrive))
+			}
+		default:
+			t.Errorf("leg %d: kind %q", i, l.Kind)
+		}
+		prevArrive, prevTo = arr, l.To
+	}
+	if rides != res.Rides || res.Transfers != rides-1 {
+		t.Errorf("%d ride legs, rides %d, transfers %d", rides, res.Rides, res.Transfers)
+	}
+	if arr, _ := parseClock(res.Arrival); arr-8*3600 != res.TotalSeconds || res.TotalSeconds > 3600 {
+		t.Errorf("arrival %s, total %d s", res.Arrival, res.TotalSeconds)
+	}
+
+	// No stop reached by a ride in the stops CSV offers an earlier
+	// arrival at the destination than the route found.
+	feed := sharedData(t, peribus)
+	dir := t.TempDir()
+	out := filepath.Join(dir, "stops.csv")
+	r := runVingt(t, dir, "isochrone", "--gtfs", feed, "--date", peribusDate, "--at", "08:00", "--from", bugeaud, "--stops-csv", out)
+	if r.code != 0 {
+		t.Fatalf("isochrone: code %d: %s", r.code, r.stderr)
+	}
+	rows := readStopsCSV(t, out, 8*3600)
+	f, err := gtfs.Open(feed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	total, _ := parseClock(res.Arrival)
+	checked := 0
+	for _, s := range f.Stops {
+		row, ok := rows[s.ID]
+		if !ok || !s.HasCoords || row.travel >= walkSeconds(fromLat, fromLon, s.Lat, s.Lon) {
+			continue // not reached, or maybe on foot alone
+		}
+		if e := walkSeconds(s.Lat, s.Lon, toLat, toLon); e <= 900 {
+			checked++
+			if row.arrival+e < total {
+				t.Errorf("stop %s reached at %s, %d s from the destination: earlier than %s", s.ID, formatClock(row.arrival), e, res.Arrival)
+			}
+			if last.From.ID == s.ID && row.arrival+e != total {
+				t.Errorf("last stop %s reached at %s in the CSV, arrival %s in the route", s.ID, formatClock(row.arrival), res.Arrival)
+			}
+		}
+	}
+	if checked == 0 {
+		t.Error("no stop near the destination reached by a ride in the CSV")
+	}
+}
+
+func TestRouteText(t *testing.T) {
+	feed := sharedData(t, peribus)
+	r := runVingt(t, "", "route", "--gtfs", feed, "--date", peribusDate, "--at", "08:00", "--from", bugeaud, "--to", creavallee)
+	if r.code != 0 {
+		t.Fatalf("code %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{"leaving 08:00:00 on 2026-01-13", "walk ", "from the origin", "board route ", "alight at ", "to the destination", "total ", "rides: "} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("no %q in:\n%s", want, r.stdout)
+		}
+	}
+	t.Logf("\n%s", r.stdout)
+}
+
+func TestRouteWalkOnly(t *testing.T) {
+	// 100 m apart: walking beats any bus.
+	res := routeJSON(t, "--at", "08:00", "--from", bugeaud, "--to", "45.1851,0.7214")
+	if !res.Reachable || res.Rides != 0 || len(res.Legs) != 1 || res.Legs[0].Kind != "walk" {
+		t.Fatalf("%+v", res)
+	}
+	if w := walkSeconds(45.1842, 0.7214, 45.1851, 0.7214); res.TotalSeconds != w {
+		t.Errorf("total %d s, walking takes %d s", res.TotalSeconds, w)
+	}
+}
+
+func TestRouteUnreachable(t *testing.T) {
+	res := routeJSON(t, "--at", "08:00", "--from", mensignac, "--to", creavallee)
+	if res.Reachable || len(res.Legs) != 0 || !strings.Contains(res.Reason, "nothing arrives within 1h") {
+		t.Fatalf("%+v", res)
+	}
+	// Far from any stop, the reason says so.
+	res = routeJSON(t, "--at", "08:00", "--from", "44.0,0.7", "--to", creavallee, "--max-duration", "30m")
+	if res.Reachable || !strings.Contains(res.Reason, "no stop served that day within 15min walk of the origin") ||
+		!strings.Contains(res.Reason, "within 30min") {
+		t.Fatalf("%+v", res)
+	}
+	feed := sharedData(t, peribus)
+	r := runVingt(t, "", "route", "--gtfs", feed, "--date", peribusDate, "--at", "08:00", "--from", mensignac, "--to", creavallee)
+	if r.code != 0 || !strings.Contains(r.stdout, "nothing arrives") {
+		t.Errorf("code %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+}
+
+func TestRouteErrors(t *testing.T) {
+	feed := sharedData(t, peribus)
+	base := []string{"route", "--gtfs", feed, "--date", peribusDate}
+	for _, c := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"bad --at", []string{"--at", "8h", "--from", bugeaud, "--to", creavallee}, `--at "8h": want HH:MM`},
+		{"no --at", []string{"--from", bugeaud, "--to", creavallee}, "no departure time"},
+		{"no --to", []string{"--at", "08:00", "--from", bugeaud}, "give both --from"},
+		{"bad --to", []string{"--at", "08:00", "--from", bugeaud, "--to", "0.70,200"}, `--to "0.70,200": latitude must be within`},
+		{"bad --from", []string{"--at", "08:00", "--from", "x,y", "--to", creavallee}, `--from "x,y": want LAT,LON`},
+		{"bad params", []string{"--at", "08:00", "--from", bugeaud, "--to", creavallee, "--max-transfers", "-1"}, "isochrone: max transfers"},
+		{"stray argument", []string{"--at", "08:00", "--from", bugeaud, "--to", creavallee, "extra"}, "unknown command"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := runVingt(t, "", append(append([]string{}, base...), c.args...)...)
+			if r.code != 2 || !strings.Contains(r.stderr, c.want) {
+				t.Errorf("code %d, stderr %q; want code 2 and %q", r.code, r.stderr, c.want)
+			}
+		})
+	}
+}
