@@ -134,6 +134,11 @@ func TestLocateMatchesPlanar(t *testing.T) {
 		}
 	}
 	t.Logf("%d cells, %d outside every commune, %d differences", len(g.Cells), outside, diff)
+	// The grid covers the département's bounding box: measured 9,361 of
+	// its 17,701 populated cells outside every commune.
+	if outside != 9361 {
+		t.Errorf("%d cells outside every commune, want 9,361", outside)
+	}
 }
 
 // TestContainsXYStub records why Locate builds a point: with GEOS before
@@ -261,5 +266,42 @@ func BenchmarkLocateCommunes(b *testing.B) {
 		c := g.Cells[i%len(g.Cells)]
 		lv.Locate(c.Lon, c.Lat)
 		i++
+	}
+}
+
+// TestPointsOutside counts the Dordogne service points outside every
+// territory of each level, the figures the run manifest reports.
+func TestPointsOutside(t *testing.T) {
+	levels := map[string]string{
+		"commune": "dordogne/territories/communes-24-dordogne.geojson",
+		"epci":    "dordogne/territories/epci-2022-dordogne.geojson",
+	}
+	points := map[string]string{
+		"poste":           "dordogne/services/laposte_points_contact_dordogne.csv",
+		"france_services": "dordogne/services/france_services_2020_dordogne.geojson",
+	}
+	// Measured on the real files.
+	want := map[string]int{"commune/poste": 0, "commune/france_services": 0, "epci/poste": 0, "epci/france_services": 0}
+	for ln, lp := range levels {
+		lv, err := ReadLevel(ln, sharedData(t, lp), "", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for cn, cp := range points {
+			c, err := ReadServices(cn + "=" + sharedData(t, cp))
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, p := range c.Points {
+				if lv.Locate(p.Lon, p.Lat) < 0 {
+					n++
+				}
+			}
+			t.Logf("%s: %d of %d %s points outside every territory", ln, n, len(c.Points), cn)
+			if w := want[ln+"/"+cn]; n != w {
+				t.Errorf("%s/%s: %d points outside, want %d", ln, cn, n, w)
+			}
+		}
 	}
 }
