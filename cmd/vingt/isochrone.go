@@ -59,7 +59,7 @@ Files are written whole or not at all. A summary goes to standard output.`,
 	addFeedFlags(f, &opts.feeds)
 	f.StringVar(&opts.at, "at", "", "departure time, HH:MM or HH:MM:SS")
 	f.StringVar(&opts.from, "from", "", "origin point, LAT,LON")
-	f.StringVar(&opts.fromStop, "from-stop", "", "origin stop id")
+	f.StringVar(&opts.fromStop, "from-stop", "", "origin stop id (FEED:ID with several feeds, FEED the feed file name without extension)")
 	f.Var((*secondsValue)(&opts.window), "window", "departure window for the polygons' median travel times (duration)")
 	f.StringSliceVar(&opts.cutoffs, "cutoffs", []string{"10m", "20m", "30m"}, "travel times of the polygons (durations)")
 	f.StringVar(&opts.stopsCSV, "stops-csv", "", "write the travel time to every stop reached to this CSV file")

@@ -17,8 +17,10 @@ import (
 	"github.com/paulmach/orb/encoding/wkb"
 	"github.com/paulmach/orb/geojson"
 	"github.com/twpayne/go-geos"
+	"gonum.org/v1/gonum/stat"
 
 	"github.com/vingt/vingt/gtfs"
+	"github.com/vingt/vingt/isochrone"
 )
 
 const (
@@ -516,4 +518,62 @@ func FuzzParseLatLon(f *testing.F) {
 			t.Fatalf("error %q does not name the input", err)
 		}
 	})
+}
+
+// TestMedianTravel checks the window's median travel times against one
+// search per departure minute and gonum's empirical quantile, the
+// percentile of the shared semantics.
+func TestMedianTravel(t *testing.T) {
+	feed := sharedData(t, peribus)
+	tt, err := loadTimetable([]string{feed}, peribusDate, isochrone.DefaultParams())
+	if err != nil {
+		t.Fatal(err)
+	}
+	lat, lon, _ := parseLatLon(bugeaud)
+	access := tt.StopsNear(lat, lon, 900, nil)
+	const from, to = 8 * 3600, 8*3600 + 1800 // 30 departures, 08:00 … 08:29: an even count, where median conventions differ
+	got := medianTravel(tt, isochrone.NewRouter(tt), access, from, to)
+	walk := map[int32]int32{}
+	for _, a := range access {
+		walk[a.Stop] = a.Seconds
+	}
+	r := isochrone.NewRouter(tt)
+	per := make([][]float64, tt.NumStops())
+	for dep := int32(from); dep < to; dep += 60 {
+		arr := r.Query(access, dep)
+		for s, a := range arr {
+			v := math.Inf(1)
+			if w, ok := walk[int32(s)]; ok {
+				v = float64(w)
+			}
+			if a != isochrone.Unreached {
+				v = math.Min(v, float64(a-dep))
+			}
+			per[s] = append(per[s], v)
+		}
+	}
+	reached, varying := 0, 0
+	for s, xs := range per {
+		if len(xs) != 30 {
+			t.Fatalf("%d departures", len(xs))
+		}
+		slices.Sort(xs)
+		want := stat.Quantile(0.5, stat.Empirical, xs, nil)
+		g := float64(got[s])
+		if got[s] == isochrone.Unreached {
+			g = math.Inf(1)
+		}
+		if g != want {
+			t.Errorf("stop %s: median %v, want %v", tt.Stop(int32(s)).ID, g, want)
+		}
+		if !math.IsInf(want, 1) {
+			reached++
+		}
+		if xs[0] != xs[len(xs)-1] {
+			varying++
+		}
+	}
+	if reached < 100 || varying < 50 {
+		t.Errorf("%d stops reached at the median, %d with varying times: too few to test", reached, varying)
+	}
 }
