@@ -20,9 +20,10 @@ var transformers = struct {
 	m map[string]*proj.PJ
 }{m: map[string]*proj.PJ{}}
 
-// toLonLat transforms points from crs (its errors are meant to be wrapped
-// in an InputError) (e.g. "EPSG:3035") to WGS84
-// longitude/latitude, in place.
+// toLonLat transforms points from crs (e.g. "EPSG:3035") to WGS84
+// longitude/latitude, in place, in one PROJ call. Its errors are meant to
+// be wrapped in an InputError; a *pointError names the first point that
+// did not transform.
 func toLonLat(crs string, pts []orb.Point) error {
 	transformers.Lock()
 	defer transformers.Unlock()
@@ -37,18 +38,32 @@ func toLonLat(crs string, pts []orb.Point) error {
 		}
 		transformers.m[crs] = pj
 	}
+	flat := make([]float64, 2*len(pts))
 	for i, p := range pts {
-		c, err := pj.Forward(proj.NewCoord(p[0], p[1], 0, 0))
-		if err != nil {
-			return fmt.Errorf("PROJ %s (%v, %v): %w", crs, p[0], p[1], err)
+		flat[2*i], flat[2*i+1] = p[0], p[1]
+	}
+	err := pj.ForwardFlatCoords(flat, 2, -1, -1)
+	for i, p := range pts {
+		x, y := flat[2*i], flat[2*i+1]
+		if !validLonLat(x, y) {
+			return &pointError{Index: i, Err: fmt.Errorf("PROJ %s (%v, %v): not a longitude and latitude", crs, p[0], p[1])}
 		}
-		if !validLonLat(c.X(), c.Y()) {
-			return fmt.Errorf("PROJ %s (%v, %v): not a longitude and latitude", crs, p[0], p[1])
-		}
-		pts[i] = orb.Point{c.X(), c.Y()}
+		pts[i] = orb.Point{x, y}
+	}
+	if err != nil {
+		return fmt.Errorf("PROJ %s: %w", crs, err)
 	}
 	return nil
 }
+
+// pointError is a point that did not transform.
+type pointError struct {
+	Index int
+	Err   error
+}
+
+func (e *pointError) Error() string { return e.Err.Error() }
+func (e *pointError) Unwrap() error { return e.Err }
 
 // gridIDRE matches INSEE and Eurostat grid cell ids: CRS3035RES200mN2029800E4252400.
 var gridIDRE = regexp.MustCompile(`^CRS(\d+)RES(\d+)(m|km)N(\d+)E(\d+)$`)
@@ -85,15 +100,25 @@ func parseGridID(id string) (gridCell, error) {
 // square returns the cell as a WGS84 polygon (corners transformed through
 // PROJ, counter-clockwise) and its centre.
 func (g gridCell) square() (orb.Polygon, orb.Point, error) {
-	pts := []orb.Point{
-		{g.east, g.north}, {g.east + g.size, g.north}, {g.east + g.size, g.north + g.size},
-		{g.east, g.north + g.size}, {g.east + g.size/2, g.north + g.size/2},
-	}
+	pts := g.corners(nil)
 	if err := toLonLat(g.crs, pts); err != nil {
 		return nil, orb.Point{}, err
 	}
-	ring := orb.Ring{pts[0], pts[1], pts[2], pts[3], pts[0]}
-	return orb.Polygon{ring}, pts[4], nil
+	sq, c := squareOf(pts)
+	return sq, c, nil
+}
+
+// corners appends the cell's four corners, counter-clockwise from the
+// lower left, and its centre, in the grid's CRS.
+func (g gridCell) corners(pts []orb.Point) []orb.Point {
+	return append(pts,
+		orb.Point{g.east, g.north}, orb.Point{g.east + g.size, g.north}, orb.Point{g.east + g.size, g.north + g.size},
+		orb.Point{g.east, g.north + g.size}, orb.Point{g.east + g.size/2, g.north + g.size/2})
+}
+
+// squareOf makes the square and centre of five transformed points.
+func squareOf(pts []orb.Point) (orb.Polygon, orb.Point) {
+	return orb.Polygon{orb.Ring{pts[0], pts[1], pts[2], pts[3], pts[0]}}, pts[4]
 }
 
 // toGEOS converts an orb geometry to GEOS through WKB.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -136,6 +137,7 @@ func (g *Grid) readCSV(path, format string) error {
 		return &InputError{Path: path, Line: 1, Err: errors.New("no population column (population, pop, T, ind)")}
 	}
 	seen := map[string]int{}
+	byCRS := map[string][]squareCell{}
 	for r := range t.rows {
 		pop, err := t.float(r, iPop)
 		if err != nil {
@@ -170,13 +172,41 @@ func (g *Grid) readCSV(path, format string) error {
 			if err != nil {
 				return &InputError{Path: path, Line: t.lines[r], Field: t.header[iID], Value: id, Err: err}
 			}
-			sq, centre, err := gc.square()
-			if err != nil {
-				return &InputError{Path: path, Line: t.lines[r], Field: t.header[iID], Value: id, Err: err}
-			}
-			c.Lon, c.Lat, c.Geometry = centre[0], centre[1], sq
+			byCRS[gc.crs] = append(byCRS[gc.crs], squareCell{len(g.Cells), t.lines[r], gc})
 		}
 		g.Cells = append(g.Cells, c)
 	}
+	// The squares, one PROJ call per CRS (in practice one).
+	crss := make([]string, 0, len(byCRS))
+	for crs := range byCRS {
+		crss = append(crss, crs)
+	}
+	slices.Sort(crss)
+	for _, crs := range crss {
+		cells := byCRS[crs]
+		pts := make([]orb.Point, 0, 5*len(cells))
+		for _, sc := range cells {
+			pts = sc.gc.corners(pts)
+		}
+		if err := toLonLat(crs, pts); err != nil {
+			sc := cells[0]
+			var pe *pointError
+			if errors.As(err, &pe) {
+				sc = cells[pe.Index/5]
+			}
+			return &InputError{Path: path, Line: sc.line, Field: t.header[iID], Value: g.Cells[sc.cell].ID, Err: err}
+		}
+		for k, sc := range cells {
+			sq, centre := squareOf(pts[5*k : 5*k+5])
+			c := &g.Cells[sc.cell]
+			c.Lon, c.Lat, c.Geometry = centre[0], centre[1], sq
+		}
+	}
 	return nil
+}
+
+// squareCell is a cell whose square is still to be projected.
+type squareCell struct {
+	cell, line int
+	gc         gridCell
 }
