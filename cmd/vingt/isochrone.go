@@ -82,7 +82,11 @@ func resolveOrigin(tt *isochrone.Timetable, from, fromStop string) (origin, erro
 	if fromStop != "" {
 		s, ok := tt.FindStop(fromStop)
 		if !ok {
-			return origin{}, fmt.Errorf("--from-stop %q: no such stop in the feeds", fromStop)
+			hint := ""
+			if n := tt.NumStops(); n > 0 && tt.Stop(int32(n-1)).Feed > 0 {
+				hint = " (with several feeds, write FEED:ID, FEED the feed's file name without extension)"
+			}
+			return origin{}, fmt.Errorf("--from-stop %q: no such stop in the feeds%s", fromStop, hint)
 		}
 		st := tt.Stop(s)
 		return origin{access: []isochrone.Access{{Stop: s, Seconds: 0}}, lat: st.Lat, lon: st.Lon, ok: st.HasCoords,

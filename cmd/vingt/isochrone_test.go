@@ -577,3 +577,46 @@ func TestMedianTravel(t *testing.T) {
 		t.Errorf("%d stops reached at the median, %d with varying times: too few to test", reached, varying)
 	}
 }
+
+// TestIsochroneSeveralFeeds routes over Porto Alegre's buses and trains:
+// stop ids are namespaced by feed, and --gtfs takes a list or repeats.
+func TestIsochroneSeveralFeeds(t *testing.T) {
+	eptc := sharedData(t, "porto-alegre/poa_eptc.zip")
+	trensurb := sharedData(t, "porto-alegre/poa_trensurb.zip")
+	dir := t.TempDir()
+	common := []string{"isochrone", "--date", "2019-05-13", "--at", "14:00", "--from-stop", "poa_trensurb:MR"}
+	a, b := filepath.Join(dir, "a.csv"), filepath.Join(dir, "b.csv")
+	r := runVingt(t, dir, append(slices.Clone(common), "--gtfs", eptc+","+trensurb, "--stops-csv", a)...)
+	if r.code != 0 {
+		t.Fatalf("code %d: %s", r.code, r.stderr)
+	}
+	r = runVingt(t, dir, append(slices.Clone(common), "--gtfs", eptc, "--gtfs", trensurb, "--stops-csv", b)...)
+	if r.code != 0 {
+		t.Fatalf("code %d: %s", r.code, r.stderr)
+	}
+	ba, _ := os.ReadFile(a)
+	bb, _ := os.ReadFile(b)
+	if string(ba) != string(bb) {
+		t.Error("--gtfs A,B and --gtfs A --gtfs B differ")
+	}
+	rows := readStopsCSV(t, a, 14*3600)
+	feeds := map[string]int{}
+	for id := range rows {
+		feed, _, ok := strings.Cut(id, ":")
+		if !ok {
+			t.Fatalf("stop id %q not namespaced", id)
+		}
+		feeds[feed]++
+	}
+	if feeds["poa_eptc"] == 0 || feeds["poa_trensurb"] < 2 || len(feeds) != 2 {
+		t.Errorf("stops reached per feed: %v", feeds)
+	}
+	if rows["poa_trensurb:MR"] != (csvRow{14 * 3600, 0, 0}) {
+		t.Errorf("origin row %+v", rows["poa_trensurb:MR"])
+	}
+	r = runVingt(t, dir, "isochrone", "--date", "2019-05-13", "--at", "14:00", "--from-stop", "MR",
+		"--gtfs", eptc+","+trensurb, "--stops-csv", a)
+	if r.code != 2 || !strings.Contains(r.stderr, `--from-stop "MR": no such stop in the feeds (with several feeds, write FEED:ID`) {
+		t.Errorf("unprefixed id with two feeds: code %d, stderr %q", r.code, r.stderr)
+	}
+}
