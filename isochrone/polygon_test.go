@@ -2,11 +2,15 @@ package isochrone
 
 import (
 	"math"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 	"github.com/twpayne/go-geos"
+
+	"github.com/vingt/vingt/gtfs"
 )
 
 // Origin of the synthetic tests: Périgueux cathedral.
@@ -225,5 +229,72 @@ func TestPolygonsErrors(t *testing.T) {
 		if _, err := Polygons(c.lat, c.lon, c.reached, []int32{600}, c.p); err == nil {
 			t.Errorf("%s: no error", c.name)
 		}
+	}
+}
+
+// polyReached returns the stops reached leaving at dep from a point of a
+// real feed, with their travel times (by a ride, or on foot alone).
+func polyReached(b *testing.B, rel, date string, lat, lon float64, dep int32) []Reached {
+	b.Helper()
+	path := filepath.Join("..", "..", "shared", "data", rel)
+	if _, err := os.Stat(path); err != nil {
+		b.Skipf("shared data %s absent: %v", rel, err)
+	}
+	f, err := gtfs.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	d, err := gtfs.ParseDate(date)
+	if err != nil {
+		b.Fatal(err)
+	}
+	tt, err := Compile([]*gtfs.Feed{f}, d, DefaultParams())
+	if err != nil {
+		b.Fatal(err)
+	}
+	access := tt.StopsNear(lat, lon, 900, nil)
+	walk := map[int32]int32{}
+	for _, a := range access {
+		walk[a.Stop] = a.Seconds
+	}
+	var out []Reached
+	for s, a := range NewRouter(tt).Query(access, dep) {
+		t := a - dep
+		if a == Unreached {
+			t = Unreached
+		}
+		if w, ok := walk[int32(s)]; ok {
+			t = min(t, w)
+		}
+		if st := tt.Stop(int32(s)); t != Unreached && st.HasCoords {
+			out = append(out, Reached{Lat: st.Lat, Lon: st.Lon, Seconds: t})
+		}
+	}
+	return out
+}
+
+// BenchmarkPolygons draws the 10, 20, 30 and 60-minute isochrones of a
+// one-to-all search leaving at 08:00 (Péribus, from the centre of
+// Périgueux) or 14:00 (Porto Alegre's buses, from the centre).
+func BenchmarkPolygons(b *testing.B) {
+	for _, c := range []struct {
+		name, rel, date string
+		lat, lon        float64
+		dep             int32
+	}{
+		{"perigueux", "perigueux/peribus-gtfs.zip", "2026-01-13", 45.1842, 0.7214, 8 * 3600},
+		{"porto-alegre", "porto-alegre/poa_eptc.zip", "2019-05-13", -30.0277, -51.2287, 14 * 3600},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			reached := polyReached(b, c.rel, c.date, c.lat, c.lon, c.dep)
+			cutoffs := []int32{600, 1200, 1800, 3600}
+			b.ReportMetric(float64(len(reached)), "stops")
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Polygons(c.lat, c.lon, reached, cutoffs, DefaultParams()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
