@@ -305,3 +305,39 @@ func TestPointsOutside(t *testing.T) {
 		}
 	}
 }
+
+// TestEPCIPopulation gives the figure the run must find for CA Le Grand
+// Périgueux (200040392): the sum of T over the Eurostat cells whose centre
+// lies in its polygon, checked against orb's planar point-in-polygon.
+func TestEPCIPopulation(t *testing.T) {
+	lv, err := ReadLevel("epci", sharedData(t, "dordogne/territories/epci-2022-dordogne.geojson"), "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := ReadGrid(sharedData(t, "dordogne/population/census2021_1km_dordogne_bbox.csv"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := -1
+	for i, tr := range lv.Territories {
+		if tr.Code == "200040392" {
+			k = i
+		}
+	}
+	var pop, planarPop float64
+	cells := 0
+	for _, c := range g.Cells {
+		if lv.Locate(c.Lon, c.Lat) == k {
+			pop += c.Population
+			cells++
+		}
+		if planar.MultiPolygonContains(lv.Territories[k].Geometry, orb.Point{c.Lon, c.Lat}) {
+			planarPop += c.Population
+		}
+	}
+	t.Logf("EPCI 200040392: %d cells, population %v", cells, pop)
+	// Measured: 965 cells, 103,931 inhabitants.
+	if pop != planarPop || pop != 103931 || cells != 965 {
+		t.Errorf("population %v by Locate, %v by planar", pop, planarPop)
+	}
+}
