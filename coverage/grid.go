@@ -103,7 +103,7 @@ func detectGrid(path string) (string, error) {
 		return false
 	}
 	switch {
-	case has("idcar_200m") || has("idcar_1km") || has("idcar_nat"):
+	case has("idcar_200m") || has("idcar_1km") || has("idcar_nat") || has("idinspire"):
 		return FormatFilosofi, nil
 	case has("grd_id"):
 		return FormatEurostat, nil
@@ -120,9 +120,10 @@ func (g *Grid) readCSV(path, format string) error {
 	var iID, iPop, iLon, iLat int
 	switch format {
 	case FormatFilosofi:
-		iID, iPop = t.col("idcar_200m", "idcar_1km", "idcar_nat"), t.col("ind")
+		iID, iPop = t.col("idcar_200m", "idcar_1km", "idcar_nat", "idinspire"), t.col("ind")
 	case FormatEurostat:
-		iID, iPop = t.col("grd_id"), t.col("t")
+		// Census 2021: T; GEOSTAT 2011 and 2018: TOT_P, TOT_P_2018.
+		iID, iPop = t.col("grd_id"), t.col("t", "tot_p", "tot_p_2021", "tot_p_2018")
 	default:
 		iID, iPop = t.col(idNames...), t.col(popNames...)
 		iLon, iLat = t.col(lonNames...), t.col(latNames...)

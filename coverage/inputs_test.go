@@ -82,3 +82,24 @@ func TestReadLevelOptions(t *testing.T) {
 		t.Errorf("warnings %v", lv.Warnings.List)
 	}
 }
+
+// TestReadGridVintages reads the column names of other vintages: GEOSTAT
+// 2018 (TOT_P_2018) and Filosofi 2015 (IdINSPIRE).
+func TestReadGridVintages(t *testing.T) {
+	for _, tc := range []struct {
+		name, data, format string
+		pop                float64
+	}{
+		{"geostat.csv", "GRD_ID,TOT_P_2018\nCRS3035RES1000mN2423000E3523000,8\n", FormatEurostat, 8},
+		{"filosofi.csv", "IdINSPIRE;Ind\nCRS3035RES200mN2497000E3591600;14,5\n", FormatFilosofi, 14.5},
+	} {
+		p := fuzzFile(t, tc.name, []byte(tc.data))
+		g, err := ReadGrid(p, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g.Format != tc.format || len(g.Cells) != 1 || g.Cells[0].Population != tc.pop {
+			t.Errorf("%s: format %s, cells %+v", tc.name, g.Format, g.Cells)
+		}
+	}
+}
