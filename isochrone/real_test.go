@@ -136,3 +136,44 @@ func TestPreviousDay(t *testing.T) {
 		t.Errorf("the 25:43 arrival of %s is not at 01:43 of the next day", day)
 	}
 }
+
+// TestRangeEqualsQueriesReal checks on Péribus and Porto Alegre that a
+// range search gives, minute by minute, what single searches give.
+func TestRangeEqualsQueriesReal(t *testing.T) {
+	for _, c := range benchCases {
+		t.Run(c.name, func(t *testing.T) {
+			feeds := openFeeds(t, c.feeds...)
+			date, _ := gtfs.ParseDate(c.date)
+			tt, err := Compile(feeds, date, DefaultParams())
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, single := NewRouter(tt), NewRouter(tt)
+			acc := tt.StopsNear(c.lat, c.lon, 900, nil)
+			if len(acc) == 0 {
+				t.Fatal("no access stop")
+			}
+			window := int32(120 * 60)
+			if testing.Short() {
+				window = 30 * 60
+			}
+			count, reached := 0, 0
+			r.Range(acc, c.at, c.at+window, 60, func(dep int32, got []int32) {
+				count++
+				want := single.Query(acc, dep)
+				for s := range got {
+					if got[s] != want[s] {
+						t.Fatalf("departure %s: stop %s: range %d, single %d", hhmm(dep), tt.Stop(int32(s)).ID, got[s], want[s])
+					}
+					if got[s] != Unreached {
+						reached++
+					}
+				}
+			})
+			if count != int(window/60) || reached == 0 {
+				t.Fatalf("%d departures, %d arrivals", count, reached)
+			}
+			t.Logf("%d departures, %d stop arrivals compared", count, reached)
+		})
+	}
+}
