@@ -1,0 +1,466 @@
+// Package compare compares two runs of vingt: their territories (coverage
+// in percentage points, gap population), their cells (served flags) and
+// their manifests (parameters and inputs).
+package compare
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/vingt/vingt/coverage/table"
+)
+
+// eps is the smallest difference counted as a change (float noise below).
+const eps = 1e-9
+
+// Options tune a comparison.
+type Options struct {
+	// Level restricts the territories to one level ("" means all).
+	Level string
+	// Tolerance is the largest coverage change, in percentage points,
+	// that does not count as exceeding.
+	Tolerance float64
+}
+
+// Territory is one territory present in both runs whose coverage, gap
+// or population changed.
+type Territory struct {
+	Level string `json:"level"`
+	Code  string `json:"code"`
+	Name  string `json:"name"`
+	// OldCoverage and NewCoverage are in [0, 1], nil where the territory
+	// has no population (coverage undefined).
+	OldCoverage *float64 `json:"old_coverage"`
+	NewCoverage *float64 `json:"new_coverage"`
+	// CoverageChange is NewCoverage − OldCoverage in percentage points;
+	// an undefined coverage counts as 0 when the other side is defined.
+	CoverageChange float64 `json:"coverage_change_pp"`
+	OldGap         float64 `json:"old_gap_population"`
+	NewGap         float64 `json:"new_gap_population"`
+	GapChange      float64 `json:"gap_population_change"`
+	OldPopulation  float64 `json:"old_population"`
+	NewPopulation  float64 `json:"new_population"`
+	// Exceeds tells whether |CoverageChange| > the tolerance.
+	Exceeds bool `json:"exceeds_tolerance"`
+}
+
+// Key names a territory.
+type Key struct {
+	Level string `json:"level"`
+	Code  string `json:"code"`
+	Name  string `json:"name"`
+}
+
+// Flips counts cells whose served flag changed.
+type Flips struct {
+	Gained int `json:"gained"` // unserved → served
+	Lost   int `json:"lost"`   // served → unserved
+}
+
+// CellChanges summarises the comparison of the cells matched by cell_id.
+type CellChanges struct {
+	Matched int `json:"matched"`
+	OnlyOld int `json:"only_old"`
+	OnlyNew int `json:"only_new"`
+	// Served counts the flips of the whole-basket flag "served".
+	Served Flips `json:"served"`
+	// Categories counts the flips of each served_<category> present in
+	// both runs, by category.
+	Categories map[string]Flips `json:"categories"`
+}
+
+// Change is a manifest entry that differs; Old or New is "" when absent.
+type Change struct {
+	Key string `json:"key"`
+	Old string `json:"old"`
+	New string `json:"new"`
+}
+
+// Report is the comparison of two runs.
+type Report struct {
+	Old       string  `json:"old"`
+	New       string  `json:"new"`
+	Level     string  `json:"level,omitempty"`
+	Tolerance float64 `json:"tolerance_pp"`
+	// Territories are the changed territories, largest |coverage change|
+	// first, then largest |gap change|, then level and code.
+	Territories []Territory  `json:"territories"`
+	OnlyOld     []Key        `json:"only_old"`
+	OnlyNew     []Key        `json:"only_new"`
+	Cells       *CellChanges `json:"cells,omitempty"`
+	Parameters  []Change     `json:"parameters"`
+	// Inputs are the inputs (by role) whose path or sha256 differs.
+	Inputs []Change `json:"inputs"`
+	// MaxChange is the largest |coverage change| in percentage points.
+	MaxChange float64 `json:"max_coverage_change_pp"`
+	// Exceeds tells whether some territory's |coverage change| is over
+	// the tolerance.
+	Exceeds bool `json:"exceeds_tolerance"`
+}
+
+type terr struct {
+	name          string
+	pop, gap, cov float64
+	covOK         bool
+}
+
+func territoryRows(t *table.Table, which string) (map[Key]terr, []Key, error) {
+	level, code, name := t.Column("level"), t.Column("code"), t.Column("name")
+	pop, cov, gap := t.Column("population"), t.Column("coverage"), t.Column("gap_population")
+	for _, c := range []struct {
+		name string
+		col  *table.Column
+		kind table.Kind
+	}{{"level", level, table.String}, {"code", code, table.String}, {"population", pop, table.Float64},
+		{"coverage", cov, table.Float64}, {"gap_population", gap, table.Float64}} {
+		if c.col == nil {
+			return nil, nil, fmt.Errorf("compare: %s territories: no column %s", which, c.name)
+		}
+		if c.col.Kind != c.kind {
+			return nil, nil, fmt.Errorf("compare: %s territories: column %s has the wrong type", which, c.name)
+		}
+	}
+	if name != nil && name.Kind != table.String {
+		name = nil
+	}
+	rows := map[Key]terr{}
+	var order []Key
+	for i := 0; i < t.Len(); i++ {
+		k := Key{Level: level.String[i], Code: code.String[i]}
+		if _, dup := rows[k]; dup {
+			return nil, nil, fmt.Errorf("compare: %s territories: row %d: territory %s %s repeated", which, i, k.Level, k.Code)
+		}
+		r := terr{pop: value(pop, i), gap: value(gap, i), cov: value(cov, i), covOK: cov.IsValid(i) && !math.IsNaN(cov.Float[i])}
+		if name != nil && name.IsValid(i) {
+			r.name = name.String[i]
+		}
+		rows[k] = r
+		order = append(order, k)
+	}
+	return rows, order, nil
+}
+
+func value(c *table.Column, i int) float64 {
+	if !c.IsValid(i) {
+		return 0
+	}
+	return c.Float[i]
+}
+
+// Territories compares two territories tables (columns level, code,
+// name, population, coverage, gap_population) matched by (level, code).
+func Territories(old, new *table.Table, opts Options) (*Report, error) {
+	o, oOrder, err := territoryRows(old, "old")
+	if err != nil {
+		return nil, err
+	}
+	n, nOrder, err := territoryRows(new, "new")
+	if err != nil {
+		return nil, err
+	}
+	r := &Report{Level: opts.Level, Tolerance: opts.Tolerance, Territories: []Territory{}, OnlyOld: []Key{}, OnlyNew: []Key{}, Parameters: []Change{}, Inputs: []Change{}}
+	for _, k := range oOrder {
+		if opts.Level != "" && k.Level != opts.Level {
+			continue
+		}
+		a := o[k]
+		b, ok := n[k]
+		if !ok {
+			r.OnlyOld = append(r.OnlyOld, Key{k.Level, k.Code, a.name})
+			continue
+		}
+		d := Territory{Level: k.Level, Code: k.Code, Name: b.name,
+			OldGap: a.gap, NewGap: b.gap, GapChange: b.gap - a.gap,
+			OldPopulation: a.pop, NewPopulation: b.pop}
+		var ca, cb float64
+		if a.covOK {
+			ca = a.cov
+			d.OldCoverage = &a.cov
+		}
+		if b.covOK {
+			cb = b.cov
+			d.NewCoverage = &b.cov
+		}
+		d.CoverageChange = 100 * (cb - ca)
+		if math.Abs(d.CoverageChange) < eps {
+			d.CoverageChange = 0
+		}
+		d.Exceeds = math.Abs(d.CoverageChange) > opts.Tolerance
+		if d.CoverageChange == 0 && math.Abs(d.GapChange) < eps && math.Abs(b.pop-a.pop) < eps && a.covOK == b.covOK {
+			continue
+		}
+		r.Territories = append(r.Territories, d)
+		r.MaxChange = math.Max(r.MaxChange, math.Abs(d.CoverageChange))
+		r.Exceeds = r.Exceeds || d.Exceeds
+	}
+	for _, k := range nOrder {
+		if opts.Level != "" && k.Level != opts.Level {
+			continue
+		}
+		if _, ok := o[k]; !ok {
+			r.OnlyNew = append(r.OnlyNew, Key{k.Level, k.Code, n[k].name})
+		}
+	}
+	sort.SliceStable(r.Territories, func(i, j int) bool {
+		a, b := r.Territories[i], r.Territories[j]
+		if x, y := math.Abs(a.CoverageChange), math.Abs(b.CoverageChange); x != y {
+			return x > y
+		}
+		if x, y := math.Abs(a.GapChange), math.Abs(b.GapChange); x != y {
+			return x > y
+		}
+		if a.Level != b.Level {
+			return a.Level < b.Level
+		}
+		return a.Code < b.Code
+	})
+	return r, nil
+}
+
+// Cells compares two cells tables matched by cell_id: the flips
+// of "served" and of every served_<category> present in both.
+func Cells(old, new *table.Table) (*CellChanges, error) {
+	oid, nid := old.Column("cell_id"), new.Column("cell_id")
+	if oid == nil || oid.Kind != table.String || nid == nil || nid.Kind != table.String {
+		return nil, errors.New("compare: cells: no string column cell_id")
+	}
+	idx := make(map[string]int, new.Len())
+	for i := 0; i < new.Len(); i++ {
+		if nid.IsValid(i) {
+			idx[nid.String[i]] = i
+		}
+	}
+	type pair struct {
+		cat  string
+		o, n *table.Column
+	}
+	var flags []pair
+	for _, c := range old.Columns {
+		if c.Kind != table.Bool || (c.Name != "served" && !strings.HasPrefix(c.Name, "served_")) {
+			continue
+		}
+		if nc := new.Column(c.Name); nc != nil && nc.Kind == table.Bool {
+			flags = append(flags, pair{strings.TrimPrefix(strings.TrimPrefix(c.Name, "served"), "_"), old.Column(c.Name), nc})
+		}
+	}
+	res := &CellChanges{Categories: map[string]Flips{}}
+	for _, f := range flags {
+		if f.cat != "" {
+			res.Categories[f.cat] = Flips{}
+		}
+	}
+	seen := map[string]bool{}
+	for i := 0; i < old.Len(); i++ {
+		if !oid.IsValid(i) {
+			continue
+		}
+		id := oid.String[i]
+		seen[id] = true
+		j, ok := idx[id]
+		if !ok {
+			res.OnlyOld++
+			continue
+		}
+		res.Matched++
+		for _, f := range flags {
+			a := f.o.IsValid(i) && f.o.Bool[i]
+			b := f.n.IsValid(j) && f.n.Bool[j]
+			if a == b {
+				continue
+			}
+			fl := res.Served
+			if f.cat != "" {
+				fl = res.Categories[f.cat]
+			}
+			if b {
+				fl.Gained++
+			} else {
+				fl.Lost++
+			}
+			if f.cat == "" {
+				res.Served = fl
+			} else {
+				res.Categories[f.cat] = fl
+			}
+		}
+	}
+	for id := range idx {
+		if !seen[id] {
+			res.OnlyNew++
+		}
+	}
+	return res, nil
+}
+
+// Manifest is the part of run.json that a comparison reads.
+type Manifest struct {
+	Version    string         `json:"version"`
+	Inputs     []Input        `json:"inputs"`
+	Parameters map[string]any `json:"parameters"`
+}
+
+// Input is one input of a manifest.
+type Input struct {
+	Role   string `json:"role"`
+	Path   string `json:"path"`
+	SHA256 string `json:"sha256"`
+}
+
+// ParseManifest parses run.json.
+func ParseManifest(b []byte) (*Manifest, error) {
+	var m Manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("compare: run.json: %w", err)
+	}
+	return &m, nil
+}
+
+// Manifests returns the parameters (flattened to dotted keys, values as
+// JSON) and the inputs (by role; a repeated role numbered "#2", "#3"…)
+// that differ between two manifests, in key order. The version is
+// reported as the parameter "version" when it differs.
+func Manifests(old, new *Manifest) (params, inputs []Change) {
+	po, pn := map[string]string{}, map[string]string{}
+	flatten("", old.Parameters, po)
+	flatten("", new.Parameters, pn)
+	po["version"], pn["version"] = old.Version, new.Version
+	params = diffMaps(po, pn)
+	return params, diffMaps(inputMap(old.Inputs), inputMap(new.Inputs))
+}
+
+func inputMap(in []Input) map[string]string {
+	m := map[string]string{}
+	count := map[string]int{}
+	for _, x := range in {
+		count[x.Role]++
+		k := x.Role
+		if count[x.Role] > 1 {
+			k = fmt.Sprintf("%s#%d", x.Role, count[x.Role])
+		}
+		m[k] = x.Path + " sha256:" + x.SHA256
+	}
+	return m
+}
+
+func flatten(prefix string, v any, out map[string]string) {
+	if m, ok := v.(map[string]any); ok {
+		for k, x := range m {
+			key := k
+			if prefix != "" {
+				key = prefix + "." + k
+			}
+			flatten(key, x, out)
+		}
+		return
+	}
+	if prefix == "" {
+		return
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+	out[prefix] = strings.TrimSpace(buf.String())
+}
+
+func diffMaps(a, b map[string]string) []Change {
+	keys := map[string]bool{}
+	for k := range a {
+		keys[k] = true
+	}
+	for k := range b {
+		keys[k] = true
+	}
+	var out []Change
+	for k := range keys {
+		x, okx := a[k]
+		y, oky := b[k]
+		if x != y || okx != oky {
+			out = append(out, Change{Key: k, Old: x, New: y})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	if out == nil {
+		out = []Change{}
+	}
+	return out
+}
+
+// findTable returns the path of name.parquet or name.arrow in dir.
+func findTable(dir, name string) (string, error) {
+	for _, ext := range []string{".parquet", ".arrow"} {
+		p := filepath.Join(dir, name+ext)
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("compare: %s: no %s.parquet or %s.arrow", dir, name, name)
+}
+
+// Dirs compares two run folders, each holding territories.parquet (or
+// .arrow), cells.parquet (or .arrow, optional) and run.json.
+func Dirs(oldDir, newDir string, opts Options) (*Report, error) {
+	for _, d := range []string{oldDir, newDir} {
+		st, err := os.Stat(d)
+		if err != nil {
+			return nil, fmt.Errorf("compare: run folder: %w", err)
+		}
+		if !st.IsDir() {
+			return nil, fmt.Errorf("compare: %s is not a folder", d)
+		}
+	}
+	read := func(dir, name string) (*table.Table, error) {
+		p, err := findTable(dir, name)
+		if err != nil {
+			return nil, err
+		}
+		t, err := table.Read(p)
+		if err != nil {
+			return nil, fmt.Errorf("compare: %w", err)
+		}
+		return t, nil
+	}
+	to, err := read(oldDir, "territories")
+	if err != nil {
+		return nil, err
+	}
+	tn, err := read(newDir, "territories")
+	if err != nil {
+		return nil, err
+	}
+	r, err := Territories(to, tn, opts)
+	if err != nil {
+		return nil, err
+	}
+	r.Old, r.New = oldDir, newDir
+	co, err := read(oldDir, "cells")
+	if err != nil {
+		return nil, err
+	}
+	cn, err := read(newDir, "cells")
+	if err != nil {
+		return nil, err
+	}
+	if r.Cells, err = Cells(co, cn); err != nil {
+		return nil, err
+	}
+	var ms [2]*Manifest
+	for i, d := range []string{oldDir, newDir} {
+		b, err := os.ReadFile(filepath.Join(d, "run.json"))
+		if err != nil {
+			return nil, fmt.Errorf("compare: %w", err)
+		}
+		if ms[i], err = ParseManifest(b); err != nil {
+			return nil, fmt.Errorf("compare: %s: %w", filepath.Join(d, "run.json"), errors.Unwrap(err))
+		}
+	}
+	r.Parameters, r.Inputs = Manifests(ms[0], ms[1])
+	return r, nil
+}
