@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
@@ -619,4 +620,20 @@ func TestIsochroneSeveralFeeds(t *testing.T) {
 	if r.code != 2 || !strings.Contains(r.stderr, `--from-stop "MR": no such stop in the feeds (with several feeds, write FEED:ID`) {
 		t.Errorf("unprefixed id with two feeds: code %d, stderr %q", r.code, r.stderr)
 	}
+}
+
+func FuzzParseSeconds(f *testing.F) {
+	for _, s := range []string{"15m", "60s", "1.5s", "-1m", "1h30m"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := parseSeconds(s)
+		if err != nil {
+			return
+		}
+		d, perr := time.ParseDuration(s)
+		if perr != nil || got < 0 || time.Duration(got)*time.Second != d {
+			t.Fatalf("parseSeconds(%q) = %d, the duration is %v", s, got, d)
+		}
+	})
 }
