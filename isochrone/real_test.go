@@ -177,3 +177,44 @@ func TestRangeEqualsQueriesReal(t *testing.T) {
 		})
 	}
 }
+
+// TestPortoAlegreOracle compares the router with the oracle on the two
+// feeds of Porto Alegre (bus and train, namespaced stops, footpaths across
+// feeds) with the default parameters, from a sample of stops and from a
+// point, at 14:00 on 2019-05-13.
+func TestPortoAlegreOracle(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow oracle on 4,000 stops")
+	}
+	c := benchCases[1]
+	feeds := openFeeds(t, c.feeds...)
+	date, _ := gtfs.ParseDate(c.date)
+	p := DefaultParams()
+	tt, err := Compile(feeds, date, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := newOracle(feeds, date, p)
+	r := NewRouter(tt)
+	queries := [][]Access{tt.StopsNear(c.lat, c.lon, p.MaxWalk, nil)}
+	for s := 0; s < tt.NumStops(); s += 97 {
+		queries = append(queries, []Access{{Stop: int32(s)}})
+	}
+	reached := 0
+	for _, acc := range queries {
+		got := r.Query(acc, c.at)
+		want := o.query(acc, c.at)
+		for x := range got {
+			if got[x] != want[x] {
+				t.Fatalf("from %v: at %s router %d, oracle %d", acc, tt.Stop(int32(x)).ID, got[x], want[x])
+			}
+			if got[x] != Unreached {
+				reached++
+			}
+		}
+	}
+	if reached == 0 {
+		t.Fatal("no stop reached")
+	}
+	t.Logf("%d queries, %d stop arrivals compared", len(queries), reached)
+}
