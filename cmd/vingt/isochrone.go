@@ -60,8 +60,8 @@ Files are written whole or not at all. A summary goes to standard output.`,
 	f.StringVar(&opts.at, "at", "", "departure time, HH:MM or HH:MM:SS")
 	f.StringVar(&opts.from, "from", "", "origin point, LAT,LON")
 	f.StringVar(&opts.fromStop, "from-stop", "", "origin stop id (FEED:ID with several feeds, FEED the feed file name without extension)")
-	f.Var((*secondsValue)(&opts.window), "window", "departure window for the polygons' median travel times (duration)")
-	f.StringSliceVar(&opts.cutoffs, "cutoffs", []string{"10m", "20m", "30m"}, "travel times of the polygons (durations)")
+	f.Var((*secondsValue)(&opts.window), "window", "departure window for the polygons' median travel times")
+	f.StringSliceVar(&opts.cutoffs, "cutoffs", []string{"10m", "20m", "30m"}, "travel times of the polygons")
 	f.StringVar(&opts.stopsCSV, "stops-csv", "", "write the travel time to every stop reached to this CSV file")
 	f.StringVar(&opts.out, "out", "", "write the isochrone polygons to this GeoJSON file")
 	addRoutingFlags(f, &opts.params)
@@ -120,8 +120,8 @@ func runIsochrone(ctx context.Context, opts *isochroneOptions, stdout io.Writer)
 			return fmt.Errorf("--from %w", err)
 		}
 	}
-	if opts.window <= 0 {
-		return errors.New("--window: must be positive")
+	if opts.window <= 0 || opts.window > 24*3600 {
+		return errors.New("--window: must be positive and at most 24h")
 	}
 	cutoffs := make([]int32, len(opts.cutoffs))
 	for i, c := range opts.cutoffs {

@@ -37,11 +37,11 @@ func addFeedFlags(f *pflag.FlagSet, ff *feedFlags) {
 func addRoutingFlags(f *pflag.FlagSet, p *isochrone.Params) {
 	f.Float64Var(&p.WalkSpeed, "walk-speed", p.WalkSpeed, "walking speed, m/s")
 	f.Float64Var(&p.Detour, "detour", p.Detour, "walking distance as a multiple of the crow-fly distance")
-	f.Var((*secondsValue)(&p.MaxWalk), "max-walk", "longest walk to or from transit, and walk-only (duration)")
+	f.Var((*secondsValue)(&p.MaxWalk), "max-walk", "longest walk to or from transit, and walk-only")
 	f.Float64Var(&p.MaxTransferWalk, "max-transfer-walk", p.MaxTransferWalk, "longest crow-fly walk between stops in a transfer, metres (0: same stop only)")
-	f.Var((*secondsValue)(&p.BoardSlack), "board-slack", "least time between reaching a stop and boarding (duration)")
+	f.Var((*secondsValue)(&p.BoardSlack), "board-slack", "least time between reaching a stop and boarding")
 	f.IntVar(&p.MaxTransfers, "max-transfers", p.MaxTransfers, "most transfers in a journey")
-	f.Var((*secondsValue)(&p.MaxDuration), "max-duration", "travel time cap (duration)")
+	f.Var((*secondsValue)(&p.MaxDuration), "max-duration", "travel time cap")
 }
 
 // secondsValue is a pflag.Value holding a duration as int32 seconds.
