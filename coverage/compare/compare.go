@@ -17,7 +17,8 @@ import (
 	"github.com/vingt/vingt/coverage/table"
 )
 
-// eps is the smallest difference counted as a change (float noise below).
+// eps is the smallest difference, in the unit compared, counted as a
+// change (float noise below).
 const eps = 1e-9
 
 // Options tune a comparison.
@@ -192,7 +193,7 @@ func Territories(old, new *table.Table, opts Options) (*Report, error) {
 		if math.Abs(d.CoverageChange) < eps {
 			d.CoverageChange = 0
 		}
-		d.Exceeds = math.Abs(d.CoverageChange) > opts.Tolerance
+		d.Exceeds = math.Abs(d.CoverageChange) > opts.Tolerance+eps // float noise must not trip an exact tolerance
 		if d.CoverageChange == 0 && math.Abs(d.GapChange) < eps && math.Abs(b.pop-a.pop) < eps && a.covOK == b.covOK {
 			continue
 		}
