@@ -35,6 +35,58 @@ type tableCase struct {
 
 var tableCases = []tableCase{
 	{
+		// "B+" in a trip: pick-up only there (drop_off_type 1), so T1
+		// cannot be left at B; "A-": drop-off only (pickup_type 1), so T2
+		// cannot be boarded at A.
+		//
+		//	A ──T1── B+ ──T1── C
+		//	A- ─T2── B ──T2── C     T3 from A at 08:40
+		name:  "pick-up and drop-off bans",
+		stops: "A 0.00\nB 0.01\nC 0.02",
+		trips: "R1 T1 D: A 08:00 B+ 08:10 C 08:20\nR1 T2 D: A- 08:30 B 08:40 C 08:50\nR1 T3 D: A 08:40 B 08:50 C 09:00",
+		from:  "A", at: "07:55",
+		want: "B 08:50 C 08:20",
+	},
+	{
+		// B and C are 0.003° (333.58 m, 334 s on foot) apart: alight at B
+		// at 08:10, reach C at 08:15:34, ready at 08:16:34 with the slack:
+		// T2 (08:16) is missed, T3 (08:17) caught.
+		//
+		//	A ──R1── B ~~walk~~ C ──R2── D
+		name:  "walking transfer",
+		stops: "A 0.00\nB 0.01\nC 0.013\nD 0.03",
+		trips: "R1 T1 D: A 08:00 B 08:10\nR2 T2 D: C 08:16 D 08:30\nR2 T3 D: C 08:17 D 08:35",
+		from:  "A", at: "07:55",
+		want: "B 08:10 C 08:15:34 D 08:35",
+	},
+	{
+		// The same with same-stop transfers only: C and D are unreached.
+		name:   "no walking transfer",
+		stops:  "A 0.00\nB 0.01\nC 0.013\nD 0.03",
+		trips:  "R1 T1 D: A 08:00 B 08:10\nR2 T2 D: C 08:16 D 08:30\nR2 T3 D: C 08:17 D 08:35",
+		params: func(p *Params) { p.MaxTransferWalk = 0 },
+		from:   "A", at: "07:55",
+		want: "B 08:10 C - D -",
+	},
+	{
+		// transfers.txt forbids B → C: the footpath is removed.
+		name:      "forbidden walking transfer",
+		stops:     "A 0.00\nB 0.01\nC 0.013\nD 0.03",
+		trips:     "R1 T1 D: A 08:00 B 08:10\nR2 T2 D: C 08:16 D 08:30\nR2 T3 D: C 08:17 D 08:35",
+		transfers: "B C 3",
+		from:      "A", at: "07:55",
+		want: "B 08:10 C - D -",
+	},
+	{
+		// transfers.txt sets B → C to 60 s: C at 08:11, T2 caught.
+		name:      "minimum time of a walking transfer",
+		stops:     "A 0.00\nB 0.01\nC 0.013\nD 0.03",
+		trips:     "R1 T1 D: A 08:00 B 08:10\nR2 T2 D: C 08:16 D 08:30\nR2 T3 D: C 08:17 D 08:35",
+		transfers: "B C 2 60",
+		from:      "A", at: "07:55",
+		want: "B 08:10 C 08:11 D 08:30",
+	},
+	{
 		name:  "single route",
 		stops: "A 0.00\nB 0.01\nC 0.02",
 		trips: "R1 T1 D: A 08:00 B 08:10 C 08:20\nR1 T2 D: A 08:30 B 08:40 C 08:50",
@@ -175,7 +227,7 @@ func tableFeed(t *testing.T, c tableCase) *gtfs.Feed {
 		fmt.Fprintf(&stops, "%s,0,%v\n", id, lon)
 	}
 	trips.WriteString("route_id,service_id,trip_id\n")
-	st.WriteString("trip_id,arrival_time,departure_time,stop_id,stop_sequence\n")
+	st.WriteString("trip_id,arrival_time,departure_time,stop_id,stop_sequence,pickup_type,drop_off_type\n")
 	routes := map[string]bool{}
 	for _, l := range strings.Split(c.trips, "\n") {
 		head, times, _ := strings.Cut(l, ":")
@@ -188,7 +240,14 @@ func tableFeed(t *testing.T, c tableCase) *gtfs.Feed {
 			if strings.Count(tm, ":") == 1 {
 				tm += ":00"
 			}
-			fmt.Fprintf(&st, "%s,%s,%s,%s,%d\n", h[1], tm, tm, f[i], i/2+1)
+			stop, pickup, dropOff := f[i], 0, 0
+			if s, ok := strings.CutSuffix(stop, "+"); ok {
+				stop, dropOff = s, 1
+			}
+			if s, ok := strings.CutSuffix(stop, "-"); ok {
+				stop, pickup = s, 1
+			}
+			fmt.Fprintf(&st, "%s,%s,%s,%s,%d,%d,%d\n", h[1], tm, tm, stop, i/2+1, pickup, dropOff)
 		}
 	}
 	var rs strings.Builder
