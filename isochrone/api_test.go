@@ -139,3 +139,27 @@ func TestWalkSeconds(t *testing.T) {
 		t.Errorf("0.01° on the equator: %v m", d)
 	}
 }
+
+// TestMinTimeAbsent checks that a transfer_type 2 row without its time,
+// which only a feed built by hand can hold, is taken as 0 with a warning.
+func TestMinTimeAbsent(t *testing.T) {
+	f := tableFeed(t, tableCase{
+		stops: "A 0.00\nB 0.01\nD 0.03",
+		trips: "R1 T1 D: A 08:00 B 08:10\nR2 T3 D: B 08:11 D 08:30",
+	})
+	b := int32(slices.IndexFunc(f.Stops, func(s gtfs.Stop) bool { return s.ID == "B" }))
+	f.Transfers = append(f.Transfers, gtfs.Transfer{From: b, To: b, Type: gtfs.TransferMinTime, MinTime: -1,
+		FromRoute: gtfs.None, ToRoute: gtfs.None, FromTrip: gtfs.None, ToTrip: gtfs.None})
+	tt, err := Compile([]*gtfs.Feed{f}, 20260113, DefaultParams())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := tt.Warnings(); len(w.List) != 1 || !strings.Contains(w.List[0].Kind, "min_transfer_time") {
+		t.Errorf("warnings %+v", w.List)
+	}
+	a, _ := tt.FindStop("A")
+	d, _ := tt.FindStop("D")
+	if got := NewRouter(tt).Query([]Access{{Stop: a}}, 7*3600+55*60)[d]; got != 8*3600+30*60 {
+		t.Errorf("D at %s, want 08:30:00", hhmm(got))
+	}
+}

@@ -395,6 +395,11 @@ func (tt *Timetable) buildFootpaths(feeds []*gtfs.Feed, offsets []int32) {
 				continue
 			}
 			a, b := offsets[fi]+x.From, offsets[fi]+x.To
+			if x.Type == gtfs.TransferMinTime && x.MinTime < 0 {
+				// The reader refuses it; a feed built by hand may not.
+				tt.warnings.Add("transfer_type 2 without min_transfer_time (taken as 0)", fmt.Sprintf("%s: %s → %s", f.Name, f.Stops[x.From].ID, f.Stops[x.To].ID))
+				x.MinTime = 0
+			}
 			switch {
 			case x.Type == gtfs.TransferForbidden && a == b:
 				tt.selfExtra[a] = Unreached
