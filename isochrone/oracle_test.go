@@ -332,6 +332,9 @@ func TestOracleRandom(t *testing.T) {
 		timetables = 100
 	}
 	total, reached := 0, 0
+	// What the random timetables exercised: each must be met, else the
+	// comparison proves less than it claims.
+	seen := map[string]int{}
 	for n := range timetables {
 		feeds := []*gtfs.Feed{randomFeed(t, rng, "a")}
 		if rng.IntN(4) == 0 {
@@ -341,6 +344,31 @@ func TestOracleRandom(t *testing.T) {
 		tt, err := Compile(feeds, date, p)
 		if err != nil {
 			t.Fatal(err)
+		}
+		seen["previous-day trips"] += tt.Stats().PreviousDayTrips
+		seen[fmt.Sprintf("board slack %d", p.BoardSlack)]++
+		seen[fmt.Sprintf("max transfers %d", p.MaxTransfers)]++
+		for _, f := range feeds {
+			seen["frequencies.txt rows"] += len(f.Frequencies)
+			for _, x := range f.Transfers {
+				seen[fmt.Sprintf("transfer type %d same stop %t", x.Type, x.From == x.To)]++
+			}
+			for i := range f.StopTimes.Pickup {
+				seen["pickup or drop-off 1"] += int(f.StopTimes.Pickup[i] | f.StopTimes.DropOff[i])
+			}
+		}
+		if tt.Stats().Patterns > 0 {
+			// Patterns split by overtaking: more patterns than stop sequences.
+			seqs := map[string]bool{}
+			for _, f := range feeds {
+				for i := range f.Trips {
+					tr := &f.Trips[i]
+					seqs[fmt.Sprint(f.Name, f.StopTimes.Stop[tr.First:tr.First+tr.N])] = true
+				}
+			}
+			if tt.Stats().Patterns > len(seqs) {
+				seen["overtaking split"]++
+			}
 		}
 		o := newOracle(feeds, date, p)
 		r := NewRouter(tt)
@@ -368,6 +396,10 @@ func TestOracleRandom(t *testing.T) {
 				if !ok || j.Arrival() != a || j.Transfers() > p.MaxTransfers {
 					t.Fatalf("timetable %d query %d: journey to %s: %+v, arrival %d", n, q, tt.Stop(int32(s)).ID, j, a)
 				}
+				seen[fmt.Sprintf("journeys with %d transfers", min(j.Transfers(), 2))]++
+				if j.Legs[len(j.Legs)-1].Kind == Transfer {
+					seen["journeys ending on foot"]++
+				}
 			}
 		}
 	}
@@ -378,7 +410,16 @@ func TestOracleRandom(t *testing.T) {
 	if reached < total {
 		t.Fatalf("only %d stops reached over %d queries", reached, total)
 	}
-	t.Logf("%d queries, %d stops reached", total, reached)
+	for _, k := range []string{"previous-day trips", "frequencies.txt rows", "pickup or drop-off 1", "overtaking split",
+		"board slack 0", "board slack 60", "max transfers 0", "max transfers 4",
+		"transfer type 0 same stop false", "transfer type 1 same stop true", "transfer type 2 same stop false",
+		"transfer type 2 same stop true", "transfer type 3 same stop false", "transfer type 3 same stop true",
+		"journeys with 0 transfers", "journeys with 1 transfers", "journeys with 2 transfers", "journeys ending on foot"} {
+		if seen[k] == 0 {
+			t.Errorf("the random timetables never exercised %s", k)
+		}
+	}
+	t.Logf("%d queries, %d stops reached; exercised: %v", total, reached, seen)
 }
 
 // TestRangeEqualsQueries checks that range-RAPTOR, which reuses labels
