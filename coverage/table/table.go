@@ -367,7 +367,14 @@ func writeArrow(w io.Writer, rec arrow.RecordBatch) error {
 // Read reads a table written by Write, Parquet or Arrow IPC (told by the
 // file's magic bytes); geometry columns (named in the "geo" metadata, or
 // tagged geoarrow.wkb) are decoded from WKB.
-func Read(path string) (*Table, error) {
+func Read(path string) (t *Table, err error) {
+	// The Parquet and Arrow libraries panic on some corrupt inputs (found
+	// by FuzzRead): a bad file is an error, never a crash.
+	defer func() {
+		if r := recover(); r != nil {
+			t, err = nil, fmt.Errorf("table: %s: corrupt file: %v", path, r)
+		}
+	}()
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("table: %w", err)

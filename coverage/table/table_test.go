@@ -8,10 +8,16 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
 )
 
 func sample() *Table {
@@ -201,4 +207,217 @@ func FuzzRead(f *testing.F) {
 		}()
 		Read(p)
 	})
+}
+
+// readColumn reads column i of a Parquet file with arrow-go's low-level
+// column chunk readers (no Arrow, no pqarrow): the values as Go values,
+// nil for nulls, from the definition levels.
+func readColumn(t *testing.T, r *file.Reader, i int) []any {
+	t.Helper()
+	n := int(r.NumRows())
+	def := make([]int16, n)
+	var out []any
+	for g := 0; g < r.NumRowGroups(); g++ {
+		cr, err := r.RowGroup(g).Column(i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var dense []any
+		var levels int64
+		switch c := cr.(type) {
+		case *file.Int64ColumnChunkReader:
+			v := make([]int64, n)
+			total, got, err := c.ReadBatch(int64(n), v, def, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			levels = total
+			for _, x := range v[:got] {
+				dense = append(dense, x)
+			}
+		case *file.Float64ColumnChunkReader:
+			v := make([]float64, n)
+			total, got, err := c.ReadBatch(int64(n), v, def, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			levels = total
+			for _, x := range v[:got] {
+				dense = append(dense, x)
+			}
+		case *file.BooleanColumnChunkReader:
+			v := make([]bool, n)
+			total, got, err := c.ReadBatch(int64(n), v, def, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			levels = total
+			for _, x := range v[:got] {
+				dense = append(dense, x)
+			}
+		case *file.ByteArrayColumnChunkReader:
+			v := make([]parquet.ByteArray, n)
+			total, got, err := c.ReadBatch(int64(n), v, def, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			levels = total
+			for _, x := range v[:got] {
+				dense = append(dense, string(x))
+			}
+		default:
+			t.Fatalf("column %d: reader %T", i, cr)
+		}
+		maxDef := r.MetaData().Schema.Column(i).MaxDefinitionLevel()
+		k := 0
+		for j := 0; j < int(levels); j++ {
+			if maxDef > 0 && def[j] < maxDef {
+				out = append(out, nil)
+				continue
+			}
+			out = append(out, dense[k])
+			k++
+		}
+	}
+	return out
+}
+
+// TestIndependentParquetReader reads every value of a written file with
+// the low-level Parquet reader and checks it against the table, WKB
+// decoded independently of Read.
+func TestIndependentParquetReader(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "t.parquet")
+	want := sample()
+	if err := Write(p, Parquet, want); err != nil {
+		t.Fatal(err)
+	}
+	r, err := file.OpenParquetFile(p, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if got := r.MetaData().GetCreatedBy(); got != CreatedBy {
+		t.Errorf("created_by %q, want %q", got, CreatedBy)
+	}
+	for i, c := range want.Columns {
+		if name := r.MetaData().Schema.Column(i).Name(); name != c.Name {
+			t.Fatalf("column %d: %s, want %s", i, name, c.Name)
+		}
+		got := readColumn(t, r, i)
+		if len(got) != want.Len() {
+			t.Fatalf("%s: %d values", c.Name, len(got))
+		}
+		for j, g := range got {
+			var w any
+			switch {
+			case !c.IsValid(j) || c.Kind == Geometry && c.Geom[j] == nil:
+				w = nil
+			case c.Kind == Float64:
+				w = c.Float[j]
+			case c.Kind == Int64:
+				w = c.Int[j]
+			case c.Kind == String:
+				w = c.String[j]
+			case c.Kind == Bool:
+				w = c.Bool[j]
+			case c.Kind == Geometry:
+				if g == nil {
+					t.Errorf("%s[%d]: null, want %v", c.Name, j, c.Geom[j])
+					continue
+				}
+				geom, err := wkb.Unmarshal([]byte(g.(string)))
+				if err != nil || !orb.Equal(geom, c.Geom[j]) {
+					t.Errorf("%s[%d]: %v (%v), want %v", c.Name, j, geom, err, c.Geom[j])
+				}
+				continue
+			}
+			if g != w {
+				t.Errorf("%s[%d]: %v, want %v", c.Name, j, g, w)
+			}
+		}
+	}
+}
+
+// TestEmptyAndNullGeometries: null geometries (nil or Valid false) are
+// Parquet nulls; empty geometries are written as empty WKB, keep their
+// type in geometry_types and stay out of the bbox; a column with no
+// non-empty geometry has no bbox.
+func TestEmptyAndNullGeometries(t *testing.T) {
+	tbl := &Table{Columns: []Column{
+		{Name: "geometry", Kind: Geometry, Geom: []orb.Geometry{orb.Polygon{}, orb.Point{5, 6}, nil, orb.LineString{{1, 2}, {3, 4}}}},
+		{Name: "gap", Kind: Geometry, Geom: []orb.Geometry{orb.MultiPolygon{}, nil, orb.Point{9, 9}, nil}, Valid: []bool{true, true, false, true}},
+	}}
+	p := filepath.Join(t.TempDir(), "e.parquet")
+	if err := Write(p, Parquet, tbl); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Read(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, gap := got.Column("geometry"), got.Column("gap")
+	if g.IsValid(0) != true || !orb.Equal(g.Geom[0], orb.Polygon{}) || g.IsValid(2) || g.Geom[2] != nil {
+		t.Errorf("geometry read back %v valid %v", g.Geom, g.Valid)
+	}
+	if gap.IsValid(1) || gap.IsValid(2) || gap.Geom[2] != nil || !gap.IsValid(0) {
+		t.Errorf("gap read back %v valid %v", gap.Geom, gap.Valid)
+	}
+	var m struct {
+		Columns map[string]map[string]any `json:"columns"`
+	}
+	if err := json.Unmarshal([]byte(got.Metadata["geo"]), &m); err != nil {
+		t.Fatal(err)
+	}
+	if types, bbox := m.Columns["geometry"]["geometry_types"], m.Columns["geometry"]["bbox"]; !reflect.DeepEqual(types, []any{"LineString", "Point", "Polygon"}) ||
+		!reflect.DeepEqual(bbox, []any{1.0, 2.0, 5.0, 6.0}) {
+		t.Errorf("geometry: types %v bbox %v", types, bbox)
+	}
+	if types, bbox := m.Columns["gap"]["geometry_types"], m.Columns["gap"]["bbox"]; !reflect.DeepEqual(types, []any{"MultiPolygon"}) || bbox != nil {
+		t.Errorf("gap: types %v bbox %v (the invalid point must not count)", types, bbox)
+	}
+}
+
+// TestArrowGeoArrow reads an Arrow IPC file with arrow-go's IPC reader:
+// geometry fields are binary tagged geoarrow.wkb, and the schema holds
+// the same "geo" metadata as Parquet.
+func TestArrowGeoArrow(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "t.arrow")
+	if err := Write(p, Arrow, sample()); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := ipc.NewFileReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	s := r.Schema()
+	for _, f := range s.Fields() {
+		name, ok := f.Metadata.GetValue("ARROW:extension:name")
+		meta, _ := f.Metadata.GetValue("ARROW:extension:metadata")
+		isGeo := f.Name == "geometry" || f.Name == "gap"
+		if isGeo != (ok && name == "geoarrow.wkb" && meta == "{}") || isGeo && f.Type.ID() != arrow.BINARY {
+			t.Errorf("field %s: %s extension %q %q", f.Name, f.Type, name, meta)
+		}
+	}
+	geo, ok := s.Metadata().GetValue("geo")
+	if !ok || !strings.Contains(geo, `"primary_column":"geometry"`) {
+		t.Errorf("schema geo metadata %q", geo)
+	}
+	if r.NumRecords() != 1 {
+		t.Fatalf("%d records", r.NumRecords())
+	}
+	rec, err := r.RecordBatch(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := rec.Column(4).(*array.Binary)
+	g, err := wkb.Unmarshal(b.Value(2))
+	if err != nil || !orb.Equal(g, orb.Point{2, 3}) {
+		t.Errorf("geometry[2] %v %v", g, err)
+	}
 }
