@@ -226,3 +226,70 @@ func TestRunErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestRunOtherInputs runs the coverage issue's other acceptance commands:
+// the Filosofi 200 m window as grid, and Porto Alegre with both feeds and
+// the hexgrid's count columns as services, written as Arrow IPC too.
+func TestRunOtherInputs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("whole runs: not in -short")
+	}
+	poa := func(rel string) string { return sharedData(t, "porto-alegre/"+rel) }
+	cases := []struct {
+		name   string
+		args   []string
+		files  []string
+		levels []string
+	}{
+		{"filosofi", []string{
+			"--gtfs", sharedData(t, "perigueux/peribus-gtfs.zip"), "--date", "2026-01-13",
+			"--grid", sharedData(t, "dordogne/population/filosofi2021_200m_perigueux_center_window.csv"),
+			"--services", "poste=" + sharedData(t, "dordogne/services/laposte_points_contact_dordogne.csv"),
+			"--services", "france_services=" + sharedData(t, "dordogne/services/france_services_2020_dordogne.geojson"),
+			"--territories", "commune=" + sharedData(t, "dordogne/territories/communes-24-dordogne.geojson"),
+			"--territories", "epci=" + sharedData(t, "dordogne/territories/epci-2022-dordogne.geojson"),
+		}, []string{"cells.parquet", "territories.parquet"}, []string{"commune", "epci"}},
+		{"porto-alegre-arrow", []string{
+			"--gtfs", poa("poa_eptc.zip"), "--gtfs", poa("poa_trensurb.zip"), "--date", "2019-05-13", "--window", "14:00-16:00",
+			"--grid", poa("poa_hexgrid.csv"),
+			"--services", "healthcare=" + poa("poa_hexgrid.csv") + "#healthcare",
+			"--services", "schools=" + poa("poa_hexgrid.csv") + "#schools",
+			"--territories", "zone=../../testdata/example/zones.geojson",
+			"--format", "arrow",
+		}, []string{"cells.arrow", "territories.arrow"}, []string{"zone"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out := t.TempDir()
+			r := runVingt(t, "", append([]string{"run", "--quiet", "--out", out}, c.args...)...)
+			if r.code != 0 {
+				t.Fatalf("exit %d\n%s", r.code, r.stderr)
+			}
+			cells := readTable(t, filepath.Join(out, c.files[0]))
+			terr := readTable(t, filepath.Join(out, c.files[1]))
+			if cells.Len() == 0 || terr.Len() == 0 {
+				t.Fatalf("%d cells, %d territories", cells.Len(), terr.Len())
+			}
+			for _, l := range c.levels {
+				if cells.Column(l) == nil {
+					t.Errorf("cells: no %s column", l)
+				}
+			}
+			served := 0
+			for _, s := range cells.Column("served").Bool {
+				if s {
+					served++
+				}
+			}
+			if served == 0 || served == cells.Len() {
+				t.Errorf("%d of %d cells served: a run that serves none or all tells nothing", served, cells.Len())
+			}
+			pop, srv := terr.Column("population").Float, terr.Column("population_served").Float
+			for i := range terr.Len() {
+				if srv[i] > pop[i] {
+					t.Errorf("territory %s: served %v > population %v", terr.Column("code").String[i], srv[i], pop[i])
+				}
+			}
+		})
+	}
+}
