@@ -399,6 +399,9 @@ func Read(path string) (t *Table, err error) {
 		md := arrow.NewMetadata(kv.Keys(), kv.Values())
 		tbl = array.NewTableFromSlice(arrow.NewSchema(tbl.Schema().Fields(), &md), columnsOf(tbl))
 	case bytes.HasPrefix(b, []byte("ARROW1")):
+		if err := checkArrowFooter(b); err != nil {
+			return nil, fmt.Errorf("table: %s: %w", path, err)
+		}
 		fr, err := ipc.NewFileReader(bytes.NewReader(b))
 		if err != nil {
 			return nil, fmt.Errorf("table: %s: %w", path, err)
@@ -413,6 +416,12 @@ func Read(path string) (t *Table, err error) {
 			recs = append(recs, r)
 		}
 		tbl = array.NewTableFromRecords(fr.Schema(), recs)
+		// Every row takes at least one bit of the file: a larger count
+		// is a corrupt length, which would loop for ages (FuzzRead).
+		if tbl.NumRows() > 8*int64(len(b)) {
+			tbl.Release()
+			return nil, fmt.Errorf("table: %s: %d rows in %d bytes: %w", path, tbl.NumRows(), len(b), errCorruptArrow)
+		}
 	default:
 		return nil, fmt.Errorf("table: %s: neither Parquet nor Arrow IPC", path)
 	}
@@ -451,6 +460,13 @@ func fromArrow(path string, tbl arrow.Table) (*Table, error) {
 		c := Column{Name: f.Name}
 		chunks := tbl.Column(i).Data().Chunks()
 		n := int(tbl.NumRows())
+		total := 0
+		for _, ch := range chunks {
+			total += ch.Len()
+		}
+		if total != n {
+			return nil, fmt.Errorf("table: %s: column %s has %d values, want %d", path, f.Name, total, n)
+		}
 		valid := make([]bool, 0, n)
 		nulls := false
 		for _, ch := range chunks {
