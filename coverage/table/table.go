@@ -1,5 +1,20 @@
 // Package table writes columnar tables as GeoParquet 1.1 or Arrow IPC
 // files, byte for byte the same for the same table, and reads them back.
+//
+// Choices, for readers of the files:
+//   - Geometry columns are WKB in BYTE_ARRAY (Parquet) or binary tagged
+//     ARROW:extension:name "geoarrow.wkb" (Arrow), nullable; a nil orb
+//     geometry or a false Valid is a null, an empty geometry is an empty
+//     WKB geometry that keeps its type but stays out of the bbox.
+//   - The "geo" metadata (in the Parquet footer, or the Arrow schema) is
+//     {"version":"1.1.0","primary_column": the first geometry column,
+//     "columns": {name: {"encoding":"WKB","geometry_types": the sorted
+//     distinct types, "bbox":[xmin,ymin,xmax,ymax]}}}. "crs" is left out,
+//     which the specification defines as OGC:CRS84 (WGS84 longitude,
+//     latitude): what orb geometries hold.
+//   - Determinism: one row group, zstd pages, no dictionary, statistics,
+//     created_by "vingt", no stored Arrow schema, key-value metadata in
+//     key order, no timestamp anywhere.
 package table
 
 import (
