@@ -93,7 +93,7 @@ func printDiff(w io.Writer, r *compare.Report) {
 			if t.Exceeds {
 				mark = "!"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%+.2f\t%.0f\t%.0f\t%+.0f\t%s\t\n",
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%+.2f\t%.1f\t%.1f\t%+.1f\t%s\t\n",
 				t.Level, t.Code, t.Name, pct(t.OldCoverage), pct(t.NewCoverage), t.CoverageChange, t.OldGap, t.NewGap, t.GapChange, mark)
 		}
 		tw.Flush()
