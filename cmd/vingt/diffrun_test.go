@@ -1,0 +1,70 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestDiffAfterRemovingAPoint is the regression gate of the nightly
+// issue: two runs of the same inputs differ in nothing (exit 0); removing
+// a service point makes a territory's coverage drop (exit 1), and the
+// manifests tell which input changed.
+func TestDiffAfterRemovingAPoint(t *testing.T) {
+	if testing.Short() {
+		t.Skip("whole Dordogne runs: not in -short")
+	}
+	base := dordogneArgs(t)
+	run := func(out string, args []string) {
+		t.Helper()
+		if r := runVingt(t, "", append(args, "--out", out)...); r.code != 0 {
+			t.Fatalf("vingt run: exit %d\n%s", r.code, r.stderr)
+		}
+	}
+	dir := t.TempDir()
+	a, b, c := filepath.Join(dir, "a"), filepath.Join(dir, "b"), filepath.Join(dir, "c")
+	run(a, base)
+	run(b, base)
+	if r := runVingt(t, "", "diff", a, b); r.code != 0 {
+		t.Fatalf("diff of identical runs: exit %d\nstdout %s\nstderr %s", r.code, r.stdout, r.stderr)
+	}
+	// Without the post offices of Périgueux (INSEE 24322), the commune
+	// loses coverage.
+	poste := sharedData(t, "dordogne/services/laposte_points_contact_dordogne.csv")
+	lines, err := os.ReadFile(poste)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept []string
+	removed := 0
+	for i, l := range strings.Split(strings.TrimRight(string(lines), "\n"), "\n") {
+		if i > 0 && strings.Contains(l, ",24322,") {
+			removed++
+			continue
+		}
+		kept = append(kept, l)
+	}
+	if removed == 0 {
+		t.Fatal("no La Poste point in Périgueux to remove")
+	}
+	fewer := filepath.Join(dir, "poste.csv")
+	os.WriteFile(fewer, []byte(strings.Join(kept, "\n")+"\n"), 0o644)
+	args := append([]string(nil), base...)
+	for i, x := range args {
+		if strings.HasPrefix(x, "poste=") {
+			args[i] = "poste=" + fewer
+		}
+	}
+	run(c, args)
+	r := runVingt(t, "", "diff", a, c)
+	if r.code != 1 {
+		t.Fatalf("diff after removing %d points: exit %d, want 1\nstdout %s\nstderr %s", removed, r.code, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stdout, "24322") || !strings.Contains(r.stdout, "poste") {
+		t.Errorf("diff output names neither Périgueux (24322) nor the changed input:\n%s", r.stdout)
+	}
+	if r := runVingt(t, "", "diff", a, filepath.Join(dir, "nowhere")); r.code != 2 {
+		t.Errorf("diff with a missing run: exit %d, want 2", r.code)
+	}
+}
