@@ -293,7 +293,7 @@ func interpolate(f *Feed, st *StopTimes, first, n int, buf *[]float64) string {
 				d = 1
 			default:
 				a, b := &f.Stops[stops[k-1]], &f.Stops[stops[k]]
-				d = haversine(a.Lat, a.Lon, b.Lat, b.Lon)
+				d = Distance(a.Lat, a.Lon, b.Lat, b.Lon)
 			}
 			cum[k-i+1] = cum[k-i] + max(d, 0)
 		}
@@ -317,8 +317,9 @@ func interpolate(f *Feed, st *StopTimes, first, n int, buf *[]float64) string {
 	return ""
 }
 
-// haversine returns the great-circle distance in metres.
-func haversine(lat1, lon1, lat2, lon2 float64) float64 {
+// Distance returns the great-circle (haversine) distance in metres on a
+// sphere of radius 6,371,000 m.
+func Distance(lat1, lon1, lat2, lon2 float64) float64 {
 	const r = 6371000
 	p1, p2 := lat1*math.Pi/180, lat2*math.Pi/180
 	dp, dl := p2-p1, (lon2-lon1)*math.Pi/180
