@@ -293,3 +293,49 @@ func TestRunOtherInputs(t *testing.T) {
 		})
 	}
 }
+
+// TestRunConfig runs the Dordogne config file: its outputs are the
+// flags' outputs, byte for byte; a flag overrides the file.
+func TestRunConfig(t *testing.T) {
+	if testing.Short() {
+		t.Skip("whole Dordogne runs: not in -short")
+	}
+	sharedData(t, "perigueux/peribus-gtfs.zip")
+	dir := t.TempDir()
+	byFlags, byConfig := filepath.Join(dir, "flags"), filepath.Join(dir, "config")
+	if r := runVingt(t, "", append(dordogneArgs(t), "--out", byFlags)...); r.code != 0 {
+		t.Fatalf("flags: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := runVingt(t, "", "run", "--quiet", "--config", "../../testdata/configs/dordogne.toml", "--out", byConfig); r.code != 0 {
+		t.Fatalf("config: exit %d\n%s", r.code, r.stderr)
+	}
+	for _, f := range []string{"cells.parquet", "territories.parquet"} {
+		a, _ := os.ReadFile(filepath.Join(byFlags, f))
+		b, _ := os.ReadFile(filepath.Join(byConfig, f))
+		if len(a) == 0 || !bytes.Equal(a, b) {
+			t.Errorf("%s differs between the flags and the config file", f)
+		}
+	}
+	// The nightly config takes the first Tuesday on or after --today, and
+	// a flag overrides a key of the file.
+	out := filepath.Join(dir, "nightly")
+	r := runVingt(t, "", "run", "--quiet", "--config", "../../testdata/configs/nightly.toml", "--today", "2026-01-14", "--threshold", "15m", "--out", out)
+	if r.code != 0 {
+		t.Fatalf("nightly: exit %d\n%s", r.code, r.stderr)
+	}
+	var m struct {
+		Date       string         `json:"date"`
+		Parameters map[string]any `json:"parameters"`
+	}
+	b, _ := os.ReadFile(filepath.Join(out, "run.json"))
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Date != "2026-01-20" || m.Parameters["threshold_seconds"] != 900.0 {
+		t.Errorf("nightly: date %s, threshold %v; want 2026-01-20 and 900", m.Date, m.Parameters["threshold_seconds"])
+	}
+	cells := readTable(t, filepath.Join(out, "cells.parquet"))
+	if cells.Column("travel_time_poste_p80") == nil {
+		t.Error("two percentiles: no travel_time_poste_p80 column")
+	}
+}
