@@ -3,6 +3,11 @@ package coverage
 import (
 	"fmt"
 	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/twpayne/go-geos"
 
 	"github.com/paulmach/orb"
 )
@@ -88,15 +93,28 @@ func Aggregate(res *Results, cells []Cell, levels []*Level) ([]TerritoryStats, e
 				gaps[i] = append(gaps[i], cells[c].Geometry)
 			}
 		}
-		for i := range stats {
-			if len(gaps[i]) == 0 {
-				continue
-			}
-			g, err := gapGeometry(gaps[i])
+		// The unions run in parallel, one GEOS context per goroutine; each
+		// result lands at its territory's index.
+		errs := make([]error, len(stats))
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range min(runtime.GOMAXPROCS(0), max(1, len(stats))) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				c := geos.NewContext()
+				for i := int(next.Add(1)) - 1; i < len(stats); i = int(next.Add(1)) - 1 {
+					if len(gaps[i]) > 0 {
+						stats[i].Gap, errs[i] = gapGeometry(c, gaps[i])
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		for i, err := range errs {
 			if err != nil {
 				return nil, fmt.Errorf("coverage: gap of %s %s: %w", lv.Name, stats[i].Code, err)
 			}
-			stats[i].Gap = g
 		}
 		out = append(out, stats...)
 	}
@@ -105,7 +123,7 @@ func Aggregate(res *Results, cells []Cell, levels []*Level) ([]TerritoryStats, e
 
 // gapGeometry unions the unserved cells: polygons through GEOS, points as
 // one multipoint.
-func gapGeometry(gs []orb.Geometry) (orb.Geometry, error) {
+func gapGeometry(c *geos.Context, gs []orb.Geometry) (orb.Geometry, error) {
 	var mp orb.MultiPoint
 	var polys []orb.Geometry
 	for _, g := range gs {
@@ -119,7 +137,7 @@ func gapGeometry(gs []orb.Geometry) (orb.Geometry, error) {
 	if len(polys) == 0 {
 		return mp, nil
 	}
-	u, err := UnionGeometries(polys)
+	u, err := unionIn(c, polys)
 	if err != nil {
 		return nil, err
 	}

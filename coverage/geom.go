@@ -139,7 +139,13 @@ func fromGEOS(g *geos.Geom) (orb.Geometry, error) {
 // orb.MultiPolygon; other geometries are an error) through GEOS, as a
 // multipolygon normalised by GEOS so that the same input always gives the
 // same output, whatever its order. No input gives nil.
-func UnionGeometries(gs []orb.Geometry) (u orb.MultiPolygon, err error) {
+func UnionGeometries(gs []orb.Geometry) (orb.MultiPolygon, error) {
+	return unionIn(geos.DefaultContext, gs)
+}
+
+// unionIn is UnionGeometries in a GEOS context of the caller's: calls in
+// different contexts run in parallel.
+func unionIn(c *geos.Context, gs []orb.Geometry) (u orb.MultiPolygon, err error) {
 	if len(gs) == 0 {
 		return nil, nil
 	}
@@ -156,7 +162,11 @@ func UnionGeometries(gs []orb.Geometry) (u orb.MultiPolygon, err error) {
 		default:
 			return nil, fmt.Errorf("coverage: union: geometry %d is a %T, want a polygon", i, g)
 		}
-		x, err := toGEOS(g)
+		b, err := wkb.Marshal(g)
+		if err != nil {
+			return nil, fmt.Errorf("coverage: union: geometry %d: %w", i, err)
+		}
+		x, err := c.NewGeomFromWKB(b)
 		if err != nil {
 			return nil, fmt.Errorf("coverage: union: geometry %d: %w", i, err)
 		}
@@ -165,7 +175,7 @@ func UnionGeometries(gs []orb.Geometry) (u orb.MultiPolygon, err error) {
 		}
 		parts = append(parts, x)
 	}
-	res := geos.NewCollection(geos.TypeIDGeometryCollection, parts).UnaryUnion()
+	res := c.NewCollection(geos.TypeIDGeometryCollection, parts).UnaryUnion()
 	if res == nil {
 		return nil, errors.New("coverage: union failed")
 	}
