@@ -24,9 +24,18 @@ type Router struct {
 
 	marked, next bitset
 	patFirst     []int32 // per pattern, earliest marked position, or -1
+	patLast      []int32 // per pattern, latest marked position
 	patQueue     []int32
-	improvedT    []int32 // stops improved by vehicle in this round
-	dep          int32
+
+	// ridden[k*len(patStops)+patStopOff[p]+i] is the earliest trip of
+	// pattern p ridden past its i-th stop in round k since the last reset
+	// (valid when riddenEpoch[k*patterns+p] == epoch): a later trip
+	// improves no label from there on.
+	ridden      []int32
+	riddenEpoch []uint32
+	epoch       uint32
+	improvedT   []int32 // stops improved by vehicle in this round
+	dep         int32
 }
 
 // bitset is a set of stops.
@@ -49,7 +58,8 @@ func NewRouter(tt *Timetable) *Router {
 		tPat: make([]int32, k*n), tTrip: make([]int32, k*n), tBd: make([]int32, k*n), wFrom: make([]int32, k*n),
 		arrivals: make([]int32, n),
 		marked:   make(bitset, (n+63)/64), next: make(bitset, (n+63)/64),
-		patFirst: make([]int32, len(tt.patTrips)),
+		patFirst: make([]int32, len(tt.patTrips)), patLast: make([]int32, len(tt.patTrips)),
+		ridden: make([]int32, int(k)*len(tt.patStops)), riddenEpoch: make([]uint32, int(k)*len(tt.patTrips)),
 	}
 	for i := range r.patFirst {
 		r.patFirst[i] = -1
@@ -61,6 +71,13 @@ func NewRouter(tt *Timetable) *Router {
 func (r *Router) reset() {
 	fill(r.tArr, Unreached)
 	fill(r.wArr, Unreached)
+	r.epoch++
+	if r.epoch == 0 {
+		for i := range r.riddenEpoch {
+			r.riddenEpoch[i] = 0
+		}
+		r.epoch = 1
+	}
 }
 
 func fill(s []int32, v int32) {
@@ -139,10 +156,12 @@ func (r *Router) run(access []Access, dep int32) {
 				for i := tt.stopPatOff[s]; i < tt.stopPatOff[s+1]; i++ {
 					pat, pos := tt.stopPat[i], tt.stopPos[i]
 					if f := r.patFirst[pat]; f < 0 {
-						r.patFirst[pat] = pos
+						r.patFirst[pat], r.patLast[pat] = pos, pos
 						r.patQueue = append(r.patQueue, pat)
 					} else if pos < f {
 						r.patFirst[pat] = pos
+					} else if pos > r.patLast[pat] {
+						r.patLast[pat] = pos
 					}
 				}
 			}
@@ -152,7 +171,7 @@ func (r *Router) run(access []Access, dep int32) {
 		for _, pat := range r.patQueue {
 			first := r.patFirst[pat]
 			r.patFirst[pat] = -1
-			r.scan(pat, first, prev, k, limit)
+			r.scan(pat, first, r.patLast[pat], prev, k, limit)
 		}
 		// Footpaths from the stops reached by vehicle in this round.
 		for _, s := range r.improvedT {
@@ -178,34 +197,54 @@ func (r *Router) run(access []Access, dep int32) {
 	}
 }
 
-// scan rides pattern pat from position first in round k (labels of round
-// k−1 at prev, of round k at cur).
-func (r *Router) scan(pat, first int32, prev, k int32, limit int32) {
+// scan rides pattern pat in round k (labels of round k−1 at prev, of
+// round k at cur), boarding at the marked stops, from position first to
+// last.
+//
+// Boarding at an unmarked stop is useless: its label was last improved
+// in an earlier round (or for a later departure), and the scan of that
+// round already rode the trip it catches, or an earlier one, with labels
+// that have only improved since. Likewise a trip no earlier than one
+// already ridden past a position in this round improves nothing from
+// there on, since trips never overtake: the scan then only looks for the
+// next marked stop, and stops after the last one.
+func (r *Router) scan(pat, first, last int32, prev, k int32, limit int32) {
 	tt := r.tt
 	n := r.n
 	cur := k * n
 	slack := tt.params.BoardSlack
-	stops := tt.patStops[tt.patStopOff[pat]:tt.patStopOff[pat+1]]
-	flags := tt.patFlags[tt.patStopOff[pat]:tt.patStopOff[pat+1]]
+	so := tt.patStopOff[pat]
+	stops := tt.patStops[so:tt.patStopOff[pat+1]]
+	flags := tt.patFlags[so:tt.patStopOff[pat+1]]
 	nt := tt.patTrips[pat]
 	off := tt.patTimeOff[pat]
+	ridden := r.ridden[int(k)*len(tt.patStops)+int(so):][:len(stops)]
+	if e := &r.riddenEpoch[int(k)*len(tt.patTrips)+int(pat)]; *e != r.epoch {
+		*e = r.epoch
+		fill(ridden, Unreached)
+	}
 	trip, board := int32(-1), int32(-1)
 	for i := first; i < int32(len(stops)); i++ {
 		s := stops[i]
 		col := off + i*nt
-		if trip >= 0 && flags[i]&canAlight != 0 {
-			if a := tt.arr[col+trip]; a <= limit && a < r.tArr[cur+s] {
-				for j := cur + s; j < r.rounds*n && a < r.tArr[j]; j += n {
-					r.tArr[j] = a
-					r.tPat[j], r.tTrip[j], r.tBd[j] = pat, trip, board
-				}
-				if !r.next.has(s) {
-					r.next.set(s)
-					r.improvedT = append(r.improvedT, s)
+		if trip >= 0 && trip < ridden[i] {
+			ridden[i] = trip
+			if flags[i]&canAlight != 0 {
+				if a := tt.arr[col+trip]; a <= limit && a < r.tArr[cur+s] {
+					for j := cur + s; j < r.rounds*n && a < r.tArr[j]; j += n {
+						r.tArr[j] = a
+						r.tPat[j], r.tTrip[j], r.tBd[j] = pat, trip, board
+					}
+					if !r.next.has(s) {
+						r.next.set(s)
+						r.improvedT = append(r.improvedT, s)
+					}
 				}
 			}
+		} else if i > last {
+			break
 		}
-		if flags[i]&canBoard == 0 || trip == 0 {
+		if i > last || flags[i]&canBoard == 0 || trip == 0 || !r.marked.has(s) {
 			continue
 		}
 		reach := r.wArr[prev+s]
