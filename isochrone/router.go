@@ -153,8 +153,8 @@ func (r *Router) run(access []Access, dep int32) {
 			for word != 0 {
 				s := int32(w*64 + bits.TrailingZeros64(word))
 				word &= word - 1
-				for i := tt.stopPatOff[s]; i < tt.stopPatOff[s+1]; i++ {
-					pat, pos := tt.stopPat[i], tt.stopPos[i]
+				for _, pp := range tt.stopPP[tt.stopPatOff[s]:tt.stopPatOff[s+1]] {
+					pat, pos := pp.pat, pp.pos
 					if f := r.patFirst[pat]; f < 0 {
 						r.patFirst[pat], r.patLast[pat] = pos, pos
 						r.patQueue = append(r.patQueue, pat)
@@ -176,9 +176,9 @@ func (r *Router) run(access []Access, dep int32) {
 		// Footpaths from the stops reached by vehicle in this round.
 		for _, s := range r.improvedT {
 			at := r.tArr[cur+s]
-			for i := tt.fpOff[s]; i < tt.fpOff[s+1]; i++ {
-				to := tt.fpTo[i]
-				a := at + tt.fpSec[i]
+			for _, fp := range tt.fps[tt.fpOff[s]:tt.fpOff[s+1]] {
+				to := fp.to
+				a := at + fp.sec
 				if a > limit || a >= r.wArr[cur+to] {
 					continue
 				}

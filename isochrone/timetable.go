@@ -135,11 +135,15 @@ type Timetable struct {
 	stopPatOff []int32
 	stopPat    []int32
 	stopPos    []int32
+	// stopPP holds the same pairs side by side, for the router.
+	stopPP []patPos
 
-	// Footpaths of stop s: fpTo/fpSec[fpOff[s]:fpOff[s+1]].
+	// Footpaths of stop s: fpTo/fpSec[fpOff[s]:fpOff[s+1]], and the
+	// same side by side in fps, for the router.
 	fpOff []int32
 	fpTo  []int32
 	fpSec []int32
+	fps   []walk
 	// selfExtra is the extra time needed to board at a stop after
 	// alighting there (transfers.txt); Unreached forbids it.
 	selfExtra []int32
@@ -149,6 +153,12 @@ type Timetable struct {
 	stats    Stats
 	warnings gtfs.Warnings
 }
+
+// patPos is a pattern and a position along it.
+type patPos struct{ pat, pos int32 }
+
+// walk is a footpath to a stop, in seconds.
+type walk struct{ to, sec int32 }
 
 const (
 	canBoard  uint8 = 1
@@ -262,11 +272,13 @@ func (tt *Timetable) buildPatterns(feeds []*gtfs.Feed, offsets []int32, date gtf
 	tt.stopPatOff = counts
 	tt.stopPat = make([]int32, counts[len(tt.stops)])
 	tt.stopPos = make([]int32, counts[len(tt.stops)])
+	tt.stopPP = make([]patPos, counts[len(tt.stops)])
 	fill := slices.Clone(counts[:len(tt.stops)])
 	for p := range tt.patTrips {
 		for i := tt.patStopOff[p]; i < tt.patStopOff[p+1]; i++ {
 			s := tt.patStops[i]
 			tt.stopPat[fill[s]], tt.stopPos[fill[s]] = int32(p), i-tt.patStopOff[p]
+			tt.stopPP[fill[s]] = patPos{int32(p), i - tt.patStopOff[p]}
 			fill[s]++
 		}
 	}
@@ -429,6 +441,7 @@ func (tt *Timetable) buildFootpaths(feeds []*gtfs.Feed, offsets []int32) {
 		tt.fpOff[fp.from+1]++
 		tt.fpTo = append(tt.fpTo, fp.to)
 		tt.fpSec = append(tt.fpSec, fp.sec)
+		tt.fps = append(tt.fps, walk{fp.to, fp.sec})
 	}
 	for s := range tt.stops {
 		tt.fpOff[s+1] += tt.fpOff[s]
