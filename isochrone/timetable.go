@@ -70,13 +70,9 @@ func (p Params) WalkSeconds(metres float64) int32 {
 }
 
 // Distance returns the great-circle distance in metres (sphere of radius
-// 6,371,000 m).
+// 6,371,000 m), the one the GTFS reader interpolates blank times with.
 func Distance(lat1, lon1, lat2, lon2 float64) float64 {
-	const r = 6371000
-	p1, p2 := lat1*math.Pi/180, lat2*math.Pi/180
-	dp, dl := p2-p1, (lon2-lon1)*math.Pi/180
-	a := math.Sin(dp/2)*math.Sin(dp/2) + math.Cos(p1)*math.Cos(p2)*math.Sin(dl/2)*math.Sin(dl/2)
-	return 2 * r * math.Asin(math.Min(1, math.Sqrt(a)))
+	return gtfs.Distance(lat1, lon1, lat2, lon2)
 }
 
 // Access is a stop and the walk to or from it, in seconds.
