@@ -217,6 +217,18 @@ func need(c *csvReader, name string) (int, error) {
 	return i, nil
 }
 
+// needAll returns the indices of required columns, in order.
+func needAll(c *csvReader, names ...string) ([]int, error) {
+	ix := make([]int, len(names))
+	for i, n := range names {
+		var err error
+		if ix[i], err = need(c, n); err != nil {
+			return nil, err
+		}
+	}
+	return ix, nil
+}
+
 // rows calls fn for every record.
 func rows(c *csvReader, fn func(rec [][]byte) error) error {
 	for {
@@ -322,14 +334,11 @@ func (r *reader) stops(c *csvReader) error {
 }
 
 func (r *reader) routes(c *csvReader) error {
-	iID, err := need(c, "route_id")
+	ix, err := needAll(c, "route_id", "route_type")
 	if err != nil {
 		return err
 	}
-	iType, err := need(c, "route_type")
-	if err != nil {
-		return err
-	}
+	iID, iType := ix[0], ix[1]
 	iAgency, iShort, iLong := c.col("agency_id"), c.col("route_short_name"), c.col("route_long_name")
 	f := r.f
 	f.routeIndex = map[string]int32{}
@@ -408,14 +417,11 @@ func (r *reader) calendar(c *csvReader) error {
 			return err
 		}
 	}
-	iStart, err := need(c, "start_date")
+	ix, err := needAll(c, "start_date", "end_date")
 	if err != nil {
 		return err
 	}
-	iEnd, err := need(c, "end_date")
-	if err != nil {
-		return err
-	}
+	iStart, iEnd := ix[0], ix[1]
 	return rows(c, func(rec [][]byte) error {
 		sid, err := id(c, rec, iID, "service_id")
 		if err != nil {
@@ -449,18 +455,11 @@ func (r *reader) calendar(c *csvReader) error {
 }
 
 func (r *reader) calendarDates(c *csvReader) error {
-	iID, err := need(c, "service_id")
+	ix, err := needAll(c, "service_id", "date", "exception_type")
 	if err != nil {
 		return err
 	}
-	iDate, err := need(c, "date")
-	if err != nil {
-		return err
-	}
-	iType, err := need(c, "exception_type")
-	if err != nil {
-		return err
-	}
+	iID, iDate, iType := ix[0], ix[1], ix[2]
 	return rows(c, func(rec [][]byte) error {
 		sid, err := id(c, rec, iID, "service_id")
 		if err != nil {
@@ -506,18 +505,11 @@ func (r *reader) shapes(c *csvReader) error {
 }
 
 func (r *reader) trips(c *csvReader) error {
-	iID, err := need(c, "trip_id")
+	ix, err := needAll(c, "trip_id", "route_id", "service_id")
 	if err != nil {
 		return err
 	}
-	iRoute, err := need(c, "route_id")
-	if err != nil {
-		return err
-	}
-	iService, err := need(c, "service_id")
-	if err != nil {
-		return err
-	}
+	iID, iRoute, iService := ix[0], ix[1], ix[2]
 	iShape, iHead, iDir := c.col("shape_id"), c.col("trip_headsign"), c.col("direction_id")
 	f := r.f
 	f.tripIndex = map[string]int32{}
@@ -564,22 +556,11 @@ func (r *reader) trips(c *csvReader) error {
 }
 
 func (r *reader) frequencies(c *csvReader) error {
-	iTrip, err := need(c, "trip_id")
+	ix, err := needAll(c, "trip_id", "start_time", "end_time", "headway_secs")
 	if err != nil {
 		return err
 	}
-	iStart, err := need(c, "start_time")
-	if err != nil {
-		return err
-	}
-	iEnd, err := need(c, "end_time")
-	if err != nil {
-		return err
-	}
-	iHead, err := need(c, "headway_secs")
-	if err != nil {
-		return err
-	}
+	iTrip, iStart, iEnd, iHead := ix[0], ix[1], ix[2], ix[3]
 	iExact := c.col("exact_times")
 	return rows(c, func(rec [][]byte) error {
 		tid := field(rec, iTrip)
@@ -618,18 +599,11 @@ func (r *reader) frequencies(c *csvReader) error {
 }
 
 func (r *reader) transfers(c *csvReader) error {
-	iFrom, err := need(c, "from_stop_id")
+	ix, err := needAll(c, "from_stop_id", "to_stop_id", "transfer_type")
 	if err != nil {
 		return err
 	}
-	iTo, err := need(c, "to_stop_id")
-	if err != nil {
-		return err
-	}
-	iType, err := need(c, "transfer_type")
-	if err != nil {
-		return err
-	}
+	iFrom, iTo, iType := ix[0], ix[1], ix[2]
 	iMin := c.col("min_transfer_time")
 	iFR, iTR, iFT, iTT := c.col("from_route_id"), c.col("to_route_id"), c.col("from_trip_id"), c.col("to_trip_id")
 	f := r.f
