@@ -194,18 +194,9 @@ func (c *csvReader) readQuoted() ([][]byte, error) {
 				}
 				break
 			}
-			// Text after the closing quote up to the comma is kept.
-			j := bytes.IndexByte(c.buf[i:], ',')
-			if j < 0 {
-				out = append(out, c.buf[i:]...)
-				c.ends = append(c.ends, len(out))
-				break
-			}
-			out = append(out, c.buf[i:i+j]...)
-			c.ends = append(c.ends, len(out))
-			i += j + 1
-			continue
 		}
+		// The field up to the comma (after a closing quote, the text
+		// before the comma is kept as it is).
 		j := bytes.IndexByte(c.buf[i:], ',')
 		if j < 0 {
 			out = append(out, c.buf[i:]...)
