@@ -222,7 +222,7 @@ func printSummary(w io.Writer, rep *coverage.Report, took time.Duration) {
 		fmt.Fprintf(w, "  %s\n", o)
 	}
 	if n := len(m.Warnings); n > 0 {
-		fmt.Fprintf(w, "%d kinds of input warnings: see run.json\n", n)
+		fmt.Fprintf(w, "input warnings (%d kinds): see run.json\n", n)
 	}
 }
 
