@@ -273,19 +273,24 @@ func ParseWindow(s string) (from, to int32, err error) {
 	return from, to, nil
 }
 
-// ParseClock parses HH:MM or HH:MM:SS into seconds after midnight.
+// ParseClock parses H:MM or H:MM:SS (hours up to 47, for departures after
+// midnight; minutes and seconds of two digits) into seconds after
+// midnight.
 func ParseClock(s string) (int32, error) {
+	bad := fmt.Errorf("coverage: time %q: want HH:MM or HH:MM:SS, hours below 48", s)
 	parts := strings.Split(strings.TrimSpace(s), ":")
 	if len(parts) < 2 || len(parts) > 3 {
-		return 0, fmt.Errorf("coverage: time %q: want HH:MM or HH:MM:SS", s)
+		return 0, bad
 	}
 	var v [3]int
 	for i, p := range parts {
-		n, err := strconv.Atoi(p)
-		if err != nil || n < 0 || (i > 0 && (n > 59 || len(p) != 2)) || n > 47 {
-			return 0, fmt.Errorf("coverage: time %q: want HH:MM or HH:MM:SS", s)
+		if len(p) == 0 || len(p) > 2 || i > 0 && len(p) != 2 || strings.Trim(p, "0123456789") != "" {
+			return 0, bad
 		}
-		v[i] = n
+		v[i], _ = strconv.Atoi(p)
+	}
+	if v[0] > 47 || v[1] > 59 || v[2] > 59 {
+		return 0, bad
 	}
 	return int32(v[0]*3600 + v[1]*60 + v[2]), nil
 }

@@ -7,14 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/paulmach/orb/geojson"
 	"github.com/spf13/cobra"
 
+	"github.com/vingt/vingt/coverage/table"
 	"github.com/vingt/vingt/isochrone"
 )
 
@@ -155,7 +154,7 @@ func runIsochrone(ctx context.Context, opts *isochroneOptions, stdout io.Writer)
 	fmt.Fprintf(stdout, "isochrone from %s: %d access stops, leaving %s on %s\n", o.name, len(o.access), formatClock(at), opts.feeds.date)
 	if opts.stopsCSV != "" {
 		rows := stopRows(tt, r, o.access, at)
-		if err := writeAtomic(opts.stopsCSV, func(w io.Writer) error { return writeStopsCSV(w, rows) }); err != nil {
+		if err := table.WriteFileAtomic(opts.stopsCSV, func(w io.Writer) error { return writeStopsCSV(w, rows) }); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "%d stops reached, written to %s\n", len(rows), opts.stopsCSV)
@@ -185,7 +184,7 @@ func runIsochrone(ctx context.Context, opts *isochroneOptions, stdout io.Writer)
 		if err != nil {
 			return fmt.Errorf("--out: %w", err)
 		}
-		if err := writeAtomic(opts.out, func(w io.Writer) error { _, err := w.Write(append(b, '\n')); return err }); err != nil {
+		if err := table.WriteFileAtomic(opts.out, func(w io.Writer) error { _, err := w.Write(append(b, '\n')); return err }); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "%d stops reached at the median over %s–%s, %d polygons written to %s\n",
@@ -287,37 +286,4 @@ func medianTravel(tt *isochrone.Timetable, r *isochrone.Router, access []isochro
 		med[s] = col[k]
 	}
 	return med
-}
-
-// writeAtomic writes a file through a temporary file in the same folder,
-// renamed over path once complete: readers see the old file or the new
-// one, never a part.
-func writeAtomic(path string, write func(io.Writer) error) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp*")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if err := write(f); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/vingt/vingt/coverage"
 	"github.com/vingt/vingt/gtfs"
 	"github.com/vingt/vingt/isochrone"
 )
@@ -81,24 +82,14 @@ func parseSeconds(v string) (int32, error) {
 }
 
 // parseClock parses a time of day H:MM or H:MM:SS (hours up to 47, for
-// departures after midnight) into seconds after midnight.
+// departures after midnight) into seconds after midnight, as a config
+// file's window does.
 func parseClock(v string) (int32, error) {
-	parts := strings.Split(v, ":")
-	if len(parts) != 2 && len(parts) != 3 {
-		return 0, fmt.Errorf("%q: want HH:MM or HH:MM:SS", v)
-	}
-	var n [3]int
-	for i, p := range parts {
-		x, err := strconv.Atoi(p)
-		if err != nil || len(p) == 0 || len(p) > 2 || x < 0 || p[0] == '+' || p[0] == '-' {
-			return 0, fmt.Errorf("%q: want HH:MM or HH:MM:SS", v)
-		}
-		n[i] = x
-	}
-	if n[0] > 47 || n[1] > 59 || n[2] > 59 {
+	t, err := coverage.ParseClock(v)
+	if err != nil {
 		return 0, fmt.Errorf("%q: want HH:MM or HH:MM:SS with hours below 48, minutes and seconds below 60", v)
 	}
-	return int32(n[0]*3600 + n[1]*60 + n[2]), nil
+	return t, nil
 }
 
 // formatClock writes seconds after midnight as HH:MM:SS (hours past 23
