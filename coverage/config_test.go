@@ -102,6 +102,8 @@ func TestParseWindow(t *testing.T) {
 		{"10:00-08:00", 0, 0, false},
 		{"8-10", 0, 0, false},
 		{"08:61-09:00", 0, 0, false},
+		{"+8:00-10:00", 0, 0, false},
+		{"08:5-09:00", 0, 0, false},
 	} {
 		from, to, err := ParseWindow(c.in)
 		if (err == nil) != c.ok || c.ok && (from != c.from || to != c.to) {
