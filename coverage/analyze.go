@@ -11,11 +11,11 @@ import (
 
 	"gonum.org/v1/gonum/stat"
 
-	"github.com/vingt/vingt/isochrone"
+	"github.com/vingt/vingt/router"
 )
 
 // Params are the indicator's parameters (the routing parameters live in the
-// timetable's isochrone.Params).
+// timetable's router.Params).
 type Params struct {
 	// From and To bound the departure window in seconds after midnight of
 	// the analysis date, half-open: From, From+Step, … < To.
@@ -100,8 +100,8 @@ type egress struct {
 
 // analysis is the shared, read-only state of one run of the indicator.
 type analysis struct {
-	tt      *isochrone.Timetable
-	rp      isochrone.Params
+	tt      *router.Timetable
+	rp      router.Params
 	p       Params
 	cells   []Cell
 	cats    []*Category
@@ -124,7 +124,7 @@ type analysis struct {
 // transit → walk), reduced at once to percentiles and shares. It is
 // deterministic: the results do not depend on p.Workers. progress, when
 // not nil, is called from the workers with the number of cells done.
-func Analyze(ctx context.Context, tt *isochrone.Timetable, cells []Cell, cats []*Category, p Params, progress func(done int)) (*Results, error) {
+func Analyze(ctx context.Context, tt *router.Timetable, cells []Cell, cats []*Category, p Params, progress func(done int)) (*Results, error) {
 	a := &analysis{tt: tt, rp: tt.Params(), p: p, cells: cells, cats: cats, minutes: p.Minutes()}
 	return a.run(ctx, progress)
 }
@@ -200,10 +200,10 @@ func (a *analysis) run(ctx context.Context, progress func(done int)) (*Results, 
 func (a *analysis) buildEgress() {
 	n := a.tt.NumStops()
 	best := make([]int32, n)
-	var near []isochrone.Access
+	var near []router.Access
 	for _, c := range a.cats {
 		for i := range best {
-			best[i] = isochrone.Unreached
+			best[i] = router.Unreached
 		}
 		for _, pt := range c.Points {
 			near = a.tt.StopsNear(pt.Lat, pt.Lon, a.rp.MaxWalk, near[:0])
@@ -213,7 +213,7 @@ func (a *analysis) buildEgress() {
 		}
 		var e egress
 		for s, v := range best {
-			if v != isochrone.Unreached {
+			if v != router.Unreached {
 				e.stops = append(e.stops, int32(s))
 				e.secs = append(e.secs, v)
 			}
@@ -233,8 +233,8 @@ func (a *analysis) buildEgress() {
 
 // scratch is one worker's reusable state.
 type scratch struct {
-	router *isochrone.Router
-	access []isochrone.Access
+	router *router.Router
+	access []router.Access
 	walk   []int32   // per category: walk-only seconds or Unreached
 	tt     [][]int32 // per category, per departure: travel seconds
 	best   [][]int32 // per category, per departure: arrival by transit
@@ -244,7 +244,7 @@ type scratch struct {
 }
 
 func (a *analysis) newScratch() *scratch {
-	s := &scratch{router: isochrone.NewRouter(a.tt), walk: make([]int32, len(a.cats)),
+	s := &scratch{router: router.NewRouter(a.tt), walk: make([]int32, len(a.cats)),
 		sorted: make([]float64, a.minutes), search: make([]bool, a.minutes)}
 	for range a.cats {
 		s.tt = append(s.tt, make([]int32, a.minutes))
@@ -262,7 +262,7 @@ func (a *analysis) cell(s *scratch, c int) {
 	s.access = a.tt.StopsNear(cell.Lat, cell.Lon, a.rp.MaxWalk, s.access[:0])
 	for k := range a.cats {
 		for m := range s.best[k] {
-			s.best[k][m] = isochrone.Unreached
+			s.best[k][m] = router.Unreached
 		}
 	}
 	if len(s.access) > 0 {
@@ -284,11 +284,11 @@ func (a *analysis) cell(s *scratch, c int) {
 		for m := range s.tt[k] {
 			dep := a.p.From + int32(m)*a.p.Step
 			v := s.walk[k]
-			if b := s.best[k][m]; b != isochrone.Unreached && b-dep < v {
+			if b := s.best[k][m]; b != router.Unreached && b-dep < v {
 				v = b - dep
 			}
 			if v > a.rp.MaxDuration {
-				v = isochrone.Unreached
+				v = router.Unreached
 			}
 			s.tt[k][m] = v
 		}
@@ -335,10 +335,10 @@ func (a *analysis) departures(s *scratch) []int32 {
 func (a *analysis) reduceMinute(s *scratch, dep int32, arrivals []int32) {
 	m := (dep - a.p.From) / a.p.Step
 	for k := range a.cats {
-		best := isochrone.Unreached
+		best := router.Unreached
 		e := &a.egress[k]
 		for i, st := range e.stops {
-			if t := arrivals[st]; t != isochrone.Unreached && t+e.secs[i] < best {
+			if t := arrivals[st]; t != router.Unreached && t+e.secs[i] < best {
 				best = t + e.secs[i]
 			}
 		}
@@ -355,7 +355,7 @@ func (a *analysis) summarise(s *scratch, c int) {
 	for k := range a.cats {
 		within := 0
 		for m, v := range s.tt[k] {
-			if v == isochrone.Unreached {
+			if v == router.Unreached {
 				s.sorted[m] = math.Inf(1)
 				continue
 			}
@@ -379,13 +379,13 @@ func (a *analysis) summarise(s *scratch, c int) {
 // pointIndex finds the nearest point of a category within the walking
 // limit, through a grid of buckets about one walking limit wide.
 type pointIndex struct {
-	rp      isochrone.Params
+	rp      router.Params
 	cellDeg float64
 	buckets map[[2]int32][]int32
 	points  []Point
 }
 
-func newPointIndex(points []Point, rp isochrone.Params) *pointIndex {
+func newPointIndex(points []Point, rp router.Params) *pointIndex {
 	// The walking limit in metres, as a latitude span; longitude buckets
 	// are the same width in degrees and searched wider near the poles.
 	metres := float64(rp.MaxWalk) * rp.WalkSpeed / rp.Detour
@@ -404,7 +404,7 @@ func (ix *pointIndex) key(lon, lat float64) [2]int32 {
 // walkSeconds returns the walk to the nearest point, or Unreached when
 // none is within the walking limit.
 func (ix *pointIndex) walkSeconds(lon, lat float64) int32 {
-	best := isochrone.Unreached
+	best := router.Unreached
 	k := ix.key(lon, lat)
 	// Longitude degrees shrink with cos(lat): widen the search to match.
 	cos := math.Max(math.Cos(lat*math.Pi/180), 0.01)
@@ -413,7 +413,7 @@ func (ix *pointIndex) walkSeconds(lon, lat float64) int32 {
 		for y := k[1] - 1; y <= k[1]+1; y++ {
 			for _, i := range ix.buckets[[2]int32{x, y}] {
 				p := &ix.points[i]
-				w := ix.rp.WalkSeconds(isochrone.Distance(lat, lon, p.Lat, p.Lon))
+				w := ix.rp.WalkSeconds(router.Distance(lat, lon, p.Lat, p.Lon))
 				if w <= ix.rp.MaxWalk && w < best {
 					best = w
 				}

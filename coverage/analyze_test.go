@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/vingt/vingt/gtfs"
-	"github.com/vingt/vingt/isochrone"
+	"github.com/vingt/vingt/router"
 )
 
 // TestSharedEqualsEveryMinute checks, on real feeds, that searching only
@@ -30,7 +30,7 @@ func TestSharedEqualsEveryMinute(t *testing.T) {
 				}
 				feeds = append(feeds, f)
 			}
-			tt, err := isochrone.Compile(feeds, job.Date, job.Routing)
+			tt, err := router.Compile(feeds, job.Date, job.Routing)
 			if err != nil {
 				t.Fatal(err)
 			}

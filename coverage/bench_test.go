@@ -10,9 +10,9 @@ import (
 
 	"github.com/paulmach/orb"
 
-	"github.com/vingt/vingt/coverage/table"
 	"github.com/vingt/vingt/gtfs"
-	"github.com/vingt/vingt/isochrone"
+	"github.com/vingt/vingt/router"
+	"github.com/vingt/vingt/table"
 )
 
 func sharedPath(tb testing.TB, rel string) string {
@@ -38,7 +38,7 @@ func dordogneJob(tb testing.TB) Job {
 			"commune=" + sharedPath(tb, "dordogne/territories/communes-24-dordogne.geojson"),
 			"epci=" + sharedPath(tb, "dordogne/territories/epci-2022-dordogne.geojson"),
 		},
-		Routing: isochrone.DefaultParams(), Indicator: DefaultParams(), Format: table.Parquet,
+		Routing: router.DefaultParams(), Indicator: DefaultParams(), Format: table.Parquet,
 	}
 }
 
@@ -53,7 +53,7 @@ func portoAlegreJob(tb testing.TB) Job {
 		GTFS: []string{sharedPath(tb, "porto-alegre/poa_eptc.zip"), sharedPath(tb, "porto-alegre/poa_trensurb.zip")}, Date: d,
 		Grid:     hex,
 		Services: []string{"healthcare=" + hex + "#healthcare", "schools=" + hex + "#schools"},
-		Routing:  isochrone.DefaultParams(), Indicator: ind, Format: table.Parquet,
+		Routing:  router.DefaultParams(), Indicator: ind, Format: table.Parquet,
 	}
 }
 
@@ -101,7 +101,7 @@ func BenchmarkScaling(b *testing.B) {
 		b.Fatal(err)
 	}
 	d, _ := gtfs.ParseDate("2026-01-13")
-	tt, err := isochrone.Compile([]*gtfs.Feed{f}, d, isochrone.DefaultParams())
+	tt, err := router.Compile([]*gtfs.Feed{f}, d, router.DefaultParams())
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -11,9 +11,9 @@ import (
 
 	"github.com/BurntSushi/toml"
 
-	"github.com/vingt/vingt/coverage/table"
 	"github.com/vingt/vingt/gtfs"
-	"github.com/vingt/vingt/isochrone"
+	"github.com/vingt/vingt/router"
+	"github.com/vingt/vingt/table"
 )
 
 // Config is a run as the user writes it, in a TOML file or as flags: the
@@ -156,7 +156,7 @@ func specList(path, key string, v any, md toml.MetaData) ([]string, error) {
 func (c *Config) Job() (Job, error) {
 	job := Job{
 		GTFS: c.GTFS, Grid: c.Grid, GridFormat: c.GridFormat, Services: c.Services,
-		Basket: c.Basket, Territories: c.Territories, Routing: isochrone.DefaultParams(),
+		Basket: c.Basket, Territories: c.Territories, Routing: router.DefaultParams(),
 		Indicator: DefaultParams(), Out: c.Out,
 	}
 	var err error

@@ -9,7 +9,7 @@ import (
 
 	"github.com/paulmach/orb"
 
-	"github.com/vingt/vingt/coverage/table"
+	"github.com/vingt/vingt/table"
 )
 
 // nameRE is what a category or level name must look like: it becomes part

@@ -14,9 +14,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vingt/vingt/coverage/table"
 	"github.com/vingt/vingt/gtfs"
-	"github.com/vingt/vingt/isochrone"
+	"github.com/vingt/vingt/router"
+	"github.com/vingt/vingt/table"
 )
 
 // Job is a complete, resolved description of one run: every input and
@@ -33,7 +33,7 @@ type Job struct {
 	Basket string
 	// Territories are LEVEL=PATH specifications, finest level first.
 	Territories []string
-	Routing     isochrone.Params
+	Routing     router.Params
 	Indicator   Params
 	Format      table.Format
 	Out         string
@@ -150,7 +150,7 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	}
 	lap("read_gtfs")
 	stage("compiling the timetable")
-	tt, err := isochrone.Compile(feeds, job.Date, job.Routing)
+	tt, err := router.Compile(feeds, job.Date, job.Routing)
 	if err != nil {
 		return nil, err
 	}

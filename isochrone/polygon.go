@@ -1,3 +1,6 @@
+// Package isochrone draws the area reached from one origin as polygons:
+// the GEOS union of walkable disks around the places reached, per travel
+// time cutoff. The router does not depend on it.
 package isochrone
 
 // This file draws isochrone polygons with GEOS. The router does not depend
@@ -11,6 +14,8 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 	"github.com/twpayne/go-geos"
+
+	"github.com/vingt/vingt/router"
 )
 
 // earthRadius is the radius of the sphere of Distance, in metres.
@@ -41,7 +46,7 @@ type Reached struct {
 // projected back to WGS84 (orb points are lon, lat). Each result is a
 // valid multipolygon, empty when the cutoff is negative or the walk is
 // zero.
-func Polygons(lat, lon float64, reached []Reached, cutoffs []int32, p Params) (out []orb.MultiPolygon, err error) {
+func Polygons(lat, lon float64, reached []Reached, cutoffs []int32, p router.Params) (out []orb.MultiPolygon, err error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}

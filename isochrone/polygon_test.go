@@ -11,6 +11,7 @@ import (
 	"github.com/twpayne/go-geos"
 
 	"github.com/vingt/vingt/gtfs"
+	"github.com/vingt/vingt/router"
 )
 
 // Origin of the synthetic tests: Périgueux cathedral.
@@ -70,7 +71,7 @@ func TestPolygonsGrowWithCutoff(t *testing.T) {
 	lat, lon := polyOffset(polyLat, polyLon, 30000, 0)
 	reached = append(reached, Reached{Lat: lat, Lon: lon, Seconds: 4000})
 	cutoffs := []int32{300, 600, 1200, 1800, 3600}
-	polys, err := Polygons(polyLat, polyLon, reached, cutoffs, DefaultParams())
+	polys, err := Polygons(polyLat, polyLon, reached, cutoffs, router.DefaultParams())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +99,7 @@ func TestPolygonsGrowWithCutoff(t *testing.T) {
 }
 
 func TestPolygonsRadius(t *testing.T) {
-	p := DefaultParams() // 1.3 m/s over a detour of 1.3: 1 m per second
+	p := router.DefaultParams() // 1.3 m/s over a detour of 1.3: 1 m per second
 	stopLat, stopLon := polyOffset(polyLat, polyLon, 5000, 90)
 	reached := []Reached{{Lat: stopLat, Lon: stopLon, Seconds: 600}}
 	polys, err := Polygons(polyLat, polyLon, reached, []int32{1200}, p)
@@ -144,13 +145,13 @@ func TestPolygonsCases(t *testing.T) {
 		name    string
 		reached []Reached
 		cutoff  int32
-		params  func(*Params)
+		params  func(*router.Params)
 		parts   int // polygons expected; 0 = empty
 	}{
 		{"zero cutoff", nil, 0, nil, 0},
 		{"negative cutoff", nil, -60, nil, 0},
 		{"origin only", nil, 600, nil, 1},
-		{"no walk at all", nil, 600, func(p *Params) { p.MaxWalk = 0 }, 0},
+		{"no walk at all", nil, 600, func(p *router.Params) { p.MaxWalk = 0 }, 0},
 		{"overlapping disks merge", []Reached{near(800, 100)}, 600, nil, 1},
 		{"far stop apart", []Reached{near(3000, 100)}, 600, nil, 2},
 		{"stop reached at the cutoff adds nothing", []Reached{near(3000, 600)}, 600, nil, 1},
@@ -158,7 +159,7 @@ func TestPolygonsCases(t *testing.T) {
 		{"two far stops", []Reached{near(3000, 100), near(6000, 100)}, 600, nil, 3},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			p := DefaultParams()
+			p := router.DefaultParams()
 			if c.params != nil {
 				c.params(&p)
 			}
@@ -194,7 +195,7 @@ func TestPolygonsManyStopsValid(t *testing.T) {
 			reached = append(reached, Reached{Lat: lat, Lon: lon, Seconds: int32((i*7 + j*13) % 40 * 60)})
 		}
 	}
-	polys, err := Polygons(polyLat, polyLon, reached, []int32{600, 1200, 2400}, DefaultParams())
+	polys, err := Polygons(polyLat, polyLon, reached, []int32{600, 1200, 2400}, router.DefaultParams())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,17 +214,17 @@ func TestPolygonsManyStopsValid(t *testing.T) {
 }
 
 func TestPolygonsErrors(t *testing.T) {
-	bad := DefaultParams()
+	bad := router.DefaultParams()
 	bad.WalkSpeed = 0
 	for _, c := range []struct {
 		name     string
 		lat, lon float64
 		reached  []Reached
-		p        Params
+		p        router.Params
 	}{
-		{"origin latitude", 95, 0, nil, DefaultParams()},
-		{"origin NaN", math.NaN(), 0, nil, DefaultParams()},
-		{"place longitude", polyLat, polyLon, []Reached{{Lat: 45, Lon: 200, Seconds: 10}}, DefaultParams()},
+		{"origin latitude", 95, 0, nil, router.DefaultParams()},
+		{"origin NaN", math.NaN(), 0, nil, router.DefaultParams()},
+		{"place longitude", polyLat, polyLon, []Reached{{Lat: 45, Lon: 200, Seconds: 10}}, router.DefaultParams()},
 		{"params", polyLat, polyLon, nil, bad},
 	} {
 		if _, err := Polygons(c.lat, c.lon, c.reached, []int32{600}, c.p); err == nil {
@@ -248,7 +249,7 @@ func polyReached(b *testing.B, rel, date string, lat, lon float64, dep int32) []
 	if err != nil {
 		b.Fatal(err)
 	}
-	tt, err := Compile([]*gtfs.Feed{f}, d, DefaultParams())
+	tt, err := router.Compile([]*gtfs.Feed{f}, d, router.DefaultParams())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -258,15 +259,15 @@ func polyReached(b *testing.B, rel, date string, lat, lon float64, dep int32) []
 		walk[a.Stop] = a.Seconds
 	}
 	var out []Reached
-	for s, a := range NewRouter(tt).Query(access, dep) {
+	for s, a := range router.NewRouter(tt).Query(access, dep) {
 		t := a - dep
-		if a == Unreached {
-			t = Unreached
+		if a == router.Unreached {
+			t = router.Unreached
 		}
 		if w, ok := walk[int32(s)]; ok {
 			t = min(t, w)
 		}
-		if st := tt.Stop(int32(s)); t != Unreached && st.HasCoords {
+		if st := tt.Stop(int32(s)); t != router.Unreached && st.HasCoords {
 			out = append(out, Reached{Lat: st.Lat, Lon: st.Lon, Seconds: t})
 		}
 	}
@@ -290,7 +291,7 @@ func BenchmarkPolygons(b *testing.B) {
 			cutoffs := []int32{600, 1200, 1800, 3600}
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := Polygons(c.lat, c.lon, reached, cutoffs, DefaultParams()); err != nil {
+				if _, err := Polygons(c.lat, c.lon, reached, cutoffs, router.DefaultParams()); err != nil {
 					b.Fatal(err)
 				}
 			}

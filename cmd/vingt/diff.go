@@ -12,7 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/vingt/vingt/coverage/compare"
+	"github.com/vingt/vingt/compare"
 )
 
 // diffOptions are the flags and arguments of vingt diff.

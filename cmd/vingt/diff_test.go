@@ -9,7 +9,7 @@ import (
 
 	"github.com/paulmach/orb"
 
-	"github.com/vingt/vingt/coverage/table"
+	"github.com/vingt/vingt/table"
 )
 
 // diffRun writes a run folder: two communes and an EPCI with the given

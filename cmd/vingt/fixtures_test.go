@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vingt/vingt/coverage/table"
+	"github.com/vingt/vingt/table"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden outputs of the territory fixtures")

@@ -13,14 +13,15 @@ import (
 	"github.com/paulmach/orb/geojson"
 	"github.com/spf13/cobra"
 
-	"github.com/vingt/vingt/coverage/table"
 	"github.com/vingt/vingt/isochrone"
+	"github.com/vingt/vingt/router"
+	"github.com/vingt/vingt/table"
 )
 
 // isochroneOptions are the flags of vingt isochrone.
 type isochroneOptions struct {
 	feeds    feedFlags
-	params   isochrone.Params
+	params   router.Params
 	at       string
 	from     string
 	fromStop string
@@ -31,7 +32,7 @@ type isochroneOptions struct {
 }
 
 func newIsochroneCommand() *cobra.Command {
-	opts := &isochroneOptions{params: isochrone.DefaultParams(), window: 3600}
+	opts := &isochroneOptions{params: router.DefaultParams(), window: 3600}
 	cmd := &cobra.Command{
 		Use:   "isochrone --gtfs FEED... --date D --at HH:MM[:SS] (--from LAT,LON | --from-stop STOP_ID) [--stops-csv FILE] [--out FILE.geojson]",
 		Short: "Travel times from one origin to every stop, and isochrone polygons",
@@ -70,14 +71,14 @@ Files are written whole or not at all. A summary goes to standard output.`,
 // origin is where a search starts: its access stops, and a point for the
 // polygons (ok false when a stop origin has no coordinates).
 type origin struct {
-	access   []isochrone.Access
+	access   []router.Access
 	lat, lon float64
 	ok       bool
 	name     string
 }
 
 // resolveOrigin turns --from or --from-stop into access stops.
-func resolveOrigin(tt *isochrone.Timetable, from, fromStop string) (origin, error) {
+func resolveOrigin(tt *router.Timetable, from, fromStop string) (origin, error) {
 	if fromStop != "" {
 		s, ok := tt.FindStop(fromStop)
 		if !ok {
@@ -88,7 +89,7 @@ func resolveOrigin(tt *isochrone.Timetable, from, fromStop string) (origin, erro
 			return origin{}, fmt.Errorf("--from-stop %q: no such stop in the feeds%s", fromStop, hint)
 		}
 		st := tt.Stop(s)
-		return origin{access: []isochrone.Access{{Stop: s, Seconds: 0}}, lat: st.Lat, lon: st.Lon, ok: st.HasCoords,
+		return origin{access: []router.Access{{Stop: s, Seconds: 0}}, lat: st.Lat, lon: st.Lon, ok: st.HasCoords,
 			name: fmt.Sprintf("stop %s (%s)", st.ID, st.Name)}, nil
 	}
 	lat, lon, err := parseLatLon(from)
@@ -150,7 +151,7 @@ func runIsochrone(ctx context.Context, opts *isochroneOptions, stdout io.Writer)
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	r := isochrone.NewRouter(tt)
+	r := router.NewRouter(tt)
 	fmt.Fprintf(stdout, "isochrone from %s: %d access stops, leaving %s on %s\n", o.name, len(o.access), formatClock(at), opts.feeds.date)
 	if opts.stopsCSV != "" {
 		rows := stopRows(tt, r, o.access, at)
@@ -163,7 +164,7 @@ func runIsochrone(ctx context.Context, opts *isochroneOptions, stdout io.Writer)
 		med := medianTravel(tt, r, o.access, at, at+opts.window)
 		var reached []isochrone.Reached
 		for s, t := range med {
-			if st := tt.Stop(int32(s)); t != isochrone.Unreached && st.HasCoords {
+			if st := tt.Stop(int32(s)); t != router.Unreached && st.HasCoords {
 				reached = append(reached, isochrone.Reached{Lat: st.Lat, Lon: st.Lon, Seconds: t})
 			}
 		}
@@ -203,7 +204,7 @@ type stopRow struct {
 
 // stopRows returns every stop reached leaving at dep, by a ride or by the
 // access walk alone, sorted by stop id.
-func stopRows(tt *isochrone.Timetable, r *isochrone.Router, access []isochrone.Access, dep int32) []stopRow {
+func stopRows(tt *router.Timetable, r *router.Router, access []router.Access, dep int32) []stopRow {
 	p := tt.Params()
 	walk := make(map[int32]int32, len(access))
 	for _, a := range access {
@@ -217,13 +218,13 @@ func stopRows(tt *isochrone.Timetable, r *isochrone.Router, access []isochrone.A
 		best, transfers := arr[s], 0
 		if w, ok := walk[s]; ok && w <= p.MaxDuration && dep+w <= best {
 			best = dep + w
-		} else if best != isochrone.Unreached {
+		} else if best != router.Unreached {
 			j, ok := r.Journey(s)
 			if ok {
 				transfers = j.Transfers()
 			}
 		}
-		if best == isochrone.Unreached {
+		if best == router.Unreached {
 			continue
 		}
 		rows = append(rows, stopRow{id: tt.Stop(s).ID, arrival: best, travel: best - dep, transfers: transfers})
@@ -252,14 +253,14 @@ func csvField(s string) string {
 // medianTravel returns, per stop, the median (nearest rank) over the
 // departures of [from, to) at 1-minute steps of the travel time: by a
 // ride, or by the access walk alone; Unreached counts as the longest.
-func medianTravel(tt *isochrone.Timetable, r *isochrone.Router, access []isochrone.Access, from, to int32) []int32 {
+func medianTravel(tt *router.Timetable, r *router.Router, access []router.Access, from, to int32) []int32 {
 	const step = 60
 	n := tt.NumStops()
 	m := int((to - from + step - 1) / step)
 	p := tt.Params()
 	walk := make([]int32, n)
 	for i := range walk {
-		walk[i] = isochrone.Unreached
+		walk[i] = router.Unreached
 	}
 	for _, a := range access {
 		if a.Seconds <= p.MaxDuration {
@@ -272,7 +273,7 @@ func medianTravel(tt *isochrone.Timetable, r *isochrone.Router, access []isochro
 		i := int((dep - from) / step)
 		for s, a := range arr {
 			t := walk[s]
-			if a != isochrone.Unreached {
+			if a != router.Unreached {
 				t = min(t, a-dep)
 			}
 			times[s*m+i] = t

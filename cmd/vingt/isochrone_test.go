@@ -21,7 +21,7 @@ import (
 	"gonum.org/v1/gonum/stat"
 
 	"github.com/vingt/vingt/gtfs"
-	"github.com/vingt/vingt/isochrone"
+	"github.com/vingt/vingt/router"
 )
 
 const (
@@ -529,19 +529,19 @@ func FuzzParseLatLon(f *testing.F) {
 // percentile of the shared semantics.
 func TestMedianTravel(t *testing.T) {
 	feed := sharedData(t, peribus)
-	tt, err := loadTimetable([]string{feed}, peribusDate, isochrone.DefaultParams())
+	tt, err := loadTimetable([]string{feed}, peribusDate, router.DefaultParams())
 	if err != nil {
 		t.Fatal(err)
 	}
 	lat, lon, _ := parseLatLon(bugeaud)
 	access := tt.StopsNear(lat, lon, 900, nil)
 	const from, to = 8 * 3600, 8*3600 + 1800 // 30 departures, 08:00 … 08:29: an even count, where median conventions differ
-	got := medianTravel(tt, isochrone.NewRouter(tt), access, from, to)
+	got := medianTravel(tt, router.NewRouter(tt), access, from, to)
 	walk := map[int32]int32{}
 	for _, a := range access {
 		walk[a.Stop] = a.Seconds
 	}
-	r := isochrone.NewRouter(tt)
+	r := router.NewRouter(tt)
 	per := make([][]float64, tt.NumStops())
 	for dep := int32(from); dep < to; dep += 60 {
 		arr := r.Query(access, dep)
@@ -550,7 +550,7 @@ func TestMedianTravel(t *testing.T) {
 			if w, ok := walk[int32(s)]; ok {
 				v = float64(w)
 			}
-			if a != isochrone.Unreached {
+			if a != router.Unreached {
 				v = math.Min(v, float64(a-dep))
 			}
 			per[s] = append(per[s], v)
@@ -564,7 +564,7 @@ func TestMedianTravel(t *testing.T) {
 		slices.Sort(xs)
 		want := stat.Quantile(0.5, stat.Empirical, xs, nil)
 		g := float64(got[s])
-		if got[s] == isochrone.Unreached {
+		if got[s] == router.Unreached {
 			g = math.Inf(1)
 		}
 		if g != want {

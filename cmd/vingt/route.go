@@ -10,13 +10,13 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/vingt/vingt/isochrone"
+	"github.com/vingt/vingt/router"
 )
 
 // routeOptions are the flags of vingt route.
 type routeOptions struct {
 	feeds  feedFlags
-	params isochrone.Params
+	params router.Params
 	at     string
 	from   string
 	to     string
@@ -24,7 +24,7 @@ type routeOptions struct {
 }
 
 func newRouteCommand() *cobra.Command {
-	opts := &routeOptions{params: isochrone.DefaultParams()}
+	opts := &routeOptions{params: router.DefaultParams()}
 	cmd := &cobra.Command{
 		Use:   "route --gtfs FEED... --date D --at HH:MM --from LAT,LON --to LAT,LON [--json]",
 		Short: "The best journey between two points, leg by leg",
@@ -138,24 +138,24 @@ func runRoute(ctx context.Context, opts *routeOptions, stdout io.Writer) error {
 // bestRoute finds the earliest arrival at the destination: the minimum
 // over the destination's egress stops of ride arrival + egress walk, and
 // the walk-only journey. Ties go to the fewest rides.
-func bestRoute(tt *isochrone.Timetable, fromLat, fromLon, toLat, toLon float64, at int32) routeResult {
+func bestRoute(tt *router.Timetable, fromLat, fromLon, toLat, toLon float64, at int32) routeResult {
 	p := tt.Params()
 	res := routeResult{From: [2]float64{fromLat, fromLon}, To: [2]float64{toLat, toLon}, Departure: formatClock(at), Legs: []routeLeg{}}
 	access := tt.StopsNear(fromLat, fromLon, p.MaxWalk, nil)
 	egress := tt.StopsNear(toLat, toLon, p.MaxWalk, nil)
 	res.AccessStops, res.EgressStops = len(access), len(egress)
-	d := isochrone.Distance(fromLat, fromLon, toLat, toLon)
+	d := router.Distance(fromLat, fromLon, toLat, toLon)
 	res.CrowFlyMetres = int(d + 0.5)
 	limit := at + p.MaxDuration
 
-	best, bestStop, bestRides := isochrone.Unreached, int32(-1), 0
+	best, bestStop, bestRides := router.Unreached, int32(-1), 0
 	if w := p.WalkSeconds(d); w <= p.MaxWalk && at+w <= limit {
 		best = at + w
 	}
-	r := isochrone.NewRouter(tt)
+	r := router.NewRouter(tt)
 	arr := r.Query(access, at)
 	for _, e := range egress {
-		if arr[e.Stop] == isochrone.Unreached {
+		if arr[e.Stop] == router.Unreached {
 			continue
 		}
 		t := arr[e.Stop] + e.Seconds
@@ -171,7 +171,7 @@ func bestRoute(tt *isochrone.Timetable, fromLat, fromLon, toLat, toLon float64, 
 			best, bestStop, bestRides = t, e.Stop, rides
 		}
 	}
-	if best == isochrone.Unreached {
+	if best == router.Unreached {
 		res.Reason = unreachableReason(res, p)
 		return res
 	}
@@ -192,7 +192,7 @@ func bestRoute(tt *isochrone.Timetable, fromLat, fromLon, toLat, toLon float64, 
 		for _, l := range j.Legs {
 			leg := routeLeg{Kind: l.Kind.String(), From: stop(l.From), To: stop(l.To), depart: l.Depart, arrive: l.Arrive,
 				Route: l.Route, RouteName: l.RouteName, Trip: l.Trip, Headsign: l.Headsign}
-			if l.Kind == isochrone.Ride {
+			if l.Kind == router.Ride {
 				res.Rides++
 			}
 			res.Legs = append(res.Legs, leg)
@@ -209,7 +209,7 @@ func bestRoute(tt *isochrone.Timetable, fromLat, fromLon, toLat, toLon float64, 
 }
 
 // unreachableReason explains why nothing arrives.
-func unreachableReason(res routeResult, p isochrone.Params) string {
+func unreachableReason(res routeResult, p router.Params) string {
 	maxWalk := formatDuration(p.MaxWalk)
 	var why []string
 	if res.AccessStops == 0 {

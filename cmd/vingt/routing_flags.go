@@ -1,7 +1,7 @@
 package main
 
 // Flags shared by the commands that route: the feeds and date, and the
-// routing parameters, bound straight to an isochrone.Params.
+// routing parameters, bound straight to an router.Params.
 
 import (
 	"fmt"
@@ -14,7 +14,7 @@ import (
 
 	"github.com/vingt/vingt/coverage"
 	"github.com/vingt/vingt/gtfs"
-	"github.com/vingt/vingt/isochrone"
+	"github.com/vingt/vingt/router"
 )
 
 // feedFlags are the timetable inputs: GTFS feeds and the analysis date.
@@ -35,7 +35,7 @@ func addFeedFlags(f *pflag.FlagSet, ff *feedFlags) {
 // --max-transfer-walk (metres), --board-slack, --max-transfers and
 // --max-duration. Times are Go durations (15m, 60s, 1h30m) in whole
 // seconds.
-func addRoutingFlags(f *pflag.FlagSet, p *isochrone.Params) {
+func addRoutingFlags(f *pflag.FlagSet, p *router.Params) {
 	f.Float64Var(&p.WalkSpeed, "walk-speed", p.WalkSpeed, "walking speed, m/s")
 	f.Float64Var(&p.Detour, "detour", p.Detour, "walking distance as a multiple of the crow-fly distance")
 	f.Var((*secondsValue)(&p.MaxWalk), "max-walk", "longest walk to or from transit, and walk-only")
@@ -122,7 +122,7 @@ func parseLatLon(v string) (lat, lon float64, err error) {
 
 // loadTimetable opens the GTFS feeds and compiles the timetable of date
 // (YYYY-MM-DD or YYYYMMDD) with the routing parameters p.
-func loadTimetable(feeds []string, date string, p isochrone.Params) (*isochrone.Timetable, error) {
+func loadTimetable(feeds []string, date string, p router.Params) (*router.Timetable, error) {
 	if len(feeds) == 0 {
 		return nil, fmt.Errorf("no feed: give --gtfs FEED")
 	}
@@ -144,5 +144,5 @@ func loadTimetable(feeds []string, date string, p isochrone.Params) (*isochrone.
 		}
 		fs[i] = f
 	}
-	return isochrone.Compile(fs, d, p)
+	return router.Compile(fs, d, p)
 }

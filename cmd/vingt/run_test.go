@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vingt/vingt/coverage/table"
+	"github.com/vingt/vingt/table"
 )
 
 // dordogneArgs returns the coverage issue's Dordogne command (without

@@ -14,7 +14,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/vingt/vingt/coverage/table"
+	"github.com/vingt/vingt/table"
 )
 
 // eps is the smallest difference, in the unit compared, counted as a

@@ -1,4 +1,4 @@
-package isochrone
+package router
 
 import (
 	"math/rand/v2"

@@ -1,4 +1,4 @@
-package isochrone
+package router
 
 import (
 	"fmt"

@@ -2,7 +2,7 @@
 // routes over it with range-RAPTOR: earliest arrivals at every stop for
 // every departure minute of a window, walking access, egress and
 // transfers, journeys leg by leg, and isochrone polygons.
-package isochrone
+package router
 
 import (
 	"cmp"
