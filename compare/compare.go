@@ -11,9 +11,11 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
+	"github.com/vingt/vingt/output"
 	"github.com/vingt/vingt/table"
 )
 
@@ -113,14 +115,14 @@ type terr struct {
 }
 
 func territoryRows(t *table.Table, which string) (map[Key]terr, []Key, error) {
-	level, code, name := t.Column("level"), t.Column("code"), t.Column("name")
-	pop, cov, gap := t.Column("population"), t.Column("coverage"), t.Column("gap_population")
+	level, code, name := t.Column(output.Level), t.Column(output.Code), t.Column(output.Name)
+	pop, cov, gap := t.Column(output.Population), t.Column(output.Coverage), t.Column(output.GapPopulation)
 	for _, c := range []struct {
 		name string
 		col  *table.Column
 		kind table.Kind
-	}{{"level", level, table.String}, {"code", code, table.String}, {"population", pop, table.Float64},
-		{"coverage", cov, table.Float64}, {"gap_population", gap, table.Float64}} {
+	}{{output.Level, level, table.String}, {output.Code, code, table.String}, {output.Population, pop, table.Float64},
+		{output.Coverage, cov, table.Float64}, {output.GapPopulation, gap, table.Float64}} {
 		if c.col == nil {
 			return nil, nil, fmt.Errorf("compare: %s territories: no column %s", which, c.name)
 		}
@@ -165,6 +167,10 @@ func Territories(old, new *table.Table, opts Options) (*Report, error) {
 	n, nOrder, err := territoryRows(new, "new")
 	if err != nil {
 		return nil, err
+	}
+	if opts.Level != "" && !slices.ContainsFunc(oOrder, func(k Key) bool { return k.Level == opts.Level }) &&
+		!slices.ContainsFunc(nOrder, func(k Key) bool { return k.Level == opts.Level }) {
+		return nil, fmt.Errorf("compare: level %q: no territory of that level in either run", opts.Level)
 	}
 	r := &Report{Level: opts.Level, Tolerance: opts.Tolerance, Territories: []Territory{}, OnlyOld: []Key{}, OnlyNew: []Key{}, Parameters: []Change{}, Inputs: []Change{}}
 	for _, k := range oOrder {
@@ -228,7 +234,7 @@ func Territories(old, new *table.Table, opts Options) (*Report, error) {
 // Cells compares two cells tables matched by cell_id: the flips
 // of "served" and of every served_<category> present in both.
 func Cells(old, new *table.Table) (*CellChanges, error) {
-	oid, nid := old.Column("cell_id"), new.Column("cell_id")
+	oid, nid := old.Column(output.CellID), new.Column(output.CellID)
 	if oid == nil || oid.Kind != table.String || nid == nil || nid.Kind != table.String {
 		return nil, errors.New("compare: cells: no string column cell_id")
 	}
@@ -244,7 +250,7 @@ func Cells(old, new *table.Table) (*CellChanges, error) {
 	}
 	var flags []pair
 	for _, c := range old.Columns {
-		if c.Kind != table.Bool || (c.Name != "served" && !strings.HasPrefix(c.Name, "served_")) {
+		if c.Kind != table.Bool || !output.IsServedColumn(c.Name) {
 			continue
 		}
 		if nc := new.Column(c.Name); nc != nil && nc.Kind == table.Bool {
@@ -300,27 +306,20 @@ func Cells(old, new *table.Table) (*CellChanges, error) {
 	return res, nil
 }
 
-// Manifest is the part of run.json that a comparison reads.
-type Manifest struct {
-	Version    string         `json:"version"`
-	Inputs     []Input        `json:"inputs"`
-	Parameters map[string]any `json:"parameters"`
-}
+// Manifest is run.json, as package output reads it: fields a version
+// lacks are left empty, so runs of other versions still compare.
+type Manifest = output.Manifest
 
 // Input is one input of a manifest.
-type Input struct {
-	Role   string `json:"role"`
-	Path   string `json:"path"`
-	SHA256 string `json:"sha256"`
-}
+type Input = output.Input
 
 // ParseManifest parses run.json.
 func ParseManifest(b []byte) (*Manifest, error) {
-	var m Manifest
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("compare: run.json: %w", err)
+	m, err := output.ParseManifest(b)
+	if err != nil {
+		return nil, fmt.Errorf("compare: %w", err)
 	}
-	return &m, nil
+	return m, nil
 }
 
 // Manifests returns the parameters (flattened to dotted keys, values as
@@ -394,15 +393,20 @@ func diffMaps(a, b map[string]string) []Change {
 	return out
 }
 
-// findTable returns the path of name.parquet or name.arrow in dir.
-func findTable(dir, name string) (string, error) {
+// findTable returns the path of the table name (name.parquet or
+// name.arrow) that the manifest lists among its outputs: a file it does
+// not list is stale, from another run, and never compared.
+func findTable(dir string, m *Manifest, name string) (string, error) {
 	for _, ext := range []string{".parquet", ".arrow"} {
-		p := filepath.Join(dir, name+ext)
-		if _, err := os.Stat(p); err == nil {
+		if slices.Contains(m.Outputs, name+ext) {
+			p := filepath.Join(dir, name+ext)
+			if _, err := os.Stat(p); err != nil {
+				return "", fmt.Errorf("compare: %s lists %s, but: %w", filepath.Join(dir, output.ManifestFile), name+ext, err)
+			}
 			return p, nil
 		}
 	}
-	return "", fmt.Errorf("compare: %s: no %s.parquet or %s.arrow", dir, name, name)
+	return "", fmt.Errorf("compare: %s lists no %s.parquet or %s.arrow among its outputs", filepath.Join(dir, output.ManifestFile), name, name)
 }
 
 // Dirs compares two run folders, each holding territories.parquet (or
@@ -417,8 +421,22 @@ func Dirs(oldDir, newDir string, opts Options) (*Report, error) {
 			return nil, fmt.Errorf("compare: %s is not a folder", d)
 		}
 	}
+	var ms [2]*Manifest
+	for i, d := range []string{oldDir, newDir} {
+		b, err := os.ReadFile(filepath.Join(d, output.ManifestFile))
+		if err != nil {
+			return nil, fmt.Errorf("compare: %w", err)
+		}
+		if ms[i], err = ParseManifest(b); err != nil {
+			return nil, fmt.Errorf("compare: %s: %w", filepath.Join(d, output.ManifestFile), errors.Unwrap(err))
+		}
+	}
 	read := func(dir, name string) (*table.Table, error) {
-		p, err := findTable(dir, name)
+		m := ms[0]
+		if dir == newDir {
+			m = ms[1]
+		}
+		p, err := findTable(dir, m, name)
 		if err != nil {
 			return nil, err
 		}
@@ -428,11 +446,11 @@ func Dirs(oldDir, newDir string, opts Options) (*Report, error) {
 		}
 		return t, nil
 	}
-	to, err := read(oldDir, "territories")
+	to, err := read(oldDir, output.Territories)
 	if err != nil {
 		return nil, err
 	}
-	tn, err := read(newDir, "territories")
+	tn, err := read(newDir, output.Territories)
 	if err != nil {
 		return nil, err
 	}
@@ -441,26 +459,16 @@ func Dirs(oldDir, newDir string, opts Options) (*Report, error) {
 		return nil, err
 	}
 	r.Old, r.New = oldDir, newDir
-	co, err := read(oldDir, "cells")
+	co, err := read(oldDir, output.Cells)
 	if err != nil {
 		return nil, err
 	}
-	cn, err := read(newDir, "cells")
+	cn, err := read(newDir, output.Cells)
 	if err != nil {
 		return nil, err
 	}
 	if r.Cells, err = Cells(co, cn); err != nil {
 		return nil, err
-	}
-	var ms [2]*Manifest
-	for i, d := range []string{oldDir, newDir} {
-		b, err := os.ReadFile(filepath.Join(d, "run.json"))
-		if err != nil {
-			return nil, fmt.Errorf("compare: %w", err)
-		}
-		if ms[i], err = ParseManifest(b); err != nil {
-			return nil, fmt.Errorf("compare: %s: %w", filepath.Join(d, "run.json"), errors.Unwrap(err))
-		}
 	}
 	r.Parameters, r.Inputs = Manifests(ms[0], ms[1])
 	return r, nil

@@ -3,100 +3,12 @@ package coverage
 import (
 	"context"
 	"fmt"
-	"math"
 	"runtime"
-	"slices"
 	"sync"
 	"sync/atomic"
 
-	"gonum.org/v1/gonum/stat"
-
 	"github.com/vingt/vingt/router"
 )
-
-// Params are the indicator's parameters (the routing parameters live in the
-// timetable's router.Params).
-type Params struct {
-	// From and To bound the departure window in seconds after midnight of
-	// the analysis date, half-open: From, From+Step, … < To.
-	From, To, Step int32
-	// Threshold is the travel time, in seconds, within which a category
-	// counts as reached (default 1200).
-	Threshold int32
-	// Percentiles are the percentiles (0–100) of the travel time over the
-	// window that are reported; the first one decides the served flags.
-	Percentiles []float64
-	// Workers is the number of goroutines routing cells (≤ 0: all CPUs).
-	Workers int
-}
-
-// DefaultParams returns the defaults of measure 3: 08:00–10:00 at 1-minute
-// steps, 20 minutes, the median.
-func DefaultParams() Params {
-	return Params{From: 8 * 3600, To: 10 * 3600, Step: 60, Threshold: 1200, Percentiles: []float64{50}}
-}
-
-// Validate reports whether the parameters are usable.
-func (p Params) Validate() error {
-	switch {
-	case p.Step <= 0:
-		return fmt.Errorf("coverage: window step %d s: must be positive", p.Step)
-	case p.To <= p.From:
-		return fmt.Errorf("coverage: window %s-%s: end must be after start", clock(p.From), clock(p.To))
-	case p.Threshold <= 0:
-		return fmt.Errorf("coverage: threshold %d s: must be positive", p.Threshold)
-	case len(p.Percentiles) == 0:
-		return fmt.Errorf("coverage: at least one percentile is needed")
-	}
-	for _, q := range p.Percentiles {
-		if !(q >= 0 && q <= 100) {
-			return fmt.Errorf("coverage: percentile %v: must be within 0–100", q)
-		}
-	}
-	return nil
-}
-
-// Minutes returns the number of departures in the window.
-func (p Params) Minutes() int { return int((p.To - p.From + p.Step - 1) / p.Step) }
-
-func clock(s int32) string { return fmt.Sprintf("%02d:%02d:%02d", s/3600, s/60%60, s%60) }
-
-// Results holds the per-cell indicators, as columns over the cells, and
-// the cells' territories.
-type Results struct {
-	Params     Params
-	Categories []string
-	// TravelTime is indexed [cell][category][percentile], flattened, in
-	// seconds; +Inf when beyond the cap.
-	TravelTime []float64
-	// Share is indexed [cell][category]: the fraction of the window's
-	// departures with a travel time within the threshold.
-	Share []float64
-	// Served is indexed [cell][category].
-	Served []bool
-	// ServedAll tells whether a cell is served for every category.
-	ServedAll []bool
-	// Routed tells whether the cell had a stop within walking distance
-	// (otherwise only walking was considered).
-	Routed []bool
-	// Territory is indexed [level][cell]: the index of the territory
-	// containing the cell's centre, or -1.
-	Territory [][]int32
-}
-
-// TT returns the travel time of cell c for category k at percentile p, in
-// seconds (+Inf when beyond the cap).
-func (r *Results) TT(c, k, p int) float64 {
-	nk, np := len(r.Categories), len(r.Params.Percentiles)
-	return r.TravelTime[(c*nk+k)*np+p]
-}
-
-// egress is, for one category, the stops from which a point of the
-// category can be walked to, and the walk seconds to the nearest one.
-type egress struct {
-	stops []int32
-	secs  []int32
-}
 
 // analysis is the shared, read-only state of one run of the indicator.
 type analysis struct {
@@ -106,7 +18,6 @@ type analysis struct {
 	cells   []Cell
 	cats    []*Category
 	egress  []egress
-	points  []*pointIndex
 	minutes int
 	res     *Results
 	// boarding lists, per stop, the departures that can be boarded there
@@ -194,43 +105,6 @@ func (a *analysis) run(ctx context.Context, progress func(done int)) (*Results, 
 	return a.res, nil
 }
 
-// buildEgress precomputes, once per category, the walk from every stop to
-// the nearest point of the category, and indexes the points for the
-// walk-only candidate.
-func (a *analysis) buildEgress() {
-	n := a.tt.NumStops()
-	best := make([]int32, n)
-	var near []router.Access
-	for _, c := range a.cats {
-		for i := range best {
-			best[i] = router.Unreached
-		}
-		for _, pt := range c.Points {
-			near = a.tt.StopsNear(pt.Lat, pt.Lon, a.rp.MaxWalk, near[:0])
-			for _, x := range near {
-				best[x.Stop] = min(best[x.Stop], x.Seconds)
-			}
-		}
-		var e egress
-		for s, v := range best {
-			if v != router.Unreached {
-				e.stops = append(e.stops, int32(s))
-				e.secs = append(e.secs, v)
-			}
-		}
-		a.egress = append(a.egress, e)
-		a.points = append(a.points, newPointIndex(c.Points, a.rp))
-	}
-	// A departure t from a cell catches a trip leaving an access stop at
-	// d when t + walk + slack ≤ d: only d within these bounds matter.
-	lo := a.p.From + a.rp.BoardSlack
-	hi := a.p.To + a.rp.MaxWalk + a.rp.BoardSlack
-	a.boarding = make([][]int32, n)
-	for s := range n {
-		a.boarding[s] = a.tt.BoardingTimes(int32(s), lo, hi, nil)
-	}
-}
-
 // scratch is one worker's reusable state.
 type scratch struct {
 	router *router.Router
@@ -257,7 +131,7 @@ func (a *analysis) newScratch() *scratch {
 func (a *analysis) cell(s *scratch, c int) {
 	cell := &a.cells[c]
 	for k := range a.cats {
-		s.walk[k] = a.points[k].walkSeconds(cell.Lon, cell.Lat)
+		s.walk[k] = a.egress[k].walkOnly(cell, a.rp)
 	}
 	s.access = a.tt.StopsNear(cell.Lat, cell.Lon, a.rp.MaxWalk, s.access[:0])
 	for k := range a.cats {
@@ -283,14 +157,7 @@ func (a *analysis) cell(s *scratch, c int) {
 	for k := range a.cats {
 		for m := range s.tt[k] {
 			dep := a.p.From + int32(m)*a.p.Step
-			v := s.walk[k]
-			if b := s.best[k][m]; b != router.Unreached && b-dep < v {
-				v = b - dep
-			}
-			if v > a.rp.MaxDuration {
-				v = router.Unreached
-			}
-			s.tt[k][m] = v
+			s.tt[k][m] = TravelTime(s.walk[k], s.best[k][m], dep, a.rp.MaxDuration)
 		}
 	}
 	if a.minuteHook != nil {
@@ -327,98 +194,4 @@ func (a *analysis) departures(s *scratch) []int32 {
 		}
 	}
 	return s.deps
-}
-
-// reduceMinute records, for the departure dep, the earliest arrival at a
-// point of each category by transit: the best reached stop plus its
-// egress walk.
-func (a *analysis) reduceMinute(s *scratch, dep int32, arrivals []int32) {
-	m := (dep - a.p.From) / a.p.Step
-	for k := range a.cats {
-		best := router.Unreached
-		e := &a.egress[k]
-		for i, st := range e.stops {
-			if t := arrivals[st]; t != router.Unreached && t+e.secs[i] < best {
-				best = t + e.secs[i]
-			}
-		}
-		s.best[k][m] = best
-	}
-}
-
-// summarise reduces the per-departure travel times of one cell to
-// percentiles, shares and served flags.
-func (a *analysis) summarise(s *scratch, c int) {
-	r := a.res
-	nk, np := len(a.cats), len(a.p.Percentiles)
-	all := true
-	for k := range a.cats {
-		within := 0
-		for m, v := range s.tt[k] {
-			if v == router.Unreached {
-				s.sorted[m] = math.Inf(1)
-				continue
-			}
-			s.sorted[m] = float64(v)
-			if v <= a.p.Threshold {
-				within++
-			}
-		}
-		slices.Sort(s.sorted)
-		for i, q := range a.p.Percentiles {
-			r.TravelTime[(c*nk+k)*np+i] = stat.Quantile(q/100, stat.Empirical, s.sorted, nil)
-		}
-		r.Share[c*nk+k] = float64(within) / float64(a.minutes)
-		served := r.TravelTime[(c*nk+k)*np] <= float64(a.p.Threshold)
-		r.Served[c*nk+k] = served
-		all = all && served
-	}
-	r.ServedAll[c] = all
-}
-
-// pointIndex finds the nearest point of a category within the walking
-// limit, through a grid of buckets about one walking limit wide.
-type pointIndex struct {
-	rp      router.Params
-	cellDeg float64
-	buckets map[[2]int32][]int32
-	points  []Point
-}
-
-func newPointIndex(points []Point, rp router.Params) *pointIndex {
-	// The walking limit in metres, as a latitude span; longitude buckets
-	// are the same width in degrees and searched wider near the poles.
-	metres := float64(rp.MaxWalk) * rp.WalkSpeed / rp.Detour
-	ix := &pointIndex{rp: rp, cellDeg: math.Max(metres/111000, 1e-4), buckets: map[[2]int32][]int32{}, points: points}
-	for i, p := range points {
-		k := ix.key(p.Lon, p.Lat)
-		ix.buckets[k] = append(ix.buckets[k], int32(i))
-	}
-	return ix
-}
-
-func (ix *pointIndex) key(lon, lat float64) [2]int32 {
-	return [2]int32{int32(math.Floor(lon / ix.cellDeg)), int32(math.Floor(lat / ix.cellDeg))}
-}
-
-// walkSeconds returns the walk to the nearest point, or Unreached when
-// none is within the walking limit.
-func (ix *pointIndex) walkSeconds(lon, lat float64) int32 {
-	best := router.Unreached
-	k := ix.key(lon, lat)
-	// Longitude degrees shrink with cos(lat): widen the search to match.
-	cos := math.Max(math.Cos(lat*math.Pi/180), 0.01)
-	dx := int32(math.Ceil(1/cos)) + 1
-	for x := k[0] - dx; x <= k[0]+dx; x++ {
-		for y := k[1] - 1; y <= k[1]+1; y++ {
-			for _, i := range ix.buckets[[2]int32{x, y}] {
-				p := &ix.points[i]
-				w := ix.rp.WalkSeconds(router.Distance(lat, lon, p.Lat, p.Lon))
-				if w <= ix.rp.MaxWalk && w < best {
-					best = w
-				}
-			}
-		}
-	}
-	return best
 }

@@ -8,6 +8,8 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/paulmach/orb"
+
+	"github.com/vingt/vingt/output"
 )
 
 // Basket is a basket of everyday services: its categories and how to
@@ -130,7 +132,7 @@ func (b *Basket) check() error {
 		if c.Name == "" {
 			return fail(field, "", "no name")
 		}
-		if err := CheckName("category", c.Name); err != nil {
+		if err := output.CheckName("category", c.Name); err != nil {
 			return fail(field+" name", c.Name, "use lower-case letters, digits and _ (it names output columns)")
 		}
 		field = "category " + c.Name

@@ -4,21 +4,18 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/BurntSushi/toml"
 
 	"github.com/vingt/vingt/gtfs"
-	"github.com/vingt/vingt/router"
 	"github.com/vingt/vingt/table"
 )
 
 // Config is a run as the user writes it, in a TOML file or as flags: the
-// same keys, the same values. Durations are Go durations ("20m", "60s"),
-// the window is "HH:MM-HH:MM". Zero values mean the default.
+// same keys, the same values. Parameters (Parameters, the table) are kept
+// as the text written and parsed once, by Job.
 type Config struct {
 	GTFS []string `toml:"gtfs"`
 	// Date is the analysis date (YYYY-MM-DD). Dates, instead, lists the
@@ -28,9 +25,6 @@ type Config struct {
 	Dates []string `toml:"dates"`
 	// Today is the reference day for Dates (default: the current date).
 	Today string `toml:"today"`
-
-	Window string `toml:"window"`
-	Step   string `toml:"step"`
 
 	Grid       string `toml:"grid"`
 	GridFormat string `toml:"grid_format"`
@@ -42,20 +36,9 @@ type Config struct {
 	// file also a table level = "path".
 	Territories []string `toml:"-"`
 
-	Threshold   string    `toml:"threshold"`
-	Percentiles []float64 `toml:"percentiles"`
-
-	WalkSpeed       float64 `toml:"walk_speed"`
-	Detour          float64 `toml:"detour"`
-	MaxWalk         string  `toml:"max_walk"`
-	MaxTransferWalk float64 `toml:"max_transfer_walk"`
-	// MaxTransferWalkSet tells that MaxTransferWalk was given (0 is a
-	// meaningful value: same-stop transfers only).
-	MaxTransferWalkSet bool   `toml:"-"`
-	BoardSlack         string `toml:"board_slack"`
-	MaxTransfers       int    `toml:"max_transfers"`
-	MaxTransfersSet    bool   `toml:"-"`
-	MaxDuration        string `toml:"max_duration"`
+	// Params maps the config key of a parameter of the table to its
+	// value as written ("20m", "1.3", "50,90").
+	Params map[string]string `toml:"-"`
 
 	Workers int    `toml:"workers"`
 	Format  string `toml:"format"`
@@ -78,13 +61,27 @@ func LoadConfig(path string) (*Config, error) {
 		}
 		return nil, fmt.Errorf("coverage: config %s: %w", path, err)
 	}
-	for _, k := range md.Undecoded() {
-		// services and territories are decoded by hand below.
-		if k[0] != "services" && k[0] != "territories" {
-			return nil, fmt.Errorf("coverage: config %s: unknown key %q", path, k.String())
-		}
+	var all map[string]any
+	if _, err := toml.DecodeFile(path, &all); err != nil {
+		return nil, fmt.Errorf("coverage: config %s: %w", path, err)
 	}
 	c := raw.Config
+	c.Params = map[string]string{}
+	for _, k := range md.Undecoded() {
+		// services and territories are decoded by hand below.
+		if k[0] == "services" || k[0] == "territories" {
+			continue
+		}
+		p, ok := ParamByKey(k[0])
+		if !ok || len(k) != 1 {
+			return nil, fmt.Errorf("coverage: config %s: unknown key %q", path, k.String())
+		}
+		text, err := paramText(p, all[k[0]])
+		if err != nil {
+			return nil, fmt.Errorf("coverage: config %s: %s %w", path, p.Key, err)
+		}
+		c.Params[p.Key] = text
+	}
 	c.Services, err = specList(path, "services", raw.Services, md)
 	if err != nil {
 		return nil, err
@@ -93,8 +90,6 @@ func LoadConfig(path string) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.MaxTransferWalkSet = md.IsDefined("max_transfer_walk")
-	c.MaxTransfersSet = md.IsDefined("max_transfers")
 	dir := filepath.Dir(path)
 	rel := func(p string) string {
 		if p == "" || filepath.IsAbs(p) {
@@ -152,61 +147,23 @@ func specList(path, key string, v any, md toml.MetaData) ([]string, error) {
 }
 
 // Job resolves the config into a job: defaults for what is not set,
-// durations, window and date parsed.
+// parameters parsed and bounded through the table, the date resolved.
 func (c *Config) Job() (Job, error) {
 	job := Job{
 		GTFS: c.GTFS, Grid: c.Grid, GridFormat: c.GridFormat, Services: c.Services,
-		Basket: c.Basket, Territories: c.Territories, Routing: router.DefaultParams(),
-		Indicator: DefaultParams(), Out: c.Out,
+		Basket: c.Basket, Territories: c.Territories, Out: c.Out,
 	}
 	var err error
 	if job.Date, err = c.date(); err != nil {
 		return job, err
 	}
-	if c.Window != "" {
-		if job.Indicator.From, job.Indicator.To, err = ParseWindow(c.Window); err != nil {
-			return job, err
-		}
+	set, err := Resolve(c.Params)
+	if err != nil {
+		return job, err
 	}
-	secs := func(name, s string, dst *int32) error {
-		if s == "" {
-			return nil
-		}
-		d, err := time.ParseDuration(s)
-		if err != nil || d < 0 || d%time.Second != 0 {
-			return fmt.Errorf("coverage: %s %q: want a whole number of seconds as a duration such as 20m or 90s", name, s)
-		}
-		*dst = int32(d / time.Second)
-		return nil
-	}
-	for _, x := range []struct {
-		name, val string
-		dst       *int32
-	}{
-		{"step", c.Step, &job.Indicator.Step},
-		{"threshold", c.Threshold, &job.Indicator.Threshold},
-		{"max_walk", c.MaxWalk, &job.Routing.MaxWalk},
-		{"board_slack", c.BoardSlack, &job.Routing.BoardSlack},
-		{"max_duration", c.MaxDuration, &job.Routing.MaxDuration},
-	} {
-		if err := secs(x.name, x.val, x.dst); err != nil {
-			return job, err
-		}
-	}
-	if len(c.Percentiles) > 0 {
-		job.Indicator.Percentiles = slices.Clone(c.Percentiles)
-	}
-	if c.WalkSpeed != 0 {
-		job.Routing.WalkSpeed = c.WalkSpeed
-	}
-	if c.Detour != 0 {
-		job.Routing.Detour = c.Detour
-	}
-	if c.MaxTransferWalkSet || c.MaxTransferWalk != 0 {
-		job.Routing.MaxTransferWalk = c.MaxTransferWalk
-	}
-	if c.MaxTransfersSet || c.MaxTransfers != 0 {
-		job.Routing.MaxTransfers = c.MaxTransfers
+	job.Routing, job.Indicator = set.Routing, set.Indicator
+	if c.Workers < 0 || c.Workers > maxWorkers {
+		return job, fmt.Errorf("coverage: workers %d: must be within 0–%d (0: all CPUs)", c.Workers, maxWorkers)
 	}
 	job.Indicator.Workers = c.Workers
 	job.Format = table.Parquet
@@ -218,11 +175,11 @@ func (c *Config) Job() (Job, error) {
 	if job.Out == "" {
 		job.Out = "vingt-out"
 	}
-	if err := job.Routing.Validate(); err != nil {
-		return job, err
-	}
-	return job, job.Indicator.Validate()
+	return job, nil
 }
+
+// maxWorkers bounds the routing goroutines a user may ask for.
+const maxWorkers = 1024
 
 // date resolves Date, or the first of Dates on or after Today.
 func (c *Config) date() (gtfs.Date, error) {
@@ -255,42 +212,4 @@ func (c *Config) date() (gtfs.Date, error) {
 		return 0, fmt.Errorf("coverage: every date of dates is before %s: extend the list", today)
 	}
 	return best, nil
-}
-
-// ParseWindow parses "HH:MM-HH:MM" (seconds allowed, hours past 24 too)
-// into a half-open window in seconds after midnight.
-func ParseWindow(s string) (from, to int32, err error) {
-	a, b, ok := strings.Cut(s, "-")
-	if ok {
-		from, err = ParseClock(a)
-		if err == nil {
-			to, err = ParseClock(b)
-		}
-	}
-	if !ok || err != nil || to <= from {
-		return 0, 0, fmt.Errorf("coverage: window %q: want HH:MM-HH:MM with the end after the start", s)
-	}
-	return from, to, nil
-}
-
-// ParseClock parses H:MM or H:MM:SS (hours up to 47, for departures after
-// midnight; minutes and seconds of two digits) into seconds after
-// midnight.
-func ParseClock(s string) (int32, error) {
-	bad := fmt.Errorf("coverage: time %q: want HH:MM or HH:MM:SS, hours below 48", s)
-	parts := strings.Split(strings.TrimSpace(s), ":")
-	if len(parts) < 2 || len(parts) > 3 {
-		return 0, bad
-	}
-	var v [3]int
-	for i, p := range parts {
-		if len(p) == 0 || len(p) > 2 || i > 0 && len(p) != 2 || strings.Trim(p, "0123456789") != "" {
-			return 0, bad
-		}
-		v[i], _ = strconv.Atoi(p)
-	}
-	if v[0] > 47 || v[1] > 59 || v[2] > 59 {
-		return 0, bad
-	}
-	return int32(v[0]*3600 + v[1]*60 + v[2]), nil
 }

@@ -53,7 +53,7 @@ func TestDates(t *testing.T) {
 }
 
 func TestConfigDefaults(t *testing.T) {
-	job, err := (&Config{Date: "2026-01-13", MaxTransferWalkSet: true, MaxTransfersSet: true}).Job()
+	job, err := (&Config{Date: "2026-01-13", Params: map[string]string{"max_transfer_walk": "0", "max_transfers": "0"}}).Job()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,6 +87,58 @@ func TestBadConfigs(t *testing.T) {
 				t.Errorf("error %v, want it to contain %q", err, msg)
 			}
 		})
+	}
+}
+
+// TestParamBounds feeds every parameter of the table values beyond its
+// bounds, overflowing ones included: each is refused with the user's text,
+// never wrapped into another number.
+func TestParamBounds(t *testing.T) {
+	cases := []struct {
+		key, text, want string
+	}{
+		{"threshold", "1193047h", `threshold "1193047h": must be at most 24h`},
+		{"threshold", "596524h", `threshold "596524h": must be at most 24h`},
+		{"threshold", "1200000h", `threshold "1200000h": must be at most 24h`},
+		{"threshold", "0s", `threshold "0s": must be at least 1s`},
+		{"threshold", "9999999999999h", `threshold "9999999999999h": want a duration`},
+		{"max_duration", "1193046h48m16s", `max_duration "1193046h48m16s": must be at most 24h`},
+		{"max_walk", "100h", `max_walk "100h": must be at most 2h`},
+		{"max_walk", "-5m", `max_walk "-5m": must be at least 0s`},
+		{"board_slack", "2h", `board_slack "2h": must be at most 1h`},
+		{"step", "0s", `step "0s": must be at least 1s`},
+		{"step", "90ms", `step "90ms": want whole seconds`},
+		{"walk_speed", "1e-300", `walk_speed "1e-300": must be within 0.1–10 m/s`},
+		{"walk_speed", "0", `walk_speed "0": must be within 0.1–10 m/s`},
+		{"walk_speed", "NaN", `walk_speed "NaN": want a number`},
+		{"detour", "1e9", `detour "1e9": must be within 1–5`},
+		{"detour", "0", `detour "0": must be within 1–5`},
+		{"max_transfer_walk", "1e12", `max_transfer_walk "1e12": must be within 0–10000 m`},
+		{"max_transfers", "99999999999999999999", `max_transfers "99999999999999999999": must be within 0–20`},
+		{"max_transfers", "-1", `max_transfers "-1": must be within 0–20`},
+		{"percentiles", "50,50", `percentiles "50,50": 50 is given twice`},
+		{"percentiles", "120", `percentiles "120": must be within 0–100`},
+		{"window", "00:00-47:00", `window "00:00-47:00": at most 24 hours`},
+		{"window", "10:00-08:00", `window "10:00-08:00": the end must be after the start`},
+	}
+	for _, c := range cases {
+		t.Run(c.key+"="+c.text, func(t *testing.T) {
+			_, err := (&Config{Date: "2026-01-13", Params: map[string]string{c.key: c.text}}).Job()
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error %v, want it to contain %q", err, c.want)
+			}
+		})
+	}
+	// Every parameter's default parses, and the table has no duplicate.
+	seen := map[string]bool{}
+	for _, p := range Parameters {
+		if err := p.Check(p.Default); err != nil {
+			t.Errorf("%s: default %q: %v", p.Key, p.Default, err)
+		}
+		if seen[p.Key] || seen[p.Flag] {
+			t.Errorf("%s: declared twice", p.Key)
+		}
+		seen[p.Key], seen[p.Flag] = true, true
 	}
 }
 

@@ -1,35 +1,13 @@
 package coverage
 
 import (
-	"fmt"
 	"math"
-	"regexp"
-	"strconv"
-	"strings"
 
 	"github.com/paulmach/orb"
 
+	"github.com/vingt/vingt/output"
 	"github.com/vingt/vingt/table"
 )
-
-// nameRE is what a category or level name must look like: it becomes part
-// of column names.
-var nameRE = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
-
-// CheckName reports whether name can name a category or a level (and so
-// a column): lower-case letters, digits and underscores, starting with a
-// letter.
-func CheckName(kind, name string) error {
-	if !nameRE.MatchString(name) {
-		return fmt.Errorf("coverage: %s name %q: use lower-case letters, digits and _ (it names output columns)", kind, name)
-	}
-	return nil
-}
-
-// PercentileLabel returns the column suffix of a percentile: p50, p12_5.
-func PercentileLabel(q float64) string {
-	return "p" + strings.ReplaceAll(strconv.FormatFloat(q, 'f', -1, 64), ".", "_")
-}
 
 // CellsTable returns the per-cell output table: cell_id, population, one
 // territory code column per level, per category travel_time_<category>
@@ -47,8 +25,8 @@ func CellsTable(res *Results, cells []Cell, levels []*Level) *table.Table {
 		ids[c], pop[c], geom[c] = cells[c].ID, cells[c].Population, cells[c].Geometry
 	}
 	t.Columns = append(t.Columns,
-		table.Column{Name: "cell_id", Kind: table.String, String: ids},
-		table.Column{Name: "population", Kind: table.Float64, Float: pop})
+		table.Column{Name: output.CellID, Kind: table.String, String: ids},
+		table.Column{Name: output.Population, Kind: table.Float64, Float: pop})
 	for l, lv := range levels {
 		codes := make([]string, n)
 		valid := make([]bool, n)
@@ -72,12 +50,12 @@ func CellsTable(res *Results, cells []Cell, levels []*Level) *table.Table {
 	}
 	for k, name := range res.Categories {
 		col := minutes(k, 0)
-		col.Name = "travel_time_" + name
+		col.Name = output.TravelTime(name)
 		t.Columns = append(t.Columns, col)
 		if np > 1 {
 			for p, q := range res.Params.Percentiles {
 				col := minutes(k, p)
-				col.Name = "travel_time_" + name + "_" + PercentileLabel(q)
+				col.Name = output.TravelTimeAt(name, q)
 				t.Columns = append(t.Columns, col)
 			}
 		}
@@ -87,13 +65,13 @@ func CellsTable(res *Results, cells []Cell, levels []*Level) *table.Table {
 			share[c], served[c] = res.Share[c*nk+k], res.Served[c*nk+k]
 		}
 		t.Columns = append(t.Columns,
-			table.Column{Name: "share_" + name, Kind: table.Float64, Float: share},
-			table.Column{Name: "served_" + name, Kind: table.Bool, Bool: served})
+			table.Column{Name: output.Share(name), Kind: table.Float64, Float: share},
+			table.Column{Name: output.Served(name), Kind: table.Bool, Bool: served})
 	}
 	t.Columns = append(t.Columns,
-		table.Column{Name: "served", Kind: table.Bool, Bool: append([]bool(nil), res.ServedAll...)},
-		table.Column{Name: "routed", Kind: table.Bool, Bool: append([]bool(nil), res.Routed...)},
-		table.Column{Name: "geometry", Kind: table.Geometry, Geom: geom})
+		table.Column{Name: output.ServedAll, Kind: table.Bool, Bool: append([]bool(nil), res.ServedAll...)},
+		table.Column{Name: output.Routed, Kind: table.Bool, Bool: append([]bool(nil), res.Routed...)},
+		table.Column{Name: output.Geometry, Kind: table.Geometry, Geom: geom})
 	return t
 }
 
@@ -123,24 +101,24 @@ func TerritoriesTable(stats []TerritoryStats, categories []string) *table.Table 
 		}
 	}
 	t := &table.Table{Columns: []table.Column{
-		{Name: "level", Kind: table.String, String: level},
-		{Name: "code", Kind: table.String, String: code},
-		{Name: "name", Kind: table.String, String: name},
-		{Name: "cells", Kind: table.Int64, Int: cells},
-		{Name: "population", Kind: table.Float64, Float: pop},
-		{Name: "population_served", Kind: table.Float64, Float: served},
-		{Name: "coverage", Kind: table.Float64, Float: cov, Valid: covValid},
-		{Name: "gap_population", Kind: table.Float64, Float: gapPop},
+		{Name: output.Level, Kind: table.String, String: level},
+		{Name: output.Code, Kind: table.String, String: code},
+		{Name: output.Name, Kind: table.String, String: name},
+		{Name: output.CellCount, Kind: table.Int64, Int: cells},
+		{Name: output.Population, Kind: table.Float64, Float: pop},
+		{Name: output.PopulationServed, Kind: table.Float64, Float: served},
+		{Name: output.Coverage, Kind: table.Float64, Float: cov, Valid: covValid},
+		{Name: output.GapPopulation, Kind: table.Float64, Float: gapPop},
 	}}
 	for k, cat := range categories {
 		v := make([]float64, n)
 		for i := range stats {
 			v[i] = stats[i].ServedBy[k]
 		}
-		t.Columns = append(t.Columns, table.Column{Name: "population_served_" + cat, Kind: table.Float64, Float: v})
+		t.Columns = append(t.Columns, table.Column{Name: output.ServedBy(cat), Kind: table.Float64, Float: v})
 	}
 	t.Columns = append(t.Columns,
-		table.Column{Name: "geometry", Kind: table.Geometry, Geom: geom},
-		table.Column{Name: "gap", Kind: table.Geometry, Geom: gap, Valid: gapValid})
+		table.Column{Name: output.Geometry, Kind: table.Geometry, Geom: geom},
+		table.Column{Name: output.Gap, Kind: table.Geometry, Geom: gap, Valid: gapValid})
 	return t
 }

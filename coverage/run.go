@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/vingt/vingt/gtfs"
+	"github.com/vingt/vingt/output"
 	"github.com/vingt/vingt/router"
 	"github.com/vingt/vingt/table"
 )
@@ -56,42 +57,8 @@ type Report struct {
 	Outputs     []string
 }
 
-// Manifest is run.json: what was run, on what, with which parameters,
-// what was odd about the inputs, and how long each stage took.
-type Manifest struct {
-	Tool       string         `json:"tool"`
-	Version    string         `json:"version"`
-	Started    string         `json:"started"`
-	Date       string         `json:"date"`
-	Inputs     []InputInfo    `json:"inputs"`
-	Parameters map[string]any `json:"parameters"`
-	Counts     map[string]any `json:"counts"`
-	Warnings   []InputWarning `json:"warnings"`
-	Timings    []Timing       `json:"timings"`
-	Outputs    []string       `json:"outputs"`
-	Machine    map[string]any `json:"machine"`
-}
-
-// InputInfo describes one input file.
-type InputInfo struct {
-	Role   string         `json:"role"`
-	Path   string         `json:"path"`
-	SHA256 string         `json:"sha256"`
-	Bytes  int64          `json:"bytes"`
-	Counts map[string]int `json:"counts,omitempty"`
-}
-
-// InputWarning is a kind of recoverable oddity met in one input.
-type InputWarning struct {
-	Input string `json:"input"`
-	gtfs.Warning
-}
-
-// Timing is the wall time of one stage.
-type Timing struct {
-	Stage   string  `json:"stage"`
-	Seconds float64 `json:"seconds"`
-}
+// Manifest is run.json (the schema lives in package output).
+type Manifest = output.Manifest
 
 // Version is the engine version written into manifests.
 var Version = "dev"
@@ -115,7 +82,7 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	last := time.Now()
 	lap := func(name string) {
 		now := time.Now()
-		m.Timings = append(m.Timings, Timing{Stage: name, Seconds: now.Sub(last).Seconds()})
+		m.Timings = append(m.Timings, output.Timing{Stage: name, Seconds: now.Sub(last).Seconds()})
 		last = now
 	}
 	if err := job.Routing.Validate(); err != nil {
@@ -146,7 +113,7 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 		}
 		in.Counts = map[string]int{"stops": len(f.Stops), "routes": len(f.Routes), "trips": len(f.Trips), "stop_times": f.StopTimes.Len()}
 		m.Inputs = append(m.Inputs, in)
-		m.addWarnings(in.Role+":"+f.Name, f.Warnings)
+		addWarnings(m, in.Role+":"+f.Name, f.Warnings)
 	}
 	lap("read_gtfs")
 	stage("compiling the timetable")
@@ -155,7 +122,7 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 		return nil, err
 	}
 	m.Counts["timetable"] = tt.Stats()
-	m.addWarnings("timetable", tt.Warnings())
+	addWarnings(m, "timetable", tt.Warnings())
 	lap("compile")
 
 	// Grid, services, territories.
@@ -170,7 +137,7 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	}
 	in.Counts = map[string]int{"cells": len(grid.Cells), "cells_skipped_empty": grid.SkippedEmpty}
 	m.Inputs = append(m.Inputs, in)
-	m.addWarnings("grid", grid.Warnings)
+	addWarnings(m, "grid", grid.Warnings)
 	lap("read_grid")
 
 	stage("reading service points")
@@ -187,7 +154,7 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 		if !ok {
 			return nil, fmt.Errorf("coverage: territories %q: want LEVEL=PATH", spec)
 		}
-		if err := CheckName("level", name); err != nil {
+		if err := output.CheckName("level", name); err != nil {
 			return nil, err
 		}
 		if slices.ContainsFunc(levels, func(l *Level) bool { return l.Name == name }) {
@@ -204,9 +171,15 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 		}
 		in.Counts = map[string]int{"territories": len(lv.Territories)}
 		m.Inputs = append(m.Inputs, in)
-		m.addWarnings(in.Role, lv.Warnings)
+		addWarnings(m, in.Role, lv.Warnings)
 	}
 	lap("read_territories")
+	for _, c := range cats {
+		m.Categories = append(m.Categories, c.Name)
+	}
+	for _, lv := range levels {
+		m.Levels = append(m.Levels, lv.Name)
+	}
 
 	// Routing.
 	stage(fmt.Sprintf("routing %d cells × %d departures", len(grid.Cells), job.Indicator.Minutes()))
@@ -262,18 +235,14 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep := &Report{Manifest: m, Territories: stats, Outputs: outputs}
-	for _, lv := range levels {
-		rep.Levels = append(rep.Levels, lv.Name)
-	}
-	return rep, nil
+	return &Report{Manifest: m, Levels: m.Levels, Territories: stats, Outputs: outputs}, nil
 }
 
 // readCategories reads the service points of every category of the basket.
 func readCategories(job Job, m *Manifest) ([]*Category, error) {
 	var cats []*Category
 	add := func(c *Category) error {
-		if err := CheckName("category", c.Name); err != nil {
+		if err := output.CheckName("category", c.Name); err != nil {
 			return err
 		}
 		if slices.ContainsFunc(cats, func(x *Category) bool { return x.Name == c.Name }) {
@@ -286,7 +255,7 @@ func readCategories(job Job, m *Manifest) ([]*Category, error) {
 		}
 		in.Counts = map[string]int{"points": len(c.Points)}
 		m.Inputs = append(m.Inputs, in)
-		m.addWarnings(in.Role, c.Warnings)
+		addWarnings(m, in.Role, c.Warnings)
 		return nil
 	}
 	for _, spec := range job.Services {
@@ -335,7 +304,7 @@ func writeOutputs(job Job, m *Manifest, res *Results, cells []Cell, levels []*Le
 	if job.Format == table.Arrow {
 		ext = ".arrow"
 	}
-	names := []string{"cells" + ext, "territories" + ext, "run.json"}
+	names := []string{output.Cells + ext, output.Territories + ext, output.ManifestFile}
 	if err := table.Write(filepath.Join(staging, names[0]), job.Format, CellsTable(res, cells, levels)); err != nil {
 		return nil, err
 	}
@@ -379,9 +348,9 @@ func removeStale(dir string) {
 
 // describe returns an input's role, path, size and SHA-256; a folder (a
 // GTFS feed) is hashed as its files' names and contents in name order.
-func describe(role, path string) (InputInfo, error) {
+func describe(role, path string) (output.Input, error) {
 	path, _, _ = strings.Cut(path, "#")
-	in := InputInfo{Role: role, Path: path}
+	in := output.Input{Role: role, Path: path}
 	h := sha256.New()
 	hashFile := func(p string) error {
 		f, err := os.Open(p)
@@ -421,32 +390,22 @@ func describe(role, path string) (InputInfo, error) {
 	return in, nil
 }
 
-func (m *Manifest) addWarnings(input string, w gtfs.Warnings) {
+// addWarnings records the warnings of one input in the manifest.
+func addWarnings(m *Manifest, input string, w gtfs.Warnings) {
 	for _, x := range w.List {
-		m.Warnings = append(m.Warnings, InputWarning{Input: input, Warning: x})
+		m.Warnings = append(m.Warnings, output.Warning{Input: input, Kind: x.Kind, Count: x.Count, Examples: x.Examples})
 	}
 }
 
 // parameters lists every parameter of the run, under stable names.
 func parameters(job Job) map[string]any {
-	r, p := job.Routing, job.Indicator
-	return map[string]any{
-		"date":                     job.Date.String(),
-		"window":                   clock(p.From)[:5] + "-" + clock(p.To)[:5],
-		"window_from_seconds":      p.From,
-		"window_to_seconds":        p.To,
-		"step_seconds":             p.Step,
-		"departures":               p.Minutes(),
-		"threshold_seconds":        p.Threshold,
-		"percentiles":              p.Percentiles,
-		"walk_speed_m_s":           r.WalkSpeed,
-		"detour":                   r.Detour,
-		"max_walk_seconds":         r.MaxWalk,
-		"max_transfer_walk_metres": r.MaxTransferWalk,
-		"board_slack_seconds":      r.BoardSlack,
-		"max_transfers":            r.MaxTransfers,
-		"max_duration_seconds":     r.MaxDuration,
-		"format":                   job.Format.String(),
-		"grid_format":              job.GridFormat,
+	m := map[string]any{
+		"date":        job.Date.String(),
+		"format":      job.Format.String(),
+		"grid_format": job.GridFormat,
+		"walker":      job.Routing.Walk().Describe(),
 	}
+	s := Settings{Routing: job.Routing, Indicator: job.Indicator}
+	s.Manifest(m)
+	return m
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/vingt/vingt/gtfs"
+	"github.com/vingt/vingt/output"
 )
 
 // Point is a service point.
@@ -35,7 +36,7 @@ func ReadServices(spec string) (*Category, error) {
 	if !ok || name == "" || path == "" {
 		return nil, fmt.Errorf("coverage: services %q: want CATEGORY=PATH[#column]", spec)
 	}
-	if err := CheckName("category", name); err != nil {
+	if err := output.CheckName("category", name); err != nil {
 		return nil, err
 	}
 	path, column, _ := strings.Cut(path, "#")

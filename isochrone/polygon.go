@@ -15,7 +15,7 @@ import (
 	"github.com/paulmach/orb/encoding/wkb"
 	"github.com/twpayne/go-geos"
 
-	"github.com/vingt/vingt/router"
+	"github.com/vingt/vingt/walk"
 )
 
 // earthRadius is the radius of the sphere of Distance, in metres.
@@ -38,17 +38,17 @@ type Reached struct {
 // travel time of the origin point: the GEOS union of the walkable disks
 // around the origin and around every reached place whose travel time is
 // within the cutoff. A disk's radius is the walk allowed by the time left,
-// min(cutoff − travel time, p.MaxWalk) × p.WalkSpeed / p.Detour metres, so
-// that a point inside is within the walk seconds of Params.WalkSeconds.
+// w.Reach(min(cutoff − travel time, maxWalk)) metres, so that a point
+// inside is within the walk seconds the walker would give.
 // Disks are drawn as DiskSegments-sided polygons in an azimuthal
 // equidistant projection centred on the origin (exact distances from the
 // origin, small distortion elsewhere at city scale), unioned there and
 // projected back to WGS84 (orb points are lon, lat). Each result is a
 // valid multipolygon, empty when the cutoff is negative or the walk is
 // zero.
-func Polygons(lat, lon float64, reached []Reached, cutoffs []int32, p router.Params) (out []orb.MultiPolygon, err error) {
-	if err := p.Validate(); err != nil {
-		return nil, err
+func Polygons(lat, lon float64, reached []Reached, cutoffs []int32, maxWalk int32, w walk.Walker) (out []orb.MultiPolygon, err error) {
+	if maxWalk < 0 {
+		return nil, fmt.Errorf("isochrone: polygons: max walk %d s: must not be negative", maxWalk)
 	}
 	if !validLatLon(lat, lon) {
 		return nil, fmt.Errorf("isochrone: polygons: origin %v,%v: not a latitude and longitude", lat, lon)
@@ -69,11 +69,11 @@ func Polygons(lat, lon float64, reached []Reached, cutoffs []int32, p router.Par
 	for i, c := range cutoffs {
 		var disks []*geos.Geom
 		add := func(x, y float64, left int32) {
-			left = min(left, p.MaxWalk)
+			left = min(left, maxWalk)
 			if left <= 0 {
 				return
 			}
-			r := float64(left) * p.WalkSpeed / p.Detour
+			r := w.Reach(left)
 			disks = append(disks, geos.NewPolygon([][][]float64{disk(x, y, r)}))
 		}
 		add(0, 0, c)

@@ -71,7 +71,7 @@ func TestPolygonsGrowWithCutoff(t *testing.T) {
 	lat, lon := polyOffset(polyLat, polyLon, 30000, 0)
 	reached = append(reached, Reached{Lat: lat, Lon: lon, Seconds: 4000})
 	cutoffs := []int32{300, 600, 1200, 1800, 3600}
-	polys, err := Polygons(polyLat, polyLon, reached, cutoffs, router.DefaultParams())
+	polys, err := Polygons(polyLat, polyLon, reached, cutoffs, router.DefaultParams().MaxWalk, router.DefaultParams().Walk())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +102,7 @@ func TestPolygonsRadius(t *testing.T) {
 	p := router.DefaultParams() // 1.3 m/s over a detour of 1.3: 1 m per second
 	stopLat, stopLon := polyOffset(polyLat, polyLon, 5000, 90)
 	reached := []Reached{{Lat: stopLat, Lon: stopLon, Seconds: 600}}
-	polys, err := Polygons(polyLat, polyLon, reached, []int32{1200}, p)
+	polys, err := Polygons(polyLat, polyLon, reached, []int32{1200}, p.MaxWalk, p.Walk())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +163,7 @@ func TestPolygonsCases(t *testing.T) {
 			if c.params != nil {
 				c.params(&p)
 			}
-			polys, err := Polygons(polyLat, polyLon, c.reached, []int32{c.cutoff}, p)
+			polys, err := Polygons(polyLat, polyLon, c.reached, []int32{c.cutoff}, p.MaxWalk, p.Walk())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -195,7 +195,7 @@ func TestPolygonsManyStopsValid(t *testing.T) {
 			reached = append(reached, Reached{Lat: lat, Lon: lon, Seconds: int32((i*7 + j*13) % 40 * 60)})
 		}
 	}
-	polys, err := Polygons(polyLat, polyLon, reached, []int32{600, 1200, 2400}, router.DefaultParams())
+	polys, err := Polygons(polyLat, polyLon, reached, []int32{600, 1200, 2400}, router.DefaultParams().MaxWalk, router.DefaultParams().Walk())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +215,7 @@ func TestPolygonsManyStopsValid(t *testing.T) {
 
 func TestPolygonsErrors(t *testing.T) {
 	bad := router.DefaultParams()
-	bad.WalkSpeed = 0
+	bad.MaxWalk = -1
 	for _, c := range []struct {
 		name     string
 		lat, lon float64
@@ -227,7 +227,7 @@ func TestPolygonsErrors(t *testing.T) {
 		{"place longitude", polyLat, polyLon, []Reached{{Lat: 45, Lon: 200, Seconds: 10}}, router.DefaultParams()},
 		{"params", polyLat, polyLon, nil, bad},
 	} {
-		if _, err := Polygons(c.lat, c.lon, c.reached, []int32{600}, c.p); err == nil {
+		if _, err := Polygons(c.lat, c.lon, c.reached, []int32{600}, c.p.MaxWalk, c.p.Walk()); err == nil {
 			t.Errorf("%s: no error", c.name)
 		}
 	}
@@ -291,7 +291,7 @@ func BenchmarkPolygons(b *testing.B) {
 			cutoffs := []int32{600, 1200, 1800, 3600}
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := Polygons(c.lat, c.lon, reached, cutoffs, router.DefaultParams()); err != nil {
+				if _, err := Polygons(c.lat, c.lon, reached, cutoffs, router.DefaultParams().MaxWalk, router.DefaultParams().Walk()); err != nil {
 					b.Fatal(err)
 				}
 			}

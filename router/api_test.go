@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/vingt/vingt/gtfs"
+	"github.com/vingt/vingt/walk"
 )
 
 // TestJourneyLegs rebuilds the journey of the walking-transfer network:
@@ -76,7 +77,8 @@ func TestStopsNear(t *testing.T) {
 			if !st.HasCoords || tt.stopPatOff[s] == tt.stopPatOff[s+1] {
 				continue
 			}
-			if w := tt.Params().WalkSeconds(Distance(lat, lon, st.Lat, st.Lon)); w <= limit {
+			cf := walk.CrowFly{Speed: tt.Params().WalkSpeed, Detour: tt.Params().Detour}
+			if w := cf.Seconds(gtfs.Distance(lat, lon, st.Lat, st.Lon)); w <= limit {
 				want = append(want, Access{Stop: s, Seconds: w})
 			}
 		}
@@ -99,8 +101,8 @@ func TestParamsValidate(t *testing.T) {
 		set  func(*Params)
 		want string
 	}{
-		{func(p *Params) { p.WalkSpeed = 0 }, "walk speed"},
-		{func(p *Params) { p.Detour = 0.5 }, "detour"},
+		{func(p *Params) { p.WalkSpeed = 0 }, "walk: walk speed"},
+		{func(p *Params) { p.Detour = 0.5 }, "walk: detour"},
 		{func(p *Params) { p.MaxWalk = -1 }, "max walk"},
 		{func(p *Params) { p.MaxTransferWalk = -1 }, "max transfer walk"},
 		{func(p *Params) { p.BoardSlack = -1 }, "board slack"},
@@ -110,7 +112,7 @@ func TestParamsValidate(t *testing.T) {
 		p := DefaultParams()
 		c.set(&p)
 		err := p.Validate()
-		if err == nil || !strings.HasPrefix(err.Error(), "isochrone: "+c.want) {
+		if err == nil || !strings.HasPrefix(err.Error(), "router: "+c.want) {
 			t.Errorf("%+v: %v, want %q", p, err, c.want)
 		}
 		if _, err := Compile([]*gtfs.Feed{{Name: "x"}}, 20260113, p); err == nil {
@@ -119,24 +121,6 @@ func TestParamsValidate(t *testing.T) {
 	}
 	if _, err := Compile(nil, 20260113, DefaultParams()); err == nil {
 		t.Error("compiled without feed")
-	}
-}
-
-// TestWalkSeconds checks the shared walking semantics: by default one
-// second per crow-fly metre, rounded up.
-func TestWalkSeconds(t *testing.T) {
-	p := DefaultParams()
-	for _, c := range []struct {
-		m    float64
-		want int32
-	}{{0, 0}, {1, 1}, {333.5848, 334}, {900, 900}, {900.01, 901}} {
-		if got := p.WalkSeconds(c.m); got != c.want {
-			t.Errorf("%v m: %d s, want %d", c.m, got, c.want)
-		}
-	}
-	// 0.01° of longitude on the equator.
-	if d := Distance(0, 0, 0, 0.01); d < 1111.94 || d > 1111.96 {
-		t.Errorf("0.01° on the equator: %v m", d)
 	}
 }
 

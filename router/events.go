@@ -9,7 +9,7 @@ import "slices"
 func (tt *Timetable) BoardingTimes(s int32, from, to int32, dst []int32) []int32 {
 	start := len(dst)
 	for i := tt.stopPatOff[s]; i < tt.stopPatOff[s+1]; i++ {
-		pat, pos := tt.stopPat[i], tt.stopPos[i]
+		pat, pos := tt.stopPP[i].pat, tt.stopPP[i].pos
 		if tt.patFlags[tt.patStopOff[pat]+pos]&canBoard == 0 {
 			continue
 		}
@@ -34,7 +34,7 @@ func (r *Router) RangeAt(access []Access, deps []int32, fn func(dep int32, arriv
 	r.reset()
 	for i, dep := range deps {
 		if i > 0 && dep >= deps[i-1] {
-			panic("isochrone: RangeAt departures must decrease")
+			panic("router: RangeAt departures must decrease")
 		}
 		r.run(access, dep)
 		fn(dep, r.output(dep))

@@ -10,6 +10,7 @@ import (
 	"testing/fstest"
 
 	"github.com/vingt/vingt/gtfs"
+	"github.com/vingt/vingt/walk"
 )
 
 // This file holds the oracle: a deliberately simple earliest-arrival
@@ -96,10 +97,10 @@ func newOracle(feeds []*gtfs.Feed, date gtfs.Date, p Params) *oracle {
 				if a == b || !sa.HasCoords || !sb.HasCoords {
 					continue
 				}
-				d := Distance(sa.Lat, sa.Lon, sb.Lat, sb.Lon)
+				d := gtfs.Distance(sa.Lat, sa.Lon, sb.Lat, sb.Lon)
 				sameParent := sa.Parent != gtfs.None && sa.Parent == sb.Parent && feedOf(offset, a) == feedOf(offset, b)
 				if d <= p.MaxTransferWalk || sameParent {
-					o.walk[[2]int{a, b}] = p.WalkSeconds(d)
+					o.walk[[2]int{a, b}] = walk.CrowFly{Speed: p.WalkSpeed, Detour: p.Detour}.Seconds(d)
 				}
 			}
 		}

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/vingt/vingt/gtfs"
+	"github.com/vingt/vingt/walk"
 )
 
 // Unreached is the arrival time of a stop that no journey reaches.
@@ -36,6 +37,9 @@ type Params struct {
 	MaxTransfers int
 	// MaxDuration caps the travel time, in seconds.
 	MaxDuration int32
+	// Walker computes every walk; nil walks crow-fly at WalkSpeed with
+	// Detour (walk.CrowFly).
+	Walker walk.Walker
 }
 
 // DefaultParams returns the defaults of measure 3.
@@ -46,33 +50,32 @@ func DefaultParams() Params {
 // Validate reports whether the parameters are usable.
 func (p Params) Validate() error {
 	switch {
-	case !(p.WalkSpeed > 0) || math.IsInf(p.WalkSpeed, 0):
-		return fmt.Errorf("isochrone: walk speed %v: must be positive", p.WalkSpeed)
-	case !(p.Detour >= 1) || math.IsInf(p.Detour, 0):
-		return fmt.Errorf("isochrone: detour %v: must be at least 1", p.Detour)
 	case p.MaxWalk < 0:
-		return fmt.Errorf("isochrone: max walk %d s: must not be negative", p.MaxWalk)
+		return fmt.Errorf("router: max walk %d s: must not be negative", p.MaxWalk)
 	case !(p.MaxTransferWalk >= 0) || p.MaxTransferWalk > 10000:
-		return fmt.Errorf("isochrone: max transfer walk %v m: must be within 0–10000", p.MaxTransferWalk)
+		return fmt.Errorf("router: max transfer walk %v m: must be within 0–10000", p.MaxTransferWalk)
 	case p.BoardSlack < 0:
-		return fmt.Errorf("isochrone: board slack %d s: must not be negative", p.BoardSlack)
+		return fmt.Errorf("router: board slack %d s: must not be negative", p.BoardSlack)
 	case p.MaxTransfers < 0 || p.MaxTransfers > 20:
-		return fmt.Errorf("isochrone: max transfers %d: must be within 0–20", p.MaxTransfers)
+		return fmt.Errorf("router: max transfers %d: must be within 0–20", p.MaxTransfers)
 	case p.MaxDuration <= 0 || p.MaxDuration > 24*3600:
-		return fmt.Errorf("isochrone: max duration %d s: must be within 1 s–24 h", p.MaxDuration)
+		return fmt.Errorf("router: max duration %d s: must be within 1 s–24 h", p.MaxDuration)
+	}
+	if p.Walker == nil {
+		if _, err := walk.NewCrowFly(p.WalkSpeed, p.Detour); err != nil {
+			return fmt.Errorf("router: %w", err)
+		}
 	}
 	return nil
 }
 
-// WalkSeconds returns the time to walk a crow-fly distance in metres.
-func (p Params) WalkSeconds(metres float64) int32 {
-	return int32(math.Ceil(metres * p.Detour / p.WalkSpeed))
-}
-
-// Distance returns the great-circle distance in metres (sphere of radius
-// 6,371,000 m), the one the GTFS reader interpolates blank times with.
-func Distance(lat1, lon1, lat2, lon2 float64) float64 {
-	return gtfs.Distance(lat1, lon1, lat2, lon2)
+// Walk returns the walker of every walk: p.Walker, or crow-fly at
+// WalkSpeed with Detour.
+func (p Params) Walk() walk.Walker {
+	if p.Walker != nil {
+		return p.Walker
+	}
+	return walk.CrowFly{Speed: p.WalkSpeed, Detour: p.Detour}
 }
 
 // Access is a stop and the walk to or from it, in seconds.
@@ -127,34 +130,28 @@ type Timetable struct {
 	refs       []tripRef
 
 	// Stop s is served by the (pattern, position) pairs
-	// stopPat[stopPatOff[s]:stopPatOff[s+1]].
+	// stopPP[stopPatOff[s]:stopPatOff[s+1]].
 	stopPatOff []int32
-	stopPat    []int32
-	stopPos    []int32
-	// stopPP holds the same pairs side by side, for the router.
-	stopPP []patPos
+	stopPP     []patPos
 
-	// Footpaths of stop s: fpTo/fpSec[fpOff[s]:fpOff[s+1]], and the
-	// same side by side in fps, for the router.
+	// Footpaths of stop s: fps[fpOff[s]:fpOff[s+1]].
 	fpOff []int32
-	fpTo  []int32
-	fpSec []int32
-	fps   []walk
+	fps   []hop
 	// selfExtra is the extra time needed to board at a stop after
 	// alighting there (transfers.txt); Unreached forbids it.
 	selfExtra []int32
 
-	grid     map[[2]int32][]int32
-	gridDeg  float64
-	stats    Stats
-	warnings gtfs.Warnings
+	walker    walk.Walker
+	stopIndex walk.Index // every stop; those without coordinates are never reached
+	stats     Stats
+	warnings  gtfs.Warnings
 }
 
 // patPos is a pattern and a position along it.
 type patPos struct{ pat, pos int32 }
 
-// walk is a footpath to a stop, in seconds.
-type walk struct{ to, sec int32 }
+// hop is a footpath to a stop, in seconds.
+type hop struct{ to, sec int32 }
 
 const (
 	canBoard  uint8 = 1
@@ -168,13 +165,13 @@ func Compile(feeds []*gtfs.Feed, date gtfs.Date, p Params) (*Timetable, error) {
 		return nil, err
 	}
 	if len(feeds) == 0 {
-		return nil, errors.New("isochrone: no feed")
+		return nil, errors.New("router: no feed")
 	}
-	tt := &Timetable{params: p, feeds: feeds, ids: map[string]int32{}}
+	tt := &Timetable{params: p, feeds: feeds, ids: map[string]int32{}, walker: p.Walk()}
 	names := map[string]bool{}
 	for _, f := range feeds {
 		if names[f.Name] {
-			return nil, fmt.Errorf("isochrone: two feeds named %q: ids would collide", f.Name)
+			return nil, fmt.Errorf("router: two feeds named %q: ids would collide", f.Name)
 		}
 		names[f.Name] = true
 	}
@@ -190,14 +187,21 @@ func Compile(feeds []*gtfs.Feed, date gtfs.Date, p Params) (*Timetable, error) {
 			tt.stops = append(tt.stops, StopInfo{ID: id, Name: s.Name, Lat: s.Lat, Lon: s.Lon, Feed: fi, HasCoords: s.HasCoords})
 		}
 	}
+	places := make([]walk.Place, len(tt.stops))
+	for i, st := range tt.stops {
+		places[i] = walk.Place{Lat: st.Lat, Lon: st.Lon}
+		if !st.HasCoords {
+			places[i] = walk.Place{Lat: math.NaN(), Lon: math.NaN()}
+		}
+	}
+	tt.stopIndex = tt.walker.Index(places)
 	tt.buildPatterns(feeds, offsets, date)
 	tt.buildFootpaths(feeds, offsets)
-	tt.buildGrid()
 	tt.stats.Stops = len(tt.stops)
 	tt.stats.Patterns = len(tt.patTrips)
 	tt.stats.Trips = len(tt.refs)
 	tt.stats.StopTimes = len(tt.dep)
-	tt.stats.Footpaths = len(tt.fpTo)
+	tt.stats.Footpaths = len(tt.fps)
 	if len(tt.refs) == 0 {
 		tt.warnings.Add("no trip runs on the date", date.String())
 	}
@@ -266,14 +270,11 @@ func (tt *Timetable) buildPatterns(feeds []*gtfs.Feed, offsets []int32, date gtf
 		counts[s+1] += counts[s]
 	}
 	tt.stopPatOff = counts
-	tt.stopPat = make([]int32, counts[len(tt.stops)])
-	tt.stopPos = make([]int32, counts[len(tt.stops)])
 	tt.stopPP = make([]patPos, counts[len(tt.stops)])
 	fill := slices.Clone(counts[:len(tt.stops)])
 	for p := range tt.patTrips {
 		for i := tt.patStopOff[p]; i < tt.patStopOff[p+1]; i++ {
 			s := tt.patStops[i]
-			tt.stopPat[fill[s]], tt.stopPos[fill[s]] = int32(p), i-tt.patStopOff[p]
 			tt.stopPP[fill[s]] = patPos{int32(p), i - tt.patStopOff[p]}
 			fill[s]++
 		}
@@ -362,17 +363,15 @@ func (tt *Timetable) buildFootpaths(feeds []*gtfs.Feed, offsets []int32) {
 		}
 	}
 	if p.MaxTransferWalk > 0 {
-		tt.buildGrid()
-		var near []Access
-		limit := p.WalkSeconds(p.MaxTransferWalk)
+		var near []walk.Hit
 		for s := range tt.stops {
 			st := &tt.stops[s]
 			if !st.HasCoords || tt.stopPatOff[s] == tt.stopPatOff[s+1] {
 				continue
 			}
-			near = tt.near(st.Lat, st.Lon, p.MaxTransferWalk, limit, near[:0])
+			near = tt.stopIndex.WithinMetres(walk.Place{Lat: st.Lat, Lon: st.Lon}, p.MaxTransferWalk, near[:0])
 			for _, x := range near {
-				add(int32(s), x.Stop, x.Seconds)
+				add(int32(s), x.Place, x.Seconds)
 			}
 		}
 		// Quays of one parent station are linked whatever their distance.
@@ -388,7 +387,9 @@ func (tt *Timetable) buildFootpaths(feeds []*gtfs.Feed, offsets []int32) {
 					for _, b := range kids {
 						sa, sb := &tt.stops[a], &tt.stops[b]
 						if a != b && sa.HasCoords && sb.HasCoords {
-							add(a, b, p.WalkSeconds(Distance(sa.Lat, sa.Lon, sb.Lat, sb.Lon)))
+							if w, _ := tt.walker.Walk(walk.Place{Lat: sa.Lat, Lon: sa.Lon}, walk.Place{Lat: sb.Lat, Lon: sb.Lon}, walk.Unreached); w != walk.Unreached {
+								add(a, b, w)
+							}
 						}
 					}
 				}
@@ -435,76 +436,38 @@ func (tt *Timetable) buildFootpaths(feeds []*gtfs.Feed, offsets []int32) {
 	tt.fpOff = make([]int32, len(tt.stops)+1)
 	for _, fp := range fps {
 		tt.fpOff[fp.from+1]++
-		tt.fpTo = append(tt.fpTo, fp.to)
-		tt.fpSec = append(tt.fpSec, fp.sec)
-		tt.fps = append(tt.fps, walk{fp.to, fp.sec})
+		tt.fps = append(tt.fps, hop{fp.to, fp.sec})
 	}
 	for s := range tt.stops {
 		tt.fpOff[s+1] += tt.fpOff[s]
 	}
 }
 
-// buildGrid indexes the stops with coordinates in buckets of about 500 m.
-func (tt *Timetable) buildGrid() {
-	if tt.grid != nil {
-		return
-	}
-	tt.gridDeg = 0.005
-	tt.grid = map[[2]int32][]int32{}
-	for s, st := range tt.stops {
-		if st.HasCoords {
-			k := tt.gridKey(st.Lat, st.Lon)
-			tt.grid[k] = append(tt.grid[k], int32(s))
-		}
-	}
-}
-
-func (tt *Timetable) gridKey(lat, lon float64) [2]int32 {
-	return [2]int32{int32(math.Floor(lon / tt.gridDeg)), int32(math.Floor(lat / tt.gridDeg))}
-}
-
-// near appends the stops within metres crow-fly and limit walk seconds.
-func (tt *Timetable) near(lat, lon, metres float64, limit int32, dst []Access) []Access {
-	start := len(dst)
-	dy := int32(math.Ceil(metres/111000/tt.gridDeg)) + 1
-	cos := math.Max(math.Cos(lat*math.Pi/180), 0.01)
-	dx := int32(math.Ceil(metres/111000/cos/tt.gridDeg)) + 1
-	k := tt.gridKey(lat, lon)
-	for x := k[0] - dx; x <= k[0]+dx; x++ {
-		for y := k[1] - dy; y <= k[1]+dy; y++ {
-			for _, s := range tt.grid[[2]int32{x, y}] {
-				st := &tt.stops[s]
-				d := Distance(lat, lon, st.Lat, st.Lon)
-				if d > metres {
-					continue
-				}
-				if w := tt.params.WalkSeconds(d); w <= limit {
-					dst = append(dst, Access{Stop: s, Seconds: w})
-				}
-			}
-		}
-	}
-	slices.SortFunc(dst[start:], func(a, b Access) int { return cmp.Compare(a.Stop, b.Stop) })
-	return dst
-}
-
 // StopsNear appends to dst the stops within maxSeconds of walking from the
 // point, sorted by stop index. Only stops served by some trip of the date
 // are returned.
 func (tt *Timetable) StopsNear(lat, lon float64, maxSeconds int32, dst []Access) []Access {
-	if maxSeconds < 0 {
-		return dst
-	}
-	metres := float64(maxSeconds) * tt.params.WalkSpeed / tt.params.Detour
-	start := len(dst)
-	dst = tt.near(lat, lon, metres+1, maxSeconds, dst)
-	out := dst[:start]
-	for _, a := range dst[start:] {
-		if tt.stopPatOff[a.Stop] < tt.stopPatOff[a.Stop+1] {
-			out = append(out, a)
+	for _, h := range tt.stopIndex.Within(walk.Place{Lat: lat, Lon: lon}, maxSeconds, nil) {
+		if tt.Served(h.Place) {
+			dst = append(dst, Access{Stop: h.Place, Seconds: h.Seconds})
 		}
 	}
-	return out
+	return dst
+}
+
+// Served tells whether some trip of the date stops at s.
+func (tt *Timetable) Served(s int32) bool { return tt.stopPatOff[s] < tt.stopPatOff[s+1] }
+
+// Walker returns the walker the timetable was compiled with.
+func (tt *Timetable) Walker() walk.Walker { return tt.walker }
+
+// StopPlace returns where stop s is, NaN when the feed gives no
+// coordinates.
+func (tt *Timetable) StopPlace(s int32) walk.Place {
+	if st := &tt.stops[s]; st.HasCoords {
+		return walk.Place{Lat: st.Lat, Lon: st.Lon}
+	}
+	return walk.Place{Lat: math.NaN(), Lon: math.NaN()}
 }
 
 // Params returns the routing parameters the timetable was compiled with.

@@ -13,6 +13,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 	"github.com/spf13/cobra"
 
+	"github.com/vingt/vingt/coverage"
 	"github.com/vingt/vingt/isochrone"
 	"github.com/vingt/vingt/router"
 	"github.com/vingt/vingt/table"
@@ -21,7 +22,7 @@ import (
 // isochroneOptions are the flags of vingt isochrone.
 type isochroneOptions struct {
 	feeds    feedFlags
-	params   router.Params
+	params   paramFlags
 	at       string
 	from     string
 	fromStop string
@@ -32,7 +33,7 @@ type isochroneOptions struct {
 }
 
 func newIsochroneCommand() *cobra.Command {
-	opts := &isochroneOptions{params: router.DefaultParams(), window: 3600}
+	opts := &isochroneOptions{window: 3600}
 	cmd := &cobra.Command{
 		Use:   "isochrone --gtfs FEED... --date D --at HH:MM[:SS] (--from LAT,LON | --from-stop STOP_ID) [--stops-csv FILE] [--out FILE.geojson]",
 		Short: "Travel times from one origin to every stop, and isochrone polygons",
@@ -60,11 +61,11 @@ Files are written whole or not at all. A summary goes to standard output.`,
 	f.StringVar(&opts.at, "at", "", "departure time, HH:MM or HH:MM:SS")
 	f.StringVar(&opts.from, "from", "", "origin point, LAT,LON")
 	f.StringVar(&opts.fromStop, "from-stop", "", "origin stop id (FEED:ID with several feeds, FEED the feed file name without extension)")
-	f.Var((*secondsValue)(&opts.window), "window", "departure window for the polygons' median travel times")
+	f.Var(durationValue{&opts.window, 60, 24 * 3600}, "window", "departure window for the polygons' median travel times (1m–24h)")
 	f.StringSliceVar(&opts.cutoffs, "cutoffs", []string{"10m", "20m", "30m"}, "travel times of the polygons")
 	f.StringVar(&opts.stopsCSV, "stops-csv", "", "write the travel time to every stop reached to this CSV file")
 	f.StringVar(&opts.out, "out", "", "write the isochrone polygons to this GeoJSON file")
-	addRoutingFlags(f, &opts.params)
+	opts.params = addParamFlags(f, true)
 	return cmd
 }
 
@@ -106,7 +107,7 @@ func runIsochrone(ctx context.Context, opts *isochroneOptions, stdout io.Writer)
 	if opts.at == "" {
 		return errors.New("no departure time: give --at HH:MM")
 	}
-	at, err := parseClock(opts.at)
+	at, err := coverage.ParseClock(opts.at)
 	if err != nil {
 		return fmt.Errorf("--at %w", err)
 	}
@@ -120,15 +121,9 @@ func runIsochrone(ctx context.Context, opts *isochroneOptions, stdout io.Writer)
 			return fmt.Errorf("--from %w", err)
 		}
 	}
-	if opts.window <= 0 || opts.window > 24*3600 {
-		return errors.New("--window: must be positive and at most 24h")
-	}
 	cutoffs := make([]int32, len(opts.cutoffs))
 	for i, c := range opts.cutoffs {
-		s, err := parseSeconds(c)
-		if err == nil && s == 0 {
-			err = fmt.Errorf("%q: must be positive", c)
-		}
+		s, err := coverage.ParseDuration(c, 1, 24*3600)
 		if err != nil {
 			return fmt.Errorf("--cutoffs %w", err)
 		}
@@ -137,7 +132,11 @@ func runIsochrone(ctx context.Context, opts *isochroneOptions, stdout io.Writer)
 	if opts.stopsCSV == "" && opts.out == "" {
 		return errors.New("nothing to write: give --stops-csv FILE or --out FILE.geojson (or both)")
 	}
-	tt, err := loadTimetable(opts.feeds.gtfs, opts.feeds.date, opts.params)
+	set, err := opts.params.settings()
+	if err != nil {
+		return err
+	}
+	tt, err := loadTimetable(opts.feeds.gtfs, opts.feeds.date, set.Routing)
 	if err != nil {
 		return err
 	}
@@ -152,7 +151,7 @@ func runIsochrone(ctx context.Context, opts *isochroneOptions, stdout io.Writer)
 		return err
 	}
 	r := router.NewRouter(tt)
-	fmt.Fprintf(stdout, "isochrone from %s: %d access stops, leaving %s on %s\n", o.name, len(o.access), formatClock(at), opts.feeds.date)
+	fmt.Fprintf(stdout, "isochrone from %s: %d access stops, leaving %s on %s\n", o.name, len(o.access), coverage.FormatClock(at), opts.feeds.date)
 	if opts.stopsCSV != "" {
 		rows := stopRows(tt, r, o.access, at)
 		if err := table.WriteFileAtomic(opts.stopsCSV, func(w io.Writer) error { return writeStopsCSV(w, rows) }); err != nil {
@@ -161,14 +160,14 @@ func runIsochrone(ctx context.Context, opts *isochroneOptions, stdout io.Writer)
 		fmt.Fprintf(stdout, "%d stops reached, written to %s\n", len(rows), opts.stopsCSV)
 	}
 	if opts.out != "" {
-		med := medianTravel(tt, r, o.access, at, at+opts.window)
+		med := coverage.StopPercentiles(tt, r, o.access, at, at+opts.window, 60, 50)
 		var reached []isochrone.Reached
 		for s, t := range med {
 			if st := tt.Stop(int32(s)); t != router.Unreached && st.HasCoords {
 				reached = append(reached, isochrone.Reached{Lat: st.Lat, Lon: st.Lon, Seconds: t})
 			}
 		}
-		polys, err := isochrone.Polygons(o.lat, o.lon, reached, cutoffs, tt.Params())
+		polys, err := isochrone.Polygons(o.lat, o.lon, reached, cutoffs, tt.Params().MaxWalk, tt.Walker())
 		if err != nil {
 			return err
 		}
@@ -176,7 +175,7 @@ func runIsochrone(ctx context.Context, opts *isochroneOptions, stdout io.Writer)
 		for i, mp := range polys {
 			f := geojson.NewFeature(mp)
 			f.Properties["cutoff_minutes"] = float64(cutoffs[i]) / 60
-			f.Properties["departure"] = formatClock(at)
+			f.Properties["departure"] = coverage.FormatClock(at)
 			f.Properties["window_minutes"] = float64(opts.window) / 60
 			f.Properties["statistic"] = "median"
 			fc.Append(f)
@@ -189,7 +188,7 @@ func runIsochrone(ctx context.Context, opts *isochroneOptions, stdout io.Writer)
 			return err
 		}
 		fmt.Fprintf(stdout, "%d stops reached at the median over %s–%s, %d polygons written to %s\n",
-			len(reached), formatClock(at), formatClock(at+opts.window), len(polys), opts.out)
+			len(reached), coverage.FormatClock(at), coverage.FormatClock(at+opts.window), len(polys), opts.out)
 	}
 	return nil
 }
@@ -205,29 +204,9 @@ type stopRow struct {
 // stopRows returns every stop reached leaving at dep, by a ride or by the
 // access walk alone, sorted by stop id.
 func stopRows(tt *router.Timetable, r *router.Router, access []router.Access, dep int32) []stopRow {
-	p := tt.Params()
-	walk := make(map[int32]int32, len(access))
-	for _, a := range access {
-		if w, ok := walk[a.Stop]; !ok || a.Seconds < w {
-			walk[a.Stop] = a.Seconds
-		}
-	}
-	arr := r.Query(access, dep)
 	var rows []stopRow
-	for s := range int32(tt.NumStops()) {
-		best, transfers := arr[s], 0
-		if w, ok := walk[s]; ok && w <= p.MaxDuration && dep+w <= best {
-			best = dep + w
-		} else if best != router.Unreached {
-			j, ok := r.Journey(s)
-			if ok {
-				transfers = j.Transfers()
-			}
-		}
-		if best == router.Unreached {
-			continue
-		}
-		rows = append(rows, stopRow{id: tt.Stop(s).ID, arrival: best, travel: best - dep, transfers: transfers})
+	for _, x := range coverage.StopTravels(tt, r, access, dep) {
+		rows = append(rows, stopRow{id: tt.Stop(x.Stop).ID, arrival: dep + x.Seconds, travel: x.Seconds, transfers: x.Transfers})
 	}
 	slices.SortFunc(rows, func(a, b stopRow) int { return strings.Compare(a.id, b.id) })
 	return rows
@@ -237,7 +216,7 @@ func writeStopsCSV(w io.Writer, rows []stopRow) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString("stop_id,arrival,travel_seconds,transfers\n")
 	for _, r := range rows {
-		fmt.Fprintf(bw, "%s,%s,%d,%d\n", csvField(r.id), formatClock(r.arrival), r.travel, r.transfers)
+		fmt.Fprintf(bw, "%s,%s,%d,%d\n", csvField(r.id), coverage.FormatClock(r.arrival), r.travel, r.transfers)
 	}
 	return bw.Flush()
 }
@@ -248,43 +227,4 @@ func csvField(s string) string {
 		return s
 	}
 	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
-}
-
-// medianTravel returns, per stop, the median (nearest rank) over the
-// departures of [from, to) at 1-minute steps of the travel time: by a
-// ride, or by the access walk alone; Unreached counts as the longest.
-func medianTravel(tt *router.Timetable, r *router.Router, access []router.Access, from, to int32) []int32 {
-	const step = 60
-	n := tt.NumStops()
-	m := int((to - from + step - 1) / step)
-	p := tt.Params()
-	walk := make([]int32, n)
-	for i := range walk {
-		walk[i] = router.Unreached
-	}
-	for _, a := range access {
-		if a.Seconds <= p.MaxDuration {
-			walk[a.Stop] = min(walk[a.Stop], a.Seconds)
-		}
-	}
-	// times[s*m+i] is the travel time to s leaving at the i-th departure.
-	times := make([]int32, n*m)
-	r.Range(access, from, to, step, func(dep int32, arr []int32) {
-		i := int((dep - from) / step)
-		for s, a := range arr {
-			t := walk[s]
-			if a != router.Unreached {
-				t = min(t, a-dep)
-			}
-			times[s*m+i] = t
-		}
-	})
-	med := make([]int32, n)
-	k := (m+1)/2 - 1 // nearest rank: the ceil(m/2)-th smallest
-	for s := range n {
-		col := times[s*m : (s+1)*m]
-		slices.Sort(col)
-		med[s] = col[k]
-	}
-	return med
 }

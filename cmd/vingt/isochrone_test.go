@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
@@ -20,6 +19,7 @@ import (
 	"github.com/twpayne/go-geos"
 	"gonum.org/v1/gonum/stat"
 
+	"github.com/vingt/vingt/coverage"
 	"github.com/vingt/vingt/gtfs"
 	"github.com/vingt/vingt/router"
 )
@@ -66,7 +66,7 @@ func readStopsCSV(t *testing.T, path string, dep int32) map[string]csvRow {
 			t.Errorf("%s:%d: stop id %q not after %q", path, line, r[0], prev)
 		}
 		prev = r[0]
-		arr, err := parseClock(r[1])
+		arr, err := coverage.ParseClock(r[1])
 		if err != nil || len(r[1]) != 8 {
 			t.Fatalf("%s:%d: arrival %q: want HH:MM:SS", path, line, r[1])
 		}
@@ -76,7 +76,7 @@ func readStopsCSV(t *testing.T, path string, dep int32) map[string]csvRow {
 			t.Fatalf("%s:%d: %q", path, line, r)
 		}
 		if int32(travel) != arr-dep || travel < 0 || travel > 3600 {
-			t.Errorf("%s:%d: travel %d s, arrival %s, leaving %s", path, line, travel, r[1], formatClock(dep))
+			t.Errorf("%s:%d: travel %d s, arrival %s, leaving %s", path, line, travel, r[1], coverage.FormatClock(dep))
 		}
 		if tr < 0 || tr > 4 {
 			t.Errorf("%s:%d: %d transfers", path, line, tr)
@@ -293,14 +293,14 @@ func TestIsochroneStopsCSVAgainstOracle(t *testing.T) {
 			for id, w := range want {
 				if g, ok := got[id]; !ok || g != w {
 					if bad++; bad <= 10 {
-						t.Errorf("stop %s: got %s (ok %v, %d transfers), oracle %s (%d transfers)", id, formatClock(g.arrival), ok, g.transfers, formatClock(w.arrival), w.transfers)
+						t.Errorf("stop %s: got %s (ok %v, %d transfers), oracle %s (%d transfers)", id, coverage.FormatClock(g.arrival), ok, g.transfers, coverage.FormatClock(w.arrival), w.transfers)
 					}
 				}
 			}
 			for id, g := range got {
 				if _, ok := want[id]; !ok {
 					if bad++; bad <= 10 {
-						t.Errorf("stop %s: reached at %s, unreached by the oracle", id, formatClock(g.arrival))
+						t.Errorf("stop %s: reached at %s, unreached by the oracle", id, coverage.FormatClock(g.arrival))
 					}
 				}
 			}
@@ -446,30 +446,14 @@ func TestParseClock(t *testing.T) {
 		{"08:00:00:00", 0, false}, {"08:0x", 0, false}, {"-1:00", 0, false}, {"+8:00", 0, false},
 		{"", 0, false}, {"08:", 0, false}, {"123:00", 0, false},
 	} {
-		got, err := parseClock(c.in)
+		got, err := coverage.ParseClock(c.in)
 		if (err == nil) != c.ok || got != c.want {
-			t.Errorf("parseClock(%q) = %d, %v; want %d, ok %v", c.in, got, err, c.want, c.ok)
+			t.Errorf("coverage.ParseClock(%q) = %d, %v; want %d, ok %v", c.in, got, err, c.want, c.ok)
 		}
 		if c.ok {
-			if back, _ := parseClock(formatClock(got)); back != got {
-				t.Errorf("formatClock(%d) = %q does not parse back", got, formatClock(got))
+			if back, _ := coverage.ParseClock(coverage.FormatClock(got)); back != got {
+				t.Errorf("coverage.FormatClock(%d) = %q does not parse back", got, coverage.FormatClock(got))
 			}
-		}
-	}
-}
-
-func TestParseSeconds(t *testing.T) {
-	for _, c := range []struct {
-		in   string
-		want int32
-		ok   bool
-	}{
-		{"15m", 900, true}, {"60s", 60, true}, {"0s", 0, true}, {"1h30m", 5400, true},
-		{"1.5s", 0, false}, {"-1m", 0, false}, {"15", 0, false}, {"", 0, false}, {"1000000h", 0, false},
-	} {
-		got, err := parseSeconds(c.in)
-		if (err == nil) != c.ok || got != c.want {
-			t.Errorf("parseSeconds(%q) = %d, %v; want %d, ok %v", c.in, got, err, c.want, c.ok)
 		}
 	}
 }
@@ -496,15 +480,15 @@ func FuzzParseClock(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		got, err := parseClock(s)
+		got, err := coverage.ParseClock(s)
 		if err != nil {
 			return
 		}
 		if got < 0 || got >= 48*3600 {
-			t.Fatalf("parseClock(%q) = %d", s, got)
+			t.Fatalf("coverage.ParseClock(%q) = %d", s, got)
 		}
-		if back, err := parseClock(formatClock(got)); err != nil || back != got {
-			t.Fatalf("parseClock(%q) = %d, formatted %q, read back %d, %v", s, got, formatClock(got), back, err)
+		if back, err := coverage.ParseClock(coverage.FormatClock(got)); err != nil || back != got {
+			t.Fatalf("coverage.ParseClock(%q) = %d, formatted %q, read back %d, %v", s, got, coverage.FormatClock(got), back, err)
 		}
 	})
 }
@@ -536,7 +520,7 @@ func TestMedianTravel(t *testing.T) {
 	lat, lon, _ := parseLatLon(bugeaud)
 	access := tt.StopsNear(lat, lon, 900, nil)
 	const from, to = 8 * 3600, 8*3600 + 1800 // 30 departures, 08:00 … 08:29: an even count, where median conventions differ
-	got := medianTravel(tt, router.NewRouter(tt), access, from, to)
+	got := coverage.StopPercentiles(tt, router.NewRouter(tt), access, from, to, 60, 50)
 	walk := map[int32]int32{}
 	for _, a := range access {
 		walk[a.Stop] = a.Seconds
@@ -623,20 +607,4 @@ func TestIsochroneSeveralFeeds(t *testing.T) {
 	if r.code != 2 || !strings.Contains(r.stderr, `--from-stop "MR": no such stop in the feeds (with several feeds, write FEED:ID`) {
 		t.Errorf("unprefixed id with two feeds: code %d, stderr %q", r.code, r.stderr)
 	}
-}
-
-func FuzzParseSeconds(f *testing.F) {
-	for _, s := range []string{"15m", "60s", "1.5s", "-1m", "1h30m"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		got, err := parseSeconds(s)
-		if err != nil {
-			return
-		}
-		d, perr := time.ParseDuration(s)
-		if perr != nil || got < 0 || time.Duration(got)*time.Second != d {
-			t.Fatalf("parseSeconds(%q) = %d, the duration is %v", s, got, d)
-		}
-	})
 }

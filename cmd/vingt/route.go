@@ -10,13 +10,16 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/vingt/vingt/coverage"
+	"github.com/vingt/vingt/gtfs"
 	"github.com/vingt/vingt/router"
+	"github.com/vingt/vingt/walk"
 )
 
 // routeOptions are the flags of vingt route.
 type routeOptions struct {
 	feeds  feedFlags
-	params router.Params
+	params paramFlags
 	at     string
 	from   string
 	to     string
@@ -24,7 +27,7 @@ type routeOptions struct {
 }
 
 func newRouteCommand() *cobra.Command {
-	opts := &routeOptions{params: router.DefaultParams()}
+	opts := &routeOptions{}
 	cmd := &cobra.Command{
 		Use:   "route --gtfs FEED... --date D --at HH:MM --from LAT,LON --to LAT,LON [--json]",
 		Short: "The best journey between two points, leg by leg",
@@ -50,7 +53,7 @@ arrives). Finding no journey is an answer, not an error: the exit code is 0.`,
 	f.StringVar(&opts.from, "from", "", "origin point, LAT,LON")
 	f.StringVar(&opts.to, "to", "", "destination point, LAT,LON")
 	f.BoolVar(&opts.json, "json", false, "print JSON instead of text")
-	addRoutingFlags(f, &opts.params)
+	opts.params = addParamFlags(f, true)
 	return cmd
 }
 
@@ -96,13 +99,15 @@ type routeResult struct {
 	AccessStops   int    `json:"access_stops"`
 	EgressStops   int    `json:"egress_stops"`
 	CrowFlyMetres int    `json:"crow_fly_metres"`
+	// WalkMetres is the distance walked on a walk-only trip.
+	WalkMetres int `json:"walk_metres,omitempty"`
 }
 
 func runRoute(ctx context.Context, opts *routeOptions, stdout io.Writer) error {
 	if opts.at == "" {
 		return errors.New("no departure time: give --at HH:MM")
 	}
-	at, err := parseClock(opts.at)
+	at, err := coverage.ParseClock(opts.at)
 	if err != nil {
 		return fmt.Errorf("--at %w", err)
 	}
@@ -117,14 +122,18 @@ func runRoute(ctx context.Context, opts *routeOptions, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("--to %w", err)
 	}
-	tt, err := loadTimetable(opts.feeds.gtfs, opts.feeds.date, opts.params)
+	set, err := opts.params.settings()
+	if err != nil {
+		return err
+	}
+	tt, err := loadTimetable(opts.feeds.gtfs, opts.feeds.date, set.Routing)
 	if err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	res := bestRoute(tt, fromLat, fromLon, toLat, toLon, at)
+	res := bestRoute(tt, walk.Place{Lat: fromLat, Lon: fromLon}, walk.Place{Lat: toLat, Lon: toLon}, at)
 	res.Date = opts.feeds.date
 	if opts.json {
 		enc := json.NewEncoder(stdout)
@@ -135,53 +144,25 @@ func runRoute(ctx context.Context, opts *routeOptions, stdout io.Writer) error {
 	return nil
 }
 
-// bestRoute finds the earliest arrival at the destination: the minimum
-// over the destination's egress stops of ride arrival + egress walk, and
-// the walk-only journey. Ties go to the fewest rides.
-func bestRoute(tt *router.Timetable, fromLat, fromLon, toLat, toLon float64, at int32) routeResult {
+// bestRoute presents coverage.BestTrip: the journey leg by leg.
+func bestRoute(tt *router.Timetable, from, to walk.Place, at int32) routeResult {
 	p := tt.Params()
-	res := routeResult{From: [2]float64{fromLat, fromLon}, To: [2]float64{toLat, toLon}, Departure: formatClock(at), Legs: []routeLeg{}}
-	access := tt.StopsNear(fromLat, fromLon, p.MaxWalk, nil)
-	egress := tt.StopsNear(toLat, toLon, p.MaxWalk, nil)
-	res.AccessStops, res.EgressStops = len(access), len(egress)
-	d := router.Distance(fromLat, fromLon, toLat, toLon)
-	res.CrowFlyMetres = int(d + 0.5)
-	limit := at + p.MaxDuration
-
-	best, bestStop, bestRides := router.Unreached, int32(-1), 0
-	if w := p.WalkSeconds(d); w <= p.MaxWalk && at+w <= limit {
-		best = at + w
-	}
-	r := router.NewRouter(tt)
-	arr := r.Query(access, at)
-	for _, e := range egress {
-		if arr[e.Stop] == router.Unreached {
-			continue
-		}
-		t := arr[e.Stop] + e.Seconds
-		if t > limit || t > best {
-			continue
-		}
-		j, ok := r.Journey(e.Stop)
-		if !ok {
-			continue
-		}
-		rides := j.Transfers() + 1
-		if t < best || bestStop >= 0 && rides < bestRides {
-			best, bestStop, bestRides = t, e.Stop, rides
-		}
-	}
-	if best == router.Unreached {
+	res := routeResult{From: [2]float64{from.Lat, from.Lon}, To: [2]float64{to.Lat, to.Lon}, Departure: coverage.FormatClock(at), Legs: []routeLeg{}}
+	res.CrowFlyMetres = int(gtfs.Distance(from.Lat, from.Lon, to.Lat, to.Lon) + 0.5)
+	trip := coverage.BestTrip(tt, router.NewRouter(tt), from, to, at)
+	res.AccessStops, res.EgressStops = trip.AccessStops, trip.EgressStops
+	if trip.Seconds == router.Unreached {
 		res.Reason = unreachableReason(res, p)
 		return res
 	}
+	best := at + trip.Seconds
 	res.Reachable = true
-	res.Arrival = formatClock(best)
-	res.TotalSeconds = best - at
-	if bestStop < 0 {
+	res.Arrival = coverage.FormatClock(best)
+	res.TotalSeconds = trip.Seconds
+	if trip.EgressStop < 0 {
+		res.WalkMetres = int(trip.WalkMetres + 0.5)
 		res.Legs = append(res.Legs, routeLeg{Kind: "walk", depart: at, arrive: best})
 	} else {
-		j, _ := r.Journey(bestStop)
 		stop := func(s int32) *routeStop {
 			if s < 0 {
 				return nil
@@ -189,7 +170,7 @@ func bestRoute(tt *router.Timetable, fromLat, fromLon, toLat, toLon float64, at 
 			st := tt.Stop(s)
 			return &routeStop{ID: st.ID, Name: st.Name, Lat: st.Lat, Lon: st.Lon}
 		}
-		for _, l := range j.Legs {
+		for _, l := range trip.Journey.Legs {
 			leg := routeLeg{Kind: l.Kind.String(), From: stop(l.From), To: stop(l.To), depart: l.Depart, arrive: l.Arrive,
 				Route: l.Route, RouteName: l.RouteName, Trip: l.Trip, Headsign: l.Headsign}
 			if l.Kind == router.Ride {
@@ -197,13 +178,13 @@ func bestRoute(tt *router.Timetable, fromLat, fromLon, toLat, toLon float64, at 
 			}
 			res.Legs = append(res.Legs, leg)
 		}
-		last := j.Arrival()
-		res.Legs = append(res.Legs, routeLeg{Kind: "walk", From: stop(bestStop), depart: last, arrive: best})
+		last := trip.Journey.Arrival()
+		res.Legs = append(res.Legs, routeLeg{Kind: "walk", From: stop(trip.EgressStop), depart: last, arrive: best})
 		res.Transfers = max(res.Rides-1, 0)
 	}
 	for i := range res.Legs {
 		l := &res.Legs[i]
-		l.Depart, l.Arrive, l.Seconds = formatClock(l.depart), formatClock(l.arrive), l.arrive-l.depart
+		l.Depart, l.Arrive, l.Seconds = coverage.FormatClock(l.depart), coverage.FormatClock(l.arrive), l.arrive-l.depart
 	}
 	return res
 }

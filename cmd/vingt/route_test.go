@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vingt/vingt/coverage"
 	"github.com/vingt/vingt/gtfs"
 )
 
@@ -59,8 +60,8 @@ func TestRouteJourney(t *testing.T) {
 	prevArrive := int32(8 * 3600)
 	var prevTo *routeStop
 	for i, l := range legs {
-		dep, err1 := parseClock(l.Depart)
-		arr, err2 := parseClock(l.Arrive)
+		dep, err1 := coverage.ParseClock(l.Depart)
+		arr, err2 := coverage.ParseClock(l.Arrive)
 		if err1 != nil || err2 != nil || arr-dep != l.Seconds || l.Seconds < 0 {
 			t.Errorf("leg %d %+v: times inconsistent", i, l)
 		}
@@ -78,7 +79,7 @@ func TestRouteJourney(t *testing.T) {
 			}
 		case "walk", "transfer":
 			if dep != prevArrive {
-				t.Errorf("leg %d walks from %s, arrived %s", i, l.Depart, formatClock(prevArrive))
+				t.Errorf("leg %d walks from %s, arrived %s", i, l.Depart, coverage.FormatClock(prevArrive))
 			}
 		default:
 			t.Errorf("leg %d: kind %q", i, l.Kind)
@@ -88,7 +89,7 @@ func TestRouteJourney(t *testing.T) {
 	if rides != res.Rides || res.Transfers != rides-1 {
 		t.Errorf("%d ride legs, rides %d, transfers %d", rides, res.Rides, res.Transfers)
 	}
-	if arr, _ := parseClock(res.Arrival); arr-8*3600 != res.TotalSeconds || res.TotalSeconds > 3600 {
+	if arr, _ := coverage.ParseClock(res.Arrival); arr-8*3600 != res.TotalSeconds || res.TotalSeconds > 3600 {
 		t.Errorf("arrival %s, total %d s", res.Arrival, res.TotalSeconds)
 	}
 
@@ -106,7 +107,7 @@ func TestRouteJourney(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	total, _ := parseClock(res.Arrival)
+	total, _ := coverage.ParseClock(res.Arrival)
 	checked := 0
 	for _, s := range f.Stops {
 		row, ok := rows[s.ID]
@@ -116,10 +117,10 @@ func TestRouteJourney(t *testing.T) {
 		if e := walkSeconds(s.Lat, s.Lon, toLat, toLon); e <= 900 {
 			checked++
 			if row.arrival+e < total {
-				t.Errorf("stop %s reached at %s, %d s from the destination: earlier than %s", s.ID, formatClock(row.arrival), e, res.Arrival)
+				t.Errorf("stop %s reached at %s, %d s from the destination: earlier than %s", s.ID, coverage.FormatClock(row.arrival), e, res.Arrival)
 			}
 			if last.From.ID == s.ID && row.arrival+e != total {
-				t.Errorf("last stop %s reached at %s in the CSV, arrival %s in the route", s.ID, formatClock(row.arrival), res.Arrival)
+				t.Errorf("last stop %s reached at %s in the CSV, arrival %s in the route", s.ID, coverage.FormatClock(row.arrival), res.Arrival)
 			}
 		}
 	}

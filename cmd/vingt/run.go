@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime/pprof"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"text/tabwriter"
@@ -25,6 +26,7 @@ import (
 type runOptions struct {
 	config string
 	flags  coverage.Config
+	params paramFlags
 	quiet  bool
 	// cpuProfile, when set, receives a CPU profile of the run (pprof).
 	cpuProfile string
@@ -60,22 +62,12 @@ window, grid, services, territories, threshold, percentiles, walk_speed,
 	f.StringSliceVar(&c.GTFS, "gtfs", nil, "GTFS feed, zip or folder (repeatable)")
 	f.StringVar(&c.Date, "date", "", "analysis date, YYYY-MM-DD")
 	f.StringVar(&c.Today, "today", "", "reference day for the config's dates list (default: today)")
-	f.StringVar(&c.Window, "window", "08:00-10:00", "departure window HH:MM-HH:MM, end excluded")
-	f.StringVar(&c.Step, "step", "1m", "step between departures")
 	f.StringVar(&c.Grid, "grid", "", "population grid (Filosofi, Eurostat, point CSV, GeoJSON)")
 	f.StringVar(&c.GridFormat, "grid-format", "", "grid format: filosofi, eurostat, csv, geojson (default: detected)")
 	f.StringArrayVar(&c.Services, "services", nil, "service points of a category, CATEGORY=PATH[#count_column] (repeatable)")
 	f.StringVar(&c.Basket, "basket", "", "basket file (TOML) describing the categories")
 	f.StringArrayVar(&c.Territories, "territories", nil, "territory polygons of a level, LEVEL=PATH (repeatable, finest first)")
-	f.StringVar(&c.Threshold, "threshold", "20m", "travel time within which a service counts as reached")
-	f.Float64SliceVar(&c.Percentiles, "percentile", []float64{50}, "percentiles of travel time over the window (repeatable; the first decides served)")
-	f.Float64Var(&c.WalkSpeed, "walk-speed", 1.3, "walking speed, m/s")
-	f.Float64Var(&c.Detour, "detour", 1.3, "walking distance as a multiple of the crow-fly distance")
-	f.StringVar(&c.MaxWalk, "max-walk", "15m", "longest walk to or from transit, and walk-only")
-	f.Float64Var(&c.MaxTransferWalk, "max-transfer-walk", 500, "longest crow-fly walk between stops in a transfer, metres (0: same stop only)")
-	f.StringVar(&c.BoardSlack, "board-slack", "60s", "least time between reaching a stop and boarding")
-	f.IntVar(&c.MaxTransfers, "max-transfers", 4, "most transfers in a journey")
-	f.StringVar(&c.MaxDuration, "max-duration", "60m", "travel time cap")
+	opts.params = addParamFlags(f, false)
 	f.IntVar(&c.Workers, "workers", 0, "routing workers (default: all CPUs); outputs do not depend on it")
 	f.StringVar(&c.Format, "format", "parquet", "output format: parquet (GeoParquet 1.1) or arrow (Arrow IPC)")
 	f.StringVar(&c.Out, "out", "vingt-out", "output folder")
@@ -126,22 +118,17 @@ func (o *runOptions) merged() (*coverage.Config, func(), error) {
 	set("gtfs", func() { cfg.GTFS = f.GTFS })
 	set("date", func() { cfg.Date, cfg.Dates = f.Date, nil })
 	set("today", func() { cfg.Today = f.Today })
-	set("window", func() { cfg.Window = f.Window })
-	set("step", func() { cfg.Step = f.Step })
 	set("grid", func() { cfg.Grid = f.Grid })
 	set("grid-format", func() { cfg.GridFormat = f.GridFormat })
 	set("services", func() { cfg.Services = f.Services })
 	set("basket", func() { cfg.Basket = f.Basket })
 	set("territories", func() { cfg.Territories = f.Territories })
-	set("threshold", func() { cfg.Threshold = f.Threshold })
-	set("percentile", func() { cfg.Percentiles = f.Percentiles })
-	set("walk-speed", func() { cfg.WalkSpeed = f.WalkSpeed })
-	set("detour", func() { cfg.Detour = f.Detour })
-	set("max-walk", func() { cfg.MaxWalk = f.MaxWalk })
-	set("max-transfer-walk", func() { cfg.MaxTransferWalk, cfg.MaxTransferWalkSet = f.MaxTransferWalk, true })
-	set("board-slack", func() { cfg.BoardSlack = f.BoardSlack })
-	set("max-transfers", func() { cfg.MaxTransfers, cfg.MaxTransfersSet = f.MaxTransfers, true })
-	set("max-duration", func() { cfg.MaxDuration = f.MaxDuration })
+	if cfg.Params == nil {
+		cfg.Params = map[string]string{}
+	}
+	for k, v := range o.params {
+		cfg.Params[k] = v
+	}
 	set("workers", func() { cfg.Workers = f.Workers })
 	set("format", func() { cfg.Format = f.Format })
 	set("out", func() { cfg.Out = f.Out })
@@ -185,8 +172,9 @@ func runRun(ctx context.Context, opts *runOptions, stdout, stderr io.Writer) err
 // the fewest territories), population, coverage and gap, then the outputs.
 func printSummary(w io.Writer, rep *coverage.Report, took time.Duration) {
 	m := rep.Manifest
-	fmt.Fprintf(w, "vingt %s: %s, window %v, threshold %v s, basket: %s\n", m.Version, m.Date,
-		m.Parameters["window"], m.Parameters["threshold_seconds"], strings.Join(categoryNames(m), ", "))
+	threshold, _ := strconv.Atoi(m.Parameter("threshold_seconds"))
+	fmt.Fprintf(w, "vingt %s: %s, window %s, threshold %s, basket: %s\n", m.Version, m.Date,
+		m.Parameter("window"), coverage.FormatDuration(int32(threshold)), strings.Join(m.Categories, ", "))
 	if len(rep.Levels) > 0 {
 		count := map[string]int{}
 		for _, t := range rep.Territories {
@@ -226,15 +214,6 @@ func printSummary(w io.Writer, rep *coverage.Report, took time.Duration) {
 	}
 }
 
-func categoryNames(m *coverage.Manifest) []string {
-	var out []string
-	for _, in := range m.Inputs {
-		if c, ok := strings.CutPrefix(in.Role, "services:"); ok {
-			out = append(out, c)
-		}
-	}
-	return out
-}
 
 // progress shows the run's stages and a bar with ETA on a terminal, or a
 // plain line every few seconds otherwise.

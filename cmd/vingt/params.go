@@ -1,0 +1,143 @@
+package main
+
+// Flags shared by the commands that route: the feeds and date, and the
+// parameters of coverage.Parameters.
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/vingt/vingt/coverage"
+	"github.com/vingt/vingt/gtfs"
+	"github.com/vingt/vingt/router"
+)
+
+// feedFlags are the timetable inputs: GTFS feeds and the analysis date.
+type feedFlags struct {
+	gtfs []string
+	date string
+}
+
+// addFeedFlags adds --gtfs (repeatable or comma-separated) and --date to
+// f, bound to ff.
+func addFeedFlags(f *pflag.FlagSet, ff *feedFlags) {
+	f.StringSliceVar(&ff.gtfs, "gtfs", nil, "GTFS feed, zip or folder (repeatable, or a comma-separated list)")
+	f.StringVar(&ff.date, "date", "", "analysis date, YYYY-MM-DD")
+}
+
+// paramFlags holds the text of the parameter flags given on the command
+// line, by config key: the table of coverage.Parameters declares them.
+type paramFlags map[string]string
+
+// addParamFlags adds a flag for each parameter of the table (only the
+// router's when routing is true), checked as it is given and kept as
+// text for coverage.Resolve.
+func addParamFlags(f *pflag.FlagSet, routing bool) paramFlags {
+	given := paramFlags{}
+	for _, p := range coverage.Parameters {
+		if routing && !p.Routing {
+			continue
+		}
+		f.Var(&paramValue{p: p, given: given}, p.Flag, p.Help)
+	}
+	return given
+}
+
+// settings resolves the parameters: the defaults, then the flags given.
+func (pf paramFlags) settings() (coverage.Settings, error) {
+	return coverage.Resolve(map[string]string(pf))
+}
+
+// paramValue is the pflag.Value of one parameter.
+type paramValue struct {
+	p     *coverage.Param
+	given paramFlags
+}
+
+func (v *paramValue) String() string {
+	if t, ok := v.given[v.p.Key]; ok {
+		return t
+	}
+	return v.p.Default
+}
+
+func (v *paramValue) Set(text string) error {
+	if err := v.p.Check(text); err != nil {
+		return err
+	}
+	if old, ok := v.given[v.p.Key]; ok && v.p.List {
+		text = old + "," + text
+	}
+	v.given[v.p.Key] = text
+	return v.p.Check(text)
+}
+
+func (v *paramValue) Type() string { return v.p.Unit }
+
+// durationValue is a pflag.Value holding a duration as int32 seconds
+// within [min, max].
+type durationValue struct {
+	dst      *int32
+	min, max int32
+}
+
+func (d durationValue) String() string { return coverage.FormatDuration(*d.dst) }
+
+func (d durationValue) Set(v string) error {
+	s, err := coverage.ParseDuration(v, d.min, d.max)
+	if err != nil {
+		return err
+	}
+	*d.dst = s
+	return nil
+}
+
+func (d durationValue) Type() string { return "duration" }
+
+// parseLatLon parses "LAT,LON" in decimal degrees.
+func parseLatLon(v string) (lat, lon float64, err error) {
+	a, b, ok := strings.Cut(v, ",")
+	if ok {
+		lat, err = strconv.ParseFloat(strings.TrimSpace(a), 64)
+	}
+	if ok && err == nil {
+		lon, err = strconv.ParseFloat(strings.TrimSpace(b), 64)
+	}
+	if !ok || err != nil {
+		return 0, 0, fmt.Errorf("%q: want LAT,LON in decimal degrees", v)
+	}
+	if !(lat >= -90 && lat <= 90) || !(lon >= -180 && lon <= 180) {
+		return 0, 0, fmt.Errorf("%q: latitude must be within ±90 and longitude within ±180 (LAT,LON order)", v)
+	}
+	return lat, lon, nil
+}
+
+// loadTimetable opens the GTFS feeds and compiles the timetable of date
+// (YYYY-MM-DD or YYYYMMDD) with the routing parameters p.
+func loadTimetable(feeds []string, date string, p router.Params) (*router.Timetable, error) {
+	if len(feeds) == 0 {
+		return nil, fmt.Errorf("no feed: give --gtfs FEED")
+	}
+	if date == "" {
+		return nil, fmt.Errorf("no date: give --date YYYY-MM-DD")
+	}
+	d, err := gtfs.ParseDate(date)
+	if err != nil {
+		return nil, fmt.Errorf("--date: %w", err)
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	fs := make([]*gtfs.Feed, len(feeds))
+	for i, path := range feeds {
+		f, err := gtfs.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		fs[i] = f
+	}
+	return router.Compile(fs, d, p)
+}

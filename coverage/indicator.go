@@ -1,0 +1,220 @@
+package coverage
+
+// This file is the indicator of measure 3, in one place: what a number in
+// our output means. For a cell c, a category k and a departure t of the
+// window W:
+//
+//	TT(c,k,t) = min(walk-only, min over stops s of arrival(s) + egress_k(s)) − t
+//
+// where walk-only is the walk from c to the nearest point of k (within
+// max_walk), arrival(s) the earliest arrival at s leaving c at t by a
+// journey with at least one ride (walk → ride → [walk transfer → ride]… →
+// optional walk transfer), and egress_k(s) the walk from s to the nearest
+// point of k (within max_walk). TT beyond the cap (max_duration) is
+// unreachable. TT_P(c,k) is the nearest-rank P-th percentile of TT(c,k,t)
+// over the departures of W, unreachable counting as +∞; share(c,k) the
+// fraction of departures with TT ≤ threshold; c is served for k when
+// TT_P ≤ threshold (P the first percentile), served when served for every
+// category. Run, route and isochrone all compute it here.
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"gonum.org/v1/gonum/stat"
+
+	"github.com/vingt/vingt/router"
+	"github.com/vingt/vingt/walk"
+)
+
+// Params are the indicator's parameters (the routing parameters live in the
+// timetable's router.Params).
+type Params struct {
+	// From and To bound the departure window in seconds after midnight of
+	// the analysis date, half-open: From, From+Step, … < To.
+	From, To, Step int32
+	// Threshold is the travel time, in seconds, within which a category
+	// counts as reached (default 1200).
+	Threshold int32
+	// Percentiles are the percentiles (0–100) of the travel time over the
+	// window that are reported; the first one decides the served flags.
+	Percentiles []float64
+	// Workers is the number of goroutines routing cells (≤ 0: all CPUs).
+	Workers int
+}
+
+// DefaultParams returns the defaults of measure 3: 08:00–10:00 at 1-minute
+// steps, 20 minutes, the median.
+func DefaultParams() Params {
+	return Params{From: 8 * 3600, To: 10 * 3600, Step: 60, Threshold: 1200, Percentiles: []float64{50}}
+}
+
+// Validate reports whether the parameters are usable.
+func (p Params) Validate() error {
+	switch {
+	case p.Step <= 0:
+		return fmt.Errorf("coverage: window step %d s: must be positive", p.Step)
+	case p.To <= p.From:
+		return fmt.Errorf("coverage: window %s-%s: end must be after start", FormatClock(p.From), FormatClock(p.To))
+	case p.Threshold <= 0:
+		return fmt.Errorf("coverage: threshold %d s: must be positive", p.Threshold)
+	case len(p.Percentiles) == 0:
+		return fmt.Errorf("coverage: at least one percentile is needed")
+	}
+	for _, q := range p.Percentiles {
+		if !(q >= 0 && q <= 100) {
+			return fmt.Errorf("coverage: percentile %v: must be within 0–100", q)
+		}
+	}
+	return nil
+}
+
+// Minutes returns the number of departures in the window.
+func (p Params) Minutes() int { return int((p.To - p.From + p.Step - 1) / p.Step) }
+
+// Results holds the per-cell indicators, as columns over the cells, and
+// the cells' territories.
+type Results struct {
+	Params     Params
+	Categories []string
+	// TravelTime is indexed [cell][category][percentile], flattened, in
+	// seconds; +Inf when beyond the cap.
+	TravelTime []float64
+	// Share is indexed [cell][category]: the fraction of the window's
+	// departures with a travel time within the threshold.
+	Share []float64
+	// Served is indexed [cell][category].
+	Served []bool
+	// ServedAll tells whether a cell is served for every category.
+	ServedAll []bool
+	// Routed tells whether the cell had a stop within walking distance
+	// (otherwise only walking was considered).
+	Routed []bool
+	// Territory is indexed [level][cell]: the index of the territory
+	// containing the cell's centre, or -1.
+	Territory [][]int32
+}
+
+// TravelTime is TT: the door-to-door time leaving at dep, in seconds,
+// from the walk-only time (Unreached when none) and the earliest arrival
+// by transit at the destination, egress walk included (Unreached when
+// none); Unreached beyond maxDuration.
+func TravelTime(walkOnly, transitArrival, dep, maxDuration int32) int32 {
+	v := walkOnly
+	if transitArrival != router.Unreached && transitArrival-dep < v {
+		v = transitArrival - dep
+	}
+	if v > maxDuration {
+		return router.Unreached
+	}
+	return v
+}
+
+// Percentile returns the nearest-rank q-th percentile (0–100) of sorted
+// values: the smallest value with at least q % of the values at or below
+// it (+Inf stands for unreachable).
+func Percentile(sorted []float64, q float64) float64 {
+	return stat.Quantile(q/100, stat.Empirical, sorted, nil)
+}
+
+// seconds returns a travel time as a float, +Inf for Unreached.
+func seconds(v int32) float64 {
+	if v == router.Unreached {
+		return math.Inf(1)
+	}
+	return float64(v)
+}
+
+// egress is, for one category, the stops from which a point of the
+// category can be walked to, and the walk seconds to the nearest one.
+type egress struct {
+	stops []int32
+	secs  []int32
+	// points indexes the category's points for the walk-only trip.
+	points walk.Index
+}
+
+// walkOnly returns the walk-only time from a cell to the nearest point of
+// the category, within the walking limit, or Unreached.
+func (e *egress) walkOnly(c *Cell, rp router.Params) int32 {
+	return e.points.Nearest(walk.Place{Lat: c.Lat, Lon: c.Lon}, rp.MaxWalk)
+}
+
+// buildEgress precomputes, once per category, the walk from every stop to
+// the nearest point of the category, and indexes the points for the
+// walk-only candidate.
+func (a *analysis) buildEgress() {
+	n := a.tt.NumStops()
+	w := a.tt.Walker()
+	for _, c := range a.cats {
+		places := make([]walk.Place, len(c.Points))
+		for i, pt := range c.Points {
+			places[i] = walk.Place{Lat: pt.Lat, Lon: pt.Lon}
+		}
+		ix := w.Index(places)
+		var e egress
+		for s := range int32(n) {
+			if !a.tt.Served(s) {
+				continue
+			}
+			if v := ix.Nearest(a.tt.StopPlace(s), a.rp.MaxWalk); v != walk.Unreached {
+				e.stops = append(e.stops, s)
+				e.secs = append(e.secs, v)
+			}
+		}
+		e.points = ix
+		a.egress = append(a.egress, e)
+	}
+	// A departure t from a cell catches a trip leaving an access stop at
+	// d when t + walk + slack ≤ d: only d within these bounds matter.
+	lo := a.p.From + a.rp.BoardSlack
+	hi := a.p.To + a.rp.MaxWalk + a.rp.BoardSlack
+	a.boarding = make([][]int32, n)
+	for s := range n {
+		a.boarding[s] = a.tt.BoardingTimes(int32(s), lo, hi, nil)
+	}
+}
+
+// reduceMinute records, for the departure dep, the earliest arrival at a
+// point of each category by transit: the best reached stop plus its
+// egress walk.
+func (a *analysis) reduceMinute(s *scratch, dep int32, arrivals []int32) {
+	m := (dep - a.p.From) / a.p.Step
+	for k := range a.cats {
+		best := router.Unreached
+		e := &a.egress[k]
+		for i, st := range e.stops {
+			if t := arrivals[st]; t != router.Unreached && t+e.secs[i] < best {
+				best = t + e.secs[i]
+			}
+		}
+		s.best[k][m] = best
+	}
+}
+
+// summarise reduces the per-departure travel times of one cell to
+// percentiles, shares and served flags.
+func (a *analysis) summarise(s *scratch, c int) {
+	r := a.res
+	nk, np := len(a.cats), len(a.p.Percentiles)
+	all := true
+	for k := range a.cats {
+		within := 0
+		for m, v := range s.tt[k] {
+			s.sorted[m] = seconds(v)
+			if v <= a.p.Threshold {
+				within++
+			}
+		}
+		slices.Sort(s.sorted)
+		for i, q := range a.p.Percentiles {
+			r.TravelTime[(c*nk+k)*np+i] = Percentile(s.sorted, q)
+		}
+		r.Share[c*nk+k] = float64(within) / float64(a.minutes)
+		served := r.TravelTime[(c*nk+k)*np] <= float64(a.p.Threshold)
+		r.Served[c*nk+k] = served
+		all = all && served
+	}
+	r.ServedAll[c] = all
+}

@@ -1,0 +1,160 @@
+// Package output is the output schema of vingt, in one place: the names
+// of the files a run writes, the names of their columns, and the typed
+// manifest (run.json). The engine writes through it; vingt diff, the
+// summary and the report read through it. It imports nothing of the
+// engine.
+package output
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// File names (without extension: .parquet or .arrow follows the format).
+const (
+	Cells       = "cells"
+	Territories = "territories"
+	// ManifestFile is the manifest's file name.
+	ManifestFile = "run.json"
+)
+
+// Columns of cells.parquet. Per-category columns are built by the
+// functions below.
+const (
+	CellID     = "cell_id"
+	Population = "population"
+	ServedAll  = "served"
+	Routed     = "routed"
+	Geometry   = "geometry"
+)
+
+// Columns of territories.parquet.
+const (
+	Level            = "level"
+	Code             = "code"
+	Name             = "name"
+	CellCount        = "cells"
+	PopulationServed = "population_served"
+	Coverage         = "coverage"
+	GapPopulation    = "gap_population"
+	Gap              = "gap"
+)
+
+// TravelTime names the travel time column of a category (minutes at the
+// first percentile).
+func TravelTime(category string) string { return "travel_time_" + category }
+
+// TravelTimeAt names the travel time column of a category at one of
+// several percentiles: travel_time_<category>_p50, _p12_5.
+func TravelTimeAt(category string, q float64) string {
+	return TravelTime(category) + "_" + PercentileLabel(q)
+}
+
+// Share names the share column of a category.
+func Share(category string) string { return "share_" + category }
+
+// Served names the served flag of a category.
+func Served(category string) string { return "served_" + category }
+
+// ServedBy names the territories' served population of a category.
+func ServedBy(category string) string { return "population_served_" + category }
+
+// IsServedColumn tells whether a cells column is the basket's served flag
+// or a category's.
+func IsServedColumn(name string) bool {
+	return name == ServedAll || strings.HasPrefix(name, "served_")
+}
+
+// PercentileLabel returns the column suffix of a percentile: p50, p12_5.
+func PercentileLabel(q float64) string {
+	return "p" + strings.ReplaceAll(strconv.FormatFloat(q, 'f', -1, 64), ".", "_")
+}
+
+// nameRE is what a category or level name must look like: it becomes part
+// of column names.
+var nameRE = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+
+// reserved are the names a level may not take: they are columns of
+// cells.parquet already.
+var reserved = map[string]bool{CellID: true, Population: true, ServedAll: true, Routed: true, Geometry: true}
+
+// CheckName reports whether name can name a category or a level (kind
+// says which): lower-case letters, digits and underscores, starting with
+// a letter, and for a level no column of cells.parquet.
+func CheckName(kind, name string) error {
+	if !nameRE.MatchString(name) {
+		return fmt.Errorf("output: %s name %q: use lower-case letters, digits and _ (it names output columns)", kind, name)
+	}
+	if kind == "level" && (reserved[name] || strings.HasPrefix(name, "travel_time_") || strings.HasPrefix(name, "share_") || strings.HasPrefix(name, "served_")) {
+		return fmt.Errorf("output: level name %q: a column of cells.parquet is named so already", name)
+	}
+	return nil
+}
+
+// Manifest is run.json: what was run, on what, with which parameters,
+// what was odd about the inputs, and how long each stage took.
+type Manifest struct {
+	Tool    string `json:"tool"`
+	Version string `json:"version"`
+	Started string `json:"started"`
+	Date    string `json:"date"`
+	// Categories are the basket's categories and Levels the territory
+	// levels, finest first, in the order of the columns.
+	Categories []string `json:"categories,omitempty"`
+	Levels     []string `json:"levels,omitempty"`
+	Inputs     []Input  `json:"inputs"`
+	// Parameters are keyed as the parameter table says (units in the
+	// keys: _seconds, _metres, _m_s).
+	Parameters map[string]any `json:"parameters"`
+	Counts     map[string]any `json:"counts"`
+	Warnings   []Warning      `json:"warnings"`
+	Timings    []Timing       `json:"timings"`
+	Outputs    []string       `json:"outputs"`
+	Machine    map[string]any `json:"machine"`
+}
+
+// Input describes one input file.
+type Input struct {
+	Role   string         `json:"role"`
+	Path   string         `json:"path"`
+	SHA256 string         `json:"sha256"`
+	Bytes  int64          `json:"bytes"`
+	Counts map[string]int `json:"counts,omitempty"`
+}
+
+// Warning is a kind of recoverable oddity met in one input, how often,
+// and a few examples.
+type Warning struct {
+	Input    string   `json:"input"`
+	Kind     string   `json:"kind"`
+	Count    int      `json:"count"`
+	Examples []string `json:"examples,omitempty"`
+}
+
+// Timing is the wall time of one stage.
+type Timing struct {
+	Stage   string  `json:"stage"`
+	Seconds float64 `json:"seconds"`
+}
+
+// ParseManifest parses run.json. Unknown fields are kept out, missing
+// ones left zero: manifests of other versions still parse.
+func ParseManifest(b []byte) (*Manifest, error) {
+	var m Manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("output: %s: %w", ManifestFile, err)
+	}
+	return &m, nil
+}
+
+// Parameter returns a manifest parameter as text, "" when absent.
+func (m *Manifest) Parameter(key string) string {
+	v, ok := m.Parameters[key]
+	if !ok {
+		return ""
+	}
+	return fmt.Sprint(v)
+}

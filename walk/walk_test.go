@@ -1,0 +1,105 @@
+package walk
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/vingt/vingt/gtfs"
+)
+
+// TestSeconds checks the crow-fly semantics: by default one second per
+// crow-fly metre, rounded up, saturated rather than wrapped.
+func TestSeconds(t *testing.T) {
+	c := CrowFly{Speed: 1.3, Detour: 1.3}
+	for _, x := range []struct {
+		m    float64
+		want int32
+	}{{0, 0}, {1, 1}, {333.5848, 334}, {900, 900}, {900.01, 901}, {1e300, Unreached}, {math.Inf(1), Unreached}, {math.NaN(), Unreached}} {
+		if got := c.Seconds(x.m); got != x.want {
+			t.Errorf("%v m: %d s, want %d", x.m, got, x.want)
+		}
+	}
+	if got := (CrowFly{Speed: 1e-300, Detour: 1}).Seconds(10); got != Unreached {
+		t.Errorf("a crawl: %d s, want Unreached", got)
+	}
+	// 0.01° of longitude on the equator.
+	if d := gtfs.Distance(0, 0, 0, 0.01); d < 1111.94 || d > 1111.96 {
+		t.Errorf("0.01° on the equator: %v m", d)
+	}
+}
+
+func TestNewCrowFly(t *testing.T) {
+	for _, c := range []struct {
+		speed, detour float64
+		ok            bool
+	}{{1.3, 1.3, true}, {0, 1.3, false}, {-1, 1.3, false}, {math.Inf(1), 1.3, false}, {math.NaN(), 1.3, false}, {1.3, 0.9, false}, {1.3, math.NaN(), false}} {
+		if _, err := NewCrowFly(c.speed, c.detour); (err == nil) != c.ok {
+			t.Errorf("speed %v detour %v: %v", c.speed, c.detour, err)
+		}
+	}
+}
+
+// TestIndexMatchesScan compares the bucket index with a scan of every
+// place, for Within, WithinMetres and Nearest, at radii from 0 to beyond
+// the Earth.
+func TestIndexMatchesScan(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	c := CrowFly{Speed: 1.3, Detour: 1.3}
+	places := make([]Place, 500)
+	for i := range places {
+		places[i] = Place{Lat: 45 + rng.Float64()*0.2, Lon: 0.6 + rng.Float64()*0.3}
+	}
+	places[7] = Place{Lat: math.NaN(), Lon: math.NaN()}
+	ix := c.Index(places)
+	for q := range 300 {
+		p := Place{Lat: 45 + rng.Float64()*0.2, Lon: 0.6 + rng.Float64()*0.3}
+		max := int32(rng.IntN(3000))
+		if q%50 == 0 {
+			max = int32(rng.IntN(1 << 30))
+		}
+		var want, wantM []Hit
+		nearest := Unreached
+		metres := float64(rng.IntN(2000))
+		for i, x := range places {
+			if !x.Valid() {
+				continue
+			}
+			d := gtfs.Distance(p.Lat, p.Lon, x.Lat, x.Lon)
+			if w := c.Seconds(d); w <= max {
+				want = append(want, Hit{int32(i), w})
+				nearest = min(nearest, w)
+			}
+			if d <= metres {
+				wantM = append(wantM, Hit{int32(i), c.Seconds(d)})
+			}
+		}
+		if got := ix.Within(p, max, nil); !slices.Equal(got, want) {
+			t.Fatalf("within %d s of %v: %d hits, want %d", max, p, len(got), len(want))
+		}
+		if got := ix.WithinMetres(p, metres, nil); !slices.Equal(got, wantM) {
+			t.Fatalf("within %v m of %v: %d hits, want %d", metres, p, len(got), len(wantM))
+		}
+		if got := ix.Nearest(p, max); got != nearest {
+			t.Fatalf("nearest within %d s of %v: %d, want %d", max, p, got, nearest)
+		}
+	}
+	if got := ix.Within(Place{Lat: math.NaN()}, 100, nil); len(got) != 0 {
+		t.Errorf("from NaN: %v", got)
+	}
+}
+
+func TestWalk(t *testing.T) {
+	c := CrowFly{Speed: 1.3, Detour: 1.3}
+	a, b := Place{Lat: 0, Lon: 0}, Place{Lat: 0, Lon: 0.01}
+	if s, m := c.Walk(a, b, 2000); s != 1112 || math.Abs(m-1111.95*1.3) > 0.1 {
+		t.Errorf("walk: %d s, %v m", s, m)
+	}
+	if s, _ := c.Walk(a, b, 1000); s != Unreached {
+		t.Errorf("beyond the limit: %d s", s)
+	}
+	if r := c.Reach(900); r != 900 {
+		t.Errorf("reach of 900 s: %v m", r)
+	}
+}
