@@ -214,7 +214,6 @@ func printSummary(w io.Writer, rep *coverage.Report, took time.Duration) {
 	}
 }
 
-
 // progress shows the run's stages and a bar with ETA on a terminal, or a
 // plain line every few seconds otherwise.
 type progress struct {
