@@ -21,6 +21,7 @@ import (
 	"gonum.org/v1/gonum/stat"
 
 	"github.com/vingt/vingt/gtfs"
+	"github.com/vingt/vingt/internal/testutil"
 	"github.com/vingt/vingt/router"
 )
 
@@ -87,7 +88,7 @@ func readStopsCSV(t *testing.T, path string, dep int32) map[string]csvRow {
 }
 
 func TestIsochroneStopsCSVFromPoint(t *testing.T) {
-	feed := sharedData(t, peribus)
+	feed := testutil.SharedData(t, peribus)
 	dir := t.TempDir()
 	out := filepath.Join(dir, "stops.csv")
 	r := runVingt(t, dir, "isochrone", "--gtfs", feed, "--date", peribusDate, "--at", "08:00", "--from", bugeaud, "--stops-csv", out)
@@ -244,7 +245,7 @@ func csaArrivals(t *testing.T, f *gtfs.Feed, date gtfs.Date, origin string, dep 
 // --max-transfer-walk 0, --stops-csv holds exactly the true earliest
 // arrivals, and the fewest transfers that reach them.
 func TestIsochroneStopsCSVAgainstOracle(t *testing.T) {
-	path := sharedData(t, peribus)
+	path := testutil.SharedData(t, peribus)
 	f, err := gtfs.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -332,7 +333,7 @@ func polygonOf(t *testing.T, g orb.Geometry) *geos.Geom {
 }
 
 func TestIsochroneGeoJSON(t *testing.T) {
-	feed := sharedData(t, peribus)
+	feed := testutil.SharedData(t, peribus)
 	for _, c := range []struct {
 		name   string
 		origin []string
@@ -392,7 +393,7 @@ func TestIsochroneGeoJSON(t *testing.T) {
 }
 
 func TestIsochroneErrors(t *testing.T) {
-	feed := sharedData(t, peribus)
+	feed := testutil.SharedData(t, peribus)
 	dir := t.TempDir()
 	base := []string{"isochrone", "--gtfs", feed, "--date", peribusDate, "--stops-csv", filepath.Join(dir, "s.csv")}
 	for _, c := range []struct {
@@ -528,7 +529,7 @@ func FuzzParseLatLon(f *testing.F) {
 // search per departure minute and gonum's empirical quantile, the
 // percentile of the shared semantics.
 func TestMedianTravel(t *testing.T) {
-	feed := sharedData(t, peribus)
+	feed := testutil.SharedData(t, peribus)
 	tt, err := loadTimetable([]string{feed}, peribusDate, router.DefaultParams())
 	if err != nil {
 		t.Fatal(err)
@@ -585,8 +586,8 @@ func TestMedianTravel(t *testing.T) {
 // TestIsochroneSeveralFeeds routes over Porto Alegre's buses and trains:
 // stop ids are namespaced by feed, and --gtfs takes a list or repeats.
 func TestIsochroneSeveralFeeds(t *testing.T) {
-	eptc := sharedData(t, "porto-alegre/poa_eptc.zip")
-	trensurb := sharedData(t, "porto-alegre/poa_trensurb.zip")
+	eptc := testutil.SharedData(t, "porto-alegre/poa_eptc.zip")
+	trensurb := testutil.SharedData(t, "porto-alegre/poa_trensurb.zip")
 	dir := t.TempDir()
 	common := []string{"isochrone", "--date", "2019-05-13", "--at", "14:00", "--from-stop", "poa_trensurb:MR"}
 	a, b := filepath.Join(dir, "a.csv"), filepath.Join(dir, "b.csv")
