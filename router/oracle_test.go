@@ -26,7 +26,7 @@ func newOracle(feeds []*gtfs.Feed, date gtfs.Date, p Params) oracle {
 		MaxDuration:     p.MaxDuration,
 		MaxTransferWalk: p.MaxTransferWalk,
 		Walk: func(a, b *gtfs.Stop) (int32, float64) {
-			d := Distance(a.Lat, a.Lon, b.Lat, b.Lon)
+			d := gtfs.Distance(a.Lat, a.Lon, b.Lat, b.Lon)
 			return p.WalkSeconds(d), d
 		},
 	})}
