@@ -3,28 +3,15 @@ package coverage
 import (
 	"encoding/json"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/vingt/vingt/internal/testutil"
 )
-
-func init() {
-	// -update rewrites golden files; another test file of the package may
-	// define the flag already.
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files")
-	}
-}
-
-// updating reports whether the tests run with -update.
-func updating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 // badReaders reads one bad input of a kind.
 var badReaders = map[string]func(path string) error{
@@ -70,7 +57,7 @@ func TestBadInputs(t *testing.T) {
 			dir := filepath.Join("..", "testdata", "bad", kind)
 			golden := filepath.Join(dir, "expected.json")
 			want := map[string]string{}
-			if !updating() {
+			if !testutil.Update() {
 				b, err := os.ReadFile(golden)
 				if err != nil {
 					t.Fatal(err)
@@ -105,11 +92,11 @@ func TestBadInputs(t *testing.T) {
 				if errors.As(err, &ie) && ie.Line == 0 && ie.Field == "" && !slices.Contains(lineless, name) {
 					t.Errorf("%s: message %q names neither a line nor a field", name, msg)
 				}
-				if !updating() && want[name] != msg {
+				if !testutil.Update() && want[name] != msg {
 					t.Errorf("%s:\n got %s\nwant %s", name, msg, want[name])
 				}
 			}
-			if updating() {
+			if testutil.Update() {
 				b, _ := json.MarshalIndent(got, "", "  ")
 				if err := os.WriteFile(golden, append(b, '\n'), 0o644); err != nil {
 					t.Fatal(err)

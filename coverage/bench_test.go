@@ -3,40 +3,30 @@ package coverage
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"syscall"
 	"testing"
 
 	"github.com/paulmach/orb"
 
 	"github.com/vingt/vingt/gtfs"
+	"github.com/vingt/vingt/internal/testutil"
 	"github.com/vingt/vingt/router"
 	"github.com/vingt/vingt/table"
 )
-
-func sharedPath(tb testing.TB, rel string) string {
-	tb.Helper()
-	p := filepath.Join("..", "..", "shared", "data", rel)
-	if _, err := os.Stat(p); err != nil {
-		tb.Skipf("shared data %s absent: %v", rel, err)
-	}
-	return p
-}
 
 // dordogneJob is the coverage issue's Dordogne command.
 func dordogneJob(tb testing.TB) Job {
 	d, _ := gtfs.ParseDate("2026-01-13")
 	return Job{
-		GTFS: []string{sharedPath(tb, "perigueux/peribus-gtfs.zip")}, Date: d,
-		Grid: sharedPath(tb, "dordogne/population/census2021_1km_dordogne_bbox.csv"),
+		GTFS: []string{testutil.SharedData(tb, "perigueux/peribus-gtfs.zip")}, Date: d,
+		Grid: testutil.SharedData(tb, "dordogne/population/census2021_1km_dordogne_bbox.csv"),
 		Services: []string{
-			"poste=" + sharedPath(tb, "dordogne/services/laposte_points_contact_dordogne.csv"),
-			"france_services=" + sharedPath(tb, "dordogne/services/france_services_2020_dordogne.geojson"),
+			"poste=" + testutil.SharedData(tb, "dordogne/services/laposte_points_contact_dordogne.csv"),
+			"france_services=" + testutil.SharedData(tb, "dordogne/services/france_services_2020_dordogne.geojson"),
 		},
 		Territories: []string{
-			"commune=" + sharedPath(tb, "dordogne/territories/communes-24-dordogne.geojson"),
-			"epci=" + sharedPath(tb, "dordogne/territories/epci-2022-dordogne.geojson"),
+			"commune=" + testutil.SharedData(tb, "dordogne/territories/communes-24-dordogne.geojson"),
+			"epci=" + testutil.SharedData(tb, "dordogne/territories/epci-2022-dordogne.geojson"),
 		},
 		Routing: router.DefaultParams(), Indicator: DefaultParams(), Format: table.Parquet,
 	}
@@ -46,11 +36,11 @@ func dordogneJob(tb testing.TB) Job {
 // hexagon, healthcare and schools, 2019-05-13, 14:00–16:00.
 func portoAlegreJob(tb testing.TB) Job {
 	d, _ := gtfs.ParseDate("2019-05-13")
-	hex := sharedPath(tb, "porto-alegre/poa_hexgrid.csv")
+	hex := testutil.SharedData(tb, "porto-alegre/poa_hexgrid.csv")
 	ind := DefaultParams()
 	ind.From, ind.To = 14*3600, 16*3600
 	return Job{
-		GTFS: []string{sharedPath(tb, "porto-alegre/poa_eptc.zip"), sharedPath(tb, "porto-alegre/poa_trensurb.zip")}, Date: d,
+		GTFS: []string{testutil.SharedData(tb, "porto-alegre/poa_eptc.zip"), testutil.SharedData(tb, "porto-alegre/poa_trensurb.zip")}, Date: d,
 		Grid:     hex,
 		Services: []string{"healthcare=" + hex + "#healthcare", "schools=" + hex + "#schools"},
 		Routing:  router.DefaultParams(), Indicator: ind, Format: table.Parquet,
@@ -96,7 +86,7 @@ func peakRSS() int64 {
 // network with 1, 4 and 16 times as many cells (the same area, finer
 // offsets): the time per cell must stay flat.
 func BenchmarkScaling(b *testing.B) {
-	f, err := gtfs.Open(sharedPath(b, "perigueux/peribus-gtfs.zip"))
+	f, err := gtfs.Open(testutil.SharedData(b, "perigueux/peribus-gtfs.zip"))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -9,18 +9,9 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
-)
 
-// sharedData returns the path of a file of ../shared/data, skipping the
-// test when it is absent.
-func sharedData(t testing.TB, rel string) string {
-	t.Helper()
-	p := filepath.Join("..", "..", "shared", "data", filepath.FromSlash(rel))
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("real data absent: %s", p)
-	}
-	return p
-}
+	"github.com/vingt/vingt/internal/testutil"
+)
 
 func TestParseGridID(t *testing.T) {
 	tests := []struct {
@@ -102,7 +93,7 @@ func TestReadGridReal(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(filepath.Base(tc.rel), func(t *testing.T) {
-			p := sharedData(t, tc.rel)
+			p := testutil.SharedData(t, tc.rel)
 			g, err := ReadGrid(p, "")
 			if err != nil {
 				t.Fatal(err)
@@ -139,7 +130,7 @@ func TestReadGridCentres(t *testing.T) {
 		"dordogne/population/census2021_1km_dordogne_bbox.csv",
 		"dordogne/population/filosofi2021_200m_perigueux_center_window.csv",
 	} {
-		p := sharedData(t, rel)
+		p := testutil.SharedData(t, rel)
 		g, err := ReadGrid(p, "")
 		if err != nil {
 			t.Fatal(err)
@@ -172,7 +163,7 @@ func TestReadGridCentres(t *testing.T) {
 }
 
 func BenchmarkReadGridEurostat(b *testing.B) {
-	p := sharedData(b, "dordogne/population/census2021_1km_dordogne_bbox.csv")
+	p := testutil.SharedData(b, "dordogne/population/census2021_1km_dordogne_bbox.csv")
 	st, _ := os.Stat(p)
 	b.SetBytes(st.Size())
 	b.ReportAllocs()

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/vingt/vingt/internal/testutil"
 )
 
 func TestReadServicesReal(t *testing.T) {
@@ -27,7 +29,7 @@ func TestReadServicesReal(t *testing.T) {
 		t.Run(tc.spec, func(t *testing.T) {
 			name, rel, _ := strings.Cut(tc.spec, "=")
 			rel, col, hasCol := strings.Cut(rel, "#")
-			spec := name + "=" + sharedData(t, rel)
+			spec := name + "=" + testutil.SharedData(t, rel)
 			if hasCol {
 				spec += "#" + col
 			}
@@ -151,7 +153,7 @@ func TestDefaultBasket(t *testing.T) {
 // TestLaPosteFilter reads the real La Poste file through a basket filter
 // on Caractéristique_du_site.
 func TestLaPosteFilter(t *testing.T) {
-	p := sharedData(t, "dordogne/services/laposte_points_contact_dordogne.csv")
+	p := testutil.SharedData(t, "dordogne/services/laposte_points_contact_dordogne.csv")
 	abs, _ := filepath.Abs(p)
 	c := &Category{Name: "bureau"}
 	if err := c.readSource(Source{Path: abs, Filter: "Caractéristique_du_site", Values: []string{"Bureau de poste"}}); err != nil {
@@ -163,7 +165,7 @@ func TestLaPosteFilter(t *testing.T) {
 }
 
 func BenchmarkReadServicesFrance(b *testing.B) {
-	p := sharedData(b, "france/laposte_points_contact_2020.csv")
+	p := testutil.SharedData(b, "france/laposte_points_contact_2020.csv")
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := ReadServices("poste=" + p); err != nil {

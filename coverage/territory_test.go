@@ -9,6 +9,8 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 	"github.com/twpayne/go-geos"
+
+	"github.com/vingt/vingt/internal/testutil"
 )
 
 func TestReadLevelReal(t *testing.T) {
@@ -25,7 +27,7 @@ func TestReadLevelReal(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.code, func(t *testing.T) {
-			lv, err := ReadLevel("x", sharedData(t, tc.rel), "", "")
+			lv, err := ReadLevel("x", testutil.SharedData(t, tc.rel), "", "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -55,8 +57,8 @@ func TestReadLevelReal(t *testing.T) {
 // column (used here only): border cells may differ, as in_dep24 comes
 // from another polygon of the département.
 func TestLocateDordogne(t *testing.T) {
-	grid := sharedData(t, "dordogne/population/census2021_1km_dordogne_bbox.csv")
-	dep, err := ReadLevel("departement", sharedData(t, "dordogne/territories/departement-24-dordogne.geojson"), "", "")
+	grid := testutil.SharedData(t, "dordogne/population/census2021_1km_dordogne_bbox.csv")
+	dep, err := ReadLevel("departement", testutil.SharedData(t, "dordogne/territories/departement-24-dordogne.geojson"), "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,11 +107,11 @@ func TestLocateDordogne(t *testing.T) {
 // TestLocateMatchesPlanar checks Locate on the communes against orb's
 // independent planar point-in-polygon at every cell centre.
 func TestLocateMatchesPlanar(t *testing.T) {
-	lv, err := ReadLevel("commune", sharedData(t, "dordogne/territories/communes-24-dordogne.geojson"), "", "")
+	lv, err := ReadLevel("commune", testutil.SharedData(t, "dordogne/territories/communes-24-dordogne.geojson"), "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := ReadGrid(sharedData(t, "dordogne/population/census2021_1km_dordogne_bbox.csv"), "")
+	g, err := ReadGrid(testutil.SharedData(t, "dordogne/population/census2021_1km_dordogne_bbox.csv"), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +195,7 @@ func TestLocateBoundary(t *testing.T) {
 
 // TestLocateConcurrent runs Locate from several goroutines (go test -race).
 func TestLocateConcurrent(t *testing.T) {
-	lv, err := ReadLevel("epci", sharedData(t, "dordogne/territories/epci-2022-dordogne.geojson"), "", "")
+	lv, err := ReadLevel("epci", testutil.SharedData(t, "dordogne/territories/epci-2022-dordogne.geojson"), "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,11 +254,11 @@ func TestUnionGeometries(t *testing.T) {
 }
 
 func BenchmarkLocateCommunes(b *testing.B) {
-	lv, err := ReadLevel("commune", sharedData(b, "dordogne/territories/communes-24-dordogne.geojson"), "", "")
+	lv, err := ReadLevel("commune", testutil.SharedData(b, "dordogne/territories/communes-24-dordogne.geojson"), "", "")
 	if err != nil {
 		b.Fatal(err)
 	}
-	g, err := ReadGrid(sharedData(b, "dordogne/population/census2021_1km_dordogne_bbox.csv"), "")
+	g, err := ReadGrid(testutil.SharedData(b, "dordogne/population/census2021_1km_dordogne_bbox.csv"), "")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -283,12 +285,12 @@ func TestPointsOutside(t *testing.T) {
 	// Measured on the real files.
 	want := map[string]int{"commune/poste": 0, "commune/france_services": 0, "epci/poste": 0, "epci/france_services": 0}
 	for ln, lp := range levels {
-		lv, err := ReadLevel(ln, sharedData(t, lp), "", "")
+		lv, err := ReadLevel(ln, testutil.SharedData(t, lp), "", "")
 		if err != nil {
 			t.Fatal(err)
 		}
 		for cn, cp := range points {
-			c, err := ReadServices(cn + "=" + sharedData(t, cp))
+			c, err := ReadServices(cn + "=" + testutil.SharedData(t, cp))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -310,11 +312,11 @@ func TestPointsOutside(t *testing.T) {
 // Périgueux (200040392): the sum of T over the Eurostat cells whose centre
 // lies in its polygon, checked against orb's planar point-in-polygon.
 func TestEPCIPopulation(t *testing.T) {
-	lv, err := ReadLevel("epci", sharedData(t, "dordogne/territories/epci-2022-dordogne.geojson"), "", "")
+	lv, err := ReadLevel("epci", testutil.SharedData(t, "dordogne/territories/epci-2022-dordogne.geojson"), "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := ReadGrid(sharedData(t, "dordogne/population/census2021_1km_dordogne_bbox.csv"), "")
+	g, err := ReadGrid(testutil.SharedData(t, "dordogne/population/census2021_1km_dordogne_bbox.csv"), "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,8 @@ import (
 	"os"
 	"runtime"
 	"testing"
+
+	"github.com/vingt/vingt/internal/testutil"
 )
 
 // BenchmarkLoad reads the largest real feeds; MB/s (of uncompressed
@@ -17,7 +19,7 @@ func BenchmarkLoad(b *testing.B) {
 		{"peribus", "perigueux/peribus-gtfs.zip"},
 	} {
 		b.Run(c.name, func(b *testing.B) {
-			p := shared(b, c.path)
+			p := testutil.SharedData(b, c.path)
 			b.ReportAllocs()
 			b.SetBytes(feedBytes(b, p))
 			var f *Feed

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"math"
 	"os"
 	"path/filepath"
@@ -13,21 +12,12 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/vingt/vingt/internal/testutil"
 )
 
-// shared returns the path of a file under ../shared/data, skipping the
-// test when the shared data is absent.
-func shared(t testing.TB, rel string) string {
-	t.Helper()
-	p := filepath.Join("..", "..", "shared", "data", rel)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared data %s absent: %v", rel, err)
-	}
-	return p
-}
-
 func TestPeribus(t *testing.T) {
-	f, err := Open(shared(t, "perigueux/peribus-gtfs.zip"))
+	f, err := Open(testutil.SharedData(t, "perigueux/peribus-gtfs.zip"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +65,7 @@ type feedSummary struct {
 // folders holding stops.txt) and compares its counts, time range and
 // warnings with testdata/feeds.json (rewritten with -update).
 func TestEveryFeedLoads(t *testing.T) {
-	root := shared(t, ".")
+	root := testutil.SharedData(t, ".")
 	var paths []string
 	filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
 		switch {
@@ -109,7 +99,7 @@ func TestEveryFeedLoads(t *testing.T) {
 		got[rel] = s
 	}
 	golden := filepath.Join("testdata", "feeds.json")
-	if *update {
+	if testutil.Update() {
 		b, _ := json.MarshalIndent(got, "", " ")
 		if err := os.WriteFile(golden, append(b, '\n'), 0o644); err != nil {
 			t.Fatal(err)
@@ -163,7 +153,7 @@ func checkTrips(t *testing.T, f *Feed) {
 }
 
 func TestCaltrainAfterMidnight(t *testing.T) {
-	f, err := Open(shared(t, "gtfs-fixtures/partridge/caltrain-2017-07-24"))
+	f, err := Open(testutil.SharedData(t, "gtfs-fixtures/partridge/caltrain-2017-07-24"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +163,7 @@ func TestCaltrainAfterMidnight(t *testing.T) {
 }
 
 func TestEPTCInterpolated(t *testing.T) {
-	p := shared(t, "porto-alegre/poa_eptc.zip")
+	p := testutil.SharedData(t, "porto-alegre/poa_eptc.zip")
 	f, err := Open(p)
 	if err != nil {
 		t.Fatal(err)
@@ -205,7 +195,7 @@ func TestEPTCInterpolated(t *testing.T) {
 }
 
 func TestCalendarDatesOnly(t *testing.T) {
-	f, err := Open(shared(t, "gtfs-fixtures/partridge/region-nord-v2"))
+	f, err := Open(testutil.SharedData(t, "gtfs-fixtures/partridge/region-nord-v2"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,7 +245,7 @@ func TestServiceActive(t *testing.T) {
 }
 
 func TestFrequencies(t *testing.T) {
-	f, err := Open(shared(t, "sao-paulo/spo.zip"))
+	f, err := Open(testutil.SharedData(t, "sao-paulo/spo.zip"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -393,8 +383,6 @@ func TestWarnings(t *testing.T) {
 	}
 }
 
-var update = flag.Bool("update", false, "rewrite testdata/bad/gtfs/expected.json from the messages read")
-
 // TestBadFeeds reads every broken feed of testdata/bad/gtfs and checks its
 // exact message, which names the feed, the file, the line and the field.
 // Every folder must have its message in expected.json, and every message
@@ -427,7 +415,7 @@ func TestBadFeeds(t *testing.T) {
 		}
 		got[name] = err.Error()
 	}
-	if *update {
+	if testutil.Update() {
 		b, _ := json.MarshalIndent(got, "", " ")
 		if err := os.WriteFile(golden, append(b, '\n'), 0o644); err != nil {
 			t.Fatal(err)

@@ -2,8 +2,6 @@ package isochrone
 
 import (
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -11,6 +9,7 @@ import (
 	"github.com/twpayne/go-geos"
 
 	"github.com/vingt/vingt/gtfs"
+	"github.com/vingt/vingt/internal/testutil"
 	"github.com/vingt/vingt/router"
 )
 
@@ -237,11 +236,7 @@ func TestPolygonsErrors(t *testing.T) {
 // real feed, with their travel times (by a ride, or on foot alone).
 func polyReached(b *testing.B, rel, date string, lat, lon float64, dep int32) []Reached {
 	b.Helper()
-	path := filepath.Join("..", "..", "shared", "data", rel)
-	if _, err := os.Stat(path); err != nil {
-		b.Skipf("shared data %s absent: %v", rel, err)
-	}
-	f, err := gtfs.Open(path)
+	f, err := gtfs.Open(testutil.SharedData(b, rel))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package router
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -10,182 +9,38 @@ import (
 	"testing/fstest"
 
 	"github.com/vingt/vingt/gtfs"
+	"github.com/vingt/vingt/internal/testutil/csa"
 	"github.com/vingt/vingt/walk"
 )
 
-// This file holds the oracle: a deliberately simple earliest-arrival
-// search, written from the GTFS tables without any of the router's
-// structures, that the router must agree with exactly.
-//
-// It is a connection scan repeated once per ride: in round k every
-// connection (one hop of one trip) is scanned in order of departure; a
-// trip is boarded at the first stop where the person is ready (reached
-// with at most k−1 rides, plus the board slack) and every later stop where
-// it may drop off gets its arrival. Footpaths are then walked from the
-// stops reached by vehicle in round k. No pruning, no label reuse, no
-// pattern, no index: quadratic and obvious.
-
-const inf = math.MaxInt32
-
-type connection struct {
-	trip      int // instance index
-	from, to  int // global stops
-	dep, arr  int32
-	seq       int // position of the hop in the trip
-	canBoard  bool
-	canAlight bool
-}
-
+// oracle is the connection scan of internal/testutil/csa, written from
+// the GTFS tables without any of the router's structures, given the
+// router's parameters and walk between stops.
 type oracle struct {
-	p         Params
-	stops     []gtfs.Stop
-	conns     []connection
-	walk      map[[2]int]int32 // footpath seconds between distinct stops
-	selfExtra []int32          // inf: forbidden
+	*csa.Oracle
 }
 
-func newOracle(feeds []*gtfs.Feed, date gtfs.Date, p Params) *oracle {
-	o := &oracle{p: p, walk: map[[2]int]int32{}}
-	offset := []int{}
-	for _, f := range feeds {
-		offset = append(offset, len(o.stops))
-		o.stops = append(o.stops, f.Stops...)
-	}
-	o.selfExtra = make([]int32, len(o.stops))
-	trip := 0
-	for fi, f := range feeds {
-		for ti := range f.Trips {
-			t := &f.Trips[ti]
-			for _, shift := range []int32{0, -86400} {
-				day := date
-				if shift != 0 {
-					day = date.AddDays(-1)
-				}
-				if !f.Services[t.Service].Active(day) || t.N < 2 {
-					continue
-				}
-				if shift != 0 && f.Arrival(t, int(t.N)-1) < 86400 {
-					continue
-				}
-				for k := 0; k+1 < int(t.N); k++ {
-					a, b := int(t.First)+k, int(t.First)+k+1
-					o.conns = append(o.conns, connection{
-						trip: trip, seq: k,
-						from: offset[fi] + int(f.StopTimes.Stop[a]), to: offset[fi] + int(f.StopTimes.Stop[b]),
-						dep: f.Departure(t, k) + shift, arr: f.Arrival(t, k+1) + shift,
-						canBoard:  f.StopTimes.Pickup[a] != gtfs.NoService,
-						canAlight: f.StopTimes.DropOff[b] != gtfs.NoService,
-					})
-				}
-				trip++
-			}
-		}
-	}
-	slices.SortStableFunc(o.conns, func(a, b connection) int {
-		if a.dep != b.dep {
-			return int(a.dep - b.dep)
-		}
-		if a.trip != b.trip {
-			return a.trip - b.trip
-		}
-		return a.seq - b.seq
-	})
-	if p.MaxTransferWalk > 0 {
-		for a := range o.stops {
-			for b := range o.stops {
-				sa, sb := &o.stops[a], &o.stops[b]
-				if a == b || !sa.HasCoords || !sb.HasCoords {
-					continue
-				}
-				d := gtfs.Distance(sa.Lat, sa.Lon, sb.Lat, sb.Lon)
-				sameParent := sa.Parent != gtfs.None && sa.Parent == sb.Parent && feedOf(offset, a) == feedOf(offset, b)
-				if d <= p.MaxTransferWalk || sameParent {
-					o.walk[[2]int{a, b}] = walk.CrowFly{Speed: p.WalkSpeed, Detour: p.Detour}.Seconds(d)
-				}
-			}
-		}
-	}
-	for fi, f := range feeds {
-		for _, x := range f.Transfers {
-			a, b := offset[fi]+int(x.From), offset[fi]+int(x.To)
-			switch {
-			case x.Type == gtfs.TransferForbidden && a == b:
-				o.selfExtra[a] = inf
-			case x.Type == gtfs.TransferForbidden:
-				delete(o.walk, [2]int{a, b})
-			case x.Type == gtfs.TransferMinTime && a == b:
-				o.selfExtra[a] = x.MinTime
-			case x.Type == gtfs.TransferMinTime && p.MaxTransferWalk > 0:
-				o.walk[[2]int{a, b}] = x.MinTime
-			}
-		}
-	}
-	return o
-}
-
-func feedOf(offset []int, s int) int {
-	f := 0
-	for i, o := range offset {
-		if s >= o {
-			f = i
-		}
-	}
-	return f
+func newOracle(feeds []*gtfs.Feed, date gtfs.Date, p Params) oracle {
+	return oracle{csa.New(feeds, date, csa.Params{
+		BoardSlack:      p.BoardSlack,
+		MaxTransfers:    p.MaxTransfers,
+		MaxDuration:     p.MaxDuration,
+		MaxTransferWalk: p.MaxTransferWalk,
+		Walk: func(a, b *gtfs.Stop) (int32, float64) {
+			d := gtfs.Distance(a.Lat, a.Lon, b.Lat, b.Lon)
+			return walk.CrowFly{Speed: p.WalkSpeed, Detour: p.Detour}.Seconds(d), d
+		},
+	})}
 }
 
 // query returns the earliest arrival at every stop by a journey with at
 // least one ride, leaving at dep from the access stops.
-func (o *oracle) query(access []Access, dep int32) []int32 {
-	n := len(o.stops)
-	limit := int64(dep) + int64(o.p.MaxDuration)
-	reach := make([]int32, n) // best arrival usable for boarding, ≤ k−1 rides
-	for i := range reach {
-		reach[i] = inf
+func (o oracle) query(access []Access, dep int32) []int32 {
+	starts := make([]csa.Start, len(access))
+	for i, a := range access {
+		starts[i] = csa.Start{Stop: a.Stop, Seconds: a.Seconds}
 	}
-	for _, a := range access {
-		reach[a.Stop] = min(reach[a.Stop], dep+a.Seconds)
-	}
-	out := make([]int32, n)
-	for i := range out {
-		out[i] = inf
-	}
-	for k := 1; k <= o.p.MaxTransfers+1; k++ {
-		byVehicle := make([]int32, n)
-		for i := range byVehicle {
-			byVehicle[i] = inf
-		}
-		boarded := map[int]bool{}
-		for _, c := range o.conns {
-			if !boarded[c.trip] && c.canBoard && reach[c.from] != inf && int64(reach[c.from])+int64(o.p.BoardSlack) <= int64(c.dep) {
-				boarded[c.trip] = true
-			}
-			if boarded[c.trip] && c.canAlight && int64(c.arr) <= limit {
-				byVehicle[c.to] = min(byVehicle[c.to], c.arr)
-			}
-		}
-		onFoot := make([]int32, n)
-		for i := range onFoot {
-			onFoot[i] = inf
-		}
-		for pair, sec := range o.walk {
-			if a := byVehicle[pair[0]]; a != inf && int64(a)+int64(sec) <= limit {
-				onFoot[pair[1]] = min(onFoot[pair[1]], a+sec)
-			}
-		}
-		for s := range n {
-			out[s] = min(out[s], byVehicle[s], onFoot[s])
-			if x := o.selfExtra[s]; byVehicle[s] != inf && x != inf {
-				reach[s] = min(reach[s], byVehicle[s]+x)
-			}
-			reach[s] = min(reach[s], onFoot[s])
-		}
-	}
-	for s := range out {
-		if out[s] == inf {
-			out[s] = Unreached
-		}
-	}
-	return out
+	return o.Query(starts, dep)
 }
 
 // randomFeed writes a random feed as GTFS text and reads it: overtaking

@@ -1,28 +1,18 @@
 package router
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/vingt/vingt/gtfs"
+	"github.com/vingt/vingt/internal/testutil"
 )
-
-func shared(t testing.TB, rel string) string {
-	t.Helper()
-	p := filepath.Join("..", "..", "shared", "data", rel)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared data %s absent: %v", rel, err)
-	}
-	return p
-}
 
 func openFeeds(t testing.TB, rels ...string) []*gtfs.Feed {
 	t.Helper()
 	var feeds []*gtfs.Feed
 	for _, rel := range rels {
-		f, err := gtfs.Open(shared(t, rel))
+		f, err := gtfs.Open(testutil.SharedData(t, rel))
 		if err != nil {
 			t.Fatal(err)
 		}

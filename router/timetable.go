@@ -1,7 +1,9 @@
-// Package isochrone compiles GTFS feeds into a timetable for one date and
+// Package router compiles GTFS feeds into a timetable for one date and
 // routes over it with range-RAPTOR: earliest arrivals at every stop for
 // every departure minute of a window, walking access, egress and
-// transfers, journeys leg by leg, and isochrone polygons.
+// transfers, and journeys leg by leg. It imports neither GEOS nor the
+// coverage engine: the polygons of package isochrone and the indicator
+// of package coverage are built on it.
 package router
 
 import (

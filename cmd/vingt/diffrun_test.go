@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/vingt/vingt/internal/testutil"
 )
 
 // TestDiffAfterRemovingAPoint is the regression gate of the nightly
@@ -31,7 +33,7 @@ func TestDiffAfterRemovingAPoint(t *testing.T) {
 	}
 	// Without the post offices of Périgueux (INSEE 24322), the commune
 	// loses coverage.
-	poste := sharedData(t, "dordogne/services/laposte_points_contact_dordogne.csv")
+	poste := testutil.SharedData(t, "dordogne/services/laposte_points_contact_dordogne.csv")
 	lines, err := os.ReadFile(poste)
 	if err != nil {
 		t.Fatal(err)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
 	"math"
 	"os"
@@ -11,10 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vingt/vingt/internal/testutil"
 	"github.com/vingt/vingt/table"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden outputs of the territory fixtures")
 
 // expectation is a fixture's expected.json: the answer worked out by hand.
 type expectation struct {
@@ -61,7 +59,7 @@ func TestFixtures(t *testing.T) {
 			terr := readTable(t, filepath.Join(out, "territories.parquet"))
 			checkCells(t, cells, exp)
 			checkTerritories(t, terr, exp)
-			golden(t, filepath.Join(dir, "golden.txt"), dump(cells)+"\n"+dump(terr))
+			testutil.Golden(t, filepath.Join(dir, "golden.txt"), []byte(dump(cells)+"\n"+dump(terr)))
 		})
 	}
 }
@@ -170,22 +168,4 @@ func dump(tb *table.Table) string {
 	sort.Strings(rows)
 	b.WriteString(strings.Join(rows, "\n") + "\n")
 	return b.String()
-}
-
-// golden compares got with the file, or rewrites it with -update.
-func golden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to write it)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs from the outputs:\n--- golden\n%s\n--- got\n%s", path, want, got)
-	}
 }

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/vingt/vingt/internal/testutil"
 )
 
 // inspectJSON is the part of vingt inspect --json the tests read.
@@ -46,7 +48,7 @@ func inspectRun(t *testing.T, args ...string) inspectJSON {
 
 // TestInspectPeribus checks the acceptance figures of issue 2.
 func TestInspectPeribus(t *testing.T) {
-	feed := sharedData(t, "perigueux/peribus-gtfs.zip")
+	feed := testutil.SharedData(t, "perigueux/peribus-gtfs.zip")
 	got := inspectRun(t, feed, "--date", "2026-01-13")
 	if got.Stops != 1329 || got.Routes != 80 || got.Trips != 2374 || got.StopTimes != 33408 {
 		t.Errorf("stops %d routes %d trips %d stop_times %d; want 1329 80 2374 33408",
@@ -72,8 +74,8 @@ func TestInspectPeribus(t *testing.T) {
 // TestInspectSeveralFeeds checks that the totals add the feeds up and that
 // the previous day's trips past midnight are counted apart.
 func TestInspectSeveralFeeds(t *testing.T) {
-	peribus := sharedData(t, "perigueux/peribus-gtfs.zip")
-	caltrain := sharedData(t, "gtfs-fixtures/partridge/caltrain-2017-07-24")
+	peribus := testutil.SharedData(t, "perigueux/peribus-gtfs.zip")
+	caltrain := testutil.SharedData(t, "gtfs-fixtures/partridge/caltrain-2017-07-24")
 	got := inspectRun(t, peribus, caltrain, "--date", "2017-07-25")
 	if len(got.Feeds) != 2 || got.Feeds[0].Name != "peribus-gtfs" || got.Feeds[1].Name != "caltrain-2017-07-24" {
 		t.Fatalf("feeds %+v", got.Feeds)
@@ -94,7 +96,7 @@ func TestInspectSeveralFeeds(t *testing.T) {
 }
 
 func TestInspectText(t *testing.T) {
-	feed := sharedData(t, "perigueux/peribus-gtfs.zip")
+	feed := testutil.SharedData(t, "perigueux/peribus-gtfs.zip")
 	r := runVingt(t, "", "inspect", feed, "--date", "2026-01-13")
 	if r.code != 0 {
 		t.Fatalf("code %d, stderr %s", r.code, r.stderr)
@@ -131,7 +133,7 @@ func TestInspectErrors(t *testing.T) {
 }
 
 func TestInspectEmptyFixture(t *testing.T) {
-	feed := sharedData(t, "gtfs-fixtures/partridge/empty")
+	feed := testutil.SharedData(t, "gtfs-fixtures/partridge/empty")
 	r := runVingt(t, "", "inspect", feed)
 	if r.code != 2 || !strings.Contains(r.stderr, "gtfs: empty: stop_times.txt has no rows") {
 		t.Errorf("code %d, stderr %q: want a clear message", r.code, r.stderr)
@@ -141,7 +143,7 @@ func TestInspectEmptyFixture(t *testing.T) {
 // TestInspectFrequencies checks that frequency-based runs are counted as
 // trips and stop events while stop_times counts the rows kept.
 func TestInspectFrequencies(t *testing.T) {
-	feed := sharedData(t, "sao-paulo/spo.zip")
+	feed := testutil.SharedData(t, "sao-paulo/spo.zip")
 	r := runVingt(t, "", "inspect", "--json", feed)
 	if r.code != 0 {
 		t.Fatalf("code %d, stderr %s", r.code, r.stderr)

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -21,6 +20,8 @@ import (
 
 	"github.com/vingt/vingt/coverage"
 	"github.com/vingt/vingt/gtfs"
+	"github.com/vingt/vingt/internal/testutil"
+	"github.com/vingt/vingt/internal/testutil/csa"
 	"github.com/vingt/vingt/router"
 )
 
@@ -87,7 +88,7 @@ func readStopsCSV(t *testing.T, path string, dep int32) map[string]csvRow {
 }
 
 func TestIsochroneStopsCSVFromPoint(t *testing.T) {
-	feed := sharedData(t, peribus)
+	feed := testutil.SharedData(t, peribus)
 	dir := t.TempDir()
 	out := filepath.Join(dir, "stops.csv")
 	r := runVingt(t, dir, "isochrone", "--gtfs", feed, "--date", peribusDate, "--at", "08:00", "--from", bugeaud, "--stops-csv", out)
@@ -156,46 +157,13 @@ func haversine(lat1, lon1, lat2, lon2 float64) float64 {
 	return 2 * 6371000 * math.Asin(math.Min(1, math.Sqrt(a)))
 }
 
-// csaArrivals is an independent earliest-arrival search, a connection
-// scan over the feed's own stop times, one pass per number of rides:
-// board slack 0, same-stop transfers only (--max-transfer-walk 0, a feed
-// without transfers.txt), at most 5 rides, 60-minute cap. It returns,
-// per stop id reached, the arrival and the fewest transfers that reach it
-// as early.
+// csaArrivals is the oracle of internal/testutil/csa, a connection scan
+// over the feed's own stop times, one pass per number of rides: board
+// slack 0, same-stop transfers only (--max-transfer-walk 0, a feed without
+// transfers.txt), at most 5 rides, 60-minute cap. It returns, per stop id
+// reached, the arrival and the fewest transfers that reach it as early.
 func csaArrivals(t *testing.T, f *gtfs.Feed, date gtfs.Date, origin string, dep int32) map[string]csvRow {
 	t.Helper()
-	type conn struct {
-		from, to      int32
-		dep, arr      int32
-		trip          int32
-		board, alight bool
-	}
-	var conns []conn
-	ntrips := int32(0)
-	for _, day := range []struct {
-		d     gtfs.Date
-		shift int32
-	}{{date, 0}, {date.AddDays(-1), -86400}} {
-		active := f.ActiveServices(day.d)
-		for i := range f.Trips {
-			tr := &f.Trips[i]
-			if !active[tr.Service] {
-				continue
-			}
-			id := ntrips
-			ntrips++
-			for j := 0; j+1 < int(tr.N); j++ {
-				k := int(tr.First) + j
-				conns = append(conns, conn{
-					from: f.StopTimes.Stop[k], to: f.StopTimes.Stop[k+1],
-					dep: f.Departure(tr, j) + day.shift, arr: f.Arrival(tr, j+1) + day.shift,
-					trip: id, board: f.StopTimes.Pickup[k] != gtfs.NoService, alight: f.StopTimes.DropOff[k+1] != gtfs.NoService,
-				})
-			}
-		}
-	}
-	sort.SliceStable(conns, func(i, j int) bool { return conns[i].dep < conns[j].dep })
-	const inf = math.MaxInt32
 	o := int32(-1)
 	for i, s := range f.Stops {
 		if s.ID == origin {
@@ -205,36 +173,18 @@ func csaArrivals(t *testing.T, f *gtfs.Feed, date gtfs.Date, origin string, dep 
 	if o < 0 {
 		t.Fatalf("no stop %s", origin)
 	}
-	prev := make([]int32, len(f.Stops))
-	for i := range prev {
-		prev[i] = inf
-	}
-	prev[o] = dep
-	rounds := [][]int32{prev}
-	for range 5 {
-		cur := slices.Clone(prev)
-		on := make([]bool, ntrips)
-		for _, c := range conns {
-			if !on[c.trip] && c.board && prev[c.from] <= c.dep {
-				on[c.trip] = true
-			}
-			if on[c.trip] && c.alight && c.arr < cur[c.to] {
-				cur[c.to] = c.arr
-			}
-		}
-		rounds = append(rounds, cur)
-		prev = cur
-	}
+	oracle := csa.New([]*gtfs.Feed{f}, date, csa.Params{MaxTransfers: 4, MaxDuration: 3600})
+	rounds := oracle.Rounds([]csa.Start{{Stop: o}}, dep)
 	out := map[string]csvRow{origin: {dep, 0, 0}}
-	for s, a := range prev {
-		if a == inf || a > dep+3600 || int32(s) == o {
+	for s, a := range rounds[len(rounds)-1] {
+		if a == csa.Unreached || int32(s) == o {
 			continue
 		}
-		k := 1
+		k := 0 // rounds[k]: at most k+1 rides, k transfers
 		for rounds[k][s] != a {
 			k++
 		}
-		out[f.Stops[s].ID] = csvRow{a, a - dep, k - 1}
+		out[f.Stops[s].ID] = csvRow{a, a - dep, k}
 	}
 	return out
 }
@@ -244,7 +194,7 @@ func csaArrivals(t *testing.T, f *gtfs.Feed, date gtfs.Date, origin string, dep 
 // --max-transfer-walk 0, --stops-csv holds exactly the true earliest
 // arrivals, and the fewest transfers that reach them.
 func TestIsochroneStopsCSVAgainstOracle(t *testing.T) {
-	path := sharedData(t, peribus)
+	path := testutil.SharedData(t, peribus)
 	f, err := gtfs.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -332,7 +282,7 @@ func polygonOf(t *testing.T, g orb.Geometry) *geos.Geom {
 }
 
 func TestIsochroneGeoJSON(t *testing.T) {
-	feed := sharedData(t, peribus)
+	feed := testutil.SharedData(t, peribus)
 	for _, c := range []struct {
 		name   string
 		origin []string
@@ -392,7 +342,7 @@ func TestIsochroneGeoJSON(t *testing.T) {
 }
 
 func TestIsochroneErrors(t *testing.T) {
-	feed := sharedData(t, peribus)
+	feed := testutil.SharedData(t, peribus)
 	dir := t.TempDir()
 	base := []string{"isochrone", "--gtfs", feed, "--date", peribusDate, "--stops-csv", filepath.Join(dir, "s.csv")}
 	for _, c := range []struct {
@@ -512,7 +462,7 @@ func FuzzParseLatLon(f *testing.F) {
 // search per departure minute and gonum's empirical quantile, the
 // percentile of the shared semantics.
 func TestMedianTravel(t *testing.T) {
-	feed := sharedData(t, peribus)
+	feed := testutil.SharedData(t, peribus)
 	tt, err := loadTimetable([]string{feed}, peribusDate, router.DefaultParams())
 	if err != nil {
 		t.Fatal(err)
@@ -569,8 +519,8 @@ func TestMedianTravel(t *testing.T) {
 // TestIsochroneSeveralFeeds routes over Porto Alegre's buses and trains:
 // stop ids are namespaced by feed, and --gtfs takes a list or repeats.
 func TestIsochroneSeveralFeeds(t *testing.T) {
-	eptc := sharedData(t, "porto-alegre/poa_eptc.zip")
-	trensurb := sharedData(t, "porto-alegre/poa_trensurb.zip")
+	eptc := testutil.SharedData(t, "porto-alegre/poa_eptc.zip")
+	trensurb := testutil.SharedData(t, "porto-alegre/poa_trensurb.zip")
 	dir := t.TempDir()
 	common := []string{"isochrone", "--date", "2019-05-13", "--at", "14:00", "--from-stop", "poa_trensurb:MR"}
 	a, b := filepath.Join(dir, "a.csv"), filepath.Join(dir, "b.csv")

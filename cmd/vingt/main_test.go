@@ -59,20 +59,6 @@ func runVingt(t *testing.T, dir string, args ...string) result {
 	return result{stdout.String(), stderr.String(), code}
 }
 
-// sharedData returns the path of a file under ../shared/data, skipping the
-// test when the shared data is absent (as it is for users).
-func sharedData(t testing.TB, rel string) string {
-	t.Helper()
-	p, err := filepath.Abs(filepath.Join("..", "..", "..", "shared", "data", rel))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared data %s absent: %v", rel, err)
-	}
-	return p
-}
-
 func TestVersion(t *testing.T) {
 	r := runVingt(t, "", "--version")
 	if r.code != 0 || !bytes.Contains([]byte(r.stdout), []byte(version)) {

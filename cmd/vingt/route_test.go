@@ -9,6 +9,7 @@ import (
 
 	"github.com/vingt/vingt/coverage"
 	"github.com/vingt/vingt/gtfs"
+	"github.com/vingt/vingt/internal/testutil"
 )
 
 // Créavallée, a business park south of Périgueux, and Mensignac, a
@@ -21,7 +22,7 @@ const (
 // routeJSON runs vingt route --json and decodes its answer.
 func routeJSON(t *testing.T, args ...string) routeResult {
 	t.Helper()
-	feed := sharedData(t, peribus)
+	feed := testutil.SharedData(t, peribus)
 	r := runVingt(t, "", append([]string{"route", "--gtfs", feed, "--date", peribusDate, "--json"}, args...)...)
 	if r.code != 0 {
 		t.Fatalf("code %d: %s", r.code, r.stderr)
@@ -95,7 +96,7 @@ func TestRouteJourney(t *testing.T) {
 
 	// No stop reached by a ride in the stops CSV offers an earlier
 	// arrival at the destination than the route found.
-	feed := sharedData(t, peribus)
+	feed := testutil.SharedData(t, peribus)
 	dir := t.TempDir()
 	out := filepath.Join(dir, "stops.csv")
 	r := runVingt(t, dir, "isochrone", "--gtfs", feed, "--date", peribusDate, "--at", "08:00", "--from", bugeaud, "--stops-csv", out)
@@ -130,7 +131,7 @@ func TestRouteJourney(t *testing.T) {
 }
 
 func TestRouteText(t *testing.T) {
-	feed := sharedData(t, peribus)
+	feed := testutil.SharedData(t, peribus)
 	r := runVingt(t, "", "route", "--gtfs", feed, "--date", peribusDate, "--at", "08:00", "--from", bugeaud, "--to", creavallee)
 	if r.code != 0 {
 		t.Fatalf("code %d: %s", r.code, r.stderr)
@@ -165,7 +166,7 @@ func TestRouteUnreachable(t *testing.T) {
 		!strings.Contains(res.Reason, "within 30min") {
 		t.Fatalf("%+v", res)
 	}
-	feed := sharedData(t, peribus)
+	feed := testutil.SharedData(t, peribus)
 	r := runVingt(t, "", "route", "--gtfs", feed, "--date", peribusDate, "--at", "08:00", "--from", mensignac, "--to", creavallee)
 	if r.code != 0 || !strings.Contains(r.stdout, "nothing arrives") {
 		t.Errorf("code %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
@@ -173,7 +174,7 @@ func TestRouteUnreachable(t *testing.T) {
 }
 
 func TestRouteErrors(t *testing.T) {
-	feed := sharedData(t, peribus)
+	feed := testutil.SharedData(t, peribus)
 	base := []string{"route", "--gtfs", feed, "--date", peribusDate}
 	for _, c := range []struct {
 		name string

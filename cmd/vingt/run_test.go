@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vingt/vingt/internal/testutil"
 	"github.com/vingt/vingt/table"
 )
 
@@ -18,13 +19,13 @@ import (
 // --out), skipping when the shared data is absent.
 func dordogneArgs(t *testing.T) []string {
 	return []string{"run",
-		"--gtfs", sharedData(t, "perigueux/peribus-gtfs.zip"),
+		"--gtfs", testutil.SharedData(t, "perigueux/peribus-gtfs.zip"),
 		"--date", "2026-01-13", "--window", "08:00-10:00",
-		"--grid", sharedData(t, "dordogne/population/census2021_1km_dordogne_bbox.csv"),
-		"--services", "poste=" + sharedData(t, "dordogne/services/laposte_points_contact_dordogne.csv"),
-		"--services", "france_services=" + sharedData(t, "dordogne/services/france_services_2020_dordogne.geojson"),
-		"--territories", "commune=" + sharedData(t, "dordogne/territories/communes-24-dordogne.geojson"),
-		"--territories", "epci=" + sharedData(t, "dordogne/territories/epci-2022-dordogne.geojson"),
+		"--grid", testutil.SharedData(t, "dordogne/population/census2021_1km_dordogne_bbox.csv"),
+		"--services", "poste=" + testutil.SharedData(t, "dordogne/services/laposte_points_contact_dordogne.csv"),
+		"--services", "france_services=" + testutil.SharedData(t, "dordogne/services/france_services_2020_dordogne.geojson"),
+		"--territories", "commune=" + testutil.SharedData(t, "dordogne/territories/communes-24-dordogne.geojson"),
+		"--territories", "epci=" + testutil.SharedData(t, "dordogne/territories/epci-2022-dordogne.geojson"),
 		"--quiet",
 	}
 }
@@ -234,7 +235,7 @@ func TestRunOtherInputs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("whole runs: not in -short")
 	}
-	poa := func(rel string) string { return sharedData(t, "porto-alegre/"+rel) }
+	poa := func(rel string) string { return testutil.SharedData(t, "porto-alegre/"+rel) }
 	cases := []struct {
 		name   string
 		args   []string
@@ -242,12 +243,12 @@ func TestRunOtherInputs(t *testing.T) {
 		levels []string
 	}{
 		{"filosofi", []string{
-			"--gtfs", sharedData(t, "perigueux/peribus-gtfs.zip"), "--date", "2026-01-13",
-			"--grid", sharedData(t, "dordogne/population/filosofi2021_200m_perigueux_center_window.csv"),
-			"--services", "poste=" + sharedData(t, "dordogne/services/laposte_points_contact_dordogne.csv"),
-			"--services", "france_services=" + sharedData(t, "dordogne/services/france_services_2020_dordogne.geojson"),
-			"--territories", "commune=" + sharedData(t, "dordogne/territories/communes-24-dordogne.geojson"),
-			"--territories", "epci=" + sharedData(t, "dordogne/territories/epci-2022-dordogne.geojson"),
+			"--gtfs", testutil.SharedData(t, "perigueux/peribus-gtfs.zip"), "--date", "2026-01-13",
+			"--grid", testutil.SharedData(t, "dordogne/population/filosofi2021_200m_perigueux_center_window.csv"),
+			"--services", "poste=" + testutil.SharedData(t, "dordogne/services/laposte_points_contact_dordogne.csv"),
+			"--services", "france_services=" + testutil.SharedData(t, "dordogne/services/france_services_2020_dordogne.geojson"),
+			"--territories", "commune=" + testutil.SharedData(t, "dordogne/territories/communes-24-dordogne.geojson"),
+			"--territories", "epci=" + testutil.SharedData(t, "dordogne/territories/epci-2022-dordogne.geojson"),
 		}, []string{"cells.parquet", "territories.parquet"}, []string{"commune", "epci"}},
 		{"porto-alegre-arrow", []string{
 			"--gtfs", poa("poa_eptc.zip"), "--gtfs", poa("poa_trensurb.zip"), "--date", "2019-05-13", "--window", "14:00-16:00",
@@ -300,7 +301,7 @@ func TestRunConfig(t *testing.T) {
 	if testing.Short() {
 		t.Skip("whole Dordogne runs: not in -short")
 	}
-	sharedData(t, "perigueux/peribus-gtfs.zip")
+	testutil.SharedData(t, "perigueux/peribus-gtfs.zip")
 	dir := t.TempDir()
 	byFlags, byConfig := filepath.Join(dir, "flags"), filepath.Join(dir, "config")
 	if r := runVingt(t, "", append(dordogneArgs(t), "--out", byFlags)...); r.code != 0 {
