@@ -2,6 +2,7 @@ package hours
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -145,7 +146,7 @@ func ParseSchoolHolidays(r io.Reader) (*Calendar, error) {
 		}
 		a, b, ok := strings.Cut(s, ",")
 		if !ok {
-			return nil, fmt.Errorf("hours: school holidays line %d: %s: want start,end", line, token(s))
+			return nil, fmt.Errorf("hours: school holidays line %d: %s: want start,end", line, quote(s))
 		}
 		start, err := ParseDate(a)
 		if err != nil {
@@ -156,11 +157,14 @@ func ParseSchoolHolidays(r io.Reader) (*Calendar, error) {
 			return nil, fmt.Errorf("hours: school holidays line %d: end: %w", line, err)
 		}
 		if end.before(start) {
-			return nil, fmt.Errorf("hours: school holidays line %d: %s: end before start", line, token(s))
+			return nil, fmt.Errorf("hours: school holidays line %d: %s: end before start", line, quote(s))
 		}
 		c.ranges = append(c.ranges, [2]Date{start, end})
 	}
 	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return nil, fmt.Errorf("hours: school holidays line %d: longer than 200 bytes", line+1)
+		}
 		return nil, fmt.Errorf("hours: school holidays line %d: %w", line+1, err)
 	}
 	sort.Slice(c.ranges, func(i, j int) bool { return c.ranges[i][0].before(c.ranges[j][0]) })

@@ -12,6 +12,8 @@
 //     its spans, or the whole day when it has none);
 //   - weekdays Mo Tu We Th Fr Sa Su, ranges that may wrap (Mo-Fr, Sa-Mo) and
 //     lists (Mo,We,Fr), PH (French public holidays) and SH (school holidays);
+//     a "," right after a day selector continues the list even with a space
+//     ("Mo, We 10:00-12:00" is Monday and Wednesday);
 //     no selector means every day, no span means the whole day;
 //   - spans HH:MM-HH:MM (H:MM tolerated) separated by "," or "/"
 //     ("09:00-12:00 / 14:00-18:00"); an end at or before the start runs past
