@@ -200,7 +200,10 @@ func (s Schedule) String() string {
 			sel = joinSel(sel, "SH")
 		}
 		b.WriteString(sel)
-		whole := len(r.spans) == 1 && r.spans[0] == span{0, dayMin}
+		// a whole day is the selector alone, unless an additional rule
+		// follows: "Mo, We 10:00-12:00" would read as one weekday list
+		whole := len(r.spans) == 1 && r.spans[0] == span{0, dayMin} &&
+			(r.off || i+1 == len(s.rules) || !s.rules[i+1].add)
 		if !whole {
 			b.WriteByte(' ')
 			b.WriteString(formatSpans(r.spans))
