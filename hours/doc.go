@@ -9,7 +9,8 @@
 //     rule replaces the hours of the days it selects) or "," before a new
 //     day selector (an additional rule: its spans are added to those of the
 //     days it selects, as the specification says; "off" in any rule removes
-//     its spans, or the whole day when it has none);
+//     its spans, or closes the whole day when it has none, openings that
+//     start that day and run past midnight included);
 //   - weekdays Mo Tu We Th Fr Sa Su, ranges that may wrap (Mo-Fr, Sa-Mo) and
 //     lists (Mo,We,Fr), PH (French public holidays) and SH (school holidays);
 //     a "," right after a day selector continues the list even with a space

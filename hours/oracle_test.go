@@ -145,8 +145,8 @@ func oracleDay(rules []oRule, wd int, ph, sh bool) (m [2880]bool) {
 		if spans == nil {
 			spans = [][2]int{{0, 1440}}
 		}
-		if !r.off && !r.add {
-			m = [2880]bool{}
+		if (!r.off && !r.add) || (r.off && r.spans == nil) {
+			m = [2880]bool{} // replaced, or closed all day with its night
 		}
 		for _, x := range spans {
 			for i := x[0]; i < x[1]; i++ {

@@ -175,8 +175,6 @@ func (p *parser) rule() (rule, error) {
 		}
 		r.spans = sp
 		hasTimes = true
-	} else {
-		r.spans = []span{{0, dayMin}}
 	}
 	p.skipSpace()
 	if isLetter(p.peek()) {

@@ -40,6 +40,11 @@ func TestParseWeek(t *testing.T) {
 		{"Su,PH 09:00-12:00", [7]string{off, off, off, off, off, off, "09:00-12:00"}},
 		// tolerated: one-digit hours, "/" between spans, case, trailing ";"
 		{"mo-FR 9:00-12:00 / 14:00-18:00;", [7]string{"09:00-12:00,14:00-18:00", "09:00-12:00,14:00-18:00", "09:00-12:00,14:00-18:00", "09:00-12:00,14:00-18:00", "09:00-12:00,14:00-18:00", off, off}},
+		// "open" ends a selector: the "," after it starts an additional rule
+		{"Mo open, Mo 10:00-12:00 off", [7]string{"00:00-10:00,12:00-24:00", off, off, off, off, off, off}},
+		// "off" alone closes the day with its night; with spans, only them
+		{"Mo-Su 22:00-02:00; Tu off", [7]string{"22:00-26:00", off, "22:00-26:00", "22:00-26:00", "22:00-26:00", "22:00-26:00", "22:00-26:00"}},
+		{"Mo-Su 22:00-02:00; Tu 00:00-24:00 off", [7]string{"22:00-26:00", "24:00-26:00", "22:00-26:00", "22:00-26:00", "22:00-26:00", "22:00-26:00", "22:00-26:00"}},
 		{"Mo-Su 00:00-00:00", [7]string{"00:00-24:00", "00:00-24:00", "00:00-24:00", "00:00-24:00", "00:00-24:00", "00:00-24:00", "00:00-24:00"}},
 	}
 	for _, tc := range tests {
@@ -54,6 +59,22 @@ func TestParseWeek(t *testing.T) {
 		back, err := Parse(s.String())
 		if err != nil || back.String() != s.String() {
 			t.Errorf("%q: canonical %q reads back as %q, %v", tc.text, s.String(), back.String(), err)
+		}
+	}
+}
+
+func TestString(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Mo open, We 10:00-12:00", "Mo 00:00-24:00, We 10:00-12:00"},
+		{"mo-fr 9:00-12:00 / 14:00-18:00; PH off", "Mo-Fr 09:00-12:00,14:00-18:00; PH off"},
+		{"Sa-Mo 22:00-02:00", "Mo,Sa,Su 22:00-26:00"},
+		{"Mo,Tu,Th 10:00-11:00, Su,PH off", "Mo,Tu,Th 10:00-11:00, Su,PH off"},
+		{"Mo-Su 22:00-02:00; Tu 00:00-24:00 off", "Mo-Su 22:00-26:00; Tu 00:00-24:00 off"},
+		{"24/7", "Mo-Su"},
+	}
+	for _, tc := range tests {
+		if got := mustParse(t, tc.in).String(); got != tc.want {
+			t.Errorf("%q: String %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }

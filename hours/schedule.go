@@ -22,7 +22,7 @@ type span struct{ start, end int16 }
 type rule struct {
 	days   uint8 // bit i: weekday i, Monday = 0
 	ph, sh bool  // also selects public holidays, school holidays
-	spans  []span
+	spans  []span // nil: no times given, the whole day
 	off    bool
 	add    bool // joined to the previous rule by ","
 }
@@ -32,6 +32,8 @@ type rule struct {
 type Schedule struct {
 	rules []rule
 }
+
+var wholeDay = []span{{0, dayMin}}
 
 // AlwaysOpen returns the schedule "24/7".
 func AlwaysOpen() Schedule {
@@ -51,13 +53,19 @@ func (s Schedule) day(wd int, ph, sh bool) []span {
 		if r.days&(1<<wd) == 0 && !(r.ph && ph) && !(r.sh && sh) {
 			continue
 		}
+		sp := r.spans
+		if sp == nil {
+			sp = wholeDay
+		}
 		switch {
+		case r.off && r.spans == nil:
+			cur = nil // the day is closed, with its openings past midnight
 		case r.off:
-			cur = subtract(cur, r.spans)
+			cur = subtract(cur, sp)
 		case r.add:
-			cur = union(cur, r.spans)
+			cur = union(cur, sp)
 		default:
-			cur = union(nil, r.spans)
+			cur = union(nil, sp)
 		}
 	}
 	return cur
@@ -202,13 +210,16 @@ func (s Schedule) String() string {
 		b.WriteString(sel)
 		// a whole day is the selector alone, unless an additional rule
 		// follows: "Mo, We 10:00-12:00" would read as one weekday list
-		whole := len(r.spans) == 1 && r.spans[0] == span{0, dayMin} &&
-			(r.off || i+1 == len(s.rules) || !s.rules[i+1].add)
+		whole := r.spans == nil || (!r.off && len(r.spans) == 1 && r.spans[0] == span{0, dayMin})
+		if whole && !r.off && i+1 < len(s.rules) && s.rules[i+1].add {
+			whole = false
+		}
 		if !whole {
 			b.WriteByte(' ')
-			b.WriteString(formatSpans(r.spans))
-			if len(r.spans) == 0 {
-				continue // "off" already written
+			if r.spans == nil {
+				b.WriteString("00:00-24:00")
+			} else {
+				b.WriteString(formatSpans(r.spans))
 			}
 		}
 		if r.off {

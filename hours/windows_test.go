@@ -170,6 +170,10 @@ func TestWindowsArrive(t *testing.T) {
 			arr: []arrival{{hm(0, 12, 0), hm(2, 0, 0) + 0, false}},
 		},
 		{
+			name: "a PH off Monday keeps the night of Sunday", text: "Sa-Mo 22:00-02:00; PH off", date: Date{2026, time.April, 6}, minOpen: m15,
+			pairs: "-86400,-80100,-7200,6300", // Saturday night cut at the span start, Sunday night to Monday 01:45
+		},
+		{
 			name: "SH without a calendar matches nothing", text: "Mo-Fr 09:00-12:00; SH off", date: Date{2026, time.February, 10}, minOpen: m15,
 			arr: []arrival{{hm(0, 8, 0), hm(0, 9, 0), true}},
 		},
@@ -250,6 +254,17 @@ func TestOpenDuring(t *testing.T) {
 	}
 	if !AlwaysWindows().OpenDuring(0, 1) || (Windows{}).OpenDuring(SpanStart, SpanEnd) || !(Windows{}).None() {
 		t.Error("always or zero windows")
+	}
+}
+
+func TestAlwaysOpen(t *testing.T) {
+	s := AlwaysOpen()
+	if s.String() != "Mo-Su" || s.WeeklyOpenMinutes() != weekMin || !s.Windows(Date{2026, time.May, 14}, 900, nil).Always() {
+		t.Errorf("AlwaysOpen: %q %d", s.String(), s.WeeklyOpenMinutes())
+	}
+	var zero Schedule
+	if zero.String() != "closed" || !zero.Windows(Date{2026, time.May, 14}, 0, nil).None() {
+		t.Error("zero schedule is not closed")
 	}
 }
 
