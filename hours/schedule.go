@@ -20,8 +20,8 @@ type span struct{ start, end int16 }
 // rule is one rule of a schedule: on the days it selects, it sets (or, when
 // additive, adds) its spans as open, or removes them when off.
 type rule struct {
-	days   uint8 // bit i: weekday i, Monday = 0
-	ph, sh bool  // also selects public holidays, school holidays
+	days   uint8  // bit i: weekday i, Monday = 0
+	ph, sh bool   // also selects public holidays, school holidays
 	spans  []span // nil: no times given, the whole day
 	off    bool
 	add    bool // joined to the previous rule by ","
