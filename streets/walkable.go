@@ -30,8 +30,8 @@ var footOnly = map[string]bool{
 //     motorway, motorway_link, trunk, trunk_link, bridleway with foot
 //     yes, designated, permissive or official;
 //   - foot=no, private or use_sidepath drops the way;
-//   - access=no, private, agricultural, forestry, military or delivery drops
-//     it unless foot allows walking explicitly;
+//   - access=no, private, agricultural, forestry, military or delivery, or
+//     motorroad=yes, drops it unless foot allows walking explicitly;
 //   - area=yes (a pedestrian square) is walked along its outline like any
 //     closed way.
 //
@@ -60,6 +60,9 @@ func Walkable(tags osm.Tags) bool {
 	}
 	if footYes {
 		return true
+	}
+	if tags.Find("motorroad") == "yes" {
+		return false
 	}
 	switch tags.Find("access") {
 	case "no", "private", "agricultural", "forestry", "military", "delivery":
