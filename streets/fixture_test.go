@@ -110,3 +110,27 @@ func TestFixtureDistances(t *testing.T) {
 		}
 	}
 }
+
+// TestFixtureBounds clips the fixture west of the river: the bridge loses
+// its east end, so only the west bank's streets remain: 7 used nodes
+// outside (C, D, L, E1, K and the island's two), 10 references to them.
+func TestFixtureBounds(t *testing.T) {
+	g := loadFixture(t, Options{Bounds: Bounds{Point{-1, -1}, Point{1, 0.005}}})
+	st := g.Stats()
+	if st.Vertices != 4 || st.Edges != 3 || st.NodesOutside != 7 || st.MissingNodes != 10 || st.Components != 1 {
+		t.Errorf("clipped stats %+v", st)
+	}
+	if _, ok := fixtureLink(t, g, "shop"); ok {
+		t.Error("shop, east of the river, linked although clipped")
+	}
+	a, _ := fixtureLink(t, g, "home")
+	b, _ := fixtureLink(t, g, "deadend")
+	s := g.NewSearch()
+	s.FromLinks([]Link{a}, nil, 1e5)
+	if d := s.To(b); math.Abs(float64(d)-6.4*u) > 0.01 {
+		t.Errorf("home → deadend %.2f m, want %.2f", d, 6.4*u)
+	}
+	if _, err := Load(context.Background(), "testdata/fixture.osm", Options{Bounds: Bounds{Point{-100, 0}, Point{1, 1}}}); err == nil {
+		t.Error("bounds beyond the poles accepted")
+	}
+}

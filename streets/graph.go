@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"unsafe"
 
 	"github.com/paulmach/orb"
@@ -162,7 +163,11 @@ func (b *builder) build(opt Options) (*Graph, error) {
 	if len(g.eu) == 0 {
 		return nil, fmt.Errorf("no walkable edge: the %d walkable ways have no two consecutive nodes in the file", b.st.WaysKept)
 	}
+	g.vlat, g.vlon = slices.Clip(slices.Clone(g.vlat)), slices.Clip(slices.Clone(g.vlon))
 	g.layout()
+	if len(opt.Keep) > 0 {
+		g.grid = newGrid(g) // to link the Keep points
+	}
 
 	// Components: keep the largest and those the Keep points link to.
 	comp, ncomp := g.components()
@@ -198,6 +203,9 @@ func (b *builder) build(opt Options) (*Graph, error) {
 		g = g.subgraph(comp, keep)
 		b.st.EdgesDropped = all - g.Edges()
 	}
+	if g.grid.off == nil || b.st.ComponentsDropped > 0 {
+		g.grid = newGrid(g)
+	}
 	b.st.Vertices, b.st.Edges = g.Vertices(), g.Edges()
 	b.st.ShapePoints = int64(len(g.slat))
 	b.st.GraphBytes = g.bytes()
@@ -205,7 +213,7 @@ func (b *builder) build(opt Options) (*Graph, error) {
 	return g, nil
 }
 
-// layout builds the CSR arrays and the grid from the edge arrays.
+// layout builds the CSR arrays from the edge arrays.
 func (g *Graph) layout() {
 	n := len(g.vlat)
 	g.off = make([]int32, n+1)
@@ -227,7 +235,6 @@ func (g *Graph) layout() {
 		g.to[next[v]], g.length[next[v]] = u, g.elen[e]
 		next[v]++
 	}
-	g.grid = newGrid(g)
 }
 
 // components labels every vertex with its connected component.
@@ -263,6 +270,22 @@ func (g *Graph) components() ([]int32, int) {
 // subgraph returns the graph of the kept components, renumbered in order.
 func (g *Graph) subgraph(comp []int32, keep []bool) *Graph {
 	h := &Graph{radius: g.radius}
+	nv, ne, ns := 0, 0, 0
+	for v := range g.vlat {
+		if keep[comp[v]] {
+			nv++
+		}
+	}
+	for e := range g.eu {
+		if keep[comp[g.eu[e]]] {
+			ne++
+			ns += int(g.shapeOff[e+1] - g.shapeOff[e])
+		}
+	}
+	h.vlat, h.vlon = make([]int32, 0, nv), make([]int32, 0, nv)
+	h.eu, h.ev, h.elen = make([]int32, 0, ne), make([]int32, 0, ne), make([]float32, 0, ne)
+	h.shapeOff = make([]int32, 1, ne+1)
+	h.slat, h.slon = make([]int32, 0, ns), make([]int32, 0, ns)
 	newID := make([]int32, len(g.vlat))
 	for v := range g.vlat {
 		newID[v] = -1
@@ -272,7 +295,6 @@ func (g *Graph) subgraph(comp []int32, keep []bool) *Graph {
 			h.vlon = append(h.vlon, g.vlon[v])
 		}
 	}
-	h.shapeOff = append(h.shapeOff, 0)
 	for e := range g.eu {
 		if newID[g.eu[e]] < 0 {
 			continue

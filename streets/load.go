@@ -41,6 +41,20 @@ type Options struct {
 	LinkRadius float64
 	// Procs is the number of parallel PBF decoders; 0 means GOMAXPROCS.
 	Procs int
+	// Bounds, when not empty (Min.Lat < Max.Lat), clips the graph: nodes
+	// outside are treated as absent (ways are split there) and counted in
+	// Stats.NodesOutside. A shard of a national run loads the national
+	// extract with its own bounds plus a margin and holds only that graph.
+	Bounds Bounds
+}
+
+// Bounds is a latitude/longitude box in degrees.
+type Bounds struct{ Min, Max Point }
+
+func (b Bounds) empty() bool { return !(b.Min.Lat < b.Max.Lat && b.Min.Lon < b.Max.Lon) }
+
+func (b Bounds) contains(lat, lon float64) bool {
+	return lat >= b.Min.Lat && lat <= b.Max.Lat && lon >= b.Min.Lon && lon <= b.Max.Lon
 }
 
 // Stats describes an extract and the graph built from it.
@@ -49,11 +63,13 @@ type Stats struct {
 	SHA256    string `json:"sha256"`
 	FileBytes int64  `json:"file_bytes"`
 	// Nodes is the number of nodes read, NodesUsed those referenced by a
-	// kept way and MissingNodes the references to nodes absent from the
-	// file or with coordinates out of range (the way is split there).
+	// kept way, and MissingNodes the references to nodes absent from the
+	// file, with coordinates out of range or outside Options.Bounds (the way
+	// is split there); NodesOutside counts the used nodes outside Bounds.
 	Nodes        int64 `json:"nodes"`
 	NodesUsed    int64 `json:"nodes_used"`
 	MissingNodes int64 `json:"missing_nodes"`
+	NodesOutside int64 `json:"nodes_outside,omitempty"`
 	Ways         int64 `json:"ways"`
 	WaysKept     int64 `json:"ways_kept"`
 	// Vertices and Edges (undirected) are those kept; ShapePoints counts
@@ -118,6 +134,9 @@ func load(ctx context.Context, name string, r io.ReadSeeker, size int64, opt Opt
 	if !(opt.LinkRadius > 0 && opt.LinkRadius <= MaxLinkRadius) {
 		return nil, fmt.Errorf("link radius %g m: want a number of metres in (0, %d]", opt.LinkRadius, MaxLinkRadius)
 	}
+	if !opt.Bounds.empty() && !(opt.Bounds.Min.Lat >= -90 && opt.Bounds.Max.Lat <= 90 && opt.Bounds.Min.Lon >= -180 && opt.Bounds.Max.Lon <= 180) {
+		return nil, fmt.Errorf("bounds %v: want latitudes in [-90, 90] and longitudes in [-180, 180]", opt.Bounds)
+	}
 	if opt.Procs <= 0 {
 		opt.Procs = runtime.GOMAXPROCS(0)
 	}
@@ -134,7 +153,7 @@ func load(ctx context.Context, name string, r io.ReadSeeker, size int64, opt Opt
 	if _, err := r.Seek(0, io.SeekStart); err != nil {
 		return nil, err
 	}
-	b := &builder{}
+	b := &builder{bounds: opt.Bounds, clip: !opt.Bounds.empty()}
 	b.st.Path = name
 	b.st.FileBytes = size
 	if len(head) > 0 && head[0] == '<' {
@@ -163,6 +182,9 @@ type builder struct {
 	multi    []bool
 	lat, lon []int32
 	nodes    atomic.Int64
+	outside  atomic.Int64
+	bounds   Bounds
+	clip     bool
 }
 
 func (b *builder) addWay(w *osm.Way) {
@@ -185,22 +207,27 @@ func (b *builder) resolve() error {
 	if len(b.refs) > math.MaxInt32 {
 		return fmt.Errorf("%d node references in walkable ways: more than this graph can index", len(b.refs))
 	}
-	ids := slices.Clone(b.refs)
-	slices.Sort(ids)
-	var multi []bool
-	out := 0
-	for i := 0; i < len(ids); {
+	sorted := slices.Clone(b.refs)
+	slices.Sort(sorted)
+	n := 0
+	for i := range sorted {
+		if i == 0 || sorted[i] != sorted[i-1] {
+			n++
+		}
+	}
+	// exact-size arrays, so that the sorted copy is freed
+	b.ids = make([]int64, 0, n)
+	b.multi = make([]bool, 0, n)
+	for i := 0; i < len(sorted); {
 		j := i + 1
-		for j < len(ids) && ids[j] == ids[i] {
+		for j < len(sorted) && sorted[j] == sorted[i] {
 			j++
 		}
-		ids[out] = ids[i]
-		multi = append(multi, j-i > 1)
-		out++
+		b.ids = append(b.ids, sorted[i])
+		b.multi = append(b.multi, j-i > 1)
 		i = j
 	}
-	b.ids = slices.Clip(ids[:out])
-	b.multi = multi
+	sorted = nil
 	b.idx = make([]int32, len(b.refs))
 	for i, id := range b.refs {
 		k, _ := slices.BinarySearch(b.ids, id)
@@ -225,6 +252,10 @@ func (b *builder) setNode(id int64, lat, lon float64) {
 	}
 	if !(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180) {
 		return // out of range or NaN: counted as missing
+	}
+	if b.clip && !b.bounds.contains(lat, lon) {
+		b.outside.Add(1)
+		return
 	}
 	b.lat[k] = int32(math.Round(lat * fixScale))
 	b.lon[k] = int32(math.Round(lon * fixScale))
@@ -266,6 +297,7 @@ func (b *builder) readXML(ctx context.Context, r io.Reader) error {
 	for _, n := range nodes {
 		b.setNode(n.id, n.lat, n.lon)
 	}
+	b.st.NodesOutside = b.outside.Load()
 	return nil
 }
 
@@ -321,6 +353,7 @@ func (b *builder) readPBF(ctx context.Context, r io.ReadSeeker, procs int) error
 		return fmt.Errorf("pbf nodes: %w", err)
 	}
 	b.st.Nodes = b.nodes.Load()
+	b.st.NodesOutside = b.outside.Load()
 	return nil
 }
 

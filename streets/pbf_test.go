@@ -5,12 +5,14 @@ import (
 	"compress/zlib"
 	"context"
 	"encoding/binary"
+	"fmt"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vingt/vingt/gtfs"
 )
@@ -263,4 +265,42 @@ func BenchmarkLoadTown(b *testing.B) {
 	b.ReportMetric(sec/(float64(st.Nodes)/1e6), "s/Mnode")
 	b.ReportMetric(float64(st.GraphBytes)/float64(st.Vertices), "B/vertex")
 	b.ReportMetric(float64(fi.Size())/1e6, "MB")
+}
+
+// TestLoadExternal loads the extract named by $STREETS_PBF (skipped when
+// unset) and logs its Stats, the load time and the process's peak resident
+// memory: the way to measure a national extract. $STREETS_WRITE_TOWN=R,C
+// first writes a synthetic town of R×C nodes to that path.
+func TestLoadExternal(t *testing.T) {
+	p := os.Getenv("STREETS_PBF")
+	if p == "" {
+		t.Skip("$STREETS_PBF not set")
+	}
+	if town := os.Getenv("STREETS_WRITE_TOWN"); town != "" {
+		var r, c int
+		if _, err := fmt.Sscanf(town, "%d,%d", &r, &c); err != nil {
+			t.Fatal(err)
+		}
+		nodes, ways := lattice(r, c, true)
+		if err := writePBF(p, nodes, ways); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	t0 := time.Now()
+	g, err := Load(context.Background(), p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	el := time.Since(t0)
+	status, _ := os.ReadFile("/proc/self/status")
+	var hwm string
+	for _, l := range strings.Split(string(status), "\n") {
+		if strings.HasPrefix(l, "VmHWM") {
+			hwm = strings.Join(strings.Fields(l)[1:], " ")
+		}
+	}
+	st := g.Stats()
+	t.Logf("%s: %v, peak RSS %s, graph %d bytes (%.0f B/vertex, %.0f B/edge); %+v",
+		p, el, hwm, st.GraphBytes, float64(st.GraphBytes)/float64(st.Vertices), float64(st.GraphBytes)/float64(st.Edges), st)
 }
