@@ -1,6 +1,7 @@
 package streets
 
 import (
+	"math"
 	"testing"
 )
 
@@ -60,5 +61,32 @@ func TestSearchMultiSource(t *testing.T) {
 			}
 			prev = d
 		}
+	}
+}
+
+// TestAppendReached draws what home reaches within 2 u: its own street
+// from A (x=0) to x=2.5 (1.5 u either side of its link at x=1, after 0.5 u
+// off the street), and 0.5 u up North-West Street from A.
+func TestAppendReached(t *testing.T) {
+	g := loadFixture(t, Options{})
+	home, _ := fixtureLink(t, g, "home")
+	s := g.NewSearch()
+	s.FromLinks([]Link{home}, nil, float32(3*u))
+	mls := s.AppendReached(nil, float32(2*u))
+	minX, maxX, maxY := 1.0, 1.0, 0.0
+	for _, ls := range mls {
+		for _, p := range ls {
+			x, y := p[0]*1000, p[1]*1000
+			if y == 0 {
+				minX, maxX = math.Min(minX, x), math.Max(maxX, x)
+			} else if x == 0 {
+				maxY = math.Max(maxY, y)
+			} else {
+				t.Errorf("reached point (%g, %g) off West and North-West Streets", x, y)
+			}
+		}
+	}
+	if math.Abs(minX) > 1e-6 || math.Abs(maxX-2.5) > 1e-6 || math.Abs(maxY-0.5) > 1e-6 {
+		t.Errorf("reached West Street x %g…%g and North-West Street to y %g, want 0…2.5 and 0.5", minX, maxX, maxY)
 	}
 }
