@@ -181,8 +181,8 @@ type builder struct {
 	ids      []int64
 	multi    []bool
 	lat, lon []int32
-	nodes    atomic.Int64
-	outside  atomic.Int64
+	nodes    stripes
+	outside  stripes
 	bounds   Bounds
 	clip     bool
 }
@@ -254,7 +254,7 @@ func (b *builder) setNode(id int64, lat, lon float64) {
 		return // out of range or NaN: counted as missing
 	}
 	if b.clip && !b.bounds.contains(lat, lon) {
-		b.outside.Add(1)
+		b.outside.add(id)
 		return
 	}
 	b.lat[k] = int32(math.Round(lat * fixScale))
@@ -297,7 +297,7 @@ func (b *builder) readXML(ctx context.Context, r io.Reader) error {
 	for _, n := range nodes {
 		b.setNode(n.id, n.lat, n.lon)
 	}
-	b.st.NodesOutside = b.outside.Load()
+	b.st.NodesOutside = b.outside.sum()
 	return nil
 }
 
@@ -341,7 +341,7 @@ func (b *builder) readPBF(ctx context.Context, r io.ReadSeeker, procs int) error
 	sc = osmpbf.New(ctx, r, procs)
 	sc.SkipWays, sc.SkipRelations = true, true
 	sc.FilterNode = func(n *osm.Node) bool {
-		b.nodes.Add(1)
+		b.nodes.add(int64(n.ID))
 		b.setNode(int64(n.ID), n.Lat, n.Lon)
 		return false
 	}
@@ -352,8 +352,8 @@ func (b *builder) readPBF(ctx context.Context, r io.ReadSeeker, procs int) error
 	if err != nil {
 		return fmt.Errorf("pbf nodes: %w", err)
 	}
-	b.st.Nodes = b.nodes.Load()
-	b.st.NodesOutside = b.outside.Load()
+	b.st.Nodes = b.nodes.sum()
+	b.st.NodesOutside = b.outside.sum()
 	return nil
 }
 
@@ -510,4 +510,22 @@ func scanProto(p []byte, fn func(field int, v uint64, data []byte) error) error 
 		}
 	}
 	return nil
+}
+
+// stripes is a counter for the concurrent PBF decoders: each adds to the
+// stripe of the node id's 1024-block, so that decoders of different blocks
+// (runs of consecutive ids) rarely share a cache line.
+type stripes [64]struct {
+	n atomic.Int64
+	_ [56]byte
+}
+
+func (s *stripes) add(id int64) { s[(id>>10)&63].n.Add(1) }
+
+func (s *stripes) sum() int64 {
+	var t int64
+	for i := range s {
+		t += s[i].n.Load()
+	}
+	return t
 }
