@@ -103,6 +103,13 @@ const (
 // A PBF file is read three times: once to check its framing and hash it,
 // once for the ways and once for the nodes they use (decoded in parallel).
 // XML is read once into memory and is meant for small fixtures.
+//
+// Limits: the framing pass refuses truncated files, bad block sizes and
+// compressions other than raw and zlib, and zlib's checksum catches corrupt
+// block contents; but a crafted file whose blocks decompress cleanly into
+// an invalid PrimitiveBlock (string indices out of range, non-dense nodes)
+// makes github.com/paulmach/osm v0.9.0 panic inside its decoder goroutines,
+// which no caller can recover.
 func Load(ctx context.Context, path string, opt Options) (*Graph, error) {
 	f, err := os.Open(path)
 	if err != nil {
