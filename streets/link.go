@@ -1,0 +1,216 @@
+package streets
+
+import (
+	"math"
+
+	"github.com/vingt/vingt/gtfs"
+)
+
+const (
+	earthR       = 6371000.0
+	degM         = earthR * math.Pi / 180 // metres per degree of latitude
+	gridCellM    = 100.0                  // target cell side in metres
+	maxGridCells = 1 << 26                // bound on the grid's cell count
+)
+
+// Link is a point attached to the graph: the nearest point of edge Edge's
+// shape, ToU and ToV metres along the shape from the edge's ends U and V,
+// and Off crow-fly metres from the point itself.
+type Link struct {
+	Edge     int32
+	U, V     int32
+	ToU, ToV float32
+	Off      float32
+}
+
+// grid is a uniform lat/lon grid over the shapes' bounding box; cell c
+// lists in seg[off[c]:off[c+1]] the segments (index i of their first shape
+// point: segment i→i+1) whose bounding box touches it.
+type grid struct {
+	lat0, lon0 float64 // south-west corner, degrees
+	dlat, dlon float64 // cell size, degrees
+	cellM      float64 // the smaller side of a cell, metres
+	nx, ny     int
+	off        []int32
+	seg        []int32
+}
+
+func newGrid(g *Graph) grid {
+	var gr grid
+	if len(g.slat) == 0 {
+		return gr
+	}
+	minLat, maxLat := int32(math.MaxInt32), int32(math.MinInt32)
+	minLon, maxLon := int32(math.MaxInt32), int32(math.MinInt32)
+	for i := range g.slat {
+		minLat, maxLat = min(minLat, g.slat[i]), max(maxLat, g.slat[i])
+		minLon, maxLon = min(minLon, g.slon[i]), max(maxLon, g.slon[i])
+	}
+	gr.lat0, gr.lon0 = float64(minLat)/fixScale, float64(minLon)/fixScale
+	h := float64(maxLat-minLat)/fixScale + 1e-9
+	w := float64(maxLon-minLon)/fixScale + 1e-9
+	midLat := gr.lat0 + h/2
+	coslat := max(math.Cos(midLat*math.Pi/180), 0.01)
+	cell := gridCellM
+	nseg := len(g.slat) - len(g.eu)
+	limit := float64(min(maxGridCells, max(1024, nseg)))
+	for (h*degM/cell+1)*(w*degM*coslat/cell+1) > limit {
+		cell *= 1.5
+	}
+	gr.dlat = cell / degM
+	gr.dlon = cell / (degM * coslat)
+	// the cell is cell metres tall, and at least cell·cos(maxLat)/cos(mid) wide
+	far := max(math.Abs(gr.lat0), math.Abs(gr.lat0+h))
+	gr.cellM = cell * min(1, max(math.Cos(far*math.Pi/180), 0.01)/coslat)
+	gr.ny = int(h/gr.dlat) + 1
+	gr.nx = int(w/gr.dlon) + 1
+	gr.off = make([]int32, gr.nx*gr.ny+1)
+	for round := range 2 {
+		if round == 1 {
+			for c := 0; c < len(gr.off)-1; c++ {
+				gr.off[c+1] += gr.off[c]
+			}
+			gr.seg = make([]int32, gr.off[len(gr.off)-1])
+		}
+		for e := range g.eu {
+			for i := g.shapeOff[e]; i+1 < g.shapeOff[e+1]; i++ {
+				x0, y0 := gr.cell(g.slat[i], g.slon[i])
+				x1, y1 := gr.cell(g.slat[i+1], g.slon[i+1])
+				for y := min(y0, y1); y <= max(y0, y1); y++ {
+					for x := min(x0, x1); x <= max(x0, x1); x++ {
+						c := y*gr.nx + x
+						if round == 0 {
+							gr.off[c+1]++
+						} else {
+							gr.seg[gr.off[c]] = i
+							gr.off[c]++
+						}
+					}
+				}
+			}
+		}
+	}
+	// off[c] now holds the end of cell c: shift back.
+	copy(gr.off[1:], gr.off[:len(gr.off)-1])
+	gr.off[0] = 0
+	return gr
+}
+
+// cell returns the grid column and row of a fixed-point position, clamped.
+func (gr *grid) cell(lat, lon int32) (x, y int) {
+	return gr.cellf(float64(lat)/fixScale, float64(lon)/fixScale)
+}
+
+func (gr *grid) cellf(lat, lon float64) (x, y int) {
+	fx := (lon - gr.lon0) / gr.dlon
+	fy := (lat - gr.lat0) / gr.dlat
+	x = int(min(max(fx, 0), float64(gr.nx-1)))
+	y = int(min(max(fy, 0), float64(gr.ny-1)))
+	return x, y
+}
+
+// Link attaches the point (lat, lon) to the nearest point of any edge's
+// shape within radius metres (0 means the graph's LinkRadius, at most
+// MaxLinkRadius). Nearness is measured in a local equirectangular projection
+// at the point; Off and the along distances are then great-circle metres. It
+// reports false when no edge is that close or the position is invalid.
+func (g *Graph) Link(lat, lon, radius float64) (Link, bool) {
+	if radius == 0 {
+		radius = g.radius
+	}
+	radius = min(radius, MaxLinkRadius)
+	gr := &g.grid
+	if !(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180) || !(radius > 0) || len(gr.off) == 0 {
+		return Link{}, false
+	}
+	// the point's cell, possibly outside the grid: rings around it
+	fx := math.Floor((lon - gr.lon0) / gr.dlon)
+	fy := math.Floor((lat - gr.lat0) / gr.dlat)
+	kx := math.Cos(lat*math.Pi/180) * degM
+	best, bestSeg, bestT := math.Inf(1), int32(-1), 0.0
+	r2 := radius * radius * 1.01 // projected distance may differ a little from haversine
+	maxRing := int(radius/gr.cellM) + 2
+	for ring := 0; ring <= maxRing; ring++ {
+		// every segment not yet seen is at least (ring-1) cells away
+		if d := float64(ring-1) * gr.cellM; ring > 0 && d*d > min(best, r2) {
+			break
+		}
+		for dy := -ring; dy <= ring; dy++ {
+			y := fy + float64(dy)
+			if y < 0 || y >= float64(gr.ny) {
+				continue
+			}
+			step := 1
+			if dy != -ring && dy != ring {
+				step = 2 * ring // only the ring's left and right cells
+			}
+			for dx := -ring; dx <= ring; dx += max(step, 1) {
+				x := fx + float64(dx)
+				if x < 0 || x >= float64(gr.nx) {
+					continue
+				}
+				c := int(y)*gr.nx + int(x)
+				for _, i := range gr.seg[gr.off[c]:gr.off[c+1]] {
+					ax := (float64(g.slon[i])/fixScale - lon) * kx
+					ay := (float64(g.slat[i])/fixScale - lat) * degM
+					bx := (float64(g.slon[i+1])/fixScale - lon) * kx
+					by := (float64(g.slat[i+1])/fixScale - lat) * degM
+					t, d2 := project(ax, ay, bx, by)
+					if d2 < best || (d2 == best && i < bestSeg) {
+						best, bestSeg, bestT = d2, i, t
+					}
+				}
+			}
+		}
+	}
+	if bestSeg < 0 || best > r2 {
+		return Link{}, false
+	}
+	l := g.linkAt(bestSeg, bestT, lat, lon)
+	if float64(l.Off) > radius {
+		return Link{}, false
+	}
+	return l, true
+}
+
+// project returns the parameter t in [0, 1] of the point of segment a→b
+// nearest to the origin, and the squared distance to it.
+func project(ax, ay, bx, by float64) (t, d2 float64) {
+	dx, dy := bx-ax, by-ay
+	if l2 := dx*dx + dy*dy; l2 > 0 {
+		t = min(max(-(ax*dx+ay*dy)/l2, 0), 1)
+	}
+	px, py := ax+t*dx, ay+t*dy
+	return t, px*px + py*py
+}
+
+// linkAt builds the Link of the point (lat, lon) projected at t on segment
+// i→i+1.
+func (g *Graph) linkAt(i int32, t float64, lat, lon float64) Link {
+	// the edge holding shape point i: shapeOff[e] <= i < shapeOff[e+1]-1
+	lo, hi := 0, len(g.eu)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if g.shapeOff[m+1] <= i {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	e := int32(lo)
+	alat, alon := float64(g.slat[i])/fixScale, float64(g.slon[i])/fixScale
+	blat, blon := float64(g.slat[i+1])/fixScale, float64(g.slon[i+1])/fixScale
+	plat, plon := alat+t*(blat-alat), alon+t*(blon-alon)
+	var along, total float64
+	for j := g.shapeOff[e]; j+1 < g.shapeOff[e+1]; j++ {
+		if j == i {
+			along = total + gtfs.Distance(alat, alon, plat, plon)
+		}
+		total += fixDist(g.slat[j], g.slon[j], g.slat[j+1], g.slon[j+1])
+	}
+	return Link{
+		Edge: e, U: g.eu[e], V: g.ev[e],
+		ToU: float32(along), ToV: float32(max(total-along, 0)),
+		Off: float32(gtfs.Distance(lat, lon, plat, plon)),
+	}
+}

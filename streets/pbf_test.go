@@ -1,0 +1,306 @@
+package streets
+
+import (
+	"bytes"
+	"compress/zlib"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vingt/vingt/gtfs"
+)
+
+// This file writes small synthetic .osm.pbf files (OSMHeader, then blocks
+// of DenseNodes, then blocks of ways, zlib-compressed) so that the PBF path
+// can be tested and benchmarked beyond the sizes of the real extracts.
+
+type pbfNode struct {
+	id       int64
+	lat, lon float64
+}
+
+type pbfWay struct {
+	id   int64
+	refs []int64
+	tags [][2]string
+}
+
+func pvarint(b []byte, v uint64) []byte { return binary.AppendUvarint(b, v) }
+func pkey(b []byte, field, wire int) []byte {
+	return pvarint(b, uint64(field)<<3|uint64(wire))
+}
+func pbytes(b []byte, field int, data []byte) []byte {
+	b = pkey(b, field, 2)
+	b = pvarint(b, uint64(len(data)))
+	return append(b, data...)
+}
+func puint(b []byte, field int, v uint64) []byte { return pvarint(pkey(b, field, 0), v) }
+func zigzag(v int64) uint64                      { return uint64(v<<1) ^ uint64(v>>63) }
+
+// writeBlock appends one file block of the given type holding data.
+func writeBlock(w io.Writer, typ string, data []byte) error {
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	zw.Write(data)
+	zw.Close()
+	blob := puint(nil, 2, uint64(len(data)))
+	blob = pbytes(blob, 3, z.Bytes())
+	head := pbytes(nil, 1, []byte(typ))
+	head = puint(head, 3, uint64(len(blob)))
+	var size [4]byte
+	binary.BigEndian.PutUint32(size[:], uint32(len(head)))
+	for _, p := range [][]byte{size[:], head, blob} {
+		if _, err := w.Write(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writePBF writes nodes (sorted by id) and ways as an .osm.pbf file.
+func writePBF(path string, nodes []pbfNode, ways []pbfWay) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	hb := pbytes(nil, 4, []byte("OsmSchema-V0.6"))
+	hb = pbytes(hb, 4, []byte("DenseNodes"))
+	hb = pbytes(hb, 16, []byte("vingt streets test"))
+	if err := writeBlock(f, "OSMHeader", hb); err != nil {
+		return err
+	}
+	const per = 8000
+	for i := 0; i < len(nodes); i += per {
+		part := nodes[i:min(i+per, len(nodes))]
+		var ids, lats, lons []byte
+		var pid, plat, plon int64
+		for _, n := range part {
+			lat, lon := int64(math.Round(n.lat*1e7)), int64(math.Round(n.lon*1e7))
+			ids = pvarint(ids, zigzag(n.id-pid))
+			lats = pvarint(lats, zigzag(lat-plat))
+			lons = pvarint(lons, zigzag(lon-plon))
+			pid, plat, plon = n.id, lat, lon
+		}
+		dense := pbytes(nil, 1, ids)
+		dense = pbytes(dense, 8, lats)
+		dense = pbytes(dense, 9, lons)
+		group := pbytes(nil, 2, dense)
+		block := pbytes(nil, 1, pbytes(nil, 1, nil)) // string table: [""]
+		block = pbytes(block, 2, group)
+		if err := writeBlock(f, "OSMData", block); err != nil {
+			return err
+		}
+	}
+	for i := 0; i < len(ways); i += per {
+		part := ways[i:min(i+per, len(ways))]
+		strs := []string{""}
+		index := map[string]int{"": 0}
+		str := func(s string) uint64 {
+			k, ok := index[s]
+			if !ok {
+				k = len(strs)
+				index[s] = k
+				strs = append(strs, s)
+			}
+			return uint64(k)
+		}
+		var group []byte
+		for _, w := range part {
+			var keys, vals, refs []byte
+			for _, kv := range w.tags {
+				keys = pvarint(keys, str(kv[0]))
+				vals = pvarint(vals, str(kv[1]))
+			}
+			var prev int64
+			for _, r := range w.refs {
+				refs = pvarint(refs, zigzag(r-prev))
+				prev = r
+			}
+			way := puint(nil, 1, uint64(w.id))
+			way = pbytes(way, 2, keys)
+			way = pbytes(way, 3, vals)
+			way = pbytes(way, 8, refs)
+			group = pbytes(group, 3, way)
+		}
+		var st []byte
+		for _, s := range strs {
+			st = pbytes(st, 1, []byte(s))
+		}
+		block := pbytes(nil, 1, st)
+		block = pbytes(block, 2, group)
+		if err := writeBlock(f, "OSMData", block); err != nil {
+			return err
+		}
+	}
+	return f.Close()
+}
+
+// lattice is a synthetic town at 45° N: rows × cols nodes 0.0001° apart;
+// every 5th row and column is a residential street (ways of at most 40
+// segments), and each block's interior ring is a building. With rows-1 and
+// cols-1 multiples of 40, the streets' junctions are the only vertices.
+func lattice(rows, cols int, streets bool) ([]pbfNode, []pbfWay) {
+	id := func(r, c int) int64 { return int64(r*cols+c) + 1 }
+	var nodes []pbfNode
+	for r := range rows {
+		for c := range cols {
+			nodes = append(nodes, pbfNode{id(r, c), 45 + float64(r)*1e-4, 2 + float64(c)*1e-4})
+		}
+	}
+	var ways []pbfWay
+	wid := int64(1)
+	add := func(refs []int64, tags ...[2]string) {
+		ways = append(ways, pbfWay{wid, refs, tags})
+		wid++
+	}
+	street := [2]string{"highway", "residential"}
+	if !streets {
+		street = [2]string{"highway", "motorway"}
+	}
+	for r := 0; r < rows; r += 5 {
+		for c0 := 0; c0+1 < cols; c0 += 40 {
+			var refs []int64
+			for c := c0; c <= min(c0+40, cols-1); c++ {
+				refs = append(refs, id(r, c))
+			}
+			add(refs, street, [2]string{"name", "Row"})
+		}
+	}
+	for c := 0; c < cols; c += 5 {
+		for r0 := 0; r0+1 < rows; r0 += 40 {
+			var refs []int64
+			for r := r0; r <= min(r0+40, rows-1); r++ {
+				refs = append(refs, id(r, c))
+			}
+			add(refs, street)
+		}
+	}
+	for r := 0; r+5 < rows; r += 5 {
+		for c := 0; c+5 < cols; c += 5 {
+			ring := []int64{id(r+1, c+1), id(r+1, c+2), id(r+1, c+3), id(r+1, c+4), id(r+2, c+4), id(r+3, c+4),
+				id(r+4, c+4), id(r+4, c+3), id(r+4, c+2), id(r+4, c+1), id(r+3, c+1), id(r+2, c+1), id(r+1, c+1)}
+			add(ring, [2]string{"building", "yes"})
+		}
+	}
+	return nodes, ways
+}
+
+// TestSyntheticPBF loads a synthetic town written as PBF: counts, and the
+// walk between two opposite corners along the streets.
+func TestSyntheticPBF(t *testing.T) {
+	const rows, cols = 81, 121
+	nodes, ways := lattice(rows, cols, true)
+	p := filepath.Join(t.TempDir(), "town.osm.pbf")
+	if err := writePBF(p, nodes, ways); err != nil {
+		t.Fatal(err)
+	}
+	g, err := Load(context.Background(), p, Options{Procs: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := g.Stats()
+	sr, sc := (rows-1)/5+1, (cols-1)/5+1
+	want := Stats{Nodes: rows * cols, NodesUsed: int64(sr*cols + sc*rows - sr*sc),
+		Ways: int64(len(ways)), WaysKept: int64(sr*((cols-1)/40) + sc*((rows-1)/40)),
+		Vertices: sr * sc, Edges: sr*(sc-1) + sc*(sr-1), Components: 1}
+	want.ShapePoints = int64(want.Edges * 6)
+	got := st
+	got.Path, got.SHA256, got.FileBytes, got.GraphBytes = "", "", 0, 0
+	if got != want {
+		t.Errorf("stats\n got %+v\nwant %+v", got, want)
+	}
+	a, _ := g.Link(45, 2, 0)
+	b, _ := g.Link(45+float64(rows-1)*1e-4, 2+float64(cols-1)*1e-4, 0)
+	s := g.NewSearch()
+	s.FromLinks([]Link{a}, nil, 1e6)
+	// north along the meridian at 2° E, then east along the parallel at the
+	// top row (any staircase of the grid is as long, up to the parallels'
+	// slightly different lengths: the search takes the shortest).
+	north := float64(rows-1) * 1e-4 * degM
+	east := gtfs.Distance(45+float64(rows-1)*1e-4, 2, 45+float64(rows-1)*1e-4, 2+float64(cols-1)*1e-4)
+	if d := float64(s.To(b)); math.Abs(d-(north+east)) > 0.05 {
+		t.Errorf("corner to corner %.3f m, want %.3f m", d, north+east)
+	}
+
+	// the same town with motorways only: no walkable way
+	nodes, ways = lattice(rows, cols, false)
+	p = filepath.Join(t.TempDir(), "motorways.osm.pbf")
+	if err := writePBF(p, nodes, ways); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(context.Background(), p, Options{}); err == nil || !strings.Contains(err.Error(), "no walkable way") || !strings.Contains(err.Error(), p) {
+		t.Errorf("motorways only: %v", err)
+	}
+}
+
+// BenchmarkLoadTown measures the PBF path on a synthetic town of 2 million
+// nodes (a quarter of them on streets), where the scanners' fixed costs
+// (two 32 MiB buffers) no longer dominate.
+func BenchmarkLoadTown(b *testing.B) {
+	nodes, ways := lattice(1001, 2001, true)
+	p := filepath.Join(b.TempDir(), "town.osm.pbf")
+	if err := writePBF(p, nodes, ways); err != nil {
+		b.Fatal(err)
+	}
+	fi, _ := os.Stat(p)
+	b.ReportAllocs()
+	var st Stats
+	for b.Loop() {
+		g, err := Load(context.Background(), p, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		st = g.Stats()
+	}
+	sec := b.Elapsed().Seconds() / float64(b.N)
+	b.ReportMetric(sec/(float64(fi.Size())/1e6), "s/MB")
+	b.ReportMetric(sec/(float64(st.Nodes)/1e6), "s/Mnode")
+	b.ReportMetric(float64(st.GraphBytes)/float64(st.Vertices), "B/vertex")
+	b.ReportMetric(float64(fi.Size())/1e6, "MB")
+}
+
+// TestLoadExternal loads the extract named by $STREETS_PBF (skipped when
+// unset) and logs its Stats, the load time and the process's peak resident
+// memory: the way to measure a national extract. $STREETS_WRITE_TOWN=R,C
+// first writes a synthetic town of R×C nodes to that path.
+func TestLoadExternal(t *testing.T) {
+	p := os.Getenv("STREETS_PBF")
+	if p == "" {
+		t.Skip("$STREETS_PBF not set")
+	}
+	if town := os.Getenv("STREETS_WRITE_TOWN"); town != "" {
+		var r, c int
+		if _, err := fmt.Sscanf(town, "%d,%d", &r, &c); err != nil {
+			t.Fatal(err)
+		}
+		nodes, ways := lattice(r, c, true)
+		if err := writePBF(p, nodes, ways); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	t0 := time.Now()
+	g, err := Load(context.Background(), p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	el := time.Since(t0)
+	status, _ := os.ReadFile("/proc/self/status")
+	var hwm string
+	for _, l := range strings.Split(string(status), "\n") {
+		if strings.HasPrefix(l, "VmHWM") {
+			hwm = strings.Join(strings.Fields(l)[1:], " ")
+		}
+	}
+	st := g.Stats()
+	t.Logf("%s: %v, peak RSS %s, graph %d bytes (%.0f B/vertex, %.0f B/edge); %+v",
+		p, el, hwm, st.GraphBytes, float64(st.GraphBytes)/float64(st.Vertices), float64(st.GraphBytes)/float64(st.Edges), st)
+}

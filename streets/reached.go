@@ -1,0 +1,78 @@
+package streets
+
+import (
+	"github.com/paulmach/orb"
+)
+
+// AppendReached appends to dst the parts of the street edges within
+// maxMetres of the last search's sources, as [lon, lat] line strings: from
+// each settled end of an edge as far as the remaining metres allow, and
+// around each source along its own edge. Pieces may overlap; buffer and
+// union them to draw an isochrone. maxMetres should not exceed the bound the
+// search ran with (beyond it the search knows nothing). It visits every
+// edge: meant for one-origin commands, not for hot loops.
+func (s *Search) AppendReached(dst orb.MultiLineString, maxMetres float32) orb.MultiLineString {
+	g := s.g
+	for e := range g.eu {
+		u, v, l := g.eu[e], g.ev[e], g.elen[e]
+		ru, rv := maxMetres-s.dist[u], maxMetres-s.dist[v]
+		switch {
+		case ru >= 0 && rv >= 0 && ru+rv >= l:
+			dst = append(dst, g.AppendShape(nil, int32(e)))
+		default:
+			if ru > 0 {
+				dst = append(dst, g.appendPart(nil, int32(e), 0, min(ru, l)))
+			}
+			if rv > 0 {
+				dst = append(dst, g.appendPart(nil, int32(e), max(l-rv, 0), l))
+			}
+		}
+	}
+	for _, src := range s.src {
+		if r := maxMetres - src.cost; r > 0 {
+			l := g.elen[src.edge]
+			dst = append(dst, g.appendPart(nil, src.edge, max(src.along-r, 0), min(src.along+r, l)))
+		}
+	}
+	return dst
+}
+
+// appendPart appends the part of edge e's shape between from and to metres
+// along it from its U end, cutting the end segments by linear interpolation.
+func (g *Graph) appendPart(dst orb.LineString, e int32, from, to float32) orb.LineString {
+	pt := func(i int32) orb.Point {
+		return orb.Point{float64(g.slon[i]) / fixScale, float64(g.slat[i]) / fixScale}
+	}
+	lerp := func(a, b orb.Point, f float64) orb.Point {
+		return orb.Point{a[0] + f*(b[0]-a[0]), a[1] + f*(b[1]-a[1])}
+	}
+	f, t := float64(from), float64(to)
+	var at float64
+	for i := g.shapeOff[e]; i+1 < g.shapeOff[e+1]; i++ {
+		d := fixDist(g.slat[i], g.slon[i], g.slat[i+1], g.slon[i+1])
+		a, b := pt(i), pt(i+1)
+		next := at + d
+		if next >= f && at <= t {
+			if len(dst) == 0 {
+				if d > 0 && f > at {
+					dst = append(dst, lerp(a, b, (f-at)/d))
+				} else {
+					dst = append(dst, a)
+				}
+			}
+			if next <= t {
+				dst = append(dst, b)
+			} else {
+				if d > 0 {
+					dst = append(dst, lerp(a, b, (t-at)/d))
+				}
+				break
+			}
+		}
+		at = next
+	}
+	if len(dst) == 1 {
+		dst = append(dst, dst[0])
+	}
+	return dst
+}
