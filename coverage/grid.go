@@ -22,6 +22,9 @@ type Cell struct {
 	// Geometry is the cell in WGS84: a square derived from the id through
 	// PROJ when the id encodes one, else a point (or the input polygon).
 	Geometry orb.Geometry
+
+	// sq places a square cell on its grid, for tracing gap geometry.
+	sq gridRef
 }
 
 // Grid is a population grid.
@@ -139,6 +142,7 @@ func (g *Grid) readCSV(path, format string) error {
 	}
 	seen := map[string]int{}
 	byCRS := map[string][]squareCell{}
+	refs := gridRefs{}
 	for r := range t.rows {
 		pop, err := t.float(r, iPop)
 		if err != nil {
@@ -174,6 +178,7 @@ func (g *Grid) readCSV(path, format string) error {
 				return &InputError{Path: path, Line: t.lines[r], Field: t.header[iID], Value: id, Err: err}
 			}
 			byCRS[gc.crs] = append(byCRS[gc.crs], squareCell{len(g.Cells), t.lines[r], gc})
+			c.sq = refs.ref(gc)
 		}
 		g.Cells = append(g.Cells, c)
 	}
