@@ -40,7 +40,8 @@ func (m gridRefs) ref(g gridCell) gridRef {
 	k := gridSpec{g.crs, g.size}
 	s, ok := m[k]
 	if !ok {
-		s = &k
+		s = new(gridSpec)
+		*s = k
 		m[k] = s
 	}
 	return gridRef{grid: s, col: int32(col), row: int32(row)}

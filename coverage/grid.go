@@ -140,7 +140,9 @@ func (g *Grid) readCSV(path, format string) error {
 	if iPop < 0 {
 		return &InputError{Path: path, Line: 1, Err: errors.New("no population column (population, pop, T, ind)")}
 	}
-	seen := map[string]int{}
+	// Sized for every row at once, so that growing them leaves no garbage.
+	seen := make(map[string]int, len(t.rows))
+	g.Cells = make([]Cell, 0, len(t.rows))
 	byCRS := map[string][]squareCell{}
 	refs := gridRefs{}
 	for r := range t.rows {
@@ -177,7 +179,11 @@ func (g *Grid) readCSV(path, format string) error {
 			if err != nil {
 				return &InputError{Path: path, Line: t.lines[r], Field: t.header[iID], Value: id, Err: err}
 			}
-			byCRS[gc.crs] = append(byCRS[gc.crs], squareCell{len(g.Cells), t.lines[r], gc})
+			sc := byCRS[gc.crs]
+			if sc == nil && len(byCRS) == 0 {
+				sc = make([]squareCell, 0, len(t.rows)-r) // usually the only CRS
+			}
+			byCRS[gc.crs] = append(sc, squareCell{len(g.Cells), t.lines[r], gc})
 			c.sq = refs.ref(gc)
 		}
 		g.Cells = append(g.Cells, c)
