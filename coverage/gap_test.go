@@ -176,3 +176,56 @@ func TestGapGridRef(t *testing.T) {
 		t.Error("two cells of one grid on two grids")
 	}
 }
+
+// BenchmarkGapGeometry times the gap geometry of every territory when all
+// its cells are unserved, traced on the grid or unioned by GEOS: the
+// Dordogne communes and the départements of metropolitan France (1 km).
+func BenchmarkGapGeometry(b *testing.B) {
+	for _, c := range []struct{ name, grid, level string }{
+		{"dordogne", "dordogne/population/census2021_1km_dordogne_bbox.csv", "dordogne/territories/communes-24-dordogne.geojson"},
+		{"france", "france/census2021_1km_france_metro.csv", "france/departements.geojson"},
+	} {
+		grid, err := ReadGrid(sharedPath(b, c.grid), "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		lv, err := ReadLevel("level", sharedPath(b, c.level), "", "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		res := &Results{}
+		Assign(res, grid.Cells, []*Level{lv})
+		idx := make([][]int32, len(lv.Territories))
+		for k, i := range res.Territory[0] {
+			if i >= 0 {
+				idx[i] = append(idx[i], int32(k))
+			}
+		}
+		for _, method := range []string{"trace", "geos"} {
+			b.Run(c.name+"/"+method, func(b *testing.B) {
+				ctx := geos.NewContext()
+				b.ReportAllocs()
+				for b.Loop() {
+					for _, ix := range idx {
+						if len(ix) == 0 {
+							continue
+						}
+						if method == "trace" {
+							_, err = gapGeometry(ctx, grid.Cells, ix)
+						} else {
+							gs := make([]orb.Geometry, len(ix))
+							for k, i := range ix {
+								gs[k] = grid.Cells[i].Geometry
+							}
+							_, err = unionGap(ctx, gs)
+						}
+						if err != nil {
+							b.Fatal(err)
+						}
+					}
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(grid.Cells)), "ns/cell")
+			})
+		}
+	}
+}
