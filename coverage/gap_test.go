@@ -3,7 +3,9 @@ package coverage
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -227,5 +229,41 @@ func BenchmarkGapGeometry(b *testing.B) {
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(grid.Cells)), "ns/cell")
 			})
 		}
+	}
+}
+
+// TestGapMixedGrids checks that a gap mixing squares of two grids (or
+// cells off any grid) falls back to the GEOS union, and that one made of
+// squares of one grid is traced: both equal the union.
+func TestGapMixedGrids(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "mixed.csv")
+	csv := "idcar_200m,ind\n" +
+		"CRS3035RES200mN2029800E4252400,1\nCRS3035RES200mN2029800E4252600,2\nCRS3035RES200mN2030000E4252800,3\n" +
+		"CRS3035RES1000mN2031000E4252000,4\nCRS3035RES200mN2029850E4253400,5\n"
+	if err := os.WriteFile(path, []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	g, err := ReadGrid(path, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Cells[3].sq.grid == g.Cells[0].sq.grid || g.Cells[4].sq.grid != nil {
+		t.Fatalf("grid places %+v %+v %+v", g.Cells[0].sq, g.Cells[3].sq, g.Cells[4].sq)
+	}
+	ctx := geos.NewContext()
+	for _, idx := range [][]int32{{0, 1, 2}, {0, 1, 2, 3}, {0, 4}, {4}, {3}} {
+		got, err := gapGeometry(ctx, g.Cells, idx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gs := make([]orb.Geometry, len(idx))
+		for k, i := range idx {
+			gs[k] = g.Cells[i].Geometry
+		}
+		want, err := unionGap(ctx, gs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		compareGaps(t, fmt.Sprint(idx), got, want)
 	}
 }
