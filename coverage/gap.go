@@ -3,9 +3,9 @@ package coverage
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/wkb"
 	"github.com/twpayne/go-geos"
 
 	"github.com/vingt/vingt/raster"
@@ -60,7 +60,7 @@ func gapGeometry(c *geos.Context, cells []Cell, idx []int32) (orb.Geometry, erro
 			}
 		}
 		if one {
-			return traceGap(c, g, cells, idx)
+			return traceGap(g, cells, idx)
 		}
 	}
 	gs := make([]orb.Geometry, len(idx))
@@ -72,9 +72,9 @@ func gapGeometry(c *geos.Context, cells []Cell, idx []int32) (orb.Geometry, erro
 
 // traceGap traces the boundary of the squares of cells idx on their grid
 // g, projects every vertex to longitude and latitude, and normalises the
-// result through GEOS. Its vertices are the corners of the cells' squares,
+// result as GEOS would. Its vertices are the corners of the cells' squares,
 // so it is the multipolygon unionGap would return for them.
-func traceGap(c *geos.Context, g *gridSpec, cells []Cell, idx []int32) (u orb.Geometry, err error) {
+func traceGap(g *gridSpec, cells []Cell, idx []int32) (orb.Geometry, error) {
 	rc := make([]raster.Cell, len(idx))
 	for k, i := range idx {
 		rc[k] = raster.Cell{Col: cells[i].sq.col, Row: cells[i].sq.row}
@@ -103,23 +103,97 @@ func traceGap(c *geos.Context, g *gridSpec, cells []Cell, idx []int32) (u orb.Ge
 			pts = pts[n:]
 		}
 	}
-	defer func() {
-		// go-geos panics on a GEOS exception.
-		if r := recover(); r != nil {
-			u, err = nil, fmt.Errorf("coverage: gap: GEOS: %v", r)
+	normalize(mp)
+	return mp, nil
+}
+
+// normalize puts a valid multipolygon in the form GEOS's Normalize gives
+// it, in place: every ring starts at its least vertex (by x, then y) and
+// runs clockwise for a shell, counter-clockwise for a hole; holes, then
+// polygons, are sorted in decreasing order (a ring before another when it
+// has more points, or as many and the first differing vertex is greater).
+func normalize(mp orb.MultiPolygon) {
+	for _, p := range mp {
+		for k, r := range p {
+			normalizeRing(r, k == 0)
 		}
-	}()
-	b, err := wkb.Marshal(mp)
-	if err != nil {
-		return nil, fmt.Errorf("coverage: gap: %w", err)
+		holes := p[1:]
+		slices.SortFunc(holes, func(a, b orb.Ring) int { return cmpRing(b, a) })
 	}
-	x, err := c.NewGeomFromWKB(b)
-	if err != nil {
-		return nil, fmt.Errorf("coverage: gap: %w", err)
+	slices.SortFunc(mp, func(a, b orb.Polygon) int { return cmpPolygon(b, a) })
+}
+
+// normalizeRing rotates a closed ring to start at its least vertex and
+// orients it clockwise or counter-clockwise.
+func normalizeRing(r orb.Ring, clockwise bool) {
+	n := len(r) - 1
+	if n < 1 {
+		return
 	}
-	og, err := fromGEOS(x.Normalize())
-	if err != nil {
-		return nil, fmt.Errorf("coverage: gap: %w", err)
+	m := 0
+	for i := 1; i < n; i++ {
+		if cmpPoint(r[i], r[m]) < 0 {
+			m = i
+		}
 	}
-	return polygonsOf(og), nil
+	open := r[:n]
+	slices.Reverse(open[:m])
+	slices.Reverse(open[m:])
+	slices.Reverse(open)
+	r[n] = r[0]
+	if (r.Orientation() == orb.CW) != clockwise {
+		slices.Reverse(r)
+	}
+}
+
+func cmpPoint(a, b orb.Point) int {
+	if a[0] != b[0] {
+		if a[0] < b[0] {
+			return -1
+		}
+		return 1
+	}
+	if a[1] < b[1] {
+		return -1
+	} else if a[1] > b[1] {
+		return 1
+	}
+	return 0
+}
+
+// cmpRing orders rings as GEOS's LineString.compareTo: by number of
+// points, then vertex by vertex.
+func cmpRing(a, b orb.Ring) int {
+	if len(a) != len(b) {
+		if len(a) < len(b) {
+			return -1
+		}
+		return 1
+	}
+	for i := range a {
+		if c := cmpPoint(a[i], b[i]); c != 0 {
+			return c
+		}
+	}
+	return 0
+}
+
+// cmpPolygon orders polygons as GEOS's Polygon.compareTo: by shell, then
+// number of holes, then hole by hole.
+func cmpPolygon(a, b orb.Polygon) int {
+	if c := cmpRing(a[0], b[0]); c != 0 {
+		return c
+	}
+	if len(a) != len(b) {
+		if len(a) < len(b) {
+			return -1
+		}
+		return 1
+	}
+	for i := 1; i < len(a); i++ {
+		if c := cmpRing(a[i], b[i]); c != 0 {
+			return c
+		}
+	}
+	return 0
 }

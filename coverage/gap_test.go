@@ -5,13 +5,16 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/paulmach/orb"
 	"github.com/twpayne/go-geos"
 
+	"github.com/vingt/vingt/raster"
 	"github.com/vingt/vingt/table"
 )
 
@@ -265,5 +268,42 @@ func TestGapMixedGrids(t *testing.T) {
 			t.Fatal(err)
 		}
 		compareGaps(t, fmt.Sprint(idx), got, want)
+	}
+}
+
+// TestNormalizeLikeGEOS checks normalize against GEOS's Normalize on
+// traced random cell sets, with corners moved off straight lines.
+func TestNormalizeLikeGEOS(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	warp := func(c, r int64) orb.Point {
+		x, y := float64(c), float64(r)
+		return orb.Point{x + 0.001*y*y + 0.0003*x*y, y + 0.002*x*x}
+	}
+	for range 300 {
+		var cells []raster.Cell
+		w, h, p := 1+rng.IntN(12), 1+rng.IntN(12), 0.3+0.6*rng.Float64()
+		for r := range h {
+			for c := range w {
+				if rng.Float64() < p {
+					cells = append(cells, raster.Cell{Col: int32(c), Row: int32(r)})
+				}
+			}
+		}
+		mp := raster.TraceFunc(cells, warp)
+		if mp == nil {
+			continue
+		}
+		g, err := toGEOS(mp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := fromGEOS(g.Normalize())
+		if err != nil {
+			t.Fatal(err)
+		}
+		normalize(mp)
+		if wm := polygonsOf(want); !reflect.DeepEqual(mp, wm) {
+			t.Fatalf("cells %v:\nnormalize %v\nGEOS      %v", cells, mp, wm)
+		}
 	}
 }
