@@ -69,7 +69,7 @@ func Aggregate(res *Results, cells []Cell, levels []*Level) ([]TerritoryStats, e
 	var out []TerritoryStats
 	for l, lv := range levels {
 		stats := make([]TerritoryStats, len(lv.Territories))
-		gaps := make([][]orb.Geometry, len(lv.Territories))
+		gaps := make([][]int32, len(lv.Territories))
 		for i, t := range lv.Territories {
 			stats[i] = TerritoryStats{Level: lv.Name, Code: t.Code, Name: t.Name, ServedBy: make([]float64, nk), Geometry: t.Geometry}
 		}
@@ -90,7 +90,7 @@ func Aggregate(res *Results, cells []Cell, levels []*Level) ([]TerritoryStats, e
 			if res.ServedAll[c] {
 				st.Served += pop
 			} else if cells[c].Geometry != nil {
-				gaps[i] = append(gaps[i], cells[c].Geometry)
+				gaps[i] = append(gaps[i], int32(c))
 			}
 		}
 		// The unions run in parallel, one GEOS context per goroutine; each
@@ -105,7 +105,7 @@ func Aggregate(res *Results, cells []Cell, levels []*Level) ([]TerritoryStats, e
 				c := geos.NewContext()
 				for i := int(next.Add(1)) - 1; i < len(stats); i = int(next.Add(1)) - 1 {
 					if len(gaps[i]) > 0 {
-						stats[i].Gap, errs[i] = gapGeometry(c, gaps[i])
+						stats[i].Gap, errs[i] = gapGeometry(c, cells, gaps[i])
 					}
 				}
 			}()
@@ -121,9 +121,9 @@ func Aggregate(res *Results, cells []Cell, levels []*Level) ([]TerritoryStats, e
 	return out, nil
 }
 
-// gapGeometry unions the unserved cells: polygons through GEOS, points as
-// one multipoint.
-func gapGeometry(c *geos.Context, gs []orb.Geometry) (orb.Geometry, error) {
+// unionGap unions the unserved cells: polygons through GEOS, points as one
+// multipoint.
+func unionGap(c *geos.Context, gs []orb.Geometry) (orb.Geometry, error) {
 	var mp orb.MultiPoint
 	var polys []orb.Geometry
 	for _, g := range gs {

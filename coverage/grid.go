@@ -22,6 +22,9 @@ type Cell struct {
 	// Geometry is the cell in WGS84: a square derived from the id through
 	// PROJ when the id encodes one, else a point (or the input polygon).
 	Geometry orb.Geometry
+
+	// sq places a square cell on its grid, for tracing gap geometry.
+	sq gridRef
 }
 
 // Grid is a population grid.
@@ -137,8 +140,11 @@ func (g *Grid) readCSV(path, format string) error {
 	if iPop < 0 {
 		return &InputError{Path: path, Line: 1, Err: errors.New("no population column (population, pop, T, ind)")}
 	}
-	seen := map[string]int{}
+	// Sized for every row at once, so that growing them leaves no garbage.
+	seen := make(map[string]int, len(t.rows))
+	g.Cells = make([]Cell, 0, len(t.rows))
 	byCRS := map[string][]squareCell{}
+	refs := gridRefs{}
 	for r := range t.rows {
 		pop, err := t.float(r, iPop)
 		if err != nil {
@@ -173,7 +179,12 @@ func (g *Grid) readCSV(path, format string) error {
 			if err != nil {
 				return &InputError{Path: path, Line: t.lines[r], Field: t.header[iID], Value: id, Err: err}
 			}
-			byCRS[gc.crs] = append(byCRS[gc.crs], squareCell{len(g.Cells), t.lines[r], gc})
+			sc := byCRS[gc.crs]
+			if sc == nil && len(byCRS) == 0 {
+				sc = make([]squareCell, 0, len(t.rows)-r) // usually the only CRS
+			}
+			byCRS[gc.crs] = append(sc, squareCell{len(g.Cells), t.lines[r], gc})
+			c.sq = refs.ref(gc)
 		}
 		g.Cells = append(g.Cells, c)
 	}

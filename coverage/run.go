@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -229,6 +230,10 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 		return nil, err
 	}
 	lap("aggregate")
+	// What reading and aggregating left (CSV rows, GEOS geometries held
+	// until their cleanups run) is freed before the outputs are built,
+	// so that it does not add to their peak.
+	debug.FreeOSMemory()
 
 	stage("writing outputs")
 	outputs, err := writeOutputs(job, m, res, grid.Cells, levels, stats, lap)

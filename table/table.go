@@ -265,6 +265,48 @@ func (t *Table) geo() ([]byte, bool) {
 	return out, true
 }
 
+// wkbSize returns the length of the WKB of g (0 for a type WKB does not
+// encode, which Encode then refuses).
+func wkbSize(g orb.Geometry) int {
+	switch g := g.(type) {
+	case orb.Point:
+		return 21
+	case orb.MultiPoint:
+		return 9 + 21*len(g)
+	case orb.LineString:
+		return 9 + 16*len(g)
+	case orb.MultiLineString:
+		n := 9
+		for _, l := range g {
+			n += wkbSize(l)
+		}
+		return n
+	case orb.Ring:
+		return wkbSize(orb.Polygon{g})
+	case orb.Polygon:
+		n := 9
+		for _, r := range g {
+			n += 4 + 16*len(r)
+		}
+		return n
+	case orb.MultiPolygon:
+		n := 9
+		for _, p := range g {
+			n += wkbSize(p)
+		}
+		return n
+	case orb.Collection:
+		n := 9
+		for _, x := range g {
+			n += wkbSize(x)
+		}
+		return n
+	case orb.Bound:
+		return wkbSize(g.ToPolygon())
+	}
+	return 0
+}
+
 // record builds one Arrow record of the table.
 func (t *Table) record() (arrow.RecordBatch, error) {
 	mem := memory.NewGoAllocator()
@@ -292,6 +334,12 @@ func (t *Table) record() (arrow.RecordBatch, error) {
 			b.Release()
 		case String:
 			b := array.NewStringBuilder(mem)
+			size := 0
+			for _, s := range c.String {
+				size += len(s)
+			}
+			b.Reserve(len(c.String))
+			b.ReserveData(size)
 			b.AppendValues(c.String, c.Valid)
 			arr, f.Type = b.NewArray(), arrow.BinaryTypes.String
 			b.Release()
@@ -301,18 +349,30 @@ func (t *Table) record() (arrow.RecordBatch, error) {
 			arr, f.Type = b.NewArray(), arrow.FixedWidthTypes.Boolean
 			b.Release()
 		case Geometry:
+			// The builder is sized first (a WKB is known from its point
+			// counts), and each geometry encoded into one reused buffer.
 			b := array.NewBinaryBuilder(mem, arrow.BinaryTypes.Binary)
+			size := 0
+			for j, g := range c.Geom {
+				if g != nil && c.IsValid(j) {
+					size += wkbSize(g)
+				}
+			}
+			b.Reserve(len(c.Geom))
+			b.ReserveData(size)
+			var buf bytes.Buffer
+			enc := wkb.NewEncoder(&buf)
 			for j, g := range c.Geom {
 				if g == nil || !c.IsValid(j) {
 					b.AppendNull()
 					continue
 				}
-				w, err := wkb.Marshal(g)
-				if err != nil {
+				buf.Reset()
+				if err := enc.Encode(g); err != nil {
 					b.Release()
 					return nil, fmt.Errorf("table: column %s row %d: %w", c.Name, j, err)
 				}
-				b.Append(w)
+				b.Append(buf.Bytes())
 			}
 			arr, f.Type = b.NewArray(), arrow.BinaryTypes.Binary
 			f.Metadata = arrow.NewMetadata([]string{"ARROW:extension:metadata", "ARROW:extension:name"}, []string{`{}`, "geoarrow.wkb"})
