@@ -220,3 +220,93 @@ func overtakes(tt *Timetable, feeds []*gtfs.Feed) bool {
 	}
 	return tt.Stats().Patterns > len(seqs)
 }
+
+// TestProfileReal compares the profile search with the forward router on
+// real feeds: targets are the stops within walking reach of a few points
+// placed near random stops, origins a few hundred such points, and every
+// minute of the window is compared.
+func TestProfileReal(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		feeds    []string
+		date     string
+		from, to int32
+	}{
+		{"peribus", []string{"perigueux/peribus-gtfs.zip"}, "2026-01-13", 8 * 3600, 10 * 3600},
+		{"poa-afternoon", []string{"porto-alegre/poa_eptc.zip", "porto-alegre/poa_trensurb.zip"}, "2019-05-13", 14 * 3600, 16 * 3600},
+		{"poa-morning", []string{"porto-alegre/poa_eptc.zip", "porto-alegre/poa_trensurb.zip"}, "2019-05-13", 6 * 3600, 8 * 3600},
+		{"poa-night", []string{"porto-alegre/poa_eptc.zip", "porto-alegre/poa_trensurb.zip"}, "2019-05-13", 21*3600 + 1800, 23*3600 + 1800},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			feeds := openFeeds(t, c.feeds...)
+			date, _ := gtfs.ParseDate(c.date)
+			tt, err := Compile(feeds, date, DefaultParams())
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := tt.Params()
+			rng := rand.New(rand.NewPCG(9, uint64(c.from)))
+			var served []int32
+			for s := range tt.NumStops() {
+				if tt.stopPatOff[s] < tt.stopPatOff[s+1] && tt.stops[s].HasCoords {
+					served = append(served, int32(s))
+				}
+			}
+			// A point within about 400 m of a random served stop.
+			point := func() (lat, lon float64) {
+				st := tt.Stop(served[rng.IntN(len(served))])
+				return st.Lat + (rng.Float64()-0.5)*0.007, st.Lon + (rng.Float64()-0.5)*0.009
+			}
+			var deps []int32
+			for d := c.from; d < c.to; d += 60 {
+				deps = append(deps, d)
+			}
+			rdeps := reversed(deps)
+			origins := 200
+			if testing.Short() {
+				origins = 20
+			}
+			ps := NewProfileSearcher(tt)
+			r := NewRouter(tt)
+			var prof Profile
+			got := make([]int32, len(deps))
+			compared, reached := 0, 0
+			for _, npoints := range []int{3, 40} {
+				best := map[int32]int32{}
+				for range npoints {
+					lat, lon := point()
+					for _, a := range tt.StopsNear(lat, lon, p.MaxWalk, nil) {
+						if w, ok := best[a.Stop]; !ok || a.Seconds < w {
+							best[a.Stop] = a.Seconds
+						}
+					}
+				}
+				var egress []Access
+				for s, w := range best {
+					egress = append(egress, Access{Stop: s, Seconds: w})
+				}
+				ps.Search(egress, c.from, c.to, &prof)
+				t.Logf("%d points, %d egress stops: %d profile entries, %d bytes", npoints, len(egress), prof.Len(), prof.Bytes())
+				for range origins / 2 {
+					lat, lon := point()
+					acc := tt.StopsNear(lat, lon, p.MaxWalk, nil)
+					prof.Eval(acc, deps, got)
+					want := reversed(forwardBest(r, acc, egress, rdeps, p.MaxDuration))
+					for i := range deps {
+						compared++
+						if g := capped(got[i], deps[i], p.MaxDuration); g != want[i] {
+							t.Fatalf("origin (%.5f, %.5f), departure %d: profile %d, forward %d", lat, lon, deps[i], g, want[i])
+						}
+						if want[i] != Unreached {
+							reached++
+						}
+					}
+				}
+			}
+			if reached == 0 || reached == compared {
+				t.Fatalf("%d of %d departures reached: the comparison proves little", reached, compared)
+			}
+			t.Logf("%d departures compared, %d reached", compared, reached)
+		})
+	}
+}
