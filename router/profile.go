@@ -1,6 +1,7 @@
 package router
 
 import (
+	"fmt"
 	"math/bits"
 	"slices"
 )
@@ -166,13 +167,22 @@ type ProfileSearcher struct {
 	patQueue            []int32
 	changed, changedNxt bitset
 	v                   []int32 // per trip of the pattern scanned: best arrival after it
+	// B of the round before, for the scans (zeroOff: none).
+	prevOff, prevTau, prevArr []int32
+	zeroOff                   []int32
+	// work counts, for the benchmarks: pattern scans, trip-stop steps,
+	// candidates for B and for S.
+	work struct{ scans, steps, bCand, sCand int }
 
 	// Candidate entries of a round: stop and packed (τ, v), then grouped
 	// by stop.
-	candStop []int32
-	candKey  []uint64
-	sorted   []uint64
-	cnt      []int32
+	candKey []uint64
+	sorted  []uint64
+	cnt     []int32
+	radix   []int32
+	from    int32 // the window's start
+	tb      uint  // bits of a time counted from the window's start
+	keyBits uint  // bits of a key
 	// New B entries of a round (stop, τ, v), to feed S.
 	newStop, newTau, newArr []int32
 	tmpTau, tmpArr          []int32
@@ -189,7 +199,7 @@ func NewProfileSearcher(tt *Timetable) *ProfileSearcher {
 		patLo: make([]int32, len(tt.patTrips)), patHi: make([]int32, len(tt.patTrips)),
 		patLast: make([]int32, len(tt.patTrips)),
 		changed: make(bitset, (n+63)/64), changedNxt: make(bitset, (n+63)/64),
-		cnt: make([]int32, n+1),
+		cnt: make([]int32, n+1), radix: make([]int32, 1<<11), zeroOff: make([]int32, n+1),
 	}
 	for s := range n {
 		for _, fp := range tt.fps[tt.fpOff[s]:tt.fpOff[s+1]] {
@@ -217,31 +227,46 @@ func NewProfileSearcher(tt *Timetable) *ProfileSearcher {
 	return ps
 }
 
-// key packs (τ, v) into an integer ordered as (τ, v).
-func key(tau, v int32) uint64 {
-	return uint64(uint32(tau)^0x80000000)<<32 | uint64(uint32(v)^0x80000000)
+// key packs a candidate entry (τ, v) of stop st into an integer ordered
+// as (stop, τ, v); times are counted from the window's start, which no
+// entry precedes.
+func (ps *ProfileSearcher) key(st, tau, v int32) uint64 {
+	return uint64(st)<<(2*ps.tb) | uint64(tau-ps.from)<<ps.tb | uint64(v-ps.from)
 }
 
-func unkey(k uint64) (tau, v int32) {
-	return int32(uint32(k>>32) ^ 0x80000000), int32(uint32(k) ^ 0x80000000)
+func (ps *ProfileSearcher) unkey(k uint64) (tau, v int32) {
+	mask := uint64(1)<<ps.tb - 1
+	return ps.from + int32(k>>ps.tb&mask), ps.from + int32(k&mask)
 }
 
 // Search computes into dst the profiles of every stop towards the points
 // that the egress list reaches (each stop with its walk to the nearest
 // point, in seconds), for the departures of the window [from, to). It
 // allocates only while its buffers grow.
-func (ps *ProfileSearcher) Search(egress []Access, from, to int32, dst *Profile) {
+func (ps *ProfileSearcher) Search(egress []Access, from, to int32, dst *Profile) error {
 	tt := ps.tt
 	n := ps.n
 	capT := tt.params.MaxDuration
 	slack := tt.params.BoardSlack
+	if to <= from || to-from > 86400 || from < -86400 || to > 3*86400 {
+		return fmt.Errorf("router: profile window %d–%d s: must be a non-empty span of at most 24 h within −24 h…72 h", from, to)
+	}
+	for _, e := range egress {
+		if e.Stop < 0 || e.Stop >= n || e.Seconds < 0 {
+			return fmt.Errorf("router: profile egress %+v: no such stop or a negative walk", e)
+		}
+	}
 	hiT := to - 1 + capT // no useful arrival is later
 	dst.n, dst.rounds, dst.from, dst.to = n, ps.rounds, from, to
 	dst.off = grow(dst.off, int(ps.rounds)*int(n+1))
 	dst.tau, dst.arr = dst.tau[:0], dst.arr[:0]
-	if to <= from {
-		fill(dst.off, 0)
-		return
+	// Keys: stop, then τ and v counted from the window's start (at most
+	// 48 h + 1 s later, 18 bits each).
+	ps.from = from
+	ps.tb = uint(bits.Len32(uint32(hiT - from)))
+	ps.keyBits = uint(bits.Len32(uint32(n))) + 2*ps.tb
+	if ps.keyBits > 64 {
+		return fmt.Errorf("router: profile search over %d stops: too many", n)
 	}
 
 	// The egress after the last ride: walk from the stop, or one footpath
@@ -313,12 +338,20 @@ func (ps *ProfileSearcher) Search(egress []Access, from, to int32, dst *Profile)
 				}
 			}
 		}
-		ps.candStop, ps.candKey = ps.candStop[:0], ps.candKey[:0]
+		ps.candKey = ps.candKey[:0]
+		if r > 1 {
+			// Candidates no better than B of the round before are dropped
+			// at once.
+			ps.prevOff, ps.prevTau, ps.prevArr = dst.off[base-(n+1):base], dst.tau, dst.arr
+		} else {
+			ps.prevOff, ps.prevTau, ps.prevArr = ps.zeroOff, nil, nil
+		}
 		for _, pat := range ps.patQueue {
 			last := ps.patLast[pat]
 			ps.patLast[pat] = -1
 			ps.scan(pat, last, from, hiT)
 		}
+		ps.work.bCand += len(ps.candKey)
 		ps.groupCandidates()
 
 		// B_r = B_{r−1} ∪ candidates, Pareto per stop; the new entries are
@@ -359,22 +392,17 @@ func (ps *ProfileSearcher) Search(egress []Access, from, to int32, dst *Profile)
 		// S_r = S_{r−1} ∪ the new entries shifted back by the transfer
 		// that leads to them; the stops whose S changed are the next
 		// round's.
-		ps.candStop, ps.candKey = ps.candStop[:0], ps.candKey[:0]
+		ps.candKey = ps.candKey[:0]
 		for i, s := range ps.newStop {
 			t, v := ps.newTau[i], ps.newArr[i]
 			if x := tt.selfExtra[s]; x != Unreached {
-				if a := t - x; a >= from && v-a <= capT {
-					ps.candStop = append(ps.candStop, s)
-					ps.candKey = append(ps.candKey, key(a, v))
-				}
+				ps.sCandidate(s, t-x, v, from)
 			}
 			for _, rw := range ps.rev[ps.revOff[s]:ps.revOff[s+1]] {
-				if a := t - rw.sec; a >= from && v-a <= capT {
-					ps.candStop = append(ps.candStop, rw.to)
-					ps.candKey = append(ps.candKey, key(a, v))
-				}
+				ps.sCandidate(rw.to, t-rw.sec, v, from)
 			}
 		}
+		ps.work.sCand += len(ps.candKey)
 		ps.groupCandidates()
 		ps.changed.clear()
 		ps.nTau, ps.nArr = ps.nTau[:0], ps.nArr[:0]
@@ -401,32 +429,80 @@ func (ps *ProfileSearcher) Search(egress []Access, from, to int32, dst *Profile)
 		ps.sTau, ps.nTau = ps.nTau, ps.sTau
 		ps.sArr, ps.nArr = ps.nArr, ps.sArr
 	}
+	return nil
 }
 
-// groupCandidates sorts the candidates by stop, then by (τ, v), into
-// ps.sorted, with stop s at ps.sorted[ps.cnt[s]:ps.cnt[s+1]].
+// sCandidate adds the entry (a, v) to the candidates of S at stop s,
+// unless it is outside the window or dominated: by the egress walk after
+// alighting at a (a + egress ≤ v; earlier alightings arrive earlier
+// still), or by an entry S already has.
+func (ps *ProfileSearcher) sCandidate(s, a, v, from int32) {
+	if a < from || v-a > ps.tt.params.MaxDuration {
+		return
+	}
+	if e := ps.egressV[s]; e != Unreached && a+e <= v {
+		return
+	}
+	if dominated(ps.sTau[ps.sOff[s]:ps.sOff[s+1]], ps.sArr[ps.sOff[s]:ps.sOff[s+1]], a, v) {
+		return
+	}
+	ps.candKey = append(ps.candKey, ps.key(s, a, v))
+}
+
+// dominated tells whether the entries (τ and v increasing) hold one with
+// τ' ≥ t and v' ≤ v.
+func dominated(tau, arr []int32, t, v int32) bool {
+	lo, hi := 0, len(tau)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if tau[m] < t {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo < len(tau) && arr[lo] <= v
+}
+
+// groupCandidates sorts the candidates by (stop, τ, v) into ps.sorted,
+// with stop s at ps.sorted[ps.cnt[s]:ps.cnt[s+1]]: a least significant
+// digit radix sort, 11 bits a pass, over the bits the keys use.
 func (ps *ProfileSearcher) groupCandidates() {
+	const digit = 11
+	src := ps.candKey
+	ps.sorted = grow64(ps.sorted, len(src))
+	dst := ps.sorted
+	passes := 0
+	for shift := uint(0); shift < ps.keyBits; shift += digit {
+		passes++
+		count := ps.radix
+		fill(count, 0)
+		for _, k := range src {
+			count[k>>shift&(1<<digit-1)]++
+		}
+		sum := int32(0)
+		for i, c := range count {
+			count[i] = sum
+			sum += c
+		}
+		for _, k := range src {
+			d := k >> shift & (1<<digit - 1)
+			dst[count[d]] = k
+			count[d]++
+		}
+		src, dst = dst, src
+	}
+	// After an even number of passes the sorted keys are in candKey's
+	// buffer: swap the buffers.
+	if passes%2 == 0 {
+		ps.sorted, ps.candKey = src, dst[:0]
+	}
 	fill(ps.cnt, 0)
-	for _, s := range ps.candStop {
-		ps.cnt[s+1]++
+	for _, k := range ps.sorted {
+		ps.cnt[k>>(2*ps.tb)+1]++
 	}
 	for s := range ps.n {
 		ps.cnt[s+1] += ps.cnt[s]
-	}
-	ps.sorted = grow64(ps.sorted, len(ps.candKey))
-	// Place from the end so that cnt ends as the start offsets.
-	for i := len(ps.candStop) - 1; i >= 0; i-- {
-		s := ps.candStop[i]
-		ps.cnt[s+1]--
-		ps.sorted[ps.cnt[s+1]] = ps.candKey[i]
-	}
-	// cnt[s+1] is now the start of stop s: shift down.
-	copy(ps.cnt, ps.cnt[1:])
-	ps.cnt[ps.n] = int32(len(ps.candKey))
-	for s := range ps.n {
-		if c := ps.sorted[ps.cnt[s]:ps.cnt[s+1]]; len(c) > 1 {
-			slices.Sort(c)
-		}
 	}
 }
 
@@ -441,7 +517,7 @@ func (ps *ProfileSearcher) merge(oldTau, oldArr []int32, cand []uint64) {
 		var t, v int32
 		isNew := false
 		if j >= 0 {
-			ct, cv := unkey(cand[j])
+			ct, cv := ps.unkey(cand[j])
 			// Latest τ first; at equal τ the larger arrival first, and
 			// an old entry before an equal candidate (which is then
 			// dropped).
@@ -484,8 +560,11 @@ func (ps *ProfileSearcher) scan(pat, last int32, from, hiT int32) {
 	nt := tt.patTrips[pat]
 	off := tt.patTimeOff[pat]
 	jlo, jhi := ps.patLo[pat], ps.patHi[pat]
+	prevOff, prevTau, prevArr := ps.prevOff, ps.prevTau, ps.prevArr
 	v := ps.v[:jhi]
 	fill(v[jlo:], Unreached)
+	ps.work.scans++
+	ps.work.steps += int(last+1) * int(jhi-jlo)
 	any := false
 	for i := last; i >= 0; i-- {
 		s := stops[i]
@@ -502,9 +581,8 @@ func (ps *ProfileSearcher) scan(pat, last int32, from, hiT int32) {
 					break // earlier trips leave earlier still
 				}
 				best = x
-				if x-t <= capT {
-					ps.candStop = append(ps.candStop, s)
-					ps.candKey = append(ps.candKey, key(t, x))
+				if x-t <= capT && !dominated(prevTau[prevOff[s]:prevOff[s+1]], prevArr[prevOff[s]:prevOff[s+1]], t, x) {
+					ps.candKey = append(ps.candKey, ps.key(s, t, x))
 				}
 			}
 		}

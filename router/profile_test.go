@@ -136,8 +136,8 @@ func TestProfileRandom(t *testing.T) {
 		features := map[string]bool{
 			fmt.Sprintf("board slack %d", p.BoardSlack):     true,
 			fmt.Sprintf("max transfers %d", p.MaxTransfers): true,
-			"previous-day trips": tt.Stats().PreviousDayTrips > 0,
-			"overtaking split":   overtakes(tt, feeds),
+			"previous-day trips":                            tt.Stats().PreviousDayTrips > 0,
+			"overtaking split":                              overtakes(tt, feeds),
 		}
 		for _, f := range feeds {
 			features["frequency trips"] = features["frequency trips"] || len(f.Frequencies) > 0
@@ -161,7 +161,9 @@ func TestProfileRandom(t *testing.T) {
 			for d := from; d < to; d += step {
 				deps = append(deps, d)
 			}
-			ps.Search(egress, from, to, &prof)
+			if err := ps.Search(egress, from, to, &prof); err != nil {
+				t.Fatal(err)
+			}
 			got := make([]int32, len(deps))
 			for origin := range 4 {
 				acc := randomAccess(rng, tt.NumStops())
@@ -285,7 +287,9 @@ func TestProfileReal(t *testing.T) {
 				for s, w := range best {
 					egress = append(egress, Access{Stop: s, Seconds: w})
 				}
-				ps.Search(egress, c.from, c.to, &prof)
+				if err := ps.Search(egress, c.from, c.to, &prof); err != nil {
+					t.Fatal(err)
+				}
 				t.Logf("%d points, %d egress stops: %d profile entries, %d bytes", npoints, len(egress), prof.Len(), prof.Bytes())
 				for range origins / 2 {
 					lat, lon := point()
