@@ -185,4 +185,3 @@ func BenchmarkProfileEval(b *testing.B) {
 		})
 	}
 }
-
