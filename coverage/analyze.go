@@ -28,12 +28,15 @@ type Params struct {
 	Percentiles []float64
 	// Workers is the number of goroutines routing cells (≤ 0: all CPUs).
 	Workers int
+	// Engine is the routing engine: EngineProfile ("" too) or
+	// EngineForward; both give the same results.
+	Engine string
 }
 
 // DefaultParams returns the defaults of measure 3: 08:00–10:00 at 1-minute
 // steps, 20 minutes, the median.
 func DefaultParams() Params {
-	return Params{From: 8 * 3600, To: 10 * 3600, Step: 60, Threshold: 1200, Percentiles: []float64{50}}
+	return Params{From: 8 * 3600, To: 10 * 3600, Step: 60, Threshold: 1200, Percentiles: []float64{50}, Engine: EngineProfile}
 }
 
 // Validate reports whether the parameters are usable.
@@ -53,7 +56,7 @@ func (p Params) Validate() error {
 			return fmt.Errorf("coverage: percentile %v: must be within 0–100", q)
 		}
 	}
-	return nil
+	return validEngine(p.Engine)
 }
 
 // Minutes returns the number of departures in the window.
@@ -117,6 +120,8 @@ type analysis struct {
 	everyMinute bool
 	// minuteHook, when set, sees each cell's per-departure travel times.
 	minuteHook func(cell int, tt [][]int32)
+	// profiles, with the profile engine, are the categories' profiles.
+	profiles *profiles
 }
 
 // Analyze computes the indicator for every cell: for each departure of the
@@ -154,6 +159,9 @@ func (a *analysis) run(ctx context.Context, progress func(done int)) (*Results, 
 	workers := p.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
+	}
+	if err := a.buildProfiles(ctx, workers); err != nil {
+		return nil, err
 	}
 	workers = min(workers, max(1, len(cells)))
 	// Cells are handed out in small chunks through an atomic counter; each
@@ -265,7 +273,10 @@ func (a *analysis) cell(s *scratch, c int) {
 			s.best[k][m] = router.Unreached
 		}
 	}
-	if len(s.access) > 0 {
+	if len(s.access) > 0 && a.profiles != nil {
+		a.res.Routed[c] = true
+		a.evalProfiles(s)
+	} else if len(s.access) > 0 {
 		a.res.Routed[c] = true
 		s.router.RangeAt(s.access, a.departures(s), func(dep int32, arrivals []int32) {
 			a.reduceMinute(s, dep, arrivals)
