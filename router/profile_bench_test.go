@@ -107,6 +107,25 @@ func peakRSS() float64 {
 	return 0
 }
 
+// windowConnections counts the connections (one hop of one trip) that
+// depart within [from, to]: what a profile connection scan would scan,
+// once per ride count kept in its per-trip vectors.
+func windowConnections(tt *Timetable, from, to int32) int {
+	n := 0
+	for p := range tt.patTrips {
+		nt := tt.patTrips[p]
+		stops := tt.patStopOff[p+1] - tt.patStopOff[p]
+		for i := range stops - 1 {
+			for _, d := range tt.dep[tt.patTimeOff[p]+i*nt : tt.patTimeOff[p]+(i+1)*nt] {
+				if d >= from && d <= to {
+					n++
+				}
+			}
+		}
+	}
+	return n
+}
+
 // BenchmarkProfileSearch is one profile search per category (two
 // categories of 50 random stops, alternately), for windows of 30, 60 and
 // 120 minutes. It reports the load and compile times of the feeds, the
@@ -133,6 +152,7 @@ func BenchmarkProfileSearch(b *testing.B) {
 					i++
 				}
 				b.ReportMetric(float64(ps.work.steps)/float64(i), "trip_steps")
+				b.ReportMetric(float64(windowConnections(l.tt, c.from, c.from+minutes*60-1+l.tt.params.MaxDuration)), "window_connections")
 				b.ReportMetric(float64(ps.work.bCand+ps.work.sCand)/float64(i), "candidates")
 				n := float64(l.tt.NumStops())
 				b.ReportMetric((float64(prof[0].Bytes())+float64(prof[1].Bytes()))/2/n, "profile_B/stop")
