@@ -123,19 +123,14 @@ func (p *Profile) Eval(access []Access, deps []int32, out []int32) {
 			continue
 		}
 		tau, arr := p.tau[lo:hi], p.arr[lo:hi]
-		// The first entry catchable at the first departure, then a walk.
+		// Entry j answers the departures t with tau[j−1] < t + walk ≤
+		// tau[j]: walk the entries, filling each one's run of departures.
 		j, _ := slices.BinarySearch(tau, deps[0]+a.Seconds)
-		n := len(tau)
-		for i, t := range deps {
-			x := t + a.Seconds
-			for j < n && tau[j] < x {
-				j++
-			}
-			if j == n {
-				break
-			}
-			if arr[j] < out[i] {
-				out[i] = arr[j]
+		i, nd := 0, len(deps)
+		for ; j < len(tau) && i < nd; j++ {
+			lim, v := tau[j]-a.Seconds, arr[j]
+			for ; i < nd && deps[i] <= lim; i++ {
+				out[i] = min(out[i], v)
 			}
 		}
 	}
