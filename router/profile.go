@@ -16,15 +16,17 @@ import (
 // Why a backward round-based search over patterns, and not a profile
 // connection scan: the timetable is already laid out for RAPTOR (patterns
 // whose trips never overtake, stop-major columns, stop → pattern index),
-// the transfer limit is exact by construction (round r holds the journeys
-// of at most r rides), and patterns let a round touch only the patterns
-// through the stops whose profile changed in the round before, from the
-// latest such stop backwards. A connection scan would need a second,
-// connection-major copy of the timetable sorted by departure, one
-// profile per stop and ride count updated at every connection, and a
-// scan of every connection of the window for every category whatever it
-// reaches; on Porto Alegre the pattern rounds touch a fraction of that
-// (see BENCHMARKS.md).
+// so no second, connection-major copy sorted by departure is needed; the
+// transfer limit is exact by construction (round r holds the journeys of
+// at most r rides); and a round scans only the patterns through the stops
+// whose profile changed in the round before, from the latest such stop
+// backwards. Measured on Porto Alegre (2-hour window, 5 rounds): 302 k
+// trip-stop steps, against 77 k connections in the window that a
+// connection scan would visit carrying a 5-vector per trip (~385 k
+// steps): a wash. What costs is elsewhere and common to both: about three
+// quarters of the time goes to the candidate entries (sorting, domination
+// tests and Pareto merges into the profiles, most of them footpath
+// transfers), a fifth to the pattern scans.
 //
 // Semantics (those of Router.Query, which the tests check second by
 // second): leaving at t with an access walk w to stop s, the first ride
