@@ -28,6 +28,8 @@ type analysis struct {
 	everyMinute bool
 	// minuteHook, when set, sees each cell's per-departure travel times.
 	minuteHook func(cell int, tt [][]int32)
+	// profiles, with the profile engine, are the categories' profiles.
+	profiles *profiles
 }
 
 // Analyze computes the indicator for every cell: for each departure of the
@@ -65,6 +67,9 @@ func (a *analysis) run(ctx context.Context, progress func(done int)) (*Results, 
 	workers := p.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
+	}
+	if err := a.buildProfiles(ctx, workers); err != nil {
+		return nil, err
 	}
 	workers = min(workers, max(1, len(cells)))
 	// Cells are handed out in small chunks through an atomic counter; each
@@ -139,7 +144,10 @@ func (a *analysis) cell(s *scratch, c int) {
 			s.best[k][m] = router.Unreached
 		}
 	}
-	if len(s.access) > 0 {
+	if len(s.access) > 0 && a.profiles != nil {
+		a.res.Routed[c] = true
+		a.evalProfiles(s)
+	} else if len(s.access) > 0 {
 		a.res.Routed[c] = true
 		s.router.RangeAt(s.access, a.departures(s), func(dep int32, arrivals []int32) {
 			a.reduceMinute(s, dep, arrivals)

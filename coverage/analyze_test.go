@@ -12,7 +12,8 @@ import (
 
 // TestSharedEqualsEveryMinute checks, on real feeds, that searching only
 // the departures where boarding can change gives, cell by cell and minute
-// by minute, the travel times of a search at every minute.
+// by minute, the travel times of a search at every minute; and that the
+// profile engine gives them too.
 func TestSharedEqualsEveryMinute(t *testing.T) {
 	cases := []struct {
 		name  string
@@ -52,9 +53,10 @@ func TestSharedEqualsEveryMinute(t *testing.T) {
 				rng.Shuffle(len(cells), func(i, j int) { cells[i], cells[j] = cells[j], cells[i] })
 				cells = cells[:c.cells]
 			}
-			minutes := map[bool][][][]int32{}
-			results := map[bool]*Results{}
-			for _, every := range []bool{true, false} {
+			minutes := map[string][][][]int32{}
+			results := map[string]*Results{}
+			for _, variant := range []string{"every minute", "shared", "profile"} {
+				every := variant == "every minute"
 				per := make([][][]int32, len(cells))
 				a := &analysis{tt: tt, rp: tt.Params(), p: job.Indicator, cells: cells, cats: cats,
 					minutes: job.Indicator.Minutes(), everyMinute: every,
@@ -64,29 +66,43 @@ func TestSharedEqualsEveryMinute(t *testing.T) {
 						}
 					}}
 				a.p.Workers = 1
+				a.p.Engine = EngineForward
+				if variant == "profile" {
+					a.p.Engine = EngineProfile
+				}
 				res, err := a.run(context.Background(), nil)
 				if err != nil {
 					t.Fatal(err)
 				}
-				minutes[every], results[every] = per, res
+				minutes[variant], results[variant] = per, res
 			}
-			routed, differ := 0, 0
+			routed, reached := 0, 0
 			for cell := range cells {
-				if results[true].Routed[cell] {
+				if results["every minute"].Routed[cell] {
 					routed++
 				}
 				for k := range cats {
-					if !slices.Equal(minutes[true][cell][k], minutes[false][cell][k]) {
-						differ++
-						t.Errorf("cell %s, %s: every minute %v\nshared %v", cells[cell].ID, cats[k].Name, minutes[true][cell][k], minutes[false][cell][k])
+					want := minutes["every minute"][cell][k]
+					for _, v := range want {
+						if v != router.Unreached {
+							reached++
+						}
+					}
+					for _, variant := range []string{"shared", "profile"} {
+						if got := minutes[variant][cell][k]; !slices.Equal(got, want) {
+							t.Errorf("cell %s, %s: every minute %v\n%s %v", cells[cell].ID, cats[k].Name, want, variant, got)
+						}
 					}
 				}
 			}
-			if routed == 0 {
-				t.Fatal("no cell routed: the comparison means nothing")
+			if routed == 0 || reached == 0 {
+				t.Fatal("no cell routed or no departure reaching a point: the comparison means nothing")
 			}
-			if !slices.Equal(results[true].TravelTime, results[false].TravelTime) || !slices.Equal(results[true].Served, results[false].Served) {
-				t.Error("percentiles or served flags differ")
+			for _, variant := range []string{"shared", "profile"} {
+				if !slices.Equal(results["every minute"].TravelTime, results[variant].TravelTime) || !slices.Equal(results["every minute"].Served, results[variant].Served) ||
+					!slices.Equal(results["every minute"].Routed, results[variant].Routed) {
+					t.Errorf("%s: percentiles, served or routed flags differ", variant)
+				}
 			}
 			t.Logf("%d cells (%d routed) × %d categories × %d departures compared", len(cells), routed, len(cats), job.Indicator.Minutes())
 		})

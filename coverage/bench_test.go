@@ -47,29 +47,32 @@ func portoAlegreJob(tb testing.TB) Job {
 	}
 }
 
-// BenchmarkRun runs whole jobs and reports each stage's seconds (from the
-// manifest) and the process's peak resident memory.
+// BenchmarkRun runs whole jobs with each engine and reports each stage's
+// seconds (from the manifest) and the process's peak resident memory.
 func BenchmarkRun(b *testing.B) {
 	for _, c := range []struct {
 		name string
 		job  func(testing.TB) Job
 	}{{"dordogne", dordogneJob}, {"porto-alegre", portoAlegreJob}} {
-		b.Run(c.name, func(b *testing.B) {
-			job := c.job(b)
-			job.Out = b.TempDir()
-			b.ReportAllocs()
-			var rep *Report
-			for b.Loop() {
-				var err error
-				if rep, err = Run(context.Background(), job, Hooks{}); err != nil {
-					b.Fatal(err)
+		for _, engine := range []string{EngineProfile, EngineForward} {
+			b.Run(c.name+"/"+engine, func(b *testing.B) {
+				job := c.job(b)
+				job.Indicator.Engine = engine
+				job.Out = b.TempDir()
+				b.ReportAllocs()
+				var rep *Report
+				for b.Loop() {
+					var err error
+					if rep, err = Run(context.Background(), job, Hooks{}); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-			for _, t := range rep.Manifest.Timings {
-				b.ReportMetric(t.Seconds, t.Stage+"_s")
-			}
-			b.ReportMetric(float64(peakRSS())/(1<<20), "peak_MiB")
-		})
+				for _, t := range rep.Manifest.Timings {
+					b.ReportMetric(t.Seconds, t.Stage+"_s")
+				}
+				b.ReportMetric(float64(peakRSS())/(1<<20), "peak_MiB")
+			})
+		}
 	}
 }
 

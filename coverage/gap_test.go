@@ -14,6 +14,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/twpayne/go-geos"
 
+	"github.com/vingt/vingt/internal/testutil"
 	"github.com/vingt/vingt/raster"
 	"github.com/vingt/vingt/table"
 )
@@ -112,11 +113,11 @@ func TestGapTraceDordogne(t *testing.T) {
 // the Dordogne grid with many holes, islands and corner contacts: in each
 // commune, the cells kept by a fixed pseudo-random draw.
 func TestGapTraceSubsets(t *testing.T) {
-	grid, err := ReadGrid(sharedPath(t, "dordogne/population/census2021_1km_dordogne_bbox.csv"), "")
+	grid, err := ReadGrid(testutil.SharedData(t, "dordogne/population/census2021_1km_dordogne_bbox.csv"), "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	lv, err := ReadLevel("epci", sharedPath(t, "dordogne/territories/epci-2022-dordogne.geojson"), "", "")
+	lv, err := ReadLevel("epci", testutil.SharedData(t, "dordogne/territories/epci-2022-dordogne.geojson"), "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,11 +191,11 @@ func BenchmarkGapGeometry(b *testing.B) {
 		{"dordogne", "dordogne/population/census2021_1km_dordogne_bbox.csv", "dordogne/territories/communes-24-dordogne.geojson"},
 		{"france", "france/census2021_1km_france_metro.csv", "france/departements.geojson"},
 	} {
-		grid, err := ReadGrid(sharedPath(b, c.grid), "")
+		grid, err := ReadGrid(testutil.SharedData(b, c.grid), "")
 		if err != nil {
 			b.Fatal(err)
 		}
-		lv, err := ReadLevel("level", sharedPath(b, c.level), "", "")
+		lv, err := ReadLevel("level", testutil.SharedData(b, c.level), "", "")
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -42,12 +42,15 @@ type Params struct {
 	Percentiles []float64
 	// Workers is the number of goroutines routing cells (≤ 0: all CPUs).
 	Workers int
+	// Engine is the routing engine: EngineProfile ("" too) or
+	// EngineForward; both give the same results.
+	Engine string
 }
 
 // DefaultParams returns the defaults of measure 3: 08:00–10:00 at 1-minute
 // steps, 20 minutes, the median.
 func DefaultParams() Params {
-	return Params{From: 8 * 3600, To: 10 * 3600, Step: 60, Threshold: 1200, Percentiles: []float64{50}}
+	return Params{From: 8 * 3600, To: 10 * 3600, Step: 60, Threshold: 1200, Percentiles: []float64{50}, Engine: EngineProfile}
 }
 
 // Validate reports whether the parameters are usable.
@@ -67,7 +70,7 @@ func (p Params) Validate() error {
 			return fmt.Errorf("coverage: percentile %v: must be within 0–100", q)
 		}
 	}
-	return nil
+	return validEngine(p.Engine)
 }
 
 // Minutes returns the number of departures in the window.

@@ -143,6 +143,20 @@ var Parameters = []*Param{
 		},
 	},
 	{
+		Flag: "engine", Key: "engine", Default: EngineProfile, Unit: "name",
+		Help: "routing engine: profile (one backward search per category) or forward (one search per cell, the oracle); same results",
+		set: func(s *Settings, v string) error {
+			if err := validEngine(v); err != nil {
+				return fmt.Errorf("%q: want %s or %s", v, EngineProfile, EngineForward)
+			}
+			s.Indicator.Engine = v
+			return nil
+		},
+		manifest: func(s *Settings, m map[string]any) {
+			m["engine"] = s.Indicator.Engine
+		},
+	},
+	{
 		Flag: "walk-speed", Key: "walk_speed", Default: "1.3", Unit: "m/s", Routing: true,
 		Help: "walking speed, m/s (0.1–10)",
 		set: func(s *Settings, v string) (err error) {

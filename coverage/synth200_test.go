@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/vingt/vingt/gtfs"
+	"github.com/vingt/vingt/internal/testutil"
 	"github.com/vingt/vingt/router"
 	"github.com/vingt/vingt/table"
 )
@@ -105,7 +106,7 @@ func writeSynthetic200m(in, out string) (cells int, total float64, err error) {
 // 1 km cell, no 1 km cell loses population, and the same input gives the
 // same file.
 func TestSynthetic200m(t *testing.T) {
-	in := sharedPath(t, "dordogne/population/census2021_1km_dordogne_bbox.csv")
+	in := testutil.SharedData(t, "dordogne/population/census2021_1km_dordogne_bbox.csv")
 	src, err := ReadGrid(in, "")
 	if err != nil {
 		t.Fatal(err)
@@ -165,20 +166,20 @@ func TestSynthetic200m(t *testing.T) {
 func BenchmarkNational200m(b *testing.B) {
 	dir := b.TempDir()
 	grid := filepath.Join(dir, "synthetic_200m.csv")
-	n, _, err := writeSynthetic200m(sharedPath(b, "france/census2021_1km_france_metro.csv"), grid)
+	n, _, err := writeSynthetic200m(testutil.SharedData(b, "france/census2021_1km_france_metro.csv"), grid)
 	if err != nil {
 		b.Fatal(err)
 	}
 	d, _ := gtfs.ParseDate("2025-03-11")
 	job := Job{
-		GTFS: []string{sharedPath(b, "france/sncf-ter-2025-01.zip")}, Date: d, Grid: grid,
+		GTFS: []string{testutil.SharedData(b, "france/sncf-ter-2025-01.zip")}, Date: d, Grid: grid,
 		Services: []string{
-			"poste=" + sharedPath(b, "france/laposte_points_contact_2020.csv"),
-			"france_services=" + sharedPath(b, "france/france_services_2020.geojson"),
+			"poste=" + testutil.SharedData(b, "france/laposte_points_contact_2020.csv"),
+			"france_services=" + testutil.SharedData(b, "france/france_services_2020.geojson"),
 		},
 		Territories: []string{
-			"departement=" + sharedPath(b, "france/departements.geojson"),
-			"region=" + sharedPath(b, "france/regions.geojson"),
+			"departement=" + testutil.SharedData(b, "france/departements.geojson"),
+			"region=" + testutil.SharedData(b, "france/regions.geojson"),
 		},
 		Routing: router.DefaultParams(), Indicator: DefaultParams(), Format: table.Parquet,
 		Out: filepath.Join(dir, "out"),

@@ -1,0 +1,102 @@
+package coverage
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/vingt/vingt/router"
+)
+
+// The routing engines of the analysis.
+const (
+	// EngineProfile runs one backward profile search per category, from
+	// all its points at once, and evaluates each cell's departures by
+	// merging the profiles of its access stops: the cost grows with the
+	// categories and the network, not with cells × departures.
+	EngineProfile = "profile"
+	// EngineForward runs a forward range search from every cell: the
+	// oracle of the profile engine, with the same results.
+	EngineForward = "forward"
+)
+
+// engine returns the engine of the parameters, the profile one by default.
+func (p Params) engine() string {
+	if p.Engine == "" {
+		return EngineProfile
+	}
+	return p.Engine
+}
+
+func validEngine(e string) error {
+	switch e {
+	case "", EngineProfile, EngineForward:
+		return nil
+	}
+	return fmt.Errorf("coverage: engine %q: must be %q or %q", e, EngineProfile, EngineForward)
+}
+
+// profiles is the profile engine's shared, read-only state: one profile
+// per category and the window's departures, increasing.
+type profiles struct {
+	prof []router.Profile
+	deps []int32
+}
+
+// buildProfiles runs, for the profile engine, one profile search per
+// category, in parallel over the categories.
+func (a *analysis) buildProfiles(ctx context.Context, workers int) error {
+	if a.p.engine() != EngineProfile {
+		return nil
+	}
+	pr := &profiles{prof: make([]router.Profile, len(a.cats))}
+	for m := range a.minutes {
+		pr.deps = append(pr.deps, a.p.From+int32(m)*a.p.Step)
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	errs := make([]error, len(a.cats))
+	for range min(workers, len(a.cats)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ps := router.NewProfileSearcher(a.tt)
+			var egress []router.Access
+			for ctx.Err() == nil {
+				k := int(next.Add(1)) - 1
+				if k >= len(a.cats) {
+					return
+				}
+				e := &a.egress[k]
+				egress = egress[:0]
+				for i, s := range e.stops {
+					egress = append(egress, router.Access{Stop: s, Seconds: e.secs[i]})
+				}
+				if err := ps.Search(egress, a.p.From, a.p.To, &pr.prof[k]); err != nil {
+					errs[k] = fmt.Errorf("coverage: category %s: %w", a.cats[k].Name, err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("coverage: analysis interrupted: %w", err)
+	}
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	a.profiles = pr
+	return nil
+}
+
+// evalProfiles sets, for every category and departure of the window, the
+// earliest arrival at a point by transit from the cell's access stops, as
+// the forward search and reduceMinute give it (within the cap).
+func (a *analysis) evalProfiles(s *scratch) {
+	for k := range a.cats {
+		a.profiles.prof[k].Eval(s.access, a.profiles.deps, s.best[k])
+	}
+}

@@ -1,0 +1,91 @@
+package coverage
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/paulmach/orb"
+
+	"github.com/vingt/vingt/gtfs"
+	"github.com/vingt/vingt/router"
+)
+
+// BenchmarkProfileGrowth runs the profile engine's analysis over Porto
+// Alegre (both feeds, 14:00–16:00) with the hexagons as cells (×1) and a
+// synthetic grid of 10 points per hexagon, population spread (×10); with
+// 1, 2, 4 and 8 categories (healthcare, schools, then random sets of 40
+// hexagon centres); and windows of 30, 60 and 120 minutes. The cost must
+// grow with the categories, not with the cells.
+func BenchmarkProfileGrowth(b *testing.B) {
+	job := portoAlegreJob(b)
+	var feeds []*gtfs.Feed
+	for _, p := range job.GTFS {
+		f, err := gtfs.Open(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		feeds = append(feeds, f)
+	}
+	tt, err := router.Compile(feeds, job.Date, job.Routing)
+	if err != nil {
+		b.Fatal(err)
+	}
+	grid, err := ReadGrid(job.Grid, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var cats []*Category
+	for _, s := range job.Services {
+		cat, err := ReadServices(s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		cats = append(cats, cat)
+	}
+	rng := rand.New(rand.NewPCG(21, 22))
+	for len(cats) < 8 {
+		cat := &Category{Name: fmt.Sprintf("random%d", len(cats))}
+		for range 40 {
+			c := grid.Cells[rng.IntN(len(grid.Cells))]
+			cat.Points = append(cat.Points, Point{ID: c.ID, Lon: c.Lon, Lat: c.Lat})
+		}
+		cats = append(cats, cat)
+	}
+	fine := make([]Cell, 0, 10*len(grid.Cells))
+	for _, c := range grid.Cells {
+		for k := range 10 {
+			lon, lat := c.Lon+(rng.Float64()-0.5)*0.003, c.Lat+(rng.Float64()-0.5)*0.003
+			fine = append(fine, Cell{ID: fmt.Sprintf("%s-%d", c.ID, k), Lon: lon, Lat: lat, Population: c.Population / 10, Geometry: orb.Point{lon, lat}})
+		}
+	}
+	run := func(b *testing.B, cells []Cell, cats []*Category, p Params) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := Analyze(context.Background(), tt, cells, cats, p, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*len(cells)), "µs/cell")
+		b.ReportMetric(b.Elapsed().Seconds()/float64(b.N*len(cats)), "s/category")
+		b.ReportMetric(float64(len(cells)), "cells")
+		b.ReportMetric(float64(peakRSS())/(1<<20), "peak_MiB")
+	}
+	for _, g := range []struct {
+		name  string
+		cells []Cell
+	}{{"x1", grid.Cells}, {"x10", fine}} {
+		b.Run("grid/"+g.name, func(b *testing.B) { run(b, g.cells, cats[:2], job.Indicator) })
+	}
+	for _, n := range []int{1, 2, 4, 8} {
+		b.Run(fmt.Sprintf("categories/%d", n), func(b *testing.B) { run(b, grid.Cells, cats[:n], job.Indicator) })
+	}
+	for _, minutes := range []int32{30, 60, 120} {
+		b.Run(fmt.Sprintf("window/%d", minutes), func(b *testing.B) {
+			p := job.Indicator
+			p.To = p.From + minutes*60
+			run(b, grid.Cells, cats[:2], p)
+		})
+	}
+}

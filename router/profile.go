@@ -1,0 +1,630 @@
+package router
+
+import (
+	"fmt"
+	"math/bits"
+	"slices"
+)
+
+// This file holds the backward profile search: one search per service
+// category, from all the stops its points can be walked to, that gives
+// every stop the Pareto set of (latest time one may be there and still
+// catch the journey, earliest arrival at a point of the category), per
+// number of rides. A cell then evaluates its departures by merging the
+// profiles of its access stops (Profile.Eval): no search per cell.
+//
+// Why a backward round-based search over patterns, and not a profile
+// connection scan: the timetable is already laid out for RAPTOR (patterns
+// whose trips never overtake, stop-major columns, stop → pattern index),
+// so no second, connection-major copy sorted by departure is needed; the
+// transfer limit is exact by construction (round r holds the journeys of
+// at most r rides); and a round scans only the patterns through the stops
+// whose profile changed in the round before, from the latest such stop
+// backwards. Measured on Porto Alegre (2-hour window, 5 rounds): 302 k
+// trip-stop steps, against 77 k connections in the window that a
+// connection scan would visit carrying a 5-vector per trip (~385 k
+// steps): a wash. What costs is elsewhere and common to both: about three
+// quarters of the time goes to the candidate entries (sorting, domination
+// tests and Pareto merges into the profiles, most of them footpath
+// transfers), a fifth to the pattern scans.
+//
+// Semantics (those of Router.Query, which the tests check second by
+// second): leaving at t with an access walk w to stop s, the first ride
+// departs at d ≥ t + w + BoardSlack. After alighting at stop s1 at time
+// a, the next ride boards at s1 with d ≥ a + selfExtra(s1) + BoardSlack
+// (never where transfers.txt forbids it), or after one footpath s1 → s2 of
+// f seconds at s2 with d ≥ a + f + BoardSlack. After the last ride, the
+// point is reached from the stop alighted at, or after one footpath, by
+// the egress walk of that stop.
+//
+// A round r builds, for every stop s, B_r(s): a list of entries (τ, v)
+// with τ and v increasing, meaning "at s at time ≤ τ, a point is reached
+// at v with at most r rides". It scans each pattern backwards along its
+// stops, keeping per trip the best arrival at a point after alighting
+// further on (A_{r−1}: the egress after the last ride, or the transfer to
+// B_{r−1} of the same stop or of a footpath's end, S_{r−1} below), and
+// gives each boardable stop the entry (departure − BoardSlack, that
+// arrival). S_r(s) is B_r of s shifted by selfExtra(s) merged with B_r of
+// the footpaths' ends shifted by their walks: the best arrival after
+// alighting at s at time a is min(a + egress after one footpath,
+// S_{r−1}(s)(a)).
+//
+// An entry is kept only when it may give a travel time within
+// MaxDuration to some departure of the window [from, to): τ ≥ from,
+// v − τ ≤ MaxDuration and v ≤ to − 1 + MaxDuration. So Eval is exact
+// wherever the travel time is within the cap, and beyond the cap (or
+// Unreached) wherever it is not.
+
+// Profile is the result of a profile search: per number of rides r
+// (1 … MaxTransfers+1, cumulative) and per stop, the Pareto set of
+// (latest time at the stop, earliest arrival at a point), in flat arrays.
+// Its zero value is empty; ProfileSearcher.Search fills it, reusing its
+// memory.
+type Profile struct {
+	n, rounds int32
+	from, to  int32
+	// Round r (1-based) of stop s holds the entries
+	// tau/arr[off[(r−1)*(n+1)+s] : off[(r−1)*(n+1)+s+1]], τ and arrival
+	// both strictly increasing.
+	off      []int32
+	tau, arr []int32
+}
+
+// Window returns the departure window [from, to) the profile answers.
+func (p *Profile) Window() (from, to int32) { return p.from, p.to }
+
+// Entries returns the entries of stop s with at most rides rides: τ (the
+// latest time one may be at s: vehicle departure − BoardSlack) and the
+// earliest arrival at a point, both increasing. The slices alias the
+// profile.
+func (p *Profile) Entries(s int32, rides int) (tau, arrival []int32) {
+	if rides < 1 || int32(rides) > p.rounds || s < 0 || s >= p.n {
+		return nil, nil
+	}
+	base := int32(rides-1) * (p.n + 1)
+	lo, hi := p.off[base+s], p.off[base+s+1]
+	return p.tau[lo:hi], p.arr[lo:hi]
+}
+
+// Bytes returns the memory the profile's entries and offsets take.
+func (p *Profile) Bytes() int { return 4 * (len(p.off) + len(p.tau) + len(p.arr)) }
+
+// Len returns the number of entries of the last round (all rides allowed).
+func (p *Profile) Len() int {
+	if p.rounds == 0 {
+		return 0
+	}
+	base := (p.rounds - 1) * (p.n + 1)
+	return int(p.off[base+p.n] - p.off[base])
+}
+
+// Eval writes to out[i] the earliest arrival at a point of the profile's
+// category by a journey with at least one ride, leaving at deps[i] from
+// the access stops (Unreached when none), as Router.Query followed by the
+// egress walks gives, wherever that travel time is within MaxDuration;
+// elsewhere it is beyond the cap too, or Unreached. deps must increase
+// and lie within the profile's window; out must be as long as deps. It
+// merges the access stops' step functions and allocates nothing.
+func (p *Profile) Eval(access []Access, deps []int32, out []int32) {
+	if len(out) < len(deps) {
+		panic("router: Profile.Eval: out shorter than deps")
+	}
+	for i := range deps {
+		if i > 0 && deps[i] <= deps[i-1] || deps[i] < p.from || deps[i] >= p.to {
+			panic("router: Profile.Eval: departures must increase within the window")
+		}
+		out[i] = Unreached
+	}
+	if p.rounds == 0 || len(deps) == 0 {
+		return
+	}
+	base := (p.rounds - 1) * (p.n + 1)
+	for _, a := range access {
+		lo, hi := p.off[base+a.Stop], p.off[base+a.Stop+1]
+		if lo == hi {
+			continue
+		}
+		tau, arr := p.tau[lo:hi], p.arr[lo:hi]
+		// Entry j answers the departures t with tau[j−1] < t + walk ≤
+		// tau[j]: walk the entries, filling each one's run of departures.
+		j, _ := slices.BinarySearch(tau, deps[0]+a.Seconds)
+		i, nd := 0, len(deps)
+		for ; j < len(tau) && i < nd; j++ {
+			lim, v := tau[j]-a.Seconds, arr[j]
+			for ; i < nd && deps[i] <= lim; i++ {
+				out[i] = min(out[i], v)
+			}
+		}
+	}
+}
+
+// ProfileSearcher runs profile searches over a timetable. It holds one
+// worker's scratch state, reused from search to search: it is not safe
+// for concurrent use; give each goroutine its own. The timetable is only
+// read.
+type ProfileSearcher struct {
+	tt     *Timetable
+	n      int32
+	rounds int32
+
+	// Footpaths reversed: the stops with a footpath to s are
+	// rev[revOff[s]:revOff[s+1]].
+	revOff []int32
+	rev    []hop
+
+	egressW []int32 // per stop: walk to the nearest point
+	egressV []int32 // per stop: best walk to a point, after one footpath or none
+
+	// S: per stop, the best arrival after alighting there, as entries
+	// (latest alighting time, arrival); current and next round.
+	sOff, sTau, sArr    []int32
+	nOff, nTau, nArr    []int32
+	patLo, patHi        []int32 // per pattern: the trips that matter for the window
+	patLast             []int32 // per pattern: latest changed position, or -1
+	patQueue            []int32
+	changed, changedNxt bitset
+	v                   []int32 // per trip of the pattern scanned: best arrival after it
+	// B of the round before, for the scans (zeroOff: none).
+	prevOff, prevTau, prevArr []int32
+	zeroOff                   []int32
+	// work counts, for the benchmarks: pattern scans, trip-stop steps,
+	// candidates for B and for S.
+	work struct{ scans, steps, bCand, sCand int }
+
+	// Candidate entries of a round: stop and packed (τ, v), then grouped
+	// by stop.
+	candKey []uint64
+	sorted  []uint64
+	cnt     []int32
+	radix   []int32
+	from    int32 // the window's start
+	tb      uint  // bits of a time counted from the window's start
+	keyBits uint  // bits of a key
+	// New B entries of a round (stop, τ, v), to feed S.
+	newStop, newTau, newArr []int32
+	tmpTau, tmpArr          []int32
+	tmpNew                  []bool
+}
+
+// NewProfileSearcher returns a profile searcher over tt.
+func NewProfileSearcher(tt *Timetable) *ProfileSearcher {
+	n := int32(len(tt.stops))
+	ps := &ProfileSearcher{tt: tt, n: n, rounds: int32(tt.params.MaxTransfers + 1),
+		revOff: make([]int32, n+1), rev: make([]hop, len(tt.fps)),
+		egressV: make([]int32, n), egressW: make([]int32, n),
+		sOff: make([]int32, n+1), nOff: make([]int32, n+1),
+		patLo: make([]int32, len(tt.patTrips)), patHi: make([]int32, len(tt.patTrips)),
+		patLast: make([]int32, len(tt.patTrips)),
+		changed: make(bitset, (n+63)/64), changedNxt: make(bitset, (n+63)/64),
+		cnt: make([]int32, n+1), radix: make([]int32, 1<<11), zeroOff: make([]int32, n+1),
+	}
+	for s := range n {
+		for _, fp := range tt.fps[tt.fpOff[s]:tt.fpOff[s+1]] {
+			ps.revOff[fp.to+1]++
+		}
+	}
+	for s := range n {
+		ps.revOff[s+1] += ps.revOff[s]
+	}
+	fill := slices.Clone(ps.revOff[:n])
+	for s := range n {
+		for _, fp := range tt.fps[tt.fpOff[s]:tt.fpOff[s+1]] {
+			ps.rev[fill[fp.to]] = hop{s, fp.sec}
+			fill[fp.to]++
+		}
+	}
+	maxTrips := int32(0)
+	for _, nt := range tt.patTrips {
+		maxTrips = max(maxTrips, nt)
+	}
+	ps.v = make([]int32, maxTrips)
+	for i := range ps.patLast {
+		ps.patLast[i] = -1
+	}
+	return ps
+}
+
+// key packs a candidate entry (τ, v) of stop st into an integer ordered
+// as (stop, τ, v); times are counted from the window's start, which no
+// entry precedes.
+func (ps *ProfileSearcher) key(st, tau, v int32) uint64 {
+	return uint64(st)<<(2*ps.tb) | uint64(tau-ps.from)<<ps.tb | uint64(v-ps.from)
+}
+
+func (ps *ProfileSearcher) unkey(k uint64) (tau, v int32) {
+	mask := uint64(1)<<ps.tb - 1
+	return ps.from + int32(k>>ps.tb&mask), ps.from + int32(k&mask)
+}
+
+// Search computes into dst the profiles of every stop towards the points
+// that the egress list reaches (each stop with its walk to the nearest
+// point, in seconds), for the departures of the window [from, to). It
+// allocates only while its buffers grow.
+func (ps *ProfileSearcher) Search(egress []Access, from, to int32, dst *Profile) error {
+	tt := ps.tt
+	n := ps.n
+	capT := tt.params.MaxDuration
+	slack := tt.params.BoardSlack
+	if to <= from || to-from > 86400 || from < -86400 || to > 3*86400 {
+		return fmt.Errorf("router: profile window %d–%d s: must be a non-empty span of at most 24 h within −24 h…72 h", from, to)
+	}
+	for _, e := range egress {
+		if e.Stop < 0 || e.Stop >= n || e.Seconds < 0 {
+			return fmt.Errorf("router: profile egress %+v: no such stop or a negative walk", e)
+		}
+	}
+	hiT := to - 1 + capT // no useful arrival is later
+	dst.n, dst.rounds, dst.from, dst.to = n, ps.rounds, from, to
+	dst.off = grow(dst.off, int(ps.rounds)*int(n+1))
+	dst.tau, dst.arr = dst.tau[:0], dst.arr[:0]
+	// Keys: stop, then τ and v counted from the window's start (at most
+	// 48 h + 1 s later, 18 bits each).
+	ps.from = from
+	ps.tb = uint(bits.Len32(uint32(hiT - from)))
+	ps.keyBits = uint(bits.Len32(uint32(n))) + 2*ps.tb
+	if ps.keyBits > 64 {
+		return fmt.Errorf("router: profile search over %d stops: too many", n)
+	}
+
+	// The egress after the last ride: walk from the stop, or one footpath
+	// and a walk.
+	fill(ps.egressW, Unreached)
+	for _, e := range egress {
+		if e.Seconds <= capT && e.Seconds < ps.egressW[e.Stop] {
+			ps.egressW[e.Stop] = e.Seconds
+		}
+	}
+	copy(ps.egressV, ps.egressW)
+	ps.changed.clear()
+	for _, e := range egress {
+		w := ps.egressW[e.Stop]
+		if w == Unreached {
+			continue
+		}
+		ps.changed.set(e.Stop)
+		for _, r := range ps.rev[ps.revOff[e.Stop]:ps.revOff[e.Stop+1]] {
+			if x := r.sec + w; x <= capT && x < ps.egressV[r.to] {
+				ps.egressV[r.to] = x
+				ps.changed.set(r.to)
+			}
+		}
+	}
+
+	// The trips of each pattern that may matter: boarded at τ ≥ from and
+	// departing no later than hiT + slack somewhere.
+	for p := range tt.patTrips {
+		nt := tt.patTrips[p]
+		off := tt.patTimeOff[p]
+		so := tt.patStopOff[p]
+		lo, hi := nt, int32(0)
+		for i := range tt.patStopOff[p+1] - so {
+			if tt.patFlags[so+i]&canBoard == 0 {
+				continue
+			}
+			col := tt.dep[off+i*nt : off+(i+1)*nt]
+			l, _ := slices.BinarySearch(col, from+slack)
+			h, _ := slices.BinarySearch(col, hiT+slack+1)
+			lo, hi = min(lo, int32(l)), max(hi, int32(h))
+		}
+		ps.patLo[p], ps.patHi[p] = lo, hi
+	}
+
+	// S starts empty.
+	fill(ps.sOff, 0)
+	ps.sTau, ps.sArr = ps.sTau[:0], ps.sArr[:0]
+
+	for r := int32(1); r <= ps.rounds; r++ {
+		base := (r - 1) * (n + 1)
+		// Queue the patterns through changed stops, from their latest
+		// changed position.
+		ps.patQueue = ps.patQueue[:0]
+		for w, word := range ps.changed {
+			for word != 0 {
+				s := int32(w*64 + bits.TrailingZeros64(word))
+				word &= word - 1
+				for _, pp := range tt.stopPP[tt.stopPatOff[s]:tt.stopPatOff[s+1]] {
+					if ps.patLo[pp.pat] >= ps.patHi[pp.pat] {
+						continue
+					}
+					if l := ps.patLast[pp.pat]; l < 0 {
+						ps.patLast[pp.pat] = pp.pos
+						ps.patQueue = append(ps.patQueue, pp.pat)
+					} else if pp.pos > l {
+						ps.patLast[pp.pat] = pp.pos
+					}
+				}
+			}
+		}
+		ps.candKey = ps.candKey[:0]
+		if r > 1 {
+			// Candidates no better than B of the round before are dropped
+			// at once.
+			ps.prevOff, ps.prevTau, ps.prevArr = dst.off[base-(n+1):base], dst.tau, dst.arr
+		} else {
+			ps.prevOff, ps.prevTau, ps.prevArr = ps.zeroOff, nil, nil
+		}
+		for _, pat := range ps.patQueue {
+			last := ps.patLast[pat]
+			ps.patLast[pat] = -1
+			ps.scan(pat, last, from, hiT)
+		}
+		ps.work.bCand += len(ps.candKey)
+		ps.groupCandidates()
+
+		// B_r = B_{r−1} ∪ candidates, Pareto per stop; the new entries are
+		// kept to update S.
+		ps.newStop, ps.newTau, ps.newArr = ps.newStop[:0], ps.newTau[:0], ps.newArr[:0]
+		prevBase := base - (n + 1)
+		for s := range n {
+			dst.off[base+s] = int32(len(dst.tau))
+			var oldTau, oldArr []int32
+			if r > 1 {
+				lo, hi := dst.off[prevBase+s], dst.off[prevBase+s+1]
+				oldTau, oldArr = dst.tau[lo:hi], dst.arr[lo:hi]
+			}
+			cand := ps.sorted[ps.cnt[s]:ps.cnt[s+1]]
+			if len(cand) == 0 {
+				dst.tau = append(dst.tau, oldTau...)
+				dst.arr = append(dst.arr, oldArr...)
+				continue
+			}
+			// oldTau aliases dst.tau, which the merge appends to: merge
+			// into the temporary buffers first.
+			ps.merge(oldTau, oldArr, cand)
+			for i := len(ps.tmpTau) - 1; i >= 0; i-- {
+				dst.tau = append(dst.tau, ps.tmpTau[i])
+				dst.arr = append(dst.arr, ps.tmpArr[i])
+				if ps.tmpNew[i] {
+					ps.newStop = append(ps.newStop, s)
+					ps.newTau = append(ps.newTau, ps.tmpTau[i])
+					ps.newArr = append(ps.newArr, ps.tmpArr[i])
+				}
+			}
+		}
+		dst.off[base+n] = int32(len(dst.tau))
+		if r == ps.rounds {
+			break
+		}
+
+		// S_r = S_{r−1} ∪ the new entries shifted back by the transfer
+		// that leads to them; the stops whose S changed are the next
+		// round's.
+		ps.candKey = ps.candKey[:0]
+		for i, s := range ps.newStop {
+			t, v := ps.newTau[i], ps.newArr[i]
+			if x := tt.selfExtra[s]; x != Unreached {
+				ps.sCandidate(s, t-x, v, from)
+			}
+			for _, rw := range ps.rev[ps.revOff[s]:ps.revOff[s+1]] {
+				ps.sCandidate(rw.to, t-rw.sec, v, from)
+			}
+		}
+		ps.work.sCand += len(ps.candKey)
+		ps.groupCandidates()
+		ps.changed.clear()
+		ps.nTau, ps.nArr = ps.nTau[:0], ps.nArr[:0]
+		for s := range n {
+			ps.nOff[s] = int32(len(ps.nTau))
+			oldTau, oldArr := ps.sTau[ps.sOff[s]:ps.sOff[s+1]], ps.sArr[ps.sOff[s]:ps.sOff[s+1]]
+			cand := ps.sorted[ps.cnt[s]:ps.cnt[s+1]]
+			if len(cand) == 0 {
+				ps.nTau = append(ps.nTau, oldTau...)
+				ps.nArr = append(ps.nArr, oldArr...)
+				continue
+			}
+			ps.merge(oldTau, oldArr, cand)
+			for i := len(ps.tmpTau) - 1; i >= 0; i-- {
+				ps.nTau = append(ps.nTau, ps.tmpTau[i])
+				ps.nArr = append(ps.nArr, ps.tmpArr[i])
+				if ps.tmpNew[i] {
+					ps.changed.set(s)
+				}
+			}
+		}
+		ps.nOff[n] = int32(len(ps.nTau))
+		ps.sOff, ps.nOff = ps.nOff, ps.sOff
+		ps.sTau, ps.nTau = ps.nTau, ps.sTau
+		ps.sArr, ps.nArr = ps.nArr, ps.sArr
+	}
+	return nil
+}
+
+// sCandidate adds the entry (a, v) to the candidates of S at stop s,
+// unless it is outside the window or dominated: by the egress walk after
+// alighting at a (a + egress ≤ v; earlier alightings arrive earlier
+// still), or by an entry S already has.
+func (ps *ProfileSearcher) sCandidate(s, a, v, from int32) {
+	if a < from || v-a > ps.tt.params.MaxDuration {
+		return
+	}
+	if e := ps.egressV[s]; e != Unreached && a+e <= v {
+		return
+	}
+	if dominated(ps.sTau[ps.sOff[s]:ps.sOff[s+1]], ps.sArr[ps.sOff[s]:ps.sOff[s+1]], a, v) {
+		return
+	}
+	ps.candKey = append(ps.candKey, ps.key(s, a, v))
+}
+
+// dominated tells whether the entries (τ and v increasing) hold one with
+// τ' ≥ t and v' ≤ v.
+func dominated(tau, arr []int32, t, v int32) bool {
+	lo, hi := 0, len(tau)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if tau[m] < t {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo < len(tau) && arr[lo] <= v
+}
+
+// groupCandidates sorts the candidates by (stop, τ, v) into ps.sorted,
+// with stop s at ps.sorted[ps.cnt[s]:ps.cnt[s+1]]: a least significant
+// digit radix sort, 11 bits a pass, over the bits the keys use.
+func (ps *ProfileSearcher) groupCandidates() {
+	const digit = 11
+	src := ps.candKey
+	ps.sorted = grow64(ps.sorted, len(src))
+	dst := ps.sorted
+	passes := 0
+	for shift := uint(0); shift < ps.keyBits; shift += digit {
+		passes++
+		count := ps.radix
+		fill(count, 0)
+		for _, k := range src {
+			count[k>>shift&(1<<digit-1)]++
+		}
+		sum := int32(0)
+		for i, c := range count {
+			count[i] = sum
+			sum += c
+		}
+		for _, k := range src {
+			d := k >> shift & (1<<digit - 1)
+			dst[count[d]] = k
+			count[d]++
+		}
+		src, dst = dst, src
+	}
+	// After an even number of passes the sorted keys are in candKey's
+	// buffer: swap the buffers.
+	if passes%2 == 0 {
+		ps.sorted, ps.candKey = src, dst[:0]
+	}
+	fill(ps.cnt, 0)
+	for _, k := range ps.sorted {
+		ps.cnt[k>>(2*ps.tb)+1]++
+	}
+	for s := range ps.n {
+		ps.cnt[s+1] += ps.cnt[s]
+	}
+}
+
+// merge computes the Pareto set of old entries (τ and v increasing) and
+// candidates (sorted by (τ, v)) into tmpTau/tmpArr in decreasing order,
+// tmpNew telling which entries are not in old.
+func (ps *ProfileSearcher) merge(oldTau, oldArr []int32, cand []uint64) {
+	ps.tmpTau, ps.tmpArr, ps.tmpNew = ps.tmpTau[:0], ps.tmpArr[:0], ps.tmpNew[:0]
+	best := Unreached
+	i, j := len(oldTau)-1, len(cand)-1
+	for i >= 0 || j >= 0 {
+		var t, v int32
+		isNew := false
+		if j >= 0 {
+			ct, cv := ps.unkey(cand[j])
+			// Latest τ first; at equal τ the larger arrival first, and
+			// an old entry before an equal candidate (which is then
+			// dropped).
+			if i < 0 || ct > oldTau[i] || ct == oldTau[i] && cv > oldArr[i] {
+				t, v, isNew = ct, cv, true
+				j--
+			} else {
+				t, v = oldTau[i], oldArr[i]
+				i--
+			}
+		} else {
+			t, v = oldTau[i], oldArr[i]
+			i--
+		}
+		if v >= best {
+			continue
+		}
+		best = v
+		if k := len(ps.tmpTau) - 1; k >= 0 && ps.tmpTau[k] == t {
+			ps.tmpArr[k], ps.tmpNew[k] = v, isNew
+			continue
+		}
+		ps.tmpTau = append(ps.tmpTau, t)
+		ps.tmpArr = append(ps.tmpArr, v)
+		ps.tmpNew = append(ps.tmpNew, isNew)
+	}
+}
+
+// scan rides pattern pat backwards from position last, in the current
+// round: each trip carries the best arrival at a point after alighting
+// further on (A of the round before: the egress walk, or S), and each
+// stop where it may be boarded gets a candidate entry.
+func (ps *ProfileSearcher) scan(pat, last int32, from, hiT int32) {
+	tt := ps.tt
+	capT := tt.params.MaxDuration
+	slack := tt.params.BoardSlack
+	so := tt.patStopOff[pat]
+	stops := tt.patStops[so:tt.patStopOff[pat+1]]
+	flags := tt.patFlags[so:tt.patStopOff[pat+1]]
+	nt := tt.patTrips[pat]
+	off := tt.patTimeOff[pat]
+	jlo, jhi := ps.patLo[pat], ps.patHi[pat]
+	prevOff, prevTau, prevArr := ps.prevOff, ps.prevTau, ps.prevArr
+	v := ps.v[:jhi]
+	fill(v[jlo:], Unreached)
+	ps.work.scans++
+	ps.work.steps += int(last+1) * int(jhi-jlo)
+	any := false
+	for i := last; i >= 0; i-- {
+		s := stops[i]
+		col := off + i*nt
+		if any && flags[i]&canBoard != 0 {
+			best := Unreached
+			for j := jhi - 1; j >= jlo; j-- {
+				x := v[j]
+				if x >= best {
+					continue
+				}
+				t := tt.dep[col+j] - slack
+				if t < from {
+					break // earlier trips leave earlier still
+				}
+				best = x
+				if x-t <= capT && !dominated(prevTau[prevOff[s]:prevOff[s+1]], prevArr[prevOff[s]:prevOff[s+1]], t, x) {
+					ps.candKey = append(ps.candKey, ps.key(s, t, x))
+				}
+			}
+		}
+		if flags[i]&canAlight == 0 {
+			continue
+		}
+		e := ps.egressV[s]
+		sTau, sArr := ps.sTau[ps.sOff[s]:ps.sOff[s+1]], ps.sArr[ps.sOff[s]:ps.sOff[s+1]]
+		if e == Unreached && len(sTau) == 0 {
+			continue
+		}
+		k := 0
+		for j := jlo; j < jhi; j++ {
+			a := tt.arr[col+j]
+			if a > hiT {
+				break // later trips arrive later still
+			}
+			best := Unreached
+			if e != Unreached {
+				best = a + e
+			}
+			for k < len(sTau) && sTau[k] < a {
+				k++
+			}
+			if k < len(sTau) && sArr[k] < best {
+				best = sArr[k]
+			}
+			if best < v[j] && best <= hiT {
+				v[j] = best
+				any = true
+			}
+		}
+	}
+}
+
+func grow(s []int32, n int) []int32 {
+	if cap(s) < n {
+		return make([]int32, n)
+	}
+	return s[:n]
+}
+
+func grow64(s []uint64, n int) []uint64 {
+	if cap(s) < n {
+		return make([]uint64, n)
+	}
+	return s[:n]
+}

@@ -1,0 +1,316 @@
+package router
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/vingt/vingt/gtfs"
+)
+
+// forwardBest returns, per departure of deps (decreasing), the earliest
+// arrival at a point as the forward router and the indicator's
+// reduceMinute give it: the best reached stop plus its egress walk, with
+// the travel time capped at MaxDuration (Unreached beyond).
+func forwardBest(r *Router, access, egress []Access, deps []int32, capT int32) []int32 {
+	out := make([]int32, len(deps))
+	i := 0
+	r.RangeAt(access, deps, func(dep int32, arrivals []int32) {
+		best := Unreached
+		for _, e := range egress {
+			if a := arrivals[e.Stop]; a != Unreached && a+e.Seconds < best {
+				best = a + e.Seconds
+			}
+		}
+		out[i] = capped(best, dep, capT)
+		i++
+	})
+	return out
+}
+
+func capped(v, dep, capT int32) int32 {
+	if v != Unreached && v-dep > capT {
+		return Unreached
+	}
+	return v
+}
+
+func reversed(s []int32) []int32 {
+	c := slices.Clone(s)
+	slices.Reverse(c)
+	return c
+}
+
+// profileFeatures tells what the journey behind a forward result used,
+// from the router's journey to the best egress stop.
+func profileFeatures(t *testing.T, r *Router, feeds []*gtfs.Feed, access, egress []Access, dep int32, seen map[string]int) {
+	t.Helper()
+	arr := r.Query(access, dep)
+	best, bestStop := Unreached, int32(-1)
+	for _, e := range egress {
+		if a := arr[e.Stop]; a != Unreached && a+e.Seconds < best {
+			best, bestStop = a+e.Seconds, e.Stop
+		}
+	}
+	if bestStop < 0 {
+		return
+	}
+	j, ok := r.Journey(bestStop)
+	if !ok {
+		t.Fatalf("no journey to a reached stop")
+	}
+	rides := 0
+	forbidden := map[int32]bool{}
+	for _, f := range feeds {
+		for _, x := range f.Transfers {
+			if x.Type == gtfs.TransferForbidden {
+				if s, ok := r.tt.FindStop(stopID(feeds, f, x.From)); ok {
+					forbidden[s] = true
+				}
+			}
+		}
+	}
+	for i, l := range j.Legs {
+		if l.Kind != Ride {
+			continue
+		}
+		rides++
+		if strings.HasSuffix(l.Trip, "(previous day)") {
+			seen["previous-day trip ridden"]++
+		}
+		for _, f := range feeds {
+			for ti := range f.Trips {
+				if f.Trips[ti].ID == strings.TrimSuffix(l.Trip, " (previous day)") && f.Trips[ti].Frequency != gtfs.None {
+					seen["frequency trip ridden"]++
+				}
+			}
+		}
+		if i < len(j.Legs)-1 && forbidden[l.To] {
+			seen["transfer from a stop with a forbidden transfer"]++
+		}
+	}
+	if j.Legs[len(j.Legs)-1].Kind == Transfer {
+		seen["footpath after the last ride"]++
+	}
+	seen[fmt.Sprintf("journeys of %d rides", rides)]++
+}
+
+func stopID(feeds []*gtfs.Feed, f *gtfs.Feed, s int32) string {
+	if len(feeds) > 1 {
+		return f.Name + ":" + f.Stops[s].ID
+	}
+	return f.Stops[s].ID
+}
+
+// TestProfileRandom compares the profile search with the forward router
+// on 500 random timetables: for random targets (egress stops and walks)
+// and random origins (access stops and walks), every departure of a
+// window gives the same arrival at a point, to the second, within the
+// cap.
+func TestProfileRandom(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	date, _ := gtfs.ParseDate("2026-01-13")
+	networks := 500
+	if testing.Short() {
+		networks = 100
+	}
+	seen := map[string]int{}
+	compared, reached := 0, 0
+	var prof Profile
+	for n := range networks {
+		feeds := []*gtfs.Feed{randomFeed(t, rng, "a")}
+		if rng.IntN(4) == 0 {
+			feeds = append(feeds, randomFeed(t, rng, "b"))
+		}
+		p := DefaultParams()
+		p.BoardSlack = []int32{0, 60}[rng.IntN(2)]
+		p.MaxTransferWalk = []float64{0, 300, 800, 2000}[rng.IntN(4)]
+		p.MaxTransfers = rng.IntN(5)
+		p.MaxDuration = []int32{1800, 3600, 7200}[rng.IntN(3)]
+		tt, err := Compile(feeds, date, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		features := map[string]bool{
+			fmt.Sprintf("board slack %d", p.BoardSlack):     true,
+			fmt.Sprintf("max transfers %d", p.MaxTransfers): true,
+			"previous-day trips":                            tt.Stats().PreviousDayTrips > 0,
+			"overtaking split":                              overtakes(tt, feeds),
+		}
+		for _, f := range feeds {
+			features["frequency trips"] = features["frequency trips"] || len(f.Frequencies) > 0
+			for _, x := range f.Transfers {
+				features["forbidden transfers"] = features["forbidden transfers"] || x.Type == gtfs.TransferForbidden
+			}
+		}
+		ps := NewProfileSearcher(tt)
+		r, single := NewRouter(tt), NewRouter(tt)
+		netReached := 0
+		for target := range 3 {
+			var egress []Access
+			for range 1 + rng.IntN(4) {
+				egress = append(egress, Access{Stop: int32(rng.IntN(tt.NumStops())), Seconds: int32(rng.IntN(int(p.MaxWalk) + 1))})
+			}
+			from := randomDeparture(rng)
+			step := []int32{60, 60, 23}[rng.IntN(3)]
+			count := 1 + rng.IntN(120)
+			to := from + step*int32(count-1) + 1 + int32(rng.IntN(int(step)))
+			var deps []int32
+			for d := from; d < to; d += step {
+				deps = append(deps, d)
+			}
+			if err := ps.Search(egress, from, to, &prof); err != nil {
+				t.Fatal(err)
+			}
+			got := make([]int32, len(deps))
+			for origin := range 4 {
+				acc := randomAccess(rng, tt.NumStops())
+				prof.Eval(acc, deps, got)
+				for i := range got {
+					got[i] = capped(got[i], deps[i], p.MaxDuration)
+				}
+				want := reversed(forwardBest(r, acc, egress, reversed(deps), p.MaxDuration))
+				for i := range deps {
+					compared++
+					if got[i] != want[i] {
+						t.Fatalf("timetable %d target %d origin %d (%+v; egress %v, access %v): departure %d: profile %d, forward %d",
+							n, target, origin, p, egress, acc, deps[i], got[i], want[i])
+					}
+					if want[i] != Unreached {
+						reached++
+						netReached++
+						if i%4 == 0 {
+							profileFeatures(t, single, feeds, acc, egress, deps[i], seen)
+						}
+					}
+				}
+			}
+		}
+		if netReached > 0 {
+			for k, ok := range features {
+				if ok {
+					seen[k]++
+				}
+			}
+		}
+	}
+	if reached == 0 || reached == compared {
+		t.Fatalf("%d of %d departures reached: the comparison proves little", reached, compared)
+	}
+	for _, k := range []string{"board slack 0", "board slack 60", "max transfers 0", "max transfers 1", "max transfers 2",
+		"max transfers 3", "max transfers 4", "previous-day trips", "overtaking split", "frequency trips", "forbidden transfers",
+		"previous-day trip ridden", "frequency trip ridden", "transfer from a stop with a forbidden transfer",
+		"footpath after the last ride", "journeys of 1 rides", "journeys of 2 rides", "journeys of 3 rides"} {
+		if seen[k] == 0 {
+			t.Errorf("the random timetables never exercised %s", k)
+		}
+	}
+	t.Logf("%d departures compared, %d reached; exercised: %v", compared, reached, seen)
+}
+
+// overtakes tells whether some trips were split into more patterns than
+// stop sequences because they overtake one another.
+func overtakes(tt *Timetable, feeds []*gtfs.Feed) bool {
+	seqs := map[string]bool{}
+	for _, f := range feeds {
+		for i := range f.Trips {
+			tr := &f.Trips[i]
+			seqs[fmt.Sprint(f.Name, f.StopTimes.Stop[tr.First:tr.First+tr.N])] = true
+		}
+	}
+	return tt.Stats().Patterns > len(seqs)
+}
+
+// TestProfileReal compares the profile search with the forward router on
+// real feeds: targets are the stops within walking reach of a few points
+// placed near random stops, origins a few hundred such points, and every
+// minute of the window is compared.
+func TestProfileReal(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		feeds    []string
+		date     string
+		from, to int32
+	}{
+		{"peribus", []string{"perigueux/peribus-gtfs.zip"}, "2026-01-13", 8 * 3600, 10 * 3600},
+		{"poa-afternoon", []string{"porto-alegre/poa_eptc.zip", "porto-alegre/poa_trensurb.zip"}, "2019-05-13", 14 * 3600, 16 * 3600},
+		{"poa-morning", []string{"porto-alegre/poa_eptc.zip", "porto-alegre/poa_trensurb.zip"}, "2019-05-13", 6 * 3600, 8 * 3600},
+		{"poa-night", []string{"porto-alegre/poa_eptc.zip", "porto-alegre/poa_trensurb.zip"}, "2019-05-13", 21*3600 + 1800, 23*3600 + 1800},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			feeds := openFeeds(t, c.feeds...)
+			date, _ := gtfs.ParseDate(c.date)
+			tt, err := Compile(feeds, date, DefaultParams())
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := tt.Params()
+			rng := rand.New(rand.NewPCG(9, uint64(c.from)))
+			var served []int32
+			for s := range tt.NumStops() {
+				if tt.stopPatOff[s] < tt.stopPatOff[s+1] && tt.stops[s].HasCoords {
+					served = append(served, int32(s))
+				}
+			}
+			// A point within about 400 m of a random served stop.
+			point := func() (lat, lon float64) {
+				st := tt.Stop(served[rng.IntN(len(served))])
+				return st.Lat + (rng.Float64()-0.5)*0.007, st.Lon + (rng.Float64()-0.5)*0.009
+			}
+			var deps []int32
+			for d := c.from; d < c.to; d += 60 {
+				deps = append(deps, d)
+			}
+			rdeps := reversed(deps)
+			origins := 200
+			if testing.Short() {
+				origins = 20
+			}
+			ps := NewProfileSearcher(tt)
+			r := NewRouter(tt)
+			var prof Profile
+			got := make([]int32, len(deps))
+			compared, reached := 0, 0
+			for _, npoints := range []int{3, 40} {
+				best := map[int32]int32{}
+				for range npoints {
+					lat, lon := point()
+					for _, a := range tt.StopsNear(lat, lon, p.MaxWalk, nil) {
+						if w, ok := best[a.Stop]; !ok || a.Seconds < w {
+							best[a.Stop] = a.Seconds
+						}
+					}
+				}
+				var egress []Access
+				for s, w := range best {
+					egress = append(egress, Access{Stop: s, Seconds: w})
+				}
+				if err := ps.Search(egress, c.from, c.to, &prof); err != nil {
+					t.Fatal(err)
+				}
+				t.Logf("%d points, %d egress stops: %d profile entries, %d bytes", npoints, len(egress), prof.Len(), prof.Bytes())
+				for range origins / 2 {
+					lat, lon := point()
+					acc := tt.StopsNear(lat, lon, p.MaxWalk, nil)
+					prof.Eval(acc, deps, got)
+					want := reversed(forwardBest(r, acc, egress, rdeps, p.MaxDuration))
+					for i := range deps {
+						compared++
+						if g := capped(got[i], deps[i], p.MaxDuration); g != want[i] {
+							t.Fatalf("origin (%.5f, %.5f), departure %d: profile %d, forward %d", lat, lon, deps[i], g, want[i])
+						}
+						if want[i] != Unreached {
+							reached++
+						}
+					}
+				}
+			}
+			if reached == 0 || reached == compared {
+				t.Fatalf("%d of %d departures reached: the comparison proves little", reached, compared)
+			}
+			t.Logf("%d departures compared, %d reached", compared, reached)
+		})
+	}
+}
