@@ -51,6 +51,7 @@ func diffRun(t *testing.T, dir string, f table.Format, cov1, cov2 float64, thres
 		"inputs":     []map[string]any{{"role": "services:poste", "path": "poste.csv", "sha256": sha, "bytes": 10}},
 		"parameters": map[string]any{"threshold_minutes": threshold},
 		"warnings":   []any{}, "timings": []any{},
+		"outputs":    []string{"cells" + ext, "territories" + ext, "run.json"},
 	})
 	if err := os.WriteFile(filepath.Join(dir, "run.json"), m, 0o644); err != nil {
 		t.Fatal(err)
@@ -106,7 +107,7 @@ func TestDiffCommand(t *testing.T) {
 				}
 			}},
 		{name: "missing folder", args: []string{"diff", dir("base"), dir("nope")}, code: 2, stderr: "vingt: compare: run folder: stat " + dir("nope")},
-		{name: "not a run folder", args: []string{"diff", dir("base"), root}, code: 2, stderr: "no territories.parquet or territories.arrow"},
+		{name: "not a run folder", args: []string{"diff", dir("base"), root}, code: 2, stderr: "run.json: no such file"},
 		{name: "one argument", args: []string{"diff", dir("base")}, code: 2, stderr: "accepts 2 arg(s)"},
 		{name: "negative tolerance", args: []string{"diff", "--tolerance", "-1", dir("base"), dir("same")}, code: 2, stderr: "--tolerance"},
 	}

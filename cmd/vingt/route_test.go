@@ -186,7 +186,7 @@ func TestRouteErrors(t *testing.T) {
 		{"no --to", []string{"--at", "08:00", "--from", bugeaud}, "give both --from"},
 		{"bad --to", []string{"--at", "08:00", "--from", bugeaud, "--to", "0.70,200"}, `--to "0.70,200": latitude must be within`},
 		{"bad --from", []string{"--at", "08:00", "--from", "x,y", "--to", creavallee}, `--from "x,y": want LAT,LON`},
-		{"bad params", []string{"--at", "08:00", "--from", bugeaud, "--to", creavallee, "--max-transfers", "-1"}, "isochrone: max transfers"},
+		{"bad params", []string{"--at", "08:00", "--from", bugeaud, "--to", creavallee, "--max-transfers", "-1"}, `"-1": must be within 0–20`},
 		{"stray argument", []string{"--at", "08:00", "--from", bugeaud, "--to", creavallee, "extra"}, "unknown command"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
