@@ -52,11 +52,11 @@ func parseManifest(name string, b []byte) (*manifest, error) {
 
 // territory is one row of the territories table.
 type territory struct {
-	level, code, name      string
-	pop, served, cov, gap  float64
-	covOK                  bool
-	byCat                  []float64 // population served per category
-	geom, gapGeom          orb.Geometry
+	level, code, name     string
+	pop, served, cov, gap float64
+	covOK                 bool
+	byCat                 []float64 // population served per category
+	geom, gapGeom         orb.Geometry
 }
 
 // point is one row of the points table (closure impact).

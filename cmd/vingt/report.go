@@ -11,7 +11,7 @@ import (
 
 // reportOptions are the flags and arguments of vingt report.
 type reportOptions struct {
-	out, lang, compare string
+	out, lang, compare  string
 	simplify, tolerance float64
 }
 
