@@ -152,7 +152,7 @@ func barsSVG(l Lang, level string, rows []territory) string {
 	for v := 0; v <= 100; v += 25 {
 		y := mt + ph*(1-float64(v)/100)
 		fmt.Fprintf(&sb, `<line class="grid" x1="%s" x2="%s" y1="%s" y2="%s"/><text class="tick" x="%s" y="%s" text-anchor="end">%s</text>`,
-			f1(ml), f1(ml+pw), f1(y), f1(y), f1(ml-6), f1(y+4), html.EscapeString(l.Percent(float64(v)/100)))
+			f1(ml), f1(ml+pw), f1(y), f1(y), f1(ml-6), f1(y+4), html.EscapeString(l.percent(float64(v)/100, 0)))
 	}
 	if len(bars) > 0 {
 		bw := pw / float64(len(bars))

@@ -43,7 +43,10 @@ func (l Lang) Number(x float64, d int) string {
 		return "–"
 	}
 	group, dec := l.separators()
-	s := strconv.FormatFloat(math.Abs(x), 'f', d, 64)
+	// Halves round away from zero (1 234,5 → 1 235), as people expect,
+	// not to even as strconv does on exact ties.
+	p := math.Pow(10, float64(d))
+	s := strconv.FormatFloat(math.Round(math.Abs(x)*p)/p, 'f', d, 64)
 	intPart, frac, _ := strings.Cut(s, ".")
 	var sb strings.Builder
 	if x < 0 && strings.Trim(s, "0.") != "" {
@@ -64,8 +67,10 @@ func (l Lang) Number(x float64, d int) string {
 
 // Percent formats a share in [0, 1] as a percentage with one decimal:
 // 98,9 % in French, 98.9% in English.
-func (l Lang) Percent(share float64) string {
-	s := l.Number(100*share, 1)
+func (l Lang) Percent(share float64) string { return l.percent(share, 1) }
+
+func (l Lang) percent(share float64, d int) string {
+	s := l.Number(100*share, d)
 	if l == English {
 		return s + "%"
 	}
@@ -75,7 +80,7 @@ func (l Lang) Percent(share float64) string {
 // Signed formats x with d decimals and a sign (+ or −; 0 has none).
 func (l Lang) Signed(x float64, d int) string {
 	s := l.Number(x, d)
-	if x > 0 && strings.Trim(strconv.FormatFloat(x, 'f', d, 64), "0.") != "" {
+	if x > 0 && strings.Trim(s, "0., ") != "" {
 		return "+" + s
 	}
 	return s

@@ -143,7 +143,7 @@ func (d *doc) buildMap(ctx context.Context) error {
 				lostCodes = append(lostCodes, lv+" "+d.r.terr[x.row].code)
 				continue
 			}
-			ml.shapes = append(ml.shapes, mapShape{row: x.row, i: x.i, d: path, fill: d.fill(x.row)})
+			ml.shapes = append(ml.shapes, mapShape{row: x.row, i: x.i, d: path, fill: d.fill(x.row, m.changeMax)})
 			if li == 0 && x.gap != nil {
 				s, err := simplify(x.gap, m.tol)
 				if err != nil {
@@ -191,14 +191,14 @@ func (d *doc) buildMap(ctx context.Context) error {
 
 // fill returns the colour of a territory: its coverage on viridis, or in
 // compare mode its change on PuOr.
-func (d *doc) fill(row int) string {
+func (d *doc) fill(row int, changeMax float64) string {
 	t := &d.r.terr[row]
 	if d.diff != nil {
 		old, change, _ := d.oldValues(t)
 		if math.IsNaN(change) || (math.IsNaN(old) && !t.covOK) {
 			return noDataColour
 		}
-		return ramp(puOr, 0.5+change/(2*d.m.changeMax))
+		return ramp(puOr, 0.5+change/(2*changeMax))
 	}
 	if !t.covOK {
 		return noDataColour
@@ -277,7 +277,7 @@ func (d *doc) writeLegend(w *bufio.Writer) {
 	l, m := d.l, d.m
 	stops, title := viridis, l.tr("coverageOf")
 	lo, hi := 0.0, 1.0
-	label := func(v float64) string { return l.Percent(v) }
+	label := func(v float64) string { return l.percent(v, 0) }
 	if d.diff != nil {
 		stops, title = puOr, l.tr("change")
 		lo, hi = -m.changeMax, m.changeMax
