@@ -76,20 +76,25 @@ func newFixture() *fixture {
 func (f *fixture) write(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
+	if err := f.writeTo(dir); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func (f *fixture) writeTo(dir string) error {
 	for name, tb := range map[string]*table.Table{"territories": f.territories, "cells": f.cells, "points": f.points} {
 		if tb == nil {
 			continue
 		}
 		if err := table.Write(filepath.Join(dir, name+".parquet"), table.Parquet, tb); err != nil {
-			t.Fatal(err)
+			return err
 		}
 	}
 	if f.manifest != "" {
-		if err := os.WriteFile(filepath.Join(dir, "run.json"), []byte(f.manifest), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		return os.WriteFile(filepath.Join(dir, "run.json"), []byte(f.manifest), 0o644)
 	}
-	return dir
+	return nil
 }
 
 func render(t *testing.T, dir string, opts Options) string {
