@@ -45,6 +45,7 @@ threshold and who is not (measure 3 of the Pacte du pouvoir de vivre).`,
 		newRouteCommand(),
 		newRunCommand(),
 		newDiffCommand(),
+		newReportCommand(),
 	)
 	return root
 }
