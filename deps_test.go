@@ -64,7 +64,7 @@ var depsRules = []depRule{
 	{pkg: "output", allow: []string{std}, deny: engine},
 	{pkg: "table", allow: []string{std, ext}, deny: engine},
 	{pkg: "compare", allow: []string{std, ext, "table", "output"}, deny: engine},
-	{pkg: "report", allow: []string{std, ext, "table", "output"}, deny: engine},
+	{pkg: "report", allow: []string{std, ext, "table", "output", "compare"}, deny: engine},
 	{pkg: "coverage", allow: []string{std, ext, "gtfs", "hours", "walk", "streets", "raster", "router", "table", "output"},
 		deny: []string{"isochrone", "compare", "report"}},
 	{pkg: "cmd/vingt", allow: []string{std, ext, "", "gtfs", "hours", "walk", "streets", "raster", "router", "isochrone",

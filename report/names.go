@@ -1,26 +1,28 @@
 package report
 
-// The names of the files and columns that the report reads, kept in this one
-// file so that they can be taken from the output schema package later.
+import "github.com/vingt/vingt/output"
+
+// The names of the files and columns that the report reads, taken from the
+// output schema. Prefixes are those of output's per-category column names.
 const (
-	fileTerritories = "territories" // .parquet or .arrow
-	fileCells       = "cells"
+	fileTerritories = output.Territories // .parquet or .arrow
+	fileCells       = output.Cells
 	filePoints      = "points"
-	fileManifest    = "run.json"
+	fileManifest    = output.ManifestFile
 
-	colLevel            = "level"
-	colCode             = "code"
-	colName             = "name"
-	colPopulation       = "population"
-	colPopulationServed = "population_served"
-	colCoverage         = "coverage"
-	colGapPopulation    = "gap_population"
-	colServedPrefix     = "population_served_" // + category
-	colGeometry         = "geometry"
-	colGap              = "gap"
+	colLevel            = output.Level
+	colCode             = output.Code
+	colName             = output.Name
+	colPopulation       = output.Population
+	colPopulationServed = output.PopulationServed
+	colCoverage         = output.Coverage
+	colGapPopulation    = output.GapPopulation
+	colServedPrefix     = "population_served_" // output.ServedBy(category)
+	colGeometry         = output.Geometry
+	colGap              = output.Gap
 
-	colCellID            = "cell_id"
-	colTravelTimePrefix  = "travel_time_" // + category, minutes, null beyond the cap
+	colCellID            = output.CellID
+	colTravelTimePrefix  = "travel_time_" // output.TravelTime(category), minutes, null beyond the cap
 	colCategory          = "category"
 	colPointID           = "point_id"
 	colPopulationSole    = "population_sole"

@@ -67,7 +67,8 @@ func newFixture() *fixture {
 	f.manifest = `{"tool":"vingt","version":"test","date":"2026-01-13",
 "inputs":[{"role":"grid","path":"/data/grid.csv","sha256":"00ff","bytes":1234567,"counts":{"cells":4}}],
 "parameters":{"date":"2026-01-13","window":"08:00-10:00","threshold_seconds":1200,"percentiles":[50]},
-"warnings":[{"input":"grid","kind":"blank population","count":2,"examples":["grid.csv:3","grid.csv:9"]}]}`
+"warnings":[{"input":"grid","kind":"blank population","count":2,"examples":["grid.csv:3","grid.csv:9"]}],
+"outputs":["cells.parquet","territories.parquet","points.parquet","run.json"]}`
 	return f
 }
 

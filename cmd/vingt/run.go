@@ -19,6 +19,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/vingt/vingt/coverage"
+	"github.com/vingt/vingt/report"
 )
 
 // runOptions are the options of vingt run: a config file, and flags that
@@ -28,6 +29,9 @@ type runOptions struct {
 	flags  coverage.Config
 	params paramFlags
 	quiet  bool
+	// report writes report.html beside the outputs, in lang.
+	report bool
+	lang   string
 	// cpuProfile, when set, receives a CPU profile of the run (pprof).
 	cpuProfile string
 	// changed tells whether a flag was given on the command line.
@@ -72,6 +76,8 @@ window, grid, services, territories, threshold, percentiles, walk_speed,
 	f.StringVar(&c.Format, "format", "parquet", "output format: parquet (GeoParquet 1.1) or arrow (Arrow IPC)")
 	f.StringVar(&c.Out, "out", "vingt-out", "output folder")
 	f.BoolVarP(&opts.quiet, "quiet", "q", false, "no progress on stderr")
+	f.BoolVar(&opts.report, "report", false, "also write report.html, the self-contained HTML report, beside the outputs")
+	f.StringVar(&opts.lang, "lang", "fr", "language of the report: fr or en")
 	f.StringVar(&opts.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
 	return cmd
 }
@@ -145,6 +151,10 @@ func runRun(ctx context.Context, opts *runOptions, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	lang, err := report.ParseLang(opts.lang)
+	if err != nil {
+		return fmt.Errorf("--lang: %w", err)
+	}
 	coverage.Version = version
 	if opts.cpuProfile != "" {
 		f, err := os.Create(opts.cpuProfile)
@@ -163,6 +173,14 @@ func runRun(ctx context.Context, opts *runOptions, stdout, stderr io.Writer) err
 	p.finish()
 	if err != nil {
 		return err
+	}
+	if opts.report {
+		// The report reads the finished outputs, once they are in place.
+		path := filepath.Join(job.Out, "report.html")
+		if err := report.WriteFile(ctx, job.Out, path, report.Options{Lang: lang}); err != nil {
+			return err
+		}
+		rep.Outputs = append(rep.Outputs, path)
 	}
 	printSummary(stdout, rep, time.Since(start))
 	return nil
@@ -210,7 +228,11 @@ func printSummary(w io.Writer, rep *coverage.Report, took time.Duration) {
 		fmt.Fprintf(w, "  %s\n", o)
 	}
 	if n := len(m.Warnings); n > 0 {
-		fmt.Fprintf(w, "input warnings (%d kinds): see run.json\n", n)
+		kinds := "kinds"
+		if n == 1 {
+			kinds = "kind"
+		}
+		fmt.Fprintf(w, "input warnings (%d %s): see run.json\n", n, kinds)
 	}
 }
 
