@@ -135,15 +135,15 @@ func fromGEOS(g *geos.Geom) (orb.Geometry, error) {
 	return wkb.Unmarshal(g.ToWKB())
 }
 
-// UnionGeometries returns the union of polygons (orb.Polygon or
+// unionGeometries returns the union of polygons (orb.Polygon or
 // orb.MultiPolygon; other geometries are an error) through GEOS, as a
 // multipolygon normalised by GEOS so that the same input always gives the
 // same output, whatever its order. No input gives nil.
-func UnionGeometries(gs []orb.Geometry) (orb.MultiPolygon, error) {
+func unionGeometries(gs []orb.Geometry) (orb.MultiPolygon, error) {
 	return unionIn(geos.DefaultContext, gs)
 }
 
-// unionIn is UnionGeometries in a GEOS context of the caller's: calls in
+// unionIn is unionGeometries in a GEOS context of the caller's: calls in
 // different contexts run in parallel.
 func unionIn(c *geos.Context, gs []orb.Geometry) (u orb.MultiPolygon, err error) {
 	if len(gs) == 0 {

@@ -228,7 +228,7 @@ func TestUnionGeometries(t *testing.T) {
 	sq := func(x, y float64) orb.Geometry {
 		return orb.Polygon{{{x, y}, {x + 1, y}, {x + 1, y + 1}, {x, y + 1}, {x, y}}}
 	}
-	u, err := UnionGeometries([]orb.Geometry{sq(0, 0), sq(1, 0), sq(5, 5)})
+	u, err := unionGeometries([]orb.Geometry{sq(0, 0), sq(1, 0), sq(5, 5)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,17 +238,17 @@ func TestUnionGeometries(t *testing.T) {
 	if a := planar.Area(u); math.Abs(a-3) > 1e-12 {
 		t.Errorf("area %v, want 3", a)
 	}
-	v, err := UnionGeometries([]orb.Geometry{sq(5, 5), sq(1, 0), sq(0, 0)})
+	v, err := unionGeometries([]orb.Geometry{sq(5, 5), sq(1, 0), sq(0, 0)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !orb.Equal(u, v) {
 		t.Errorf("union depends on the input order:\n%v\n%v", u, v)
 	}
-	if u, err := UnionGeometries(nil); err != nil || u != nil {
+	if u, err := unionGeometries(nil); err != nil || u != nil {
 		t.Errorf("union of nothing = %v, %v; want nil, nil", u, err)
 	}
-	if _, err := UnionGeometries([]orb.Geometry{orb.Point{0, 0}}); err == nil {
+	if _, err := unionGeometries([]orb.Geometry{orb.Point{0, 0}}); err == nil {
 		t.Error("union of a point: no error")
 	}
 }
