@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -12,42 +11,20 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/vingt/vingt/output"
 	"github.com/vingt/vingt/table"
 )
 
-// manifest is the part of run.json that the report shows.
-type manifest struct {
-	Tool       string         `json:"tool"`
-	Version    string         `json:"version"`
-	Started    string         `json:"started"`
-	Date       string         `json:"date"`
-	Inputs     []input        `json:"inputs"`
-	Parameters map[string]any `json:"parameters"`
-	Warnings   []warning      `json:"warnings"`
-}
-
-type input struct {
-	Role   string         `json:"role"`
-	Path   string         `json:"path"`
-	SHA256 string         `json:"sha256"`
-	Bytes  int64          `json:"bytes"`
-	Counts map[string]any `json:"counts"`
-}
-
-type warning struct {
-	Input    string   `json:"input"`
-	Kind     string   `json:"kind"`
-	Count    int      `json:"count"`
-	Examples []string `json:"examples"`
-}
+// manifest is run.json as the schema (package output) types it.
+type manifest = output.Manifest
 
 // parseManifest parses run.json; name is the file's path, for messages.
 func parseManifest(name string, b []byte) (*manifest, error) {
-	var m manifest
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("report: %s: %w", name, err)
+	m, err := output.ParseManifest(b)
+	if err != nil {
+		return nil, fmt.Errorf("report: %s: %w", name, errors.Unwrap(err))
 	}
-	return &m, nil
+	return m, nil
 }
 
 // territory is one row of the territories table.

@@ -445,13 +445,7 @@ func (d *doc) writeRun(w *bufio.Writer) {
 	for _, in := range m.Inputs {
 		var counts []string
 		for _, k := range sortedKeys(in.Counts) {
-			v := in.Counts[k]
-			if f, ok := v.(float64); ok {
-				counts = append(counts, k+" "+l.Number(f, 0))
-			} else {
-				b, _ := json.Marshal(v)
-				counts = append(counts, k+" "+string(b))
-			}
+			counts = append(counts, k+" "+l.Number(float64(in.Counts[k]), 0))
 		}
 		fmt.Fprintf(w, `<tr><td>%s</td><td title="%s">%s</td><td><code class="hash">%s</code></td><td class="num">%s</td><td>%s</td></tr>`,
 			esc(in.Role), esc(in.Path), esc(filepath.Base(in.Path)), esc(in.SHA256), l.Number(float64(in.Bytes), 0), esc(strings.Join(counts, ", ")))
