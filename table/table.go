@@ -12,6 +12,8 @@
 //     distinct types, "bbox":[xmin,ymin,xmax,ymax]}}}. "crs" is left out,
 //     which the specification defines as OGC:CRS84 (WGS84 longitude,
 //     latitude): what orb geometries hold.
+//   - GeoArrow columns carry ARROW:extension:metadata geoArrowCRS, so that
+//     GeoArrow readers know the CRS (an empty {} means an unknown one).
 //   - Determinism: one row group, zstd pages, no dictionary, statistics,
 //     created_by "vingt", no stored Arrow schema, key-value metadata in
 //     key order, no timestamp anywhere.
@@ -41,6 +43,10 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 )
+
+// geoArrowCRS is the GeoArrow extension metadata of every geometry column:
+// longitude, latitude on WGS84, named by its authority code.
+const geoArrowCRS = `{"crs":"OGC:CRS84","crs_type":"authority_code"}`
 
 // Kind is the type of a column.
 type Kind uint8
@@ -375,7 +381,7 @@ func (t *Table) record() (arrow.RecordBatch, error) {
 				b.Append(buf.Bytes())
 			}
 			arr, f.Type = b.NewArray(), arrow.BinaryTypes.Binary
-			f.Metadata = arrow.NewMetadata([]string{"ARROW:extension:metadata", "ARROW:extension:name"}, []string{`{}`, "geoarrow.wkb"})
+			f.Metadata = arrow.NewMetadata([]string{"ARROW:extension:metadata", "ARROW:extension:name"}, []string{geoArrowCRS, "geoarrow.wkb"})
 			b.Release()
 		default:
 			return nil, fmt.Errorf("table: column %s: unknown kind %d", c.Name, c.Kind)
