@@ -51,7 +51,7 @@ func diffRun(t *testing.T, dir string, f table.Format, cov1, cov2 float64, thres
 		"inputs":     []map[string]any{{"role": "services:poste", "path": "poste.csv", "sha256": sha, "bytes": 10}},
 		"parameters": map[string]any{"threshold_minutes": threshold},
 		"warnings":   []any{}, "timings": []any{},
-		"outputs":    []string{"cells" + ext, "territories" + ext, "run.json"},
+		"outputs": []string{"cells" + ext, "territories" + ext, "run.json"},
 	})
 	if err := os.WriteFile(filepath.Join(dir, "run.json"), m, 0o644); err != nil {
 		t.Fatal(err)
