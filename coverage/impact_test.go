@@ -5,11 +5,14 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/vingt/vingt/gtfs"
 	"github.com/vingt/vingt/router"
+	"github.com/vingt/vingt/table"
 )
 
 // loadJob reads every input of a config for the tests that route it
@@ -27,6 +30,12 @@ func loadJob(t testing.TB, config string) (Job, *router.Timetable, []Cell, []*Ca
 	if _, err := os.Stat(job.Grid); err != nil {
 		t.Skipf("shared data absent: %v", err)
 	}
+	return loadInputs(t, job)
+}
+
+// loadInputs reads every input of a job.
+func loadInputs(t testing.TB, job Job) (Job, *router.Timetable, []Cell, []*Category, []*Level) {
+	t.Helper()
 	var feeds []*gtfs.Feed
 	for _, p := range job.GTFS {
 		f, err := gtfs.Open(p)
@@ -65,12 +74,42 @@ func loadJob(t testing.TB, config string) (Job, *router.Timetable, []Cell, []*Ca
 // fixed seed.
 func TestImpactEqualsRemovalRuns(t *testing.T) {
 	job, tt, cells, cats, levels := loadJob(t, "../testdata/configs/dordogne.toml")
+	var picks [][2]int
+	for k, c := range cats {
+		switch c.Name {
+		case "france_services":
+			for i := range c.Points {
+				picks = append(picks, [2]int{k, i})
+			}
+		case "poste":
+			r := rand.New(rand.NewPCG(16, 2026))
+			for _, i := range r.Perm(len(c.Points))[:min(20, len(c.Points))] {
+				picks = append(picks, [2]int{k, i})
+			}
+		}
+	}
+	if len(picks) < 30 {
+		t.Fatalf("%d points picked, want 30 (10 desks + 20 post offices)", len(picks))
+	}
+	nonzero := checkRemovals(t, job, tt, cells, cats, levels, picks)
+	t.Logf("%d points checked against removal runs, %d with a sole population", len(picks), nonzero)
+	if nonzero == 0 {
+		t.Errorf("no checked point has a sole population: the test proves little")
+	}
+}
+
+// checkRemovals compares the impact of each picked point (category, point
+// index) with a run of Analyze without that point, and returns how many
+// picked points have a sole population.
+func checkRemovals(t *testing.T, job Job, tt *router.Timetable, cells []Cell, cats []*Category, levels []*Level, picks [][2]int) int {
+	t.Helper()
 	ctx := context.Background()
 	res, err := AnalyzeImpact(ctx, tt, cells, cats, job.Indicator, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The impact's bookkeeping must not change the indicator itself.
+	// The impact's bookkeeping must not change the indicator itself (the
+	// plain run uses the engine asked, the profile one by default).
 	plain, err := Analyze(ctx, tt, cells, cats, job.Indicator, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -86,40 +125,21 @@ func TestImpactEqualsRemovalRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	pts := PointImpacts(res, cells, cats, levels, stats)
-	index := map[string]int{} // category/point index → row
-	row := 0
+	row := map[[2]int]int{}
 	for k, c := range cats {
 		for i := range c.Points {
-			index[key(k, i)] = row
-			row++
+			row[[2]int{k, i}] = len(row)
 		}
 	}
-	type pick struct{ k, i int }
-	var picks []pick
 	nk := len(cats)
-	for k, c := range cats {
-		switch c.Name {
-		case "france_services":
-			for i := range c.Points {
-				picks = append(picks, pick{k, i})
-			}
-		case "poste":
-			r := rand.New(rand.NewPCG(16, 2026))
-			for _, i := range r.Perm(len(c.Points))[:min(20, len(c.Points))] {
-				picks = append(picks, pick{k, i})
-			}
-		}
-	}
-	if len(picks) < 30 {
-		t.Fatalf("%d points picked, want 30 (10 desks + 20 post offices)", len(picks))
-	}
 	nonzero := 0
 	for _, pk := range picks {
-		c := cats[pk.k]
+		k, pi := pk[0], pk[1]
+		c := cats[k]
 		without := *c
-		without.Points = append(append([]Point(nil), c.Points[:pk.i]...), c.Points[pk.i+1:]...)
+		without.Points = append(append([]Point(nil), c.Points[:pi]...), c.Points[pi+1:]...)
 		cats2 := append([]*Category(nil), cats...)
-		cats2[pk.k] = &without
+		cats2[k] = &without
 		res2, err := Analyze(ctx, tt, cells, cats2, job.Indicator, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -127,7 +147,7 @@ func TestImpactEqualsRemovalRuns(t *testing.T) {
 		var sole, lost float64
 		for ci := range cells {
 			pop := cells[ci].Population
-			if res.Served[ci*nk+pk.k] && !res2.Served[ci*nk+pk.k] {
+			if res.Served[ci*nk+k] && !res2.Served[ci*nk+k] {
 				sole += pop
 			}
 			if res.ServedAll[ci] && !res2.ServedAll[ci] {
@@ -137,8 +157,8 @@ func TestImpactEqualsRemovalRuns(t *testing.T) {
 				t.Fatalf("cell %s served only without a point", cells[ci].ID)
 			}
 		}
-		p := pts[index[key(pk.k, pk.i)]]
-		name := c.Name + " " + c.Points[pk.i].ID
+		p := pts[row[pk]]
+		name := c.Name + " " + c.Points[pi].ID
 		if sole > 0 {
 			nonzero++
 		}
@@ -164,23 +184,97 @@ func TestImpactEqualsRemovalRuns(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d points checked against removal runs, %d with a sole population", len(picks), nonzero)
-	if nonzero == 0 {
-		t.Errorf("no checked point has a sole population: the test proves little")
-	}
-}
-
-func key(k, i int) string { return string(rune('a'+k)) + "/" + itoa(i) }
-
-func itoa(i int) string {
-	if i == 0 {
-		return "0"
-	}
-	s := ""
-	for ; i > 0; i /= 10 {
-		s = string(rune('0'+i%10)) + s
-	}
-	return s
+	return nonzero
 }
 
 func near(a, b float64) bool { return math.Abs(a-b) <= 1e-6*math.Max(1, math.Abs(b)) }
+
+// TestImpactFixture runs testdata/fixtures/impact (worked out by hand in
+// its README) with --impact, reads points.parquet back and checks every
+// row, then checks every point against a removal run.
+func TestImpactFixture(t *testing.T) {
+	dir := filepath.Join("..", "testdata", "fixtures", "impact")
+	date, err := gtfs.ParseDate("20260113")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := DefaultParams()
+	p.To = p.From + 600
+	job := Job{
+		GTFS: []string{filepath.Join(dir, "gtfs")}, Date: date, Grid: filepath.Join(dir, "grid.csv"),
+		Services: []string{
+			"poste=" + filepath.Join(dir, "services-poste.csv"),
+			"france_services=" + filepath.Join(dir, "services-france_services.csv"),
+		},
+		Territories: []string{"commune=" + filepath.Join(dir, "territories.geojson")},
+		Routing:     router.DefaultParams(), Indicator: p, Format: table.Parquet, Impact: true, Out: t.TempDir(),
+	}
+	rep, err := Run(context.Background(), job, Hooks{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(rep.Manifest.Outputs, "points.parquet") {
+		t.Fatalf("outputs %v: no points.parquet", rep.Manifest.Outputs)
+	}
+	tab, err := table.Read(filepath.Join(job.Out, "points.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, c := range tab.Columns {
+		names = append(names, c.Name)
+	}
+	wantCols := "category point_id name commune population_nearest population_sole population_basket_lost coverage_commune coverage_without_commune geometry"
+	if got := strings.Join(names, " "); got != wantCols {
+		t.Fatalf("columns\n got %s\nwant %s", got, wantCols)
+	}
+	col := func(name string) *table.Column {
+		for i := range tab.Columns {
+			if tab.Columns[i].Name == name {
+				return &tab.Columns[i]
+			}
+		}
+		t.Fatalf("no column %s", name)
+		return nil
+	}
+	nan := math.NaN()
+	// Worked out in the fixture's README.
+	want := []struct {
+		cat, id, commune            string
+		nearest, sole, lost, cov, w float64
+	}{
+		{"poste", "P1", "T1", 100, 100, 100, 1, 0},
+		{"poste", "P2", "T2", 500, 500, 200, 0.4, 0},
+		{"poste", "P3", "", 0, 0, 0, nan, nan},
+		{"france_services", "F", "T2", 300, 300, 300, 0.4, 0},
+	}
+	if tab.Len() != len(want) {
+		t.Fatalf("%d rows, want %d", tab.Len(), len(want))
+	}
+	same := func(c *table.Column, i int, v float64) bool {
+		if c.Valid != nil && !c.Valid[i] {
+			return math.IsNaN(v)
+		}
+		return near(c.Float[i], v)
+	}
+	for i, w := range want {
+		code := ""
+		if cc := col("commune"); cc.Valid == nil || cc.Valid[i] {
+			code = cc.String[i]
+		}
+		if got := col("category").String[i] + " " + col("point_id").String[i] + " " + code; got != w.cat+" "+w.id+" "+w.commune {
+			t.Errorf("row %d: %s, want %s %s %s", i, got, w.cat, w.id, w.commune)
+		}
+		for _, x := range []struct {
+			name string
+			v    float64
+		}{{"population_nearest", w.nearest}, {"population_sole", w.sole}, {"population_basket_lost", w.lost},
+			{"coverage_commune", w.cov}, {"coverage_without_commune", w.w}} {
+			if c := col(x.name); !same(c, i, x.v) {
+				t.Errorf("%s %s: %s = %v (valid %v), want %v", w.cat, w.id, x.name, c.Float[i], c.Valid == nil || c.Valid[i], x.v)
+			}
+		}
+	}
+	_, tt, cells, cats, levels := loadInputs(t, job)
+	checkRemovals(t, job, tt, cells, cats, levels, [][2]int{{0, 0}, {0, 1}, {0, 2}, {1, 0}})
+}

@@ -38,7 +38,10 @@ type Job struct {
 	Routing     router.Params
 	Indicator   Params
 	Format      table.Format
-	Out         string
+	// Impact also writes points.parquet: what closing each service point
+	// alone would cost (measure 16). It routes with the forward engine.
+	Impact bool
+	Out    string
 }
 
 // Hooks receive the run's progress. Any of them may be nil.
@@ -189,7 +192,11 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	if hooks.Cells != nil {
 		progress = func(done int) { hooks.Cells(done, total) }
 	}
-	res, err := Analyze(ctx, tt, grid.Cells, cats, job.Indicator, progress)
+	analyze := Analyze
+	if job.Impact {
+		analyze = AnalyzeImpact
+	}
+	res, err := analyze(ctx, tt, grid.Cells, cats, job.Indicator, progress)
 	if err != nil {
 		return nil, err
 	}
@@ -236,7 +243,11 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	debug.FreeOSMemory()
 
 	stage("writing outputs")
-	outputs, err := writeOutputs(job, m, res, grid.Cells, levels, stats, lap)
+	var pts []PointImpact
+	if job.Impact {
+		pts = PointImpacts(res, grid.Cells, cats, levels, stats)
+	}
+	outputs, err := writeOutputs(job, m, res, grid.Cells, levels, stats, pts, lap)
 	if err != nil {
 		return nil, err
 	}
@@ -295,7 +306,7 @@ func readCategories(job Job, m *Manifest) ([]*Category, error) {
 
 // writeOutputs writes cells, territories and run.json into a staging
 // folder inside job.Out, then moves them into place.
-func writeOutputs(job Job, m *Manifest, res *Results, cells []Cell, levels []*Level, stats []TerritoryStats, lap func(string)) ([]string, error) {
+func writeOutputs(job Job, m *Manifest, res *Results, cells []Cell, levels []*Level, stats []TerritoryStats, pts []PointImpact, lap func(string)) ([]string, error) {
 	if err := os.MkdirAll(job.Out, 0o755); err != nil {
 		return nil, fmt.Errorf("coverage: output folder: %w", err)
 	}
@@ -316,9 +327,16 @@ func writeOutputs(job Job, m *Manifest, res *Results, cells []Cell, levels []*Le
 	if err := table.Write(filepath.Join(staging, names[1]), job.Format, TerritoriesTable(stats, res.Categories)); err != nil {
 		return nil, err
 	}
+	if job.Impact {
+		n := output.Points + ext
+		if err := table.Write(filepath.Join(staging, n), job.Format, PointsTable(pts, levels)); err != nil {
+			return nil, err
+		}
+		names = append(names, n)
+	}
 	m.Outputs = names
 	lap("write")
-	err = table.WriteFileAtomic(filepath.Join(staging, names[2]), func(w io.Writer) error {
+	err = table.WriteFileAtomic(filepath.Join(staging, output.ManifestFile), func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(m)
@@ -412,5 +430,11 @@ func parameters(job Job) map[string]any {
 	}
 	s := Settings{Routing: job.Routing, Indicator: job.Indicator}
 	s.Manifest(m)
+	if job.Impact {
+		// The impact tracks which point each arrival goes to, which only
+		// the forward engine does: it routes whatever engine was asked.
+		m["impact"] = true
+		m["engine"] = EngineForward
+	}
 	return m
 }
