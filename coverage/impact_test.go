@@ -278,3 +278,45 @@ func TestImpactFixture(t *testing.T) {
 	_, tt, cells, cats, levels := loadInputs(t, job)
 	checkRemovals(t, job, tt, cells, cats, levels, [][2]int{{0, 0}, {0, 1}, {0, 2}, {1, 0}})
 }
+
+// TestImpactSamePlace checks two points at the same place (two counters in
+// one building): each covers the other, so neither has a sole population,
+// and both answers equal removal runs.
+func TestImpactSamePlace(t *testing.T) {
+	dir := filepath.Join("..", "testdata", "fixtures", "impact")
+	date, _ := gtfs.ParseDate("20260113")
+	p := DefaultParams()
+	p.To = p.From + 600
+	job := Job{
+		GTFS: []string{filepath.Join(dir, "gtfs")}, Date: date, Grid: filepath.Join(dir, "grid.csv"),
+		Services: []string{
+			"poste=" + filepath.Join(dir, "services-poste.csv"),
+			"france_services=" + filepath.Join(dir, "services-france_services.csv"),
+		},
+		Territories: []string{"commune=" + filepath.Join(dir, "territories.geojson")},
+		Routing:     router.DefaultParams(), Indicator: p,
+	}
+	_, tt, cells, cats, levels := loadInputs(t, job)
+	dup := cats[0].Points[0] // P1
+	dup.ID = "P1bis"
+	cats[0].Points = append(cats[0].Points, dup)
+	res, err := AnalyzeImpact(context.Background(), tt, cells, cats, p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	Assign(res, cells, levels)
+	stats, err := Aggregate(res, cells, levels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pts := PointImpacts(res, cells, cats, levels, stats)
+	for _, i := range []int{0, 3} { // P1 and P1bis
+		if pts[i].Sole != 0 || pts[i].BasketLost != 0 || pts[i].Without[0] != pts[i].Coverage[0] {
+			t.Errorf("%s: sole %v, basket lost %v, coverage %v → %v; want no loss", pts[i].Point.ID, pts[i].Sole, pts[i].BasketLost, pts[i].Coverage[0], pts[i].Without[0])
+		}
+	}
+	if pts[0].Nearest != 100 || pts[3].Nearest != 0 {
+		t.Errorf("population_nearest P1 %v, P1bis %v: want 100 and 0 (ties: first point)", pts[0].Nearest, pts[3].Nearest)
+	}
+	checkRemovals(t, job, tt, cells, cats, levels, [][2]int{{0, 0}, {0, 3}})
+}
