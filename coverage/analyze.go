@@ -32,6 +32,9 @@ type analysis struct {
 	profiles *profiles
 	// impact also computes Results.Impact (forward engine only).
 	impact bool
+	// needed, with the impact, is the least number of departures within
+	// the threshold for a cell to be served (neededWithin).
+	needed int
 }
 
 // Analyze computes the indicator for every cell: for each departure of the

@@ -30,7 +30,7 @@ package coverage
 
 import (
 	"context"
-	"slices"
+	"math"
 
 	"github.com/vingt/vingt/router"
 	"github.com/vingt/vingt/walk"
@@ -55,6 +55,10 @@ type Impact struct {
 func AnalyzeImpact(ctx context.Context, tt *router.Timetable, cells []Cell, cats []*Category, p Params, progress func(done int)) (*Results, error) {
 	p.Engine = EngineForward
 	a := &analysis{tt: tt, rp: tt.Params(), p: p, cells: cells, cats: cats, minutes: p.Minutes(), impact: true}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	a.needed = neededWithin(a.minutes, p.Percentiles[0])
 	return a.run(ctx, progress)
 }
 
@@ -98,33 +102,59 @@ func (a *analysis) reduceMinuteImpact(s *scratch, dep int32, arrivals []int32) {
 	m := (dep - a.p.From) / a.p.Step
 	for k := range a.cats {
 		e := &a.egress[k]
-		best, bp := router.Unreached, int32(-1)
+		// The best two values through distinct points, in one pass: b1
+		// at p1 is the best of all, b2 at p2 the best through a point
+		// other than p1. Each stop offers its nearest point, then its
+		// second-nearest; ties keep the first offered.
+		b1, p1, b2, p2 := router.Unreached, int32(-1), router.Unreached, int32(-1)
+		offer := func(v, p int32) {
+			switch {
+			case p == p1:
+				b1 = min(b1, v)
+			case v < b1:
+				b2, p2 = b1, p1
+				b1, p1 = v, p
+			case p == p2:
+				b2 = min(b2, v)
+			case v < b2:
+				b2, p2 = v, p
+			}
+		}
 		for i, st := range e.stops {
-			if t := arrivals[st]; t != router.Unreached && t+e.secs[i] < best {
-				best, bp = t+e.secs[i], e.near1[i]
+			t := arrivals[st]
+			if t == router.Unreached {
+				continue
+			}
+			offer(t+e.secs[i], e.near1[i])
+			if e.near2[i] >= 0 {
+				offer(t+e.secs2[i], e.near2[i])
 			}
 		}
-		best2 := router.Unreached
-		if bp >= 0 {
-			for i, st := range e.stops {
-				t := arrivals[st]
-				if t == router.Unreached {
-					continue
-				}
-				v := t + e.secs[i]
-				if e.near1[i] == bp {
-					if e.near2[i] < 0 {
-						continue
-					}
-					v = t + e.secs2[i]
-				}
-				if v < best2 {
-					best2 = v
-				}
-			}
-		}
+		best, bp, best2 := b1, p1, b2
 		s.best[k][m], s.bestPt[k][m], s.best2[k][m] = best, bp, best2
 	}
+}
+
+// neededWithin returns the least number of departures within the
+// threshold for which the first percentile is within it. The nearest-rank
+// percentile is an order statistic (the r-th smallest value, r depending
+// only on the number of departures and the percentile), so whether it is
+// within the threshold depends only on how many values are: the count is
+// found by asking Percentile itself.
+func neededWithin(minutes int, q float64) int {
+	v := make([]float64, minutes)
+	for j := minutes; j >= 0; j-- { // j values within (0), the rest beyond (+Inf)
+		for m := range v {
+			v[m] = 0
+			if m >= j {
+				v[m] = math.Inf(1)
+			}
+		}
+		if !(Percentile(v, q) <= 0) {
+			return j + 1
+		}
+	}
+	return 0
 }
 
 // impactScratch is a worker's extra state for the impact.
@@ -164,8 +194,6 @@ func (a *analysis) walkImpact(s *scratch, cell *Cell) {
 func (a *analysis) cellImpact(s *scratch, c int) {
 	nk := len(a.cats)
 	imp := a.res.Impact
-	thr := float64(a.p.Threshold)
-	q := a.p.Percentiles[0]
 	for k := range a.cats {
 		imp.Nearest[c*nk+k] = -1
 		if !a.res.Served[c*nk+k] {
@@ -206,21 +234,35 @@ func (a *analysis) cellImpact(s *scratch, c int) {
 		if best >= 0 {
 			imp.Nearest[c*nk+k] = s.cand[best]
 		}
+		// Removing p changes TT only at the departures where p is the
+		// argmin; the cell stays served while at least a.needed
+		// departures remain within the threshold.
+		within := 0
+		for _, v := range s.tt[k] {
+			if v <= a.p.Threshold {
+				within++
+			}
+		}
 		for _, p := range s.cand {
 			w := s.walk[k]
 			if s.walkPt[k] == p {
 				w = s.walk2[k]
 			}
-			for m := range s.tt[k] {
+			n := within
+			for m, v := range s.tt[k] {
+				if s.argmin[m] != p || v > a.p.Threshold {
+					continue
+				}
 				dep := a.p.From + int32(m)*a.p.Step
 				b := s.best[k][m]
 				if s.bestPt[k][m] == p {
 					b = s.best2[k][m]
 				}
-				s.sorted[m] = seconds(TravelTime(w, b, dep, a.rp.MaxDuration))
+				if TravelTime(w, b, dep, a.rp.MaxDuration) > a.p.Threshold {
+					n--
+				}
 			}
-			slices.Sort(s.sorted)
-			if Percentile(s.sorted, q) > thr {
+			if n < a.needed {
 				imp.Sole[c*nk+k] = append(imp.Sole[c*nk+k], p)
 			}
 		}
