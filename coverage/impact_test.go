@@ -275,6 +275,18 @@ func TestImpactFixture(t *testing.T) {
 			}
 		}
 	}
+	// --format arrow writes the same table as points.arrow.
+	job.Format, job.Out = table.Arrow, t.TempDir()
+	if _, err := Run(context.Background(), job, Hooks{}); err != nil {
+		t.Fatal(err)
+	}
+	arrow, err := table.Read(filepath.Join(job.Out, "points.arrow"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if arrow.Len() != tab.Len() || len(arrow.Columns) != len(tab.Columns) {
+		t.Errorf("points.arrow: %d rows × %d columns, points.parquet %d × %d", arrow.Len(), len(arrow.Columns), tab.Len(), len(tab.Columns))
+	}
 	_, tt, cells, cats, levels := loadInputs(t, job)
 	checkRemovals(t, job, tt, cells, cats, levels, [][2]int{{0, 0}, {0, 1}, {0, 2}, {1, 0}})
 }
