@@ -332,3 +332,51 @@ func TestImpactSamePlace(t *testing.T) {
 	}
 	checkRemovals(t, job, tt, cells, cats, levels, [][2]int{{0, 0}, {0, 3}})
 }
+
+// TestRemove runs testdata/fixtures/impact without one or several points
+// (Job.Remove) and checks the territories' coverage worked out in its
+// README; one closure gives the coverage_without of the point's row.
+func TestRemove(t *testing.T) {
+	dir := filepath.Join("..", "testdata", "fixtures", "impact")
+	date, _ := gtfs.ParseDate("20260113")
+	p := DefaultParams()
+	p.To = p.From + 600
+	cases := []struct {
+		remove []string
+		t1, t2 float64
+		err    string
+	}{
+		{nil, 1, 0.4, ""},
+		{[]string{"P1"}, 0, 0.4, ""},
+		{[]string{"poste:P2"}, 1, 0, ""},
+		{[]string{"F"}, 0, 0, ""},
+		{[]string{"P3"}, 1, 0.4, ""},
+		{[]string{"P1", "poste:P2"}, 0, 0, ""}, // two closures: A and B lose their post office
+		{[]string{"P9"}, 0, 0, `coverage: remove "P9": no such service point`},
+		{[]string{"france_services:P1"}, 0, 0, `coverage: remove "france_services:P1": no such service point`},
+	}
+	for _, c := range cases {
+		job := Job{
+			GTFS: []string{filepath.Join(dir, "gtfs")}, Date: date, Grid: filepath.Join(dir, "grid.csv"),
+			Services: []string{
+				"poste=" + filepath.Join(dir, "services-poste.csv"),
+				"france_services=" + filepath.Join(dir, "services-france_services.csv"),
+			},
+			Territories: []string{"commune=" + filepath.Join(dir, "territories.geojson")},
+			Routing:     router.DefaultParams(), Indicator: p, Remove: c.remove, Out: t.TempDir(),
+		}
+		rep, err := Run(context.Background(), job, Hooks{})
+		if c.err != "" {
+			if err == nil || err.Error() != c.err {
+				t.Errorf("remove %v: error %v, want %s", c.remove, err, c.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := rep.Territories; len(got) != 2 || !near(got[0].Coverage(), c.t1) || !near(got[1].Coverage(), c.t2) {
+			t.Errorf("remove %v: coverage T1 %v T2 %v, want %v and %v", c.remove, got[0].Coverage(), got[1].Coverage(), c.t1, c.t2)
+		}
+	}
+}

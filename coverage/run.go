@@ -41,6 +41,9 @@ type Job struct {
 	// Impact also writes points.parquet: what closing each service point
 	// alone would cost (measure 16). It routes with the forward engine.
 	Impact bool
+	// Remove lists service points to leave out, each ID (in any category)
+	// or CATEGORY:ID: the scenario of their closure.
+	Remove []string
 	Out    string
 }
 
@@ -301,7 +304,41 @@ func readCategories(job Job, m *Manifest) ([]*Category, error) {
 	if len(cats) == 0 {
 		return nil, fmt.Errorf("coverage: no service category: give --services CATEGORY=PATH or a basket")
 	}
+	if err := RemovePoints(cats, job.Remove); err != nil {
+		return nil, err
+	}
 	return cats, nil
+}
+
+// RemovePoints leaves out of the categories the points named by ids, each
+// ID (every point of that id, in any category) or CATEGORY:ID. An id that
+// names no point is an error.
+func RemovePoints(cats []*Category, ids []string) error {
+	for _, spec := range ids {
+		cat, id := "", spec
+		if c, rest, ok := strings.Cut(spec, ":"); ok && slices.ContainsFunc(cats, func(x *Category) bool { return x.Name == c }) {
+			cat, id = c, rest
+		}
+		n := 0
+		for _, c := range cats {
+			if cat != "" && c.Name != cat {
+				continue
+			}
+			kept := c.Points[:0:0]
+			for _, p := range c.Points {
+				if p.ID == id {
+					n++
+					continue
+				}
+				kept = append(kept, p)
+			}
+			c.Points = kept
+		}
+		if n == 0 {
+			return fmt.Errorf("coverage: remove %q: no such service point", spec)
+		}
+	}
+	return nil
 }
 
 // writeOutputs writes cells, territories and run.json into a staging
@@ -430,6 +467,9 @@ func parameters(job Job) map[string]any {
 	}
 	s := Settings{Routing: job.Routing, Indicator: job.Indicator}
 	s.Manifest(m)
+	if len(job.Remove) > 0 {
+		m["remove"] = strings.Join(job.Remove, ",")
+	}
 	if job.Impact {
 		// The impact tracks which point each arrival goes to, which only
 		// the forward engine does: it routes whatever engine was asked.
