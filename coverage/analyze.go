@@ -30,6 +30,11 @@ type analysis struct {
 	minuteHook func(cell int, tt [][]int32)
 	// profiles, with the profile engine, are the categories' profiles.
 	profiles *profiles
+	// impact also computes Results.Impact (forward engine only).
+	impact bool
+	// needed, with the impact, is the least number of departures within
+	// the threshold for a cell to be served (neededWithin).
+	needed int
 }
 
 // Analyze computes the indicator for every cell: for each departure of the
@@ -61,6 +66,9 @@ func (a *analysis) run(ctx context.Context, progress func(done int)) (*Results, 
 	}
 	for _, c := range cats {
 		a.res.Categories = append(a.res.Categories, c.Name)
+	}
+	if a.impact {
+		a.res.Impact = &Impact{Nearest: make([]int32, len(cells)*nk), Sole: make([][]int32, len(cells)*nk)}
 	}
 	a.buildEgress()
 
@@ -120,6 +128,7 @@ type scratch struct {
 	search []bool    // per departure: whether it is searched
 	deps   []int32
 	sorted []float64
+	impactScratch
 }
 
 func (a *analysis) newScratch() *scratch {
@@ -129,19 +138,29 @@ func (a *analysis) newScratch() *scratch {
 		s.tt = append(s.tt, make([]int32, a.minutes))
 		s.best = append(s.best, make([]int32, a.minutes))
 	}
+	if a.impact {
+		a.newImpactScratch(s)
+	}
 	return s
 }
 
 // cell computes the indicator of cell c.
 func (a *analysis) cell(s *scratch, c int) {
 	cell := &a.cells[c]
-	for k := range a.cats {
-		s.walk[k] = a.egress[k].walkOnly(cell, a.rp)
+	if a.impact {
+		a.walkImpact(s, cell)
+	} else {
+		for k := range a.cats {
+			s.walk[k] = a.egress[k].walkOnly(cell, a.rp)
+		}
 	}
 	s.access = a.tt.StopsNear(cell.Lat, cell.Lon, a.rp.MaxWalk, s.access[:0])
 	for k := range a.cats {
 		for m := range s.best[k] {
 			s.best[k][m] = router.Unreached
+			if a.impact {
+				s.bestPt[k][m], s.best2[k][m] = -1, router.Unreached
+			}
 		}
 	}
 	if len(s.access) > 0 && a.profiles != nil {
@@ -149,8 +168,12 @@ func (a *analysis) cell(s *scratch, c int) {
 		a.evalProfiles(s)
 	} else if len(s.access) > 0 {
 		a.res.Routed[c] = true
+		reduce := a.reduceMinute
+		if a.impact {
+			reduce = a.reduceMinuteImpact
+		}
 		s.router.RangeAt(s.access, a.departures(s), func(dep int32, arrivals []int32) {
-			a.reduceMinute(s, dep, arrivals)
+			reduce(s, dep, arrivals)
 		})
 		// A departure that was not searched catches the same trips as the
 		// next one: it arrives at the same times.
@@ -158,6 +181,9 @@ func (a *analysis) cell(s *scratch, c int) {
 			if !s.search[m] {
 				for k := range a.cats {
 					s.best[k][m] = s.best[k][m+1]
+					if a.impact {
+						s.bestPt[k][m], s.best2[k][m] = s.bestPt[k][m+1], s.best2[k][m+1]
+					}
 				}
 			}
 		}
@@ -172,6 +198,9 @@ func (a *analysis) cell(s *scratch, c int) {
 		a.minuteHook(c, s.tt)
 	}
 	a.summarise(s, c)
+	if a.impact {
+		a.cellImpact(s, c)
+	}
 }
 
 // departures returns, latest first, the departures of the window at which

@@ -54,10 +54,13 @@ func BenchmarkRun(b *testing.B) {
 		name string
 		job  func(testing.TB) Job
 	}{{"dordogne", dordogneJob}, {"porto-alegre", portoAlegreJob}} {
-		for _, engine := range []string{EngineProfile, EngineForward} {
+		for _, engine := range []string{EngineProfile, EngineForward, "impact"} {
 			b.Run(c.name+"/"+engine, func(b *testing.B) {
 				job := c.job(b)
 				job.Indicator.Engine = engine
+				if engine == "impact" { // --impact: the forward engine plus points.parquet
+					job.Indicator.Engine, job.Impact = EngineForward, true
+				}
 				job.Out = b.TempDir()
 				b.ReportAllocs()
 				var rep *Report

@@ -42,7 +42,11 @@ type Config struct {
 
 	Workers int    `toml:"workers"`
 	Format  string `toml:"format"`
-	Out     string `toml:"out"`
+	// Impact also writes points.parquet (measure 16).
+	Impact bool `toml:"impact"`
+	// Remove lists service points left out (ID or CATEGORY:ID).
+	Remove []string `toml:"remove"`
+	Out    string   `toml:"out"`
 }
 
 // LoadConfig reads a TOML config file. Relative paths in it are resolved
@@ -166,6 +170,7 @@ func (c *Config) Job() (Job, error) {
 		return job, fmt.Errorf("coverage: workers %d: must be within 0–%d (0: all CPUs)", c.Workers, maxWorkers)
 	}
 	job.Indicator.Workers = c.Workers
+	job.Impact, job.Remove = c.Impact, c.Remove
 	job.Format = table.Parquet
 	if c.Format != "" {
 		if job.Format, err = table.ParseFormat(c.Format); err != nil {

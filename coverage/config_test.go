@@ -176,3 +176,28 @@ func FuzzLoadConfig(f *testing.F) {
 		}
 	})
 }
+
+// TestConfigImpact reads the impact key of a TOML config into the job.
+func TestConfigImpact(t *testing.T) {
+	for _, want := range []bool{false, true} {
+		path := filepath.Join(t.TempDir(), "vingt.toml")
+		body := "date = \"2026-01-13\"\n"
+		if want {
+			body += "impact = true\n"
+		}
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		c, err := LoadConfig(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		job, err := c.Job()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if job.Impact != want {
+			t.Errorf("impact = %v in the file: job.Impact %v", want, job.Impact)
+		}
+	}
+}

@@ -97,6 +97,9 @@ type Results struct {
 	// Territory is indexed [level][cell]: the index of the territory
 	// containing the cell's centre, or -1.
 	Territory [][]int32
+	// Impact, with AnalyzeImpact only, is what closing each point would
+	// change per cell.
+	Impact *Impact
 }
 
 // TravelTime is TT: the door-to-door time leaving at dep, in seconds,
@@ -136,6 +139,9 @@ type egress struct {
 	secs  []int32
 	// points indexes the category's points for the walk-only trip.
 	points walk.Index
+	// near1, near2 and secs2, for the impact only, are per stop its
+	// nearest point, its second-nearest point (-1: none) and the walk to it.
+	near1, near2, secs2 []int32
 }
 
 // walkOnly returns the walk-only time from a cell to the nearest point of
@@ -168,6 +174,9 @@ func (a *analysis) buildEgress() {
 		}
 		e.points = ix
 		a.egress = append(a.egress, e)
+	}
+	if a.impact {
+		a.buildEgressImpact()
 	}
 	// A departure t from a cell catches a trip leaving an access stop at
 	// d when t + walk + slack ≤ d: only d within these bounds matter.

@@ -38,7 +38,13 @@ type Job struct {
 	Routing     router.Params
 	Indicator   Params
 	Format      table.Format
-	Out         string
+	// Impact also writes points.parquet: what closing each service point
+	// alone would cost (measure 16). It routes with the forward engine.
+	Impact bool
+	// Remove lists service points to leave out, each ID (in any category)
+	// or CATEGORY:ID: the scenario of their closure.
+	Remove []string
+	Out    string
 }
 
 // Hooks receive the run's progress. Any of them may be nil.
@@ -189,7 +195,11 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	if hooks.Cells != nil {
 		progress = func(done int) { hooks.Cells(done, total) }
 	}
-	res, err := Analyze(ctx, tt, grid.Cells, cats, job.Indicator, progress)
+	analyze := Analyze
+	if job.Impact {
+		analyze = AnalyzeImpact
+	}
+	res, err := analyze(ctx, tt, grid.Cells, cats, job.Indicator, progress)
 	if err != nil {
 		return nil, err
 	}
@@ -236,7 +246,11 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	debug.FreeOSMemory()
 
 	stage("writing outputs")
-	outputs, err := writeOutputs(job, m, res, grid.Cells, levels, stats, lap)
+	var pts []PointImpact
+	if job.Impact {
+		pts = PointImpacts(res, grid.Cells, cats, levels, stats)
+	}
+	outputs, err := writeOutputs(job, m, res, grid.Cells, levels, stats, pts, lap)
 	if err != nil {
 		return nil, err
 	}
@@ -290,12 +304,46 @@ func readCategories(job Job, m *Manifest) ([]*Category, error) {
 	if len(cats) == 0 {
 		return nil, fmt.Errorf("coverage: no service category: give --services CATEGORY=PATH or a basket")
 	}
+	if err := RemovePoints(cats, job.Remove); err != nil {
+		return nil, err
+	}
 	return cats, nil
+}
+
+// RemovePoints leaves out of the categories the points named by ids, each
+// ID (every point of that id, in any category) or CATEGORY:ID. An id that
+// names no point is an error.
+func RemovePoints(cats []*Category, ids []string) error {
+	for _, spec := range ids {
+		cat, id := "", spec
+		if c, rest, ok := strings.Cut(spec, ":"); ok && slices.ContainsFunc(cats, func(x *Category) bool { return x.Name == c }) {
+			cat, id = c, rest
+		}
+		n := 0
+		for _, c := range cats {
+			if cat != "" && c.Name != cat {
+				continue
+			}
+			kept := c.Points[:0:0]
+			for _, p := range c.Points {
+				if p.ID == id {
+					n++
+					continue
+				}
+				kept = append(kept, p)
+			}
+			c.Points = kept
+		}
+		if n == 0 {
+			return fmt.Errorf("coverage: remove %q: no such service point", spec)
+		}
+	}
+	return nil
 }
 
 // writeOutputs writes cells, territories and run.json into a staging
 // folder inside job.Out, then moves them into place.
-func writeOutputs(job Job, m *Manifest, res *Results, cells []Cell, levels []*Level, stats []TerritoryStats, lap func(string)) ([]string, error) {
+func writeOutputs(job Job, m *Manifest, res *Results, cells []Cell, levels []*Level, stats []TerritoryStats, pts []PointImpact, lap func(string)) ([]string, error) {
 	if err := os.MkdirAll(job.Out, 0o755); err != nil {
 		return nil, fmt.Errorf("coverage: output folder: %w", err)
 	}
@@ -316,9 +364,16 @@ func writeOutputs(job Job, m *Manifest, res *Results, cells []Cell, levels []*Le
 	if err := table.Write(filepath.Join(staging, names[1]), job.Format, TerritoriesTable(stats, res.Categories)); err != nil {
 		return nil, err
 	}
+	if job.Impact {
+		n := output.Points + ext
+		if err := table.Write(filepath.Join(staging, n), job.Format, PointsTable(pts, levels)); err != nil {
+			return nil, err
+		}
+		names = append(names, n)
+	}
 	m.Outputs = names
 	lap("write")
-	err = table.WriteFileAtomic(filepath.Join(staging, names[2]), func(w io.Writer) error {
+	err = table.WriteFileAtomic(filepath.Join(staging, output.ManifestFile), func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(m)
@@ -412,5 +467,14 @@ func parameters(job Job) map[string]any {
 	}
 	s := Settings{Routing: job.Routing, Indicator: job.Indicator}
 	s.Manifest(m)
+	if len(job.Remove) > 0 {
+		m["remove"] = strings.Join(job.Remove, ",")
+	}
+	if job.Impact {
+		// The impact tracks which point each arrival goes to, which only
+		// the forward engine does: it routes whatever engine was asked.
+		m["impact"] = true
+		m["engine"] = EngineForward
+	}
 	return m
 }

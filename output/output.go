@@ -17,6 +17,8 @@ import (
 const (
 	Cells       = "cells"
 	Territories = "territories"
+	// Points is the per-point impact table (vingt run --impact).
+	Points = "points"
 	// ManifestFile is the manifest's file name.
 	ManifestFile = "run.json"
 )
@@ -42,6 +44,23 @@ const (
 	GapPopulation    = "gap_population"
 	Gap              = "gap"
 )
+
+// Columns of points.parquet (besides name, the level codes and geometry).
+const (
+	Category             = "category"
+	PointID              = "point_id"
+	PopulationNearest    = "population_nearest"
+	PopulationSole       = "population_sole"
+	PopulationBasketLost = "population_basket_lost"
+)
+
+// CoverageAt names the column of points.parquet holding the coverage of a
+// point's territory at a level.
+func CoverageAt(level string) string { return "coverage_" + level }
+
+// CoverageWithout names the column of points.parquet holding the coverage
+// of a point's territory at a level without the point.
+func CoverageWithout(level string) string { return "coverage_without_" + level }
 
 // TravelTime names the travel time column of a category (minutes at the
 // first percentile).

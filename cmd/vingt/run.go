@@ -74,6 +74,8 @@ window, grid, services, territories, threshold, percentiles, walk_speed,
 	opts.params = addParamFlags(f, false)
 	f.IntVar(&c.Workers, "workers", 0, "routing workers (default: all CPUs); outputs do not depend on it")
 	f.StringVar(&c.Format, "format", "parquet", "output format: parquet (GeoParquet 1.1) or arrow (Arrow IPC)")
+	f.BoolVar(&c.Impact, "impact", false, "also write points.parquet: what closing each service point alone would cost (forward engine)")
+	f.StringSliceVar(&c.Remove, "remove", nil, "service points to leave out, ID or CATEGORY:ID (comma-separated): a run as if they closed")
 	f.StringVar(&c.Out, "out", "vingt-out", "output folder")
 	f.BoolVarP(&opts.quiet, "quiet", "q", false, "no progress on stderr")
 	f.BoolVar(&opts.report, "report", false, "also write report.html, the self-contained HTML report, beside the outputs")
@@ -137,6 +139,8 @@ func (o *runOptions) merged() (*coverage.Config, func(), error) {
 	}
 	set("workers", func() { cfg.Workers = f.Workers })
 	set("format", func() { cfg.Format = f.Format })
+	set("impact", func() { cfg.Impact = f.Impact })
+	set("remove", func() { cfg.Remove = f.Remove })
 	set("out", func() { cfg.Out = f.Out })
 	return cfg, cleanup, nil
 }
