@@ -207,3 +207,29 @@ func ExampleParseShard() {
 	// 2/4 <nil>
 	// 0/0 coverage: shard "4/4": index 4 must be within 0–3
 }
+
+func TestConfigShardKey(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "vingt.toml")
+	if err := os.WriteFile(path, []byte("gtfs = [\"feed.zip\"]\ndate = \"2026-01-13\"\ngrid = \"grid.csv\"\nshard = \"2/5\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := LoadConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	job, err := c.Job()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if job.Shard != (Shard{2, 5}) {
+		t.Errorf("shard = %v, want 2/5", job.Shard)
+	}
+	// What a shard records for merge: absolute paths, no shard, no output.
+	if r := job.Config; r.Shard != "" || r.Out != "" || !filepath.IsAbs(r.Grid) || !filepath.IsAbs(r.GTFS[0]) || r.Date != "2026-01-13" {
+		t.Errorf("resolved config %+v", r)
+	}
+	c.Shard = "5/5"
+	if _, err := c.Job(); err == nil || !strings.Contains(err.Error(), "index 5 must be within 0–4") {
+		t.Errorf("shard 5/5: %v", err)
+	}
+}
