@@ -69,6 +69,7 @@ var depsRules = []depRule{
 		deny: []string{"isochrone", "compare", "report"}},
 	{pkg: "cmd/vingt", allow: []string{std, ext, "", "gtfs", "hours", "walk", "streets", "raster", "router", "isochrone",
 		"output", "table", "compare", "report", "coverage"}},
+	{pkg: "deploy", allow: []string{std}, deny: engine},
 	{pkg: "internal/testutil", allow: []string{std}},
 	{pkg: "internal/testutil/csa", allow: []string{std, "gtfs"}},
 }

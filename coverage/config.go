@@ -3,6 +3,8 @@ package coverage
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -47,6 +49,9 @@ type Config struct {
 	// Remove lists service points left out (ID or CATEGORY:ID).
 	Remove []string `toml:"remove"`
 	Out    string   `toml:"out"`
+	// Shard, INDEX/COUNT or auto/COUNT, routes only that part of the
+	// cells and writes a shard folder for merge (see ParseShard).
+	Shard string `toml:"shard"`
 }
 
 // LoadConfig reads a TOML config file. Relative paths in it are resolved
@@ -180,7 +185,46 @@ func (c *Config) Job() (Job, error) {
 	if job.Out == "" {
 		job.Out = "vingt-out"
 	}
+	if c.Shard != "" {
+		if job.Shard, err = ParseShard(c.Shard, os.Getenv); err != nil {
+			return job, err
+		}
+	}
+	job.Config = c.resolved(job)
 	return job, nil
+}
+
+// resolved returns a copy of the config with absolute input paths, the
+// date resolved and no output or shard: what a shard records for merge.
+func (c *Config) resolved(job Job) *Config {
+	r := *c
+	abs := func(p string) string {
+		if p == "" {
+			return p
+		}
+		if a, err := filepath.Abs(p); err == nil {
+			return a
+		}
+		return p
+	}
+	r.GTFS = nil
+	for _, g := range c.GTFS {
+		r.GTFS = append(r.GTFS, abs(g))
+	}
+	r.Grid, r.Basket = abs(c.Grid), abs(c.Basket)
+	r.Services, r.Territories = nil, nil
+	for _, s := range c.Services {
+		k, v, _ := strings.Cut(s, "=")
+		r.Services = append(r.Services, k+"="+abs(v))
+	}
+	for _, s := range c.Territories {
+		k, v, _ := strings.Cut(s, "=")
+		r.Territories = append(r.Territories, k+"="+abs(v))
+	}
+	r.Params = maps.Clone(c.Params)
+	r.Date, r.Dates, r.Today = job.Date.String(), nil, ""
+	r.Out, r.Shard = "", ""
+	return &r
 }
 
 // maxWorkers bounds the routing goroutines a user may ask for.

@@ -30,11 +30,11 @@ func loadJob(t testing.TB, config string) (Job, *router.Timetable, []Cell, []*Ca
 	if _, err := os.Stat(job.Grid); err != nil {
 		t.Skipf("shared data absent: %v", err)
 	}
-	return loadInputs(t, job)
+	return loadJobInputs(t, job)
 }
 
-// loadInputs reads every input of a job.
-func loadInputs(t testing.TB, job Job) (Job, *router.Timetable, []Cell, []*Category, []*Level) {
+// loadJobInputs reads every input of a job.
+func loadJobInputs(t testing.TB, job Job) (Job, *router.Timetable, []Cell, []*Category, []*Level) {
 	t.Helper()
 	var feeds []*gtfs.Feed
 	for _, p := range job.GTFS {
@@ -287,7 +287,7 @@ func TestImpactFixture(t *testing.T) {
 	if arrow.Len() != tab.Len() || len(arrow.Columns) != len(tab.Columns) {
 		t.Errorf("points.arrow: %d rows × %d columns, points.parquet %d × %d", arrow.Len(), len(arrow.Columns), tab.Len(), len(tab.Columns))
 	}
-	_, tt, cells, cats, levels := loadInputs(t, job)
+	_, tt, cells, cats, levels := loadJobInputs(t, job)
 	checkRemovals(t, job, tt, cells, cats, levels, [][2]int{{0, 0}, {0, 1}, {0, 2}, {1, 0}})
 }
 
@@ -308,7 +308,7 @@ func TestImpactSamePlace(t *testing.T) {
 		Territories: []string{"commune=" + filepath.Join(dir, "territories.geojson")},
 		Routing:     router.DefaultParams(), Indicator: p,
 	}
-	_, tt, cells, cats, levels := loadInputs(t, job)
+	_, tt, cells, cats, levels := loadJobInputs(t, job)
 	dup := cats[0].Points[0] // P1
 	dup.ID = "P1bis"
 	cats[0].Points = append(cats[0].Points, dup)

@@ -45,6 +45,12 @@ type Job struct {
 	// or CATEGORY:ID: the scenario of their closure.
 	Remove []string
 	Out    string
+	// Shard, when set, routes only that part of the cells and writes a
+	// shard folder for Merge instead of the whole outputs.
+	Shard Shard
+	// Config is the config the job was resolved from, if any, with
+	// absolute paths; a shard records it for Merge.
+	Config *Config
 }
 
 // Hooks receive the run's progress. Any of them may be nil.
@@ -132,15 +138,61 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	addWarnings(m, "timetable", tt.Warnings())
 	lap("compile")
 
+	grid, cats, levels, err := loadInputs(job, m, stage, lap)
+	if err != nil {
+		return nil, err
+	}
+
+	// Routing.
+	cells, idx := grid.Cells, []int(nil)
+	if job.Shard.IsSet() {
+		idx = ShardCells(grid.Cells, job.Shard)
+		cells = make([]Cell, len(idx))
+		for i, c := range idx {
+			cells[i] = grid.Cells[c]
+		}
+	}
+	stage(fmt.Sprintf("routing %d cells × %d departures", len(cells), job.Indicator.Minutes()))
+	total := len(cells)
+	var progress func(int)
+	if hooks.Cells != nil {
+		progress = func(done int) { hooks.Cells(done, total) }
+	}
+	analyze := Analyze
+	if job.Impact {
+		if job.Shard.IsSet() {
+			return nil, fmt.Errorf("coverage: impact and shard: run the impact of closures on the whole grid, not a shard")
+		}
+		analyze = AnalyzeImpact
+	}
+	res, err := analyze(ctx, tt, cells, cats, job.Indicator, progress)
+	if err != nil {
+		return nil, err
+	}
+	lap("route")
+	if job.Shard.IsSet() {
+		stage("writing the shard")
+		outputs, err := writeShard(job, m, res, cells, idx, levels, lap)
+		if err != nil {
+			return nil, err
+		}
+		return &Report{Manifest: m, Levels: m.Levels, Outputs: outputs}, nil
+	}
+	return finish(job, m, res, cells, cats, levels, stage, lap)
+}
+
+// loadInputs reads the grid, the service points and the territories,
+// recording them in the manifest.
+func loadInputs(job Job, m *Manifest, stage, lap func(string)) (*Grid, []*Category, []*Level, error) {
 	// Grid, services, territories.
 	stage("reading the grid")
 	grid, err := ReadGrid(job.Grid, job.GridFormat)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	in, err := describe("grid", job.Grid)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	in.Counts = map[string]int{"cells": len(grid.Cells), "cells_skipped_empty": grid.SkippedEmpty}
 	m.Inputs = append(m.Inputs, in)
@@ -150,7 +202,7 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	stage("reading service points")
 	cats, err := readCategories(job, m)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	lap("read_services")
 
@@ -159,22 +211,22 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	for _, spec := range job.Territories {
 		name, path, ok := strings.Cut(spec, "=")
 		if !ok {
-			return nil, fmt.Errorf("coverage: territories %q: want LEVEL=PATH", spec)
+			return nil, nil, nil, fmt.Errorf("coverage: territories %q: want LEVEL=PATH", spec)
 		}
 		if err := output.CheckName("level", name); err != nil {
-			return nil, err
+			return nil, nil, nil, err
 		}
 		if slices.ContainsFunc(levels, func(l *Level) bool { return l.Name == name }) {
-			return nil, fmt.Errorf("coverage: territory level %q given twice", name)
+			return nil, nil, nil, fmt.Errorf("coverage: territory level %q given twice", name)
 		}
 		lv, err := ReadLevel(name, path, "", "")
 		if err != nil {
-			return nil, err
+			return nil, nil, nil, err
 		}
 		levels = append(levels, lv)
 		in, err := describe("territories:"+name, path)
 		if err != nil {
-			return nil, err
+			return nil, nil, nil, err
 		}
 		in.Counts = map[string]int{"territories": len(lv.Territories)}
 		m.Inputs = append(m.Inputs, in)
@@ -188,34 +240,23 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 		m.Levels = append(m.Levels, lv.Name)
 	}
 
-	// Routing.
-	stage(fmt.Sprintf("routing %d cells × %d departures", len(grid.Cells), job.Indicator.Minutes()))
-	total := len(grid.Cells)
-	var progress func(int)
-	if hooks.Cells != nil {
-		progress = func(done int) { hooks.Cells(done, total) }
-	}
-	analyze := Analyze
-	if job.Impact {
-		analyze = AnalyzeImpact
-	}
-	res, err := analyze(ctx, tt, grid.Cells, cats, job.Indicator, progress)
-	if err != nil {
-		return nil, err
-	}
+	return grid, cats, levels, nil
+}
+
+// finish aggregates the cells' results per territory and writes the
+// outputs.
+func finish(job Job, m *Manifest, res *Results, cells []Cell, cats []*Category, levels []*Level, stage, lap func(string)) (*Report, error) {
 	routed := 0
 	for _, r := range res.Routed {
 		if r {
 			routed++
 		}
 	}
-	m.Counts["cells"] = len(grid.Cells)
+	m.Counts["cells"] = len(cells)
 	m.Counts["cells_routed"] = routed
-	m.Counts["cells_walk_only"] = len(grid.Cells) - routed
-	lap("route")
-
+	m.Counts["cells_walk_only"] = len(cells) - routed
 	stage("aggregating per territory")
-	outside := Assign(res, grid.Cells, levels)
+	outside := Assign(res, cells, levels)
 	cellsOutside := map[string]int{}
 	pointsOutside := map[string]map[string]int{}
 	for l, lv := range levels {
@@ -235,7 +276,7 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	}
 	m.Counts["cells_outside"] = cellsOutside
 	m.Counts["points_outside"] = pointsOutside
-	stats, err := Aggregate(res, grid.Cells, levels)
+	stats, err := Aggregate(res, cells, levels)
 	if err != nil {
 		return nil, err
 	}
@@ -248,9 +289,9 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	stage("writing outputs")
 	var pts []PointImpact
 	if job.Impact {
-		pts = PointImpacts(res, grid.Cells, cats, levels, stats)
+		pts = PointImpacts(res, cells, cats, levels, stats)
 	}
-	outputs, err := writeOutputs(job, m, res, grid.Cells, levels, stats, pts, lap)
+	outputs, err := writeOutputs(job, m, res, cells, levels, stats, pts, lap)
 	if err != nil {
 		return nil, err
 	}

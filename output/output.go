@@ -133,6 +133,26 @@ type Manifest struct {
 	Timings    []Timing       `json:"timings"`
 	Outputs    []string       `json:"outputs"`
 	Machine    map[string]any `json:"machine"`
+	// Shard, in a shard's manifest, says which part of the cells it
+	// routed; Shards, in a merged manifest, lists the merged shards.
+	Shard  *ShardInfo  `json:"shard,omitempty"`
+	Shards []ShardInfo `json:"shards,omitempty"`
+}
+
+// ShardInfo describes one shard of a sharded run.
+type ShardInfo struct {
+	Index int `json:"index"`
+	Count int `json:"count"`
+	// Cells is the number of cells the shard routed.
+	Cells int `json:"cells"`
+	// Results is the file holding the shard's per-cell results and
+	// ResultsSHA256 its hash.
+	Results       string `json:"results"`
+	ResultsSHA256 string `json:"results_sha256"`
+	// Dir is, in a merged manifest, the shard's folder.
+	Dir string `json:"dir,omitempty"`
+	// Config is the run's resolved configuration, for merge.
+	Config json.RawMessage `json:"config,omitempty"`
 }
 
 // Input describes one input file.

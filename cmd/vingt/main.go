@@ -44,6 +44,7 @@ threshold and who is not (measure 3 of the Pacte du pouvoir de vivre).`,
 		newIsochroneCommand(),
 		newRouteCommand(),
 		newRunCommand(),
+		newMergeCommand(),
 		newDiffCommand(),
 		newReportCommand(),
 	)

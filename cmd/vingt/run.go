@@ -77,6 +77,7 @@ window, grid, services, territories, threshold, percentiles, walk_speed,
 	f.BoolVar(&c.Impact, "impact", false, "also write points.parquet: what closing each service point alone would cost (forward engine)")
 	f.StringSliceVar(&c.Remove, "remove", nil, "service points to leave out, ID or CATEGORY:ID (comma-separated): a run as if they closed")
 	f.StringVar(&c.Out, "out", "vingt-out", "output folder")
+	f.StringVar(&c.Shard, "shard", "", "route only part INDEX/COUNT of the cells (auto/COUNT: index from $JOB_COMPLETION_INDEX) and write a shard folder for vingt merge")
 	f.BoolVarP(&opts.quiet, "quiet", "q", false, "no progress on stderr")
 	f.BoolVar(&opts.report, "report", false, "also write report.html, the self-contained HTML report, beside the outputs")
 	f.StringVar(&opts.lang, "lang", "fr", "language of the report: fr or en")
@@ -142,6 +143,7 @@ func (o *runOptions) merged() (*coverage.Config, func(), error) {
 	set("impact", func() { cfg.Impact = f.Impact })
 	set("remove", func() { cfg.Remove = f.Remove })
 	set("out", func() { cfg.Out = f.Out })
+	set("shard", func() { cfg.Shard = f.Shard })
 	return cfg, cleanup, nil
 }
 
@@ -178,13 +180,20 @@ func runRun(ctx context.Context, opts *runOptions, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	if opts.report {
+	if opts.report && !job.Shard.IsSet() {
 		// The report reads the finished outputs, once they are in place.
 		path := filepath.Join(job.Out, "report.html")
 		if err := report.WriteFile(ctx, job.Out, path, report.Options{Lang: lang}); err != nil {
 			return err
 		}
 		rep.Outputs = append(rep.Outputs, path)
+	}
+	if job.Shard.IsSet() {
+		fmt.Fprintf(stdout, "vingt: shard %s: %d cells routed in %.1f s; merge the shards with vingt merge\n", job.Shard, rep.Manifest.Shard.Cells, time.Since(start).Seconds())
+		for _, o := range rep.Outputs {
+			fmt.Fprintf(stdout, "  %s\n", o)
+		}
+		return nil
 	}
 	printSummary(stdout, rep, time.Since(start))
 	return nil

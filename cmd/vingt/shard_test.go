@@ -1,0 +1,188 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/vingt/vingt/coverage"
+	"github.com/vingt/vingt/internal/testutil"
+)
+
+// vingtRun runs the binary with args and environment env, returning its
+// combined output and error.
+func vingtRun(t *testing.T, env []string, args ...string) (string, error) {
+	t.Helper()
+	cmd := exec.Command(vingtBin, args...)
+	cmd.Env = append(os.Environ(), env...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	return out.String(), err
+}
+
+func dordogneConfig(t *testing.T) string {
+	testutil.SharedData(t, "perigueux/peribus-gtfs.zip")
+	testutil.SharedData(t, "dordogne/population/census2021_1km_dordogne_bbox.csv")
+	cfg, err := filepath.Abs(filepath.Join("..", "..", "testdata", "configs", "dordogne.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// runShards simulates an Indexed Job: n processes of the real binary, each
+// with JOB_COMPLETION_INDEX set and --shard auto/n.
+func runShards(t *testing.T, cfg, dir string, n int, extra ...string) []string {
+	t.Helper()
+	var dirs []string
+	for i := range n {
+		d := filepath.Join(dir, fmt.Sprintf("shard-%d", i))
+		args := append([]string{"run", "-q", "--config", cfg, "--shard", fmt.Sprintf("auto/%d", n), "--out", d}, extra...)
+		if out, err := vingtRun(t, []string{coverage.ShardIndexEnv + "=" + fmt.Sprint(i)}, args...); err != nil {
+			t.Fatalf("shard %d/%d: %v\n%s", i, n, err, out)
+		}
+		dirs = append(dirs, d)
+	}
+	return dirs
+}
+
+func sameFile(t *testing.T, a, b string) {
+	t.Helper()
+	x, err := os.ReadFile(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, err := os.ReadFile(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(x, y) {
+		t.Errorf("%s (%d bytes) and %s (%d bytes) differ", a, len(x), b, len(y))
+	}
+}
+
+func TestShardsMergeByteIdentical(t *testing.T) {
+	cfg := dordogneConfig(t)
+	dir := t.TempDir()
+	single := filepath.Join(dir, "single")
+	if out, err := vingtRun(t, nil, "run", "-q", "--config", cfg, "--out", single); err != nil {
+		t.Fatalf("single run: %v\n%s", err, out)
+	}
+	for _, n := range []int{1, 3, 7} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			d := filepath.Join(dir, fmt.Sprint(n))
+			dirs := runShards(t, cfg, d, n)
+			merged := filepath.Join(d, "merged")
+			// Shards are given out of order: merge sorts them by index.
+			args := append([]string{"merge", "-q", "--out", merged}, dirs[n/2:]...)
+			args = append(args, dirs[:n/2]...)
+			if out, err := vingtRun(t, nil, args...); err != nil {
+				t.Fatalf("merge: %v\n%s", err, out)
+			}
+			for _, f := range []string{"cells.parquet", "territories.parquet"} {
+				sameFile(t, filepath.Join(single, f), filepath.Join(merged, f))
+			}
+			b, err := os.ReadFile(filepath.Join(merged, "run.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Count(string(b), `"results_sha256"`); got != n {
+				t.Errorf("merged run.json lists %d shards, want %d", got, n)
+			}
+		})
+	}
+}
+
+func TestMergeRefuses(t *testing.T) {
+	cfg := dordogneConfig(t)
+	dir := t.TempDir()
+	dirs := runShards(t, cfg, filepath.Join(dir, "a"), 3)
+	other := runShards(t, cfg, filepath.Join(dir, "b"), 3, "--threshold", "25m")
+	copyDir := func(src, name string) string {
+		dst := filepath.Join(dir, name)
+		if err := os.CopyFS(dst, os.DirFS(src)); err != nil {
+			t.Fatal(err)
+		}
+		return dst
+	}
+	corrupt := copyDir(dirs[1], "corrupt")
+	p := filepath.Join(corrupt, coverage.ShardResultsFile)
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 0xff
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	truncated := copyDir(dirs[1], "truncated")
+	if err := os.Truncate(filepath.Join(truncated, coverage.ShardResultsFile), int64(len(b)/3)); err != nil {
+		t.Fatal(err)
+	}
+	failed := copyDir(dirs[1], "failed")
+	if err := os.Remove(filepath.Join(failed, "run.json")); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		dirs []string
+		want []string
+	}{
+		{"missing", []string{dirs[0], dirs[2]}, []string{"shard 1/3 is missing"}},
+		{"duplicate", []string{dirs[0], dirs[1], dirs[1], dirs[2]}, []string{"shard 1/3 given twice"}},
+		{"failed", []string{dirs[0], failed, dirs[2]}, []string{failed, "no run.json"}},
+		{"corrupt", []string{dirs[0], corrupt, dirs[2]}, []string{corrupt, "corrupt"}},
+		{"truncated", []string{dirs[0], truncated, dirs[2]}, []string{truncated, "corrupt"}},
+		{"parameters", []string{dirs[0], other[1], dirs[2]}, []string{other[1], "parameters.threshold_seconds"}},
+		{"count", []string{dirs[0], dirs[1], dirs[2], filepath.Join(dir, "one")}, []string{"shard.count"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if c.name == "count" {
+				runShards(t, cfg, filepath.Join(dir, "single-shard"), 1)
+				c.dirs[3] = filepath.Join(dir, "single-shard", "shard-0")
+			}
+			out := filepath.Join(dir, "out-"+c.name)
+			msg, err := vingtRun(t, nil, append([]string{"merge", "-q", "--out", out}, c.dirs...)...)
+			if err == nil {
+				t.Fatalf("merge succeeded:\n%s", msg)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("error %q does not say %q", msg, w)
+				}
+			}
+			if _, err := os.Stat(filepath.Join(out, "cells.parquet")); err == nil {
+				t.Error("a refused merge wrote cells.parquet")
+			}
+		})
+	}
+}
+
+func TestShardFlagErrors(t *testing.T) {
+	cfg := dordogneConfig(t)
+	for _, c := range []struct {
+		shard, env, want string
+	}{
+		{"3/2", "", "index 3 must be within 0–1"},
+		{"0/0", "", "count 0 must be within 1–10000"},
+		{"-1/3", "", "index -1 must be within 0–2"},
+		{"a/b", "", `count "b" is not a whole number`},
+		{"2", "", "want INDEX/COUNT"},
+		{"auto/3", "", "JOB_COMPLETION_INDEX, which is not set"},
+		{"auto/3", "x", `index "x" is not a whole number`},
+		{"auto/3", "5", "index 5 must be within 0–2"},
+	} {
+		t.Run(c.shard+c.env, func(t *testing.T) {
+			env := []string{coverage.ShardIndexEnv + "=" + c.env}
+			out, err := vingtRun(t, env, "run", "-q", "--config", cfg, "--shard", c.shard, "--out", t.TempDir())
+			if err == nil || !strings.Contains(out, c.want) || strings.Contains(out, "panic") {
+				t.Errorf("--shard %s: err %v, output %q, want %q", c.shard, err, out, c.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,311 @@
+package coverage
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/vingt/vingt/output"
+	"github.com/vingt/vingt/table"
+)
+
+// writeShard writes a shard's folder: the cells of the shard (in the
+// grid's order), their exact results for Merge and run.json with the
+// shard's index, count and resolved config.
+func writeShard(job Job, m *Manifest, res *Results, cells []Cell, idx []int, levels []*Level, lap func(string)) ([]string, error) {
+	if job.Config == nil {
+		return nil, errors.New("coverage: a shard needs the job's config, to record it for merge")
+	}
+	cfg, err := json.Marshal(job.Config)
+	if err != nil {
+		return nil, fmt.Errorf("coverage: shard config: %w", err)
+	}
+	Assign(res, cells, levels)
+	routed := 0
+	for _, r := range res.Routed {
+		if r {
+			routed++
+		}
+	}
+	m.Counts["cells"] = len(cells)
+	m.Counts["cells_routed"] = routed
+	m.Counts["cells_walk_only"] = len(cells) - routed
+	if err := os.MkdirAll(job.Out, 0o755); err != nil {
+		return nil, fmt.Errorf("coverage: output folder: %w", err)
+	}
+	removeStale(job.Out)
+	staging, err := os.MkdirTemp(job.Out, stagingPrefix)
+	if err != nil {
+		return nil, fmt.Errorf("coverage: output folder: %w", err)
+	}
+	defer os.RemoveAll(staging)
+	ext := ".parquet"
+	if job.Format == table.Arrow {
+		ext = ".arrow"
+	}
+	names := []string{output.Cells + ext, ShardResultsFile, output.ManifestFile}
+	if err := table.Write(filepath.Join(staging, names[0]), job.Format, CellsTable(res, cells, levels)); err != nil {
+		return nil, err
+	}
+	sum, err := WriteShardResults(filepath.Join(staging, names[1]), idx, res)
+	if err != nil {
+		return nil, err
+	}
+	m.Shard = &output.ShardInfo{Index: job.Shard.Index, Count: job.Shard.Count, Cells: len(cells),
+		Results: ShardResultsFile, ResultsSHA256: sum, Config: cfg}
+	m.Outputs = names
+	lap("write")
+	if err := writeManifest(filepath.Join(staging, names[2]), m); err != nil {
+		return nil, err
+	}
+	// run.json goes last: a shard folder without it is a failed shard.
+	var out []string
+	for _, n := range names {
+		dst := filepath.Join(job.Out, n)
+		if err := os.Rename(filepath.Join(staging, n), dst); err != nil {
+			return nil, fmt.Errorf("coverage: moving %s into place: %w", n, err)
+		}
+		out = append(out, dst)
+	}
+	return out, nil
+}
+
+func writeManifest(path string, m *Manifest) error {
+	return table.WriteFileAtomic(path, func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(m)
+	})
+}
+
+// shardDir is one shard folder read by Merge.
+type shardDir struct {
+	dir string
+	m   *Manifest
+}
+
+// Merge checks the shard folders dirs (every shard of one sharded run,
+// each exactly once, all of the same inputs and parameters), puts their
+// cells' results back in the grid's order, aggregates them per territory
+// and writes into out the outputs the single run writes, byte for byte,
+// with a run.json listing the shards. It re-reads the grid, the service
+// points and the territories (checking that they did not change since the
+// shards ran), not the GTFS.
+func Merge(ctx context.Context, dirs []string, out string, hooks Hooks) (*Report, error) {
+	stage := func(string) {}
+	if hooks.Stage != nil {
+		stage = hooks.Stage
+	}
+	if len(dirs) == 0 {
+		return nil, errors.New("coverage: merge: no shard folder")
+	}
+	stage("checking the shards")
+	shards, err := readShards(dirs)
+	if err != nil {
+		return nil, err
+	}
+	first := shards[0].m
+	var cfg Config
+	if err := json.Unmarshal(first.Shard.Config, &cfg); err != nil {
+		return nil, fmt.Errorf("coverage: merge: shard %s: config: %w", shards[0].dir, err)
+	}
+	cfg.Shard, cfg.Out = "", out
+	job, err := cfg.Job()
+	if err != nil {
+		return nil, fmt.Errorf("coverage: merge: shard %s: config: %w", shards[0].dir, err)
+	}
+	m := &Manifest{
+		Tool: "vingt", Version: first.Version, Started: time.Now().UTC().Format(time.RFC3339),
+		Date: first.Date, Counts: map[string]any{}, Machine: first.Machine,
+		Parameters: parameters(job),
+	}
+	last := time.Now()
+	lap := func(name string) {
+		now := time.Now()
+		m.Timings = append(m.Timings, output.Timing{Stage: name, Seconds: now.Sub(last).Seconds()})
+		last = now
+	}
+	for _, in := range first.Inputs {
+		if in.Role == "gtfs" {
+			m.Inputs = append(m.Inputs, in)
+		}
+	}
+	for _, w := range first.Warnings {
+		if w.Input == "timetable" || len(w.Input) > 5 && w.Input[:5] == "gtfs:" {
+			m.Warnings = append(m.Warnings, w)
+		}
+	}
+	if t, ok := first.Counts["timetable"]; ok {
+		m.Counts["timetable"] = t
+	}
+	grid, cats, levels, err := loadInputs(job, m, stage, lap)
+	if err != nil {
+		return nil, err
+	}
+	if !reflect.DeepEqual(hashes(m.Inputs), hashes(first.Inputs)) {
+		return nil, fmt.Errorf("coverage: merge: the inputs changed since the shards ran: %s", inputDiff(first.Inputs, m.Inputs))
+	}
+	stage("merging the shards' cells")
+	n, nk, np := len(grid.Cells), len(cats), len(job.Indicator.Percentiles)
+	res := &Results{Params: job.Indicator, Categories: m.Categories,
+		TravelTime: make([]float64, n*nk*np), Share: make([]float64, n*nk), Served: make([]bool, n*nk),
+		ServedAll: make([]bool, n), Routed: make([]bool, n)}
+	seen := make([]bool, n)
+	for _, s := range shards {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("coverage: merge interrupted: %w", err)
+		}
+		path := filepath.Join(s.dir, s.m.Shard.Results)
+		if got, err := describe("shard results", path); err != nil {
+			return nil, err
+		} else if got.SHA256 != s.m.Shard.ResultsSHA256 {
+			return nil, fmt.Errorf("coverage: merge: shard %s (%d/%d): %s is corrupt: sha256 %s, the manifest says %s", s.dir, s.m.Shard.Index, s.m.Shard.Count, s.m.Shard.Results, got.SHA256, s.m.Shard.ResultsSHA256)
+		}
+		r, err := ReadShardResults(path)
+		if err != nil {
+			return nil, fmt.Errorf("coverage: merge: shard %s: %w", s.dir, err)
+		}
+		if r.Categories != nk || r.Percentiles != np || len(r.Indices) != s.m.Shard.Cells {
+			return nil, fmt.Errorf("coverage: merge: shard %s: results of %d cells × %d categories × %d percentiles, want %d cells × %d × %d", s.dir, len(r.Indices), r.Categories, r.Percentiles, s.m.Shard.Cells, nk, np)
+		}
+		for i, c := range r.Indices {
+			if c < 0 || int(c) >= n || seen[c] {
+				return nil, fmt.Errorf("coverage: merge: shard %s: cell index %d is out of the grid or in two shards", s.dir, c)
+			}
+			seen[c] = true
+			copy(res.TravelTime[int(c)*nk*np:(int(c)+1)*nk*np], r.TravelTime[i*nk*np:(i+1)*nk*np])
+			copy(res.Share[int(c)*nk:(int(c)+1)*nk], r.Share[i*nk:(i+1)*nk])
+			copy(res.Served[int(c)*nk:(int(c)+1)*nk], r.Served[i*nk:(i+1)*nk])
+			res.ServedAll[c], res.Routed[c] = r.ServedAll[i], r.Routed[i]
+		}
+	}
+	if i := slices.Index(seen, false); i >= 0 {
+		return nil, fmt.Errorf("coverage: merge: cell %s (index %d) is in no shard", grid.Cells[i].ID, i)
+	}
+	for _, s := range shards {
+		info := *s.m.Shard
+		info.Dir, info.Config = s.dir, nil
+		m.Shards = append(m.Shards, info)
+	}
+	lap("merge")
+	return finish(job, m, res, grid.Cells, cats, levels, stage, lap)
+}
+
+// readShards reads the manifests of the shard folders and checks that
+// they are the shards 0…N-1 of one run, each once.
+func readShards(dirs []string) ([]shardDir, error) {
+	var shards []shardDir
+	for _, d := range dirs {
+		b, err := os.ReadFile(filepath.Join(d, output.ManifestFile))
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("coverage: merge: shard %s: no %s: the shard failed or did not finish", d, output.ManifestFile)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("coverage: merge: shard %s: %w", d, err)
+		}
+		m, err := output.ParseManifest(b)
+		if err != nil {
+			return nil, fmt.Errorf("coverage: merge: shard %s: %w", d, err)
+		}
+		if m.Shard == nil {
+			return nil, fmt.Errorf("coverage: merge: %s is not a shard's output (its %s has no shard)", d, output.ManifestFile)
+		}
+		shards = append(shards, shardDir{d, m})
+	}
+	first := shards[0]
+	count := first.m.Shard.Count
+	by := make(map[int]string)
+	for _, s := range shards {
+		if s.m.Shard.Count != count {
+			return nil, fmt.Errorf("coverage: merge: shard.count differs: %s has %d, %s has %d", first.dir, count, s.dir, s.m.Shard.Count)
+		}
+		if err := sameRun(first, s); err != nil {
+			return nil, err
+		}
+		if d, ok := by[s.m.Shard.Index]; ok {
+			return nil, fmt.Errorf("coverage: merge: shard %d/%d given twice: %s and %s", s.m.Shard.Index, count, d, s.dir)
+		}
+		by[s.m.Shard.Index] = s.dir
+	}
+	for i := range count {
+		if _, ok := by[i]; !ok {
+			return nil, fmt.Errorf("coverage: merge: shard %d/%d is missing", i, count)
+		}
+	}
+	sort.SliceStable(shards, func(i, j int) bool { return shards[i].m.Shard.Index < shards[j].m.Shard.Index })
+	return shards, nil
+}
+
+// sameRun checks that two shards ran the same version on the same inputs
+// with the same parameters, naming the fields that differ.
+func sameRun(a, b shardDir) error {
+	var diffs []string
+	if a.m.Version != b.m.Version {
+		diffs = append(diffs, fmt.Sprintf("version (%q, %q)", a.m.Version, b.m.Version))
+	}
+	if a.m.Date != b.m.Date {
+		diffs = append(diffs, fmt.Sprintf("date (%s, %s)", a.m.Date, b.m.Date))
+	}
+	if d := inputDiff(a.m.Inputs, b.m.Inputs); d != "" {
+		diffs = append(diffs, d)
+	}
+	keys := map[string]bool{}
+	for k := range a.m.Parameters {
+		keys[k] = true
+	}
+	for k := range b.m.Parameters {
+		keys[k] = true
+	}
+	var ks []string
+	for k := range keys {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	for _, k := range ks {
+		x, _ := json.Marshal(a.m.Parameters[k])
+		y, _ := json.Marshal(b.m.Parameters[k])
+		if string(x) != string(y) {
+			diffs = append(diffs, fmt.Sprintf("parameters.%s (%s, %s)", k, x, y))
+		}
+	}
+	if !slices.Equal(a.m.Categories, b.m.Categories) {
+		diffs = append(diffs, fmt.Sprintf("categories (%v, %v)", a.m.Categories, b.m.Categories))
+	}
+	if !slices.Equal(a.m.Levels, b.m.Levels) {
+		diffs = append(diffs, fmt.Sprintf("levels (%v, %v)", a.m.Levels, b.m.Levels))
+	}
+	if len(diffs) > 0 {
+		return fmt.Errorf("coverage: merge: shards %s and %s are not of the same run: %v differ", a.dir, b.dir, diffs)
+	}
+	return nil
+}
+
+// hashes returns the inputs' roles and hashes.
+func hashes(ins []output.Input) []string {
+	var out []string
+	for _, in := range ins {
+		out = append(out, in.Role+"="+in.SHA256)
+	}
+	return out
+}
+
+// inputDiff names the inputs whose role or hash differ, "" when none.
+func inputDiff(a, b []output.Input) string {
+	if len(a) != len(b) {
+		return fmt.Sprintf("inputs (%d, %d inputs)", len(a), len(b))
+	}
+	for i := range a {
+		if a[i].Role != b[i].Role || a[i].SHA256 != b[i].SHA256 {
+			return fmt.Sprintf("inputs[%d] %s sha256 (%.12s…, %.12s…)", i, a[i].Role, a[i].SHA256, b[i].SHA256)
+		}
+	}
+	return ""
+}
