@@ -24,6 +24,7 @@ import (
 
 	"gonum.org/v1/gonum/stat"
 
+	"github.com/vingt/vingt/hours"
 	"github.com/vingt/vingt/router"
 	"github.com/vingt/vingt/walk"
 )
@@ -43,14 +44,23 @@ type Params struct {
 	// Workers is the number of goroutines routing cells (≤ 0: all CPUs).
 	Workers int
 	// Engine is the routing engine: EngineProfile ("" too) or
-	// EngineForward; both give the same results.
+	// EngineForward; both give the same results. A category whose points
+	// have opening hours is computed by the forward engine whatever the
+	// engine.
 	Engine string
+	// MinOpen is, for points with opening hours, the least time in
+	// seconds a point must stay open after the traveller is served
+	// (default 900).
+	MinOpen int32
+	// Date is the analysis date, that of the timetable: opening hours are
+	// read for it.
+	Date hours.Date
 }
 
 // DefaultParams returns the defaults of measure 3: 08:00–10:00 at 1-minute
 // steps, 20 minutes, the median.
 func DefaultParams() Params {
-	return Params{From: 8 * 3600, To: 10 * 3600, Step: 60, Threshold: 1200, Percentiles: []float64{50}, Engine: EngineProfile}
+	return Params{From: 8 * 3600, To: 10 * 3600, Step: 60, Threshold: 1200, Percentiles: []float64{50}, Engine: EngineProfile, MinOpen: 900}
 }
 
 // Validate reports whether the parameters are usable.
@@ -62,6 +72,8 @@ func (p Params) Validate() error {
 		return fmt.Errorf("coverage: window %s-%s: end must be after start", FormatClock(p.From), FormatClock(p.To))
 	case p.Threshold <= 0:
 		return fmt.Errorf("coverage: threshold %d s: must be positive", p.Threshold)
+	case p.MinOpen < 0 || p.MinOpen > maxMinOpen:
+		return fmt.Errorf("coverage: min_open %d s: must be within 0–4h", p.MinOpen)
 	case len(p.Percentiles) == 0:
 		return fmt.Errorf("coverage: at least one percentile is needed")
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/vingt/vingt/gtfs"
+	"github.com/vingt/vingt/hours"
 	"github.com/vingt/vingt/output"
 	"github.com/vingt/vingt/router"
 	"github.com/vingt/vingt/table"
@@ -189,7 +190,10 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	if hooks.Cells != nil {
 		progress = func(done int) { hooks.Cells(done, total) }
 	}
-	res, err := Analyze(ctx, tt, grid.Cells, cats, job.Indicator, progress)
+	ip := job.Indicator
+	ip.Date = HoursDate(job.Date)
+	hoursCounts(m, cats, ip)
+	res, err := Analyze(ctx, tt, grid.Cells, cats, ip, progress)
 	if err != nil {
 		return nil, err
 	}
@@ -259,6 +263,9 @@ func readCategories(job Job, m *Manifest) ([]*Category, error) {
 			return err
 		}
 		in.Counts = map[string]int{"points": len(c.Points)}
+		if c.HoursColumn != "" {
+			in.Counts["points_with_hours"] = c.WithHours()
+		}
 		m.Inputs = append(m.Inputs, in)
 		addWarnings(m, in.Role, c.Warnings)
 		return nil
@@ -413,4 +420,31 @@ func parameters(job Job) map[string]any {
 	s := Settings{Routing: job.Routing, Indicator: job.Indicator}
 	s.Manifest(m)
 	return m
+}
+
+// HoursDate returns the date of opening hours of a timetable date.
+func HoursDate(d gtfs.Date) hours.Date {
+	return hours.Date{Year: int(d) / 10000, Month: time.Month(int(d) / 100 % 100), Day: int(d) % 100}
+}
+
+// hoursCounts records in run.json, per category with an hours column, the
+// points with hours and those open at some time of the departure window
+// (a traveller arriving in [From, To) can be served there at once).
+func hoursCounts(m *Manifest, cats []*Category, p Params) {
+	h := map[string]any{}
+	for _, c := range cats {
+		if c.HoursColumn == "" {
+			continue
+		}
+		open := 0
+		for i := range c.Points {
+			if c.Points[i].Hours == nil || c.Points[i].Hours.Windows(p.Date, p.MinOpen, nil).OpenDuring(p.From, p.To) {
+				open++
+			}
+		}
+		h[c.Name] = map[string]any{"points": len(c.Points), "points_with_hours": c.WithHours(), "points_open_in_window": open, "hours_column": c.HoursColumn}
+	}
+	if len(h) > 0 {
+		m.Counts["hours"] = h
+	}
 }
