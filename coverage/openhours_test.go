@@ -75,3 +75,20 @@ func TestReadServicesHoursDordogne(t *testing.T) {
 		t.Errorf("%d points, %d with hours, %d warnings", len(c.Points), c.WithHours(), c.Warnings.Total())
 	}
 }
+
+func TestBasketHours(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "p.csv"), []byte("id,lat,lon,oh\na,45,1,Mo-Fr 09:00-12:00\nb,45,1,\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "b.toml"), []byte("[[category]]\nname = \"post\"\n[[category.source]]\npath = \"p.csv\"\nhours = \"oh\"\n"), 0o644)
+	b, err := ReadBasket(filepath.Join(dir, "b.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cats, err := b.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cats[0].WithHours() != 1 || cats[0].HoursColumn != "oh" {
+		t.Fatalf("with hours %d, column %q", cats[0].WithHours(), cats[0].HoursColumn)
+	}
+}
