@@ -16,6 +16,20 @@ package coverage
 // fraction of departures with TT ≤ threshold; c is served for k when
 // TT_P ≤ threshold (P the first percentile), served when served for every
 // category. Run, route and isochrone all compute it here.
+//
+// Opening hours. When points of k have opening hours, a point p reached at
+// time x counts at Arrive_p(x): x when p is open at x and stays open
+// min_open after, else the next such time (the wait is part of the travel
+// time), never when there is none. Then
+//
+//	walk-only = min over points p within max_walk of Arrive_p(t + walk(c,p)) − t
+//	transit   = min over stops s, points p within max_walk of s of
+//	            Arrive_p(arrival(s) + walk(s,p)) − t
+//
+// (points without hours: Arrive_p(x) = x, which gives the formula above).
+// A point closed all the window long (and until the cap) is the point
+// removed. Such a category is routed by the forward engine, whatever the
+// engine chosen; the profile engine serves the categories without hours.
 
 import (
 	"fmt"
@@ -148,6 +162,43 @@ type egress struct {
 	secs  []int32
 	// points indexes the category's points for the walk-only trip.
 	points walk.Index
+	// open, for a category with opening hours, are its points' arrival
+	// windows (nil otherwise: every point always open), and near, per
+	// egress stop, the points within max_walk and their walks.
+	open []hours.Windows
+	near [][]walk.Hit
+}
+
+// timed reports whether the category has opening hours: its egress is a
+// function of the arrival time.
+func (e *egress) timed() bool { return e.open != nil }
+
+// served returns the earliest time a traveller who reaches stop i of the
+// egress at arr is served at a point (walk, then Arrive), no earlier than
+// best: best when none is better.
+func (e *egress) served(i int, arr, best int32) int32 {
+	if arr+e.secs[i] >= best {
+		return best // Arrive(arr+walk) >= arr+walk >= arr+secs[i]
+	}
+	for _, h := range e.near[i] {
+		if v, ok := e.open[h.Place].Arrive(arr + h.Seconds); ok && v < best {
+			best = v
+		}
+	}
+	return best
+}
+
+// walkOnlyAt returns, for a category with opening hours, the walk-only
+// travel time leaving at dep through the points hits (within the walking
+// limit): the least Arrive(dep+walk) − dep, or Unreached.
+func (e *egress) walkOnlyAt(hits []walk.Hit, dep int32) int32 {
+	best := router.Unreached
+	for _, h := range hits {
+		if v, ok := e.open[h.Place].Arrive(dep + h.Seconds); ok && v-dep < best {
+			best = v - dep
+		}
+	}
+	return best
 }
 
 // walkOnly returns the walk-only time from a cell to the nearest point of
@@ -179,6 +230,19 @@ func (a *analysis) buildEgress() {
 			}
 		}
 		e.points = ix
+		if c.WithHours() > 0 {
+			e.open = make([]hours.Windows, len(c.Points))
+			for i, pt := range c.Points {
+				e.open[i] = hours.AlwaysWindows()
+				if pt.Hours != nil {
+					e.open[i] = pt.Hours.Windows(a.p.Date, a.p.MinOpen, nil)
+				}
+			}
+			e.near = make([][]walk.Hit, len(e.stops))
+			for i, s := range e.stops {
+				e.near[i] = ix.Within(a.tt.StopPlace(s), a.rp.MaxWalk, nil)
+			}
+		}
 		a.egress = append(a.egress, e)
 	}
 	// A departure t from a cell catches a trip leaving an access stop at
@@ -193,12 +257,26 @@ func (a *analysis) buildEgress() {
 
 // reduceMinute records, for the departure dep, the earliest arrival at a
 // point of each category by transit: the best reached stop plus its
-// egress walk.
+// egress walk; for a category with opening hours, the earliest time
+// served, min over egress stops s and points p within max_walk of
+// Arrive_p(arrival(s) + walk(s,p)).
 func (a *analysis) reduceMinute(s *scratch, dep int32, arrivals []int32) {
 	m := (dep - a.p.From) / a.p.Step
 	for k := range a.cats {
 		best := router.Unreached
 		e := &a.egress[k]
+		if e.timed() {
+			for i, st := range e.stops {
+				if t := arrivals[st]; t != router.Unreached {
+					best = e.served(i, t, best)
+				}
+			}
+			s.best[k][m] = best
+			continue
+		}
+		if a.profiles != nil {
+			continue // computed by the profile engine
+		}
 		for i, st := range e.stops {
 			if t := arrivals[st]; t != router.Unreached && t+e.secs[i] < best {
 				best = t + e.secs[i]
