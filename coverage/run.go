@@ -442,7 +442,12 @@ func hoursCounts(m *Manifest, cats []*Category, p Params) {
 				open++
 			}
 		}
-		h[c.Name] = map[string]any{"points": len(c.Points), "points_with_hours": c.WithHours(), "points_open_in_window": open, "hours_column": c.HoursColumn}
+		e := map[string]any{"points": len(c.Points), "points_with_hours": c.WithHours(), "points_open_in_window": open, "hours_column": c.HoursColumn}
+		if c.WithHours() > 0 {
+			// The profile engine has no time-dependent targets yet.
+			e["engine"] = EngineForward
+		}
+		h[c.Name] = e
 	}
 	if len(h) > 0 {
 		m.Counts["hours"] = h
