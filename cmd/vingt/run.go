@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/pprof"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -193,6 +194,14 @@ func printSummary(w io.Writer, rep *coverage.Report, took time.Duration) {
 	threshold, _ := strconv.Atoi(m.Parameter("threshold_seconds"))
 	fmt.Fprintf(w, "vingt %s: %s, window %s, threshold %s, basket: %s\n", m.Version, m.Date,
 		m.Parameter("window"), coverage.FormatDuration(int32(threshold)), strings.Join(m.Categories, ", "))
+	if h, ok := m.Counts["hours"].(map[string]any); ok && len(h) > 0 {
+		var cats []string
+		for c := range h {
+			cats = append(cats, c)
+		}
+		slices.Sort(cats)
+		fmt.Fprintf(w, "opening hours used for: %s (served = open on arrival, min_open %ss)\n", strings.Join(cats, ", "), m.Parameter("min_open_seconds"))
+	}
 	if len(rep.Levels) > 0 {
 		count := map[string]int{}
 		for _, t := range rep.Territories {
