@@ -30,7 +30,7 @@ type Job struct {
 	Date gtfs.Date
 	// Grid is the population grid and GridFormat its format ("" detects).
 	Grid, GridFormat string
-	// Services are CATEGORY=PATH[#column] specifications, in basket order.
+	// Services are CATEGORY=PATH[#column][@hours] specifications, in basket order.
 	Services []string
 	// Basket, when set, is a basket file describing the categories.
 	Basket string
