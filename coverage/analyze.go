@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/vingt/vingt/router"
+	"github.com/vingt/vingt/walk"
 )
 
 // analysis is the shared, read-only state of one run of the indicator.
@@ -35,6 +36,9 @@ type analysis struct {
 	// needed, with the impact, is the least number of departures within
 	// the threshold for a cell to be served (neededWithin).
 	needed int
+	// anyTimed tells that some category has opening hours: such
+	// categories are routed by the forward engine whatever the engine.
+	anyTimed bool
 }
 
 // Analyze computes the indicator for every cell: for each departure of the
@@ -71,6 +75,9 @@ func (a *analysis) run(ctx context.Context, progress func(done int)) (*Results, 
 		a.res.Impact = &Impact{Nearest: make([]int32, len(cells)*nk), Sole: make([][]int32, len(cells)*nk)}
 	}
 	a.buildEgress()
+	for k := range a.egress {
+		a.anyTimed = a.anyTimed || a.egress[k].timed()
+	}
 
 	workers := p.Workers
 	if workers <= 0 {
@@ -122,17 +129,18 @@ func (a *analysis) run(ctx context.Context, progress func(done int)) (*Results, 
 type scratch struct {
 	router *router.Router
 	access []router.Access
-	walk   []int32   // per category: walk-only seconds or Unreached
-	tt     [][]int32 // per category, per departure: travel seconds
-	best   [][]int32 // per category, per departure: arrival by transit
-	search []bool    // per departure: whether it is searched
+	walk   []int32      // per category: walk-only seconds or Unreached
+	hits   [][]walk.Hit // per category with hours: the points within walking reach
+	tt     [][]int32    // per category, per departure: travel seconds
+	best   [][]int32    // per category, per departure: arrival by transit
+	search []bool       // per departure: whether it is searched
 	deps   []int32
 	sorted []float64
 	impactScratch
 }
 
 func (a *analysis) newScratch() *scratch {
-	s := &scratch{router: router.NewRouter(a.tt), walk: make([]int32, len(a.cats)),
+	s := &scratch{router: router.NewRouter(a.tt), walk: make([]int32, len(a.cats)), hits: make([][]walk.Hit, len(a.cats)),
 		sorted: make([]float64, a.minutes), search: make([]bool, a.minutes)}
 	for range a.cats {
 		s.tt = append(s.tt, make([]int32, a.minutes))
@@ -152,6 +160,9 @@ func (a *analysis) cell(s *scratch, c int) {
 	} else {
 		for k := range a.cats {
 			s.walk[k] = a.egress[k].walkOnly(cell, a.rp)
+			if a.egress[k].timed() {
+				s.hits[k] = a.egress[k].points.Within(walk.Place{Lat: cell.Lat, Lon: cell.Lon}, a.rp.MaxWalk, s.hits[k][:0])
+			}
 		}
 	}
 	s.access = a.tt.StopsNear(cell.Lat, cell.Lon, a.rp.MaxWalk, s.access[:0])
@@ -166,7 +177,10 @@ func (a *analysis) cell(s *scratch, c int) {
 	if len(s.access) > 0 && a.profiles != nil {
 		a.res.Routed[c] = true
 		a.evalProfiles(s)
-	} else if len(s.access) > 0 {
+	}
+	if len(s.access) > 0 && (a.profiles == nil || a.anyTimed) {
+		// The forward engine: every category, or with the profile engine
+		// the categories with opening hours.
 		a.res.Routed[c] = true
 		reduce := a.reduceMinute
 		if a.impact {
@@ -180,7 +194,9 @@ func (a *analysis) cell(s *scratch, c int) {
 		for m := a.minutes - 2; m >= 0; m-- {
 			if !s.search[m] {
 				for k := range a.cats {
-					s.best[k][m] = s.best[k][m+1]
+					if a.profiles == nil || a.egress[k].timed() {
+						s.best[k][m] = s.best[k][m+1]
+					}
 					if a.impact {
 						s.bestPt[k][m], s.best2[k][m] = s.bestPt[k][m+1], s.best2[k][m+1]
 					}
@@ -191,7 +207,11 @@ func (a *analysis) cell(s *scratch, c int) {
 	for k := range a.cats {
 		for m := range s.tt[k] {
 			dep := a.p.From + int32(m)*a.p.Step
-			s.tt[k][m] = TravelTime(s.walk[k], s.best[k][m], dep, a.rp.MaxDuration)
+			w := s.walk[k]
+			if a.egress[k].timed() {
+				w = a.egress[k].walkOnlyAt(s.hits[k], dep)
+			}
+			s.tt[k][m] = TravelTime(w, s.best[k][m], dep, a.rp.MaxDuration)
 		}
 	}
 	if a.minuteHook != nil {

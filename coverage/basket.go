@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -62,6 +63,10 @@ type Source struct {
 	// case).
 	Filter string   `toml:"filter"`
 	Values []string `toml:"values"`
+	// Hours names the opening hours column: an OpenStreetMap
+	// opening_hours column, or the prefix of the France Services per-day
+	// columns ("h_" for h_lundi … h_dimanche). Without it, always open.
+	Hours string `toml:"hours"`
 }
 
 // DefaultBasket returns the built-in everyday basket, as INSEE BPE codes
@@ -176,13 +181,17 @@ func (b *Basket) Load() ([]*Category, error) {
 	byCode := map[string]int{}
 	for i, bc := range b.Categories {
 		c := &Category{Name: bc.Name}
-		var paths []string
+		var paths, hcols []string
 		for _, s := range bc.Sources {
 			if err := c.readSource(s); err != nil {
 				return nil, err
 			}
 			paths = append(paths, s.Path)
+			if s.Hours != "" && !slices.Contains(hcols, s.Hours) {
+				hcols = append(hcols, s.Hours)
+			}
 		}
+		c.HoursColumn = strings.Join(hcols, ",")
 		for _, code := range bc.BPE {
 			byCode[strings.ToUpper(strings.TrimSpace(code))] = i // check: no code in two categories
 		}
@@ -207,6 +216,7 @@ func (b *Basket) Load() ([]*Category, error) {
 
 // readSource adds the points of one source to c.
 func (c *Category) readSource(s Source) error {
+	c.HoursColumn = s.Hours
 	values := map[string]bool{}
 	for _, v := range s.Values {
 		values[strings.ToLower(strings.TrimSpace(v))] = true

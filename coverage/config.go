@@ -30,8 +30,8 @@ type Config struct {
 
 	Grid       string `toml:"grid"`
 	GridFormat string `toml:"grid_format"`
-	// Services are CATEGORY=PATH[#column] entries; in a TOML file also a
-	// table category = "path[#column]", in the order written.
+	// Services are CATEGORY=PATH[#column][@hours] entries; in a TOML file also a
+	// table category = "path[#column][@hours]", in the order written.
 	Services []string `toml:"-"`
 	Basket   string   `toml:"basket"`
 	// Territories are LEVEL=PATH entries, finest level first; in a TOML

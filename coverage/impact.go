@@ -159,14 +159,14 @@ func neededWithin(minutes int, q float64) int {
 
 // impactScratch is a worker's extra state for the impact.
 type impactScratch struct {
-	bestPt [][]int32 // per category, per departure: point of the transit best
-	best2  [][]int32 // per category, per departure: transit best via another point
-	walkPt []int32   // per category: nearest point on foot
-	walk2  []int32   // per category: walk to the nearest other point
-	hits   []walk.Hit
-	cand   []int32 // distinct argmin points of the cell
-	count  []int32 // departures within the threshold per candidate
-	argmin []int32 // per departure: the point achieving TT, or -1
+	bestPt  [][]int32 // per category, per departure: point of the transit best
+	best2   [][]int32 // per category, per departure: transit best via another point
+	walkPt  []int32   // per category: nearest point on foot
+	walk2   []int32   // per category: walk to the nearest other point
+	impHits []walk.Hit
+	cand    []int32 // distinct argmin points of the cell
+	count   []int32 // departures within the threshold per candidate
+	argmin  []int32 // per departure: the point achieving TT, or -1
 }
 
 func (a *analysis) newImpactScratch(s *scratch) {
@@ -182,8 +182,8 @@ func (a *analysis) newImpactScratch(s *scratch) {
 // walkImpact sets the walk-only times of a cell and its nearest points.
 func (a *analysis) walkImpact(s *scratch, cell *Cell) {
 	for k := range a.cats {
-		s.hits = a.egress[k].points.Within(walk.Place{Lat: cell.Lat, Lon: cell.Lon}, a.rp.MaxWalk, s.hits[:0])
-		p1, s1, p2, s2 := nearest2(s.hits)
+		s.impHits = a.egress[k].points.Within(walk.Place{Lat: cell.Lat, Lon: cell.Lon}, a.rp.MaxWalk, s.impHits[:0])
+		p1, s1, p2, s2 := nearest2(s.impHits)
 		s.walk[k], s.walkPt[k], s.walk2[k] = s1, p1, s2
 		_ = p2
 	}

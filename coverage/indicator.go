@@ -16,6 +16,20 @@ package coverage
 // fraction of departures with TT ≤ threshold; c is served for k when
 // TT_P ≤ threshold (P the first percentile), served when served for every
 // category. Run, route and isochrone all compute it here.
+//
+// Opening hours. When points of k have opening hours, a point p reached at
+// time x counts at Arrive_p(x): x when p is open at x and stays open
+// min_open after, else the next such time (the wait is part of the travel
+// time), never when there is none. Then
+//
+//	walk-only = min over points p within max_walk of Arrive_p(t + walk(c,p)) − t
+//	transit   = min over stops s, points p within max_walk of s of
+//	            Arrive_p(arrival(s) + walk(s,p)) − t
+//
+// (points without hours: Arrive_p(x) = x, which gives the formula above).
+// A point closed all the window long (and until the cap) is the point
+// removed. Such a category is routed by the forward engine, whatever the
+// engine chosen; the profile engine serves the categories without hours.
 
 import (
 	"fmt"
@@ -24,6 +38,7 @@ import (
 
 	"gonum.org/v1/gonum/stat"
 
+	"github.com/vingt/vingt/hours"
 	"github.com/vingt/vingt/router"
 	"github.com/vingt/vingt/walk"
 )
@@ -43,14 +58,23 @@ type Params struct {
 	// Workers is the number of goroutines routing cells (≤ 0: all CPUs).
 	Workers int
 	// Engine is the routing engine: EngineProfile ("" too) or
-	// EngineForward; both give the same results.
+	// EngineForward; both give the same results. A category whose points
+	// have opening hours is computed by the forward engine whatever the
+	// engine.
 	Engine string
+	// MinOpen is, for points with opening hours, the least time in
+	// seconds a point must stay open after the traveller is served
+	// (default 900).
+	MinOpen int32
+	// Date is the analysis date, that of the timetable: opening hours are
+	// read for it.
+	Date hours.Date
 }
 
 // DefaultParams returns the defaults of measure 3: 08:00–10:00 at 1-minute
 // steps, 20 minutes, the median.
 func DefaultParams() Params {
-	return Params{From: 8 * 3600, To: 10 * 3600, Step: 60, Threshold: 1200, Percentiles: []float64{50}, Engine: EngineProfile}
+	return Params{From: 8 * 3600, To: 10 * 3600, Step: 60, Threshold: 1200, Percentiles: []float64{50}, Engine: EngineProfile, MinOpen: 900}
 }
 
 // Validate reports whether the parameters are usable.
@@ -62,6 +86,8 @@ func (p Params) Validate() error {
 		return fmt.Errorf("coverage: window %s-%s: end must be after start", FormatClock(p.From), FormatClock(p.To))
 	case p.Threshold <= 0:
 		return fmt.Errorf("coverage: threshold %d s: must be positive", p.Threshold)
+	case p.MinOpen < 0 || p.MinOpen > maxMinOpen:
+		return fmt.Errorf("coverage: min_open %d s: must be within 0–4h", p.MinOpen)
 	case len(p.Percentiles) == 0:
 		return fmt.Errorf("coverage: at least one percentile is needed")
 	}
@@ -142,6 +168,43 @@ type egress struct {
 	// near1, near2 and secs2, for the impact only, are per stop its
 	// nearest point, its second-nearest point (-1: none) and the walk to it.
 	near1, near2, secs2 []int32
+	// open, for a category with opening hours, are its points' arrival
+	// windows (nil otherwise: every point always open), and near, per
+	// egress stop, the points within max_walk and their walks.
+	open []hours.Windows
+	near [][]walk.Hit
+}
+
+// timed reports whether the category has opening hours: its egress is a
+// function of the arrival time.
+func (e *egress) timed() bool { return e.open != nil }
+
+// served returns the earliest time a traveller who reaches stop i of the
+// egress at arr is served at a point (walk, then Arrive), no earlier than
+// best: best when none is better.
+func (e *egress) served(i int, arr, best int32) int32 {
+	if arr+e.secs[i] >= best {
+		return best // Arrive(arr+walk) >= arr+walk >= arr+secs[i]
+	}
+	for _, h := range e.near[i] {
+		if v, ok := e.open[h.Place].Arrive(arr + h.Seconds); ok && v < best {
+			best = v
+		}
+	}
+	return best
+}
+
+// walkOnlyAt returns, for a category with opening hours, the walk-only
+// travel time leaving at dep through the points hits (within the walking
+// limit): the least Arrive(dep+walk) − dep, or Unreached.
+func (e *egress) walkOnlyAt(hits []walk.Hit, dep int32) int32 {
+	best := router.Unreached
+	for _, h := range hits {
+		if v, ok := e.open[h.Place].Arrive(dep + h.Seconds); ok && v-dep < best {
+			best = v - dep
+		}
+	}
+	return best
 }
 
 // walkOnly returns the walk-only time from a cell to the nearest point of
@@ -173,6 +236,19 @@ func (a *analysis) buildEgress() {
 			}
 		}
 		e.points = ix
+		if c.WithHours() > 0 {
+			e.open = make([]hours.Windows, len(c.Points))
+			for i, pt := range c.Points {
+				e.open[i] = hours.AlwaysWindows()
+				if pt.Hours != nil {
+					e.open[i] = pt.Hours.Windows(a.p.Date, a.p.MinOpen, nil)
+				}
+			}
+			e.near = make([][]walk.Hit, len(e.stops))
+			for i, s := range e.stops {
+				e.near[i] = ix.Within(a.tt.StopPlace(s), a.rp.MaxWalk, nil)
+			}
+		}
 		a.egress = append(a.egress, e)
 	}
 	if a.impact {
@@ -190,12 +266,26 @@ func (a *analysis) buildEgress() {
 
 // reduceMinute records, for the departure dep, the earliest arrival at a
 // point of each category by transit: the best reached stop plus its
-// egress walk.
+// egress walk; for a category with opening hours, the earliest time
+// served, min over egress stops s and points p within max_walk of
+// Arrive_p(arrival(s) + walk(s,p)).
 func (a *analysis) reduceMinute(s *scratch, dep int32, arrivals []int32) {
 	m := (dep - a.p.From) / a.p.Step
 	for k := range a.cats {
 		best := router.Unreached
 		e := &a.egress[k]
+		if e.timed() {
+			for i, st := range e.stops {
+				if t := arrivals[st]; t != router.Unreached {
+					best = e.served(i, t, best)
+				}
+			}
+			s.best[k][m] = best
+			continue
+		}
+		if a.profiles != nil {
+			continue // computed by the profile engine
+		}
 		for i, st := range e.stops {
 			if t := arrivals[st]; t != router.Unreached && t+e.secs[i] < best {
 				best = t + e.secs[i]

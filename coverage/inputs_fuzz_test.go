@@ -95,9 +95,10 @@ func FuzzReadGridGeoJSON(f *testing.F) {
 func FuzzReadServicesCSV(f *testing.F) {
 	f.Add([]byte("\xef\xbb\xbf#Identifiant_du_site;Latitude;Longitude\r\n04063A;45.140034;0.74819\r\n"))
 	f.Add([]byte("id,lon,lat,schools\na,-51.1,-30.0,1\n"))
+	f.Add([]byte("id,lon,lat,schools,oh\na,-51.1,-30.0,1,Mo-Fr 09:00-12:00\nb,-51.1,-30.0,1,Mo-Fx\n"))
 	addSeeds(f, "services", ".csv")
 	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, suffix := range []string{"", "#schools"} {
+		for _, suffix := range []string{"", "#schools", "#schools@oh", "@h_"} {
 			c, err := ReadServices("cat=" + fuzzFile(t, "points.csv", data) + suffix)
 			if err != nil {
 				continue
@@ -113,15 +114,18 @@ func FuzzReadServicesCSV(f *testing.F) {
 
 func FuzzReadServicesGeoJSON(f *testing.F) {
 	f.Add([]byte(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"nom":"FS"},"geometry":{"type":"Point","coordinates":[0.7,45.1]}}]}`))
+	f.Add([]byte(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"h_lundi":"9:00 - 12:00","h_mardi":"Horaires non communiqués"},"geometry":{"type":"Point","coordinates":[0.7,45.1]}}]}`))
 	addSeeds(f, "services", ".geojson")
 	f.Fuzz(func(t *testing.T, data []byte) {
-		c, err := ReadServices("cat=" + fuzzFile(t, "points.geojson", data))
-		if err != nil {
-			return
-		}
-		for _, p := range c.Points {
-			if !validLonLat(p.Lon, p.Lat) {
-				t.Fatalf("bad point %+v", p)
+		for _, suffix := range []string{"", "@h_", "@opening_hours"} {
+			c, err := ReadServices("cat=" + fuzzFile(t, "points.geojson", data) + suffix)
+			if err != nil {
+				continue
+			}
+			for _, p := range c.Points {
+				if !validLonLat(p.Lon, p.Lat) {
+					t.Fatalf("bad point %+v", p)
+				}
 			}
 		}
 	})

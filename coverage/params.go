@@ -82,6 +82,7 @@ const (
 	maxBoardSlack   = 3600
 	maxTransfers    = 20
 	maxDuration     = 24 * 3600
+	maxMinOpen      = 4 * 3600
 )
 
 // Parameters is the table of every parameter of a run, in the order of
@@ -140,6 +141,14 @@ var Parameters = []*Param{
 		},
 		manifest: func(s *Settings, m map[string]any) {
 			m["percentiles"] = s.Indicator.Percentiles
+		},
+	},
+	{
+		Flag: "min-open", Key: "min_open", Default: "15m", Unit: "duration",
+		Help: "with opening hours: least time a point must stay open after the traveller is served there (0–4h)",
+		set:  durationSetter(func(s *Settings) *int32 { return &s.Indicator.MinOpen }, 0, maxMinOpen),
+		manifest: func(s *Settings, m map[string]any) {
+			m["min_open_seconds"] = s.Indicator.MinOpen
 		},
 	},
 	{

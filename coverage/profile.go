@@ -69,6 +69,9 @@ func (a *analysis) buildProfiles(ctx context.Context, workers int) error {
 					return
 				}
 				e := &a.egress[k]
+				if e.timed() {
+					continue // routed by the forward engine
+				}
 				egress = egress[:0]
 				for i, s := range e.stops {
 					egress = append(egress, router.Access{Stop: s, Seconds: e.secs[i]})
@@ -97,6 +100,8 @@ func (a *analysis) buildProfiles(ctx context.Context, workers int) error {
 // the forward search and reduceMinute give it (within the cap).
 func (a *analysis) evalProfiles(s *scratch) {
 	for k := range a.cats {
-		a.profiles.prof[k].Eval(s.access, a.profiles.deps, s.best[k])
+		if !a.egress[k].timed() {
+			a.profiles.prof[k].Eval(s.access, a.profiles.deps, s.best[k])
+		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/vingt/vingt/gtfs"
+	"github.com/vingt/vingt/hours"
 	"github.com/vingt/vingt/output"
 	"github.com/vingt/vingt/router"
 	"github.com/vingt/vingt/table"
@@ -29,7 +30,7 @@ type Job struct {
 	Date gtfs.Date
 	// Grid is the population grid and GridFormat its format ("" detects).
 	Grid, GridFormat string
-	// Services are CATEGORY=PATH[#column] specifications, in basket order.
+	// Services are CATEGORY=PATH[#column][@hours] specifications, in basket order.
 	Services []string
 	// Basket, when set, is a basket file describing the categories.
 	Basket string
@@ -165,7 +166,13 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 		}
 		analyze = AnalyzeImpact
 	}
-	res, err := analyze(ctx, tt, cells, cats, job.Indicator, progress)
+	ip := job.Indicator
+	ip.Date = HoursDate(job.Date)
+	hoursCounts(m, cats, ip)
+	if job.Impact && slices.ContainsFunc(cats, func(c *Category) bool { return c.WithHours() > 0 }) {
+		return nil, fmt.Errorf("coverage: impact with opening hours: not supported yet; run the impact without an hours column")
+	}
+	res, err := analyze(ctx, tt, cells, cats, ip, progress)
 	if err != nil {
 		return nil, err
 	}
@@ -314,6 +321,9 @@ func readCategories(job Job, m *Manifest) ([]*Category, error) {
 			return err
 		}
 		in.Counts = map[string]int{"points": len(c.Points)}
+		if c.HoursColumn != "" {
+			in.Counts["points_with_hours"] = c.WithHours()
+		}
 		m.Inputs = append(m.Inputs, in)
 		addWarnings(m, in.Role, c.Warnings)
 		return nil
@@ -518,4 +528,36 @@ func parameters(job Job) map[string]any {
 		m["engine"] = EngineForward
 	}
 	return m
+}
+
+// HoursDate returns the date of opening hours of a timetable date.
+func HoursDate(d gtfs.Date) hours.Date {
+	return hours.Date{Year: int(d) / 10000, Month: time.Month(int(d) / 100 % 100), Day: int(d) % 100}
+}
+
+// hoursCounts records in run.json, per category with an hours column, the
+// points with hours and those open at some time of the departure window
+// (a traveller arriving in [From, To) can be served there at once).
+func hoursCounts(m *Manifest, cats []*Category, p Params) {
+	h := map[string]any{}
+	for _, c := range cats {
+		if c.HoursColumn == "" {
+			continue
+		}
+		open := 0
+		for i := range c.Points {
+			if c.Points[i].Hours == nil || c.Points[i].Hours.Windows(p.Date, p.MinOpen, nil).OpenDuring(p.From, p.To) {
+				open++
+			}
+		}
+		e := map[string]any{"points": len(c.Points), "points_with_hours": c.WithHours(), "points_open_in_window": open, "hours_column": c.HoursColumn}
+		if c.WithHours() > 0 {
+			// The profile engine has no time-dependent targets yet.
+			e["engine"] = EngineForward
+		}
+		h[c.Name] = e
+	}
+	if len(h) > 0 {
+		m.Counts["hours"] = h
+	}
 }

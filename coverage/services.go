@@ -10,6 +10,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/vingt/vingt/gtfs"
+	"github.com/vingt/vingt/hours"
 	"github.com/vingt/vingt/output"
 )
 
@@ -17,6 +18,9 @@ import (
 type Point struct {
 	ID, Name string
 	Lon, Lat float64
+	// Hours are the point's opening hours; nil means always open (no
+	// hours given, or hours that could not be read).
+	Hours *hours.Schedule
 }
 
 // Category is one category of the basket and its service points.
@@ -24,23 +28,64 @@ type Category struct {
 	Name, Path string
 	Points     []Point
 	Warnings   gtfs.Warnings
+	// HoursColumn, when set, names the column (OpenStreetMap
+	// opening_hours) or the prefix of the per-day columns (France
+	// Services, "h_") holding the points' opening hours.
+	HoursColumn string
+}
+
+// WithHours returns the number of points that have opening hours.
+func (c *Category) WithHours() int {
+	n := 0
+	for i := range c.Points {
+		if c.Points[i].Hours != nil {
+			n++
+		}
+	}
+	return n
+}
+
+// hoursReader returns the reader of the category's hours, nil without an
+// hours column.
+func (c *Category) hoursReader() *hoursReader {
+	if c.HoursColumn == "" {
+		return nil
+	}
+	return &hoursReader{column: c.HoursColumn}
+}
+
+// checkHours reports an hours column that no point of path has.
+func (c *Category) checkHours(h *hoursReader, path string, n int) error {
+	if h != nil && !h.found && n > 0 {
+		return &InputError{Path: path, Line: 1, Field: c.HoursColumn, Err: errors.New("no such column (nor its per-day columns " + c.HoursColumn + "lundi … " + c.HoursColumn + "dimanche)")}
+	}
+	return nil
 }
 
 // ReadServices reads the points of a category from a specification
-// CATEGORY=PATH, or CATEGORY=PATH#COLUMN to take a CSV count column (a row
-// counts where its value is > 0). CSV files name their coordinates with
+// CATEGORY=PATH[#COUNT][@HOURS]: #COUNT takes a CSV count column (a row
+// counts where its value is > 0), @HOURS the opening hours column (an
+// OpenStreetMap opening_hours column, or the prefix of the France
+// Services per-day columns: "@h_" reads h_lundi … h_dimanche). CSV files name their coordinates with
 // any usual column name (lat/lon, Latitude/Longitude, …); GeoJSON files
 // hold points.
 func ReadServices(spec string) (*Category, error) {
 	name, path, ok := strings.Cut(spec, "=")
 	if !ok || name == "" || path == "" {
-		return nil, fmt.Errorf("coverage: services %q: want CATEGORY=PATH[#column]", spec)
+		return nil, fmt.Errorf("coverage: services %q: want CATEGORY=PATH[#column][@hours_column]", spec)
 	}
 	if err := output.CheckName("category", name); err != nil {
 		return nil, err
 	}
+	var hoursCol string
+	if i := strings.LastIndexByte(path, '@'); i >= 0 {
+		path, hoursCol = path[:i], path[i+1:]
+		if hoursCol == "" {
+			return nil, fmt.Errorf("coverage: services %q: an empty @hours column", spec)
+		}
+	}
 	path, column, _ := strings.Cut(path, "#")
-	c := &Category{Name: name, Path: path}
+	c := &Category{Name: name, Path: path, HoursColumn: hoursCol}
 	var err error
 	if isGeoJSON(path) {
 		if column != "" {
@@ -82,6 +127,11 @@ func (c *Category) readCSV(path, column, filter string, keep rowFilter) error {
 	if filter != "" && t.col(filter) < 0 {
 		return &InputError{Path: path, Line: 1, Field: filter, Err: errors.New("no such column")}
 	}
+	hr := c.hoursReader()
+	if hr != nil && t.col(c.HoursColumn) < 0 && t.col(c.HoursColumn+frenchDays[0]) < 0 {
+		hr.found = false
+		return c.checkHours(hr, path, 1)
+	}
 	iID := t.col("id", "identifiant_du_site", "identifiant", "code", "matricule", "uid")
 	iName := t.col("name", "nom", "libellé_du_site", "libelle", "libellé", "lib_france_services")
 	for r := range t.rows {
@@ -113,7 +163,17 @@ func (c *Category) readCSV(path, column, filter string, keep rowFilter) error {
 		if id == "" {
 			id = strconv.Itoa(t.lines[r])
 		}
-		c.Points = append(c.Points, Point{ID: id, Name: t.get(r, iName), Lon: lon, Lat: lat})
+		pt := Point{ID: id, Name: t.get(r, iName), Lon: lon, Lat: lat}
+		if hr != nil {
+			pt.Hours = hr.read(func(k string) (string, bool) {
+				i := t.col(k)
+				if i < 0 {
+					return "", false
+				}
+				return t.get(r, i), true
+			}, fmt.Sprintf("%s:%d", filepath.Base(path), t.lines[r]), &c.Warnings)
+		}
+		c.Points = append(c.Points, pt)
 	}
 	return nil
 }
@@ -125,6 +185,7 @@ func (c *Category) readGeoJSON(path string, keep func(map[string]any) bool) erro
 	if err != nil {
 		return err
 	}
+	hr := c.hoursReader()
 	for i, f := range fs {
 		where := fmt.Sprintf("feature %d", i+1)
 		if keep != nil && !keep(f.Properties) {
@@ -151,9 +212,20 @@ func (c *Category) readGeoJSON(path string, keep func(map[string]any) bool) erro
 			id = strconv.Itoa(i + 1)
 		}
 		_, name, _ := prop(f, "name", "nom", "lib_france_services", "libelle")
+		var sched *hours.Schedule
+		if hr != nil {
+			sched = hr.read(func(k string) (string, bool) {
+				v, ok := f.Properties[k]
+				if !ok {
+					return "", false
+				}
+				s, _ := propString(v)
+				return s, true
+			}, fmt.Sprintf("%s: %s", filepath.Base(path), where), &c.Warnings)
+		}
 		for _, p := range pts {
-			c.Points = append(c.Points, Point{ID: id, Name: name, Lon: p[0], Lat: p[1]})
+			c.Points = append(c.Points, Point{ID: id, Name: name, Lon: p[0], Lat: p[1], Hours: sched})
 		}
 	}
-	return nil
+	return c.checkHours(hr, path, len(fs))
 }

@@ -20,6 +20,8 @@ type expectation struct {
 	Cells       map[string]map[string]any     `json:"cells"`
 	Territories map[string]map[string]float64 `json:"territories"`
 	Outside     int                           `json:"outside_cells"`
+	// Hours names, per category, its opening hours column.
+	Hours map[string]string `json:"hours"`
 }
 
 // TestFixtures runs vingt on every hand-built territory fixture of
@@ -48,7 +50,11 @@ func TestFixtures(t *testing.T) {
 			svc, _ := filepath.Glob(filepath.Join(dir, "services-*.csv"))
 			for _, s := range svc {
 				cat := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(s), "services-"), ".csv")
-				args = append(args, "--services", cat+"="+s)
+				spec := cat + "=" + s
+				if h := exp.Hours[cat]; h != "" {
+					spec += "@" + h
+				}
+				args = append(args, "--services", spec)
 			}
 			args = append(args, exp.Args...)
 			r := runVingt(t, "", args...)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/pprof"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -68,7 +69,7 @@ window, grid, services, territories, threshold, percentiles, walk_speed,
 	f.StringVar(&c.Today, "today", "", "reference day for the config's dates list (default: today)")
 	f.StringVar(&c.Grid, "grid", "", "population grid (Filosofi, Eurostat, point CSV, GeoJSON)")
 	f.StringVar(&c.GridFormat, "grid-format", "", "grid format: filosofi, eurostat, csv, geojson (default: detected)")
-	f.StringArrayVar(&c.Services, "services", nil, "service points of a category, CATEGORY=PATH[#count_column] (repeatable)")
+	f.StringArrayVar(&c.Services, "services", nil, "service points of a category, CATEGORY=PATH[#count_column][@hours_column] (repeatable; @h_ reads the France Services h_lundi … h_dimanche)")
 	f.StringVar(&c.Basket, "basket", "", "basket file (TOML) describing the categories")
 	f.StringArrayVar(&c.Territories, "territories", nil, "territory polygons of a level, LEVEL=PATH (repeatable, finest first)")
 	opts.params = addParamFlags(f, false)
@@ -206,6 +207,14 @@ func printSummary(w io.Writer, rep *coverage.Report, took time.Duration) {
 	threshold, _ := strconv.Atoi(m.Parameter("threshold_seconds"))
 	fmt.Fprintf(w, "vingt %s: %s, window %s, threshold %s, basket: %s\n", m.Version, m.Date,
 		m.Parameter("window"), coverage.FormatDuration(int32(threshold)), strings.Join(m.Categories, ", "))
+	if h, ok := m.Counts["hours"].(map[string]any); ok && len(h) > 0 {
+		var cats []string
+		for c := range h {
+			cats = append(cats, c)
+		}
+		slices.Sort(cats)
+		fmt.Fprintf(w, "opening hours used for: %s (served = open on arrival, min_open %ss)\n", strings.Join(cats, ", "), m.Parameter("min_open_seconds"))
+	}
 	if len(rep.Levels) > 0 {
 		count := map[string]int{}
 		for _, t := range rep.Territories {
