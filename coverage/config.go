@@ -40,6 +40,10 @@ type Config struct {
 	// value as written ("20m", "1.3", "50,90").
 	Params map[string]string `toml:"-"`
 
+	// AllowEmptyFeed lets a run go on when no trip of a feed runs on
+	// the date.
+	AllowEmptyFeed bool `toml:"allow_empty_feed"`
+
 	Workers int    `toml:"workers"`
 	Format  string `toml:"format"`
 	Out     string `toml:"out"`
@@ -152,6 +156,7 @@ func (c *Config) Job() (Job, error) {
 	job := Job{
 		GTFS: c.GTFS, Grid: c.Grid, GridFormat: c.GridFormat, Services: c.Services,
 		Basket: c.Basket, Territories: c.Territories, Out: c.Out,
+		AllowEmptyFeed: c.AllowEmptyFeed,
 	}
 	var err error
 	if job.Date, err = c.date(); err != nil {

@@ -39,6 +39,9 @@ type Job struct {
 	Indicator   Params
 	Format      table.Format
 	Out         string
+	// AllowEmptyFeed lets the run go on when no trip of a feed runs on
+	// Date (the feed then adds nothing); otherwise such a run fails.
+	AllowEmptyFeed bool
 }
 
 // Hooks receive the run's progress. Any of them may be nil.
@@ -106,6 +109,13 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 		f, err := gtfs.Open(p)
 		if err != nil {
 			return nil, err
+		}
+		if !f.RunsOn(job.Date) {
+			msg := fmt.Sprintf("no trip runs on %s (%s)", job.Date, serviceDates(f))
+			if !job.AllowEmptyFeed {
+				return nil, fmt.Errorf("coverage: feed %s (%s): %s", f.Name, p, msg)
+			}
+			f.Warnings.Add("no trip runs on the date", msg)
 		}
 		feeds = append(feeds, f)
 		in, err := describe("gtfs", p)
@@ -241,6 +251,15 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 		return nil, err
 	}
 	return &Report{Manifest: m, Levels: m.Levels, Territories: stats, Outputs: outputs}, nil
+}
+
+// serviceDates describes the dates on which a feed's trips run.
+func serviceDates(f *gtfs.Feed) string {
+	lo, hi, ok := f.ServiceDates()
+	if !ok {
+		return "its trips have no service date"
+	}
+	return fmt.Sprintf("its service dates run from %s to %s", lo, hi)
 }
 
 // readCategories reads the service points of every category of the basket.
@@ -409,6 +428,9 @@ func parameters(job Job) map[string]any {
 		"format":      job.Format.String(),
 		"grid_format": job.GridFormat,
 		"walker":      job.Routing.Walk().Describe(),
+	}
+	if job.AllowEmptyFeed {
+		m["allow_empty_feed"] = true
 	}
 	s := Settings{Routing: job.Routing, Indicator: job.Indicator}
 	s.Manifest(m)

@@ -72,6 +72,7 @@ window, grid, services, territories, threshold, percentiles, walk_speed,
 	f.StringVar(&c.Basket, "basket", "", "basket file (TOML) describing the categories")
 	f.StringArrayVar(&c.Territories, "territories", nil, "territory polygons of a level, LEVEL=PATH (repeatable, finest first)")
 	opts.params = addParamFlags(f, false)
+	f.BoolVar(&c.AllowEmptyFeed, "allow-empty-feed", false, "go on when no trip of a feed runs on the date (default: fail naming the feed and its service dates)")
 	f.IntVar(&c.Workers, "workers", 0, "routing workers (default: all CPUs); outputs do not depend on it")
 	f.StringVar(&c.Format, "format", "parquet", "output format: parquet (GeoParquet 1.1) or arrow (Arrow IPC)")
 	f.StringVar(&c.Out, "out", "vingt-out", "output folder")
@@ -135,6 +136,7 @@ func (o *runOptions) merged() (*coverage.Config, func(), error) {
 	for k, v := range o.params {
 		cfg.Params[k] = v
 	}
+	set("allow-empty-feed", func() { cfg.AllowEmptyFeed = f.AllowEmptyFeed })
 	set("workers", func() { cfg.Workers = f.Workers })
 	set("format", func() { cfg.Format = f.Format })
 	set("out", func() { cfg.Out = f.Out })
