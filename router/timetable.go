@@ -147,6 +147,8 @@ type Timetable struct {
 	stopIndex walk.Index // every stop; those without coordinates are never reached
 	stats     Stats
 	warnings  gtfs.Warnings
+	// feedOff is, per feed, the index of its first stop.
+	feedOff []int32
 }
 
 // patPos is a pattern and a position along it.
@@ -197,6 +199,7 @@ func Compile(feeds []*gtfs.Feed, date gtfs.Date, p Params) (*Timetable, error) {
 		}
 	}
 	tt.stopIndex = tt.walker.Index(places)
+	tt.feedOff = offsets
 	tt.buildPatterns(feeds, offsets, date)
 	tt.buildFootpaths(feeds, offsets)
 	tt.stats.Stops = len(tt.stops)
@@ -480,6 +483,27 @@ func (tt *Timetable) NumStops() int { return len(tt.stops) }
 
 // Stop describes stop s.
 func (tt *Timetable) Stop(s int32) StopInfo { return tt.stops[s] }
+
+// Quays returns the stops whose parent_station is stop s (a station's
+// platforms), in the feed's order; nil when s is not a station or has
+// none.
+func (tt *Timetable) Quays(s int32) []int32 {
+	if s < 0 || int(s) >= len(tt.stops) {
+		return nil
+	}
+	fi := tt.stops[s].Feed
+	f, off := tt.feeds[fi], tt.feedOff[fi]
+	if f.Stops[s-off].LocationType != 1 {
+		return nil
+	}
+	var out []int32
+	for i := range f.Stops {
+		if f.Stops[i].Parent == s-off {
+			out = append(out, off+int32(i))
+		}
+	}
+	return out
+}
 
 // FindStop returns the index of a stop id (prefixed "<feed>:" with
 // several feeds).
