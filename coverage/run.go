@@ -101,6 +101,16 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	if job.Grid == "" {
 		return nil, fmt.Errorf("coverage: no population grid")
 	}
+	// The output folder is checked and locked before any work, so that a
+	// run that could not write its outputs fails at once.
+	lock, err := lockOut(job.Out)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.release()
+	if err := checkOut(job.Out); err != nil {
+		return nil, err
+	}
 
 	// Feeds and timetable.
 	stage("reading GTFS")
@@ -313,15 +323,12 @@ func readCategories(job Job, m *Manifest) ([]*Category, error) {
 }
 
 // writeOutputs writes cells, territories and run.json into a staging
-// folder inside job.Out, then moves them into place.
+// folder beside job.Out, then puts it in the place of job.Out as one unit:
+// outputs of an earlier run (of either format) go with the folder.
 func writeOutputs(job Job, m *Manifest, res *Results, cells []Cell, levels []*Level, stats []TerritoryStats, lap func(string)) ([]string, error) {
-	if err := os.MkdirAll(job.Out, 0o755); err != nil {
-		return nil, fmt.Errorf("coverage: output folder: %w", err)
-	}
-	removeStale(job.Out)
-	staging, err := os.MkdirTemp(job.Out, stagingPrefix)
+	staging, err := newStaging(job.Out)
 	if err != nil {
-		return nil, fmt.Errorf("coverage: output folder: %w", err)
+		return nil, err
 	}
 	defer os.RemoveAll(staging)
 	ext := ".parquet"
@@ -345,29 +352,14 @@ func writeOutputs(job Job, m *Manifest, res *Results, cells []Cell, levels []*Le
 	if err != nil {
 		return nil, err
 	}
+	if err := replaceDir(staging, job.Out); err != nil {
+		return nil, err
+	}
 	var out []string
 	for _, n := range names {
-		dst := filepath.Join(job.Out, n)
-		if err := os.Rename(filepath.Join(staging, n), dst); err != nil {
-			return nil, fmt.Errorf("coverage: moving %s into place: %w", n, err)
-		}
-		out = append(out, dst)
+		out = append(out, filepath.Join(job.Out, n))
 	}
 	return out, nil
-}
-
-// stagingPrefix names the folders in which outputs are written before
-// being moved into place.
-const stagingPrefix = ".vingt-staging-"
-
-// removeStale removes staging folders left by runs that were killed.
-func removeStale(dir string) {
-	entries, _ := os.ReadDir(dir)
-	for _, e := range entries {
-		if e.IsDir() && strings.HasPrefix(e.Name(), stagingPrefix) {
-			os.RemoveAll(filepath.Join(dir, e.Name()))
-		}
-	}
 }
 
 // describe returns an input's role, path, size and SHA-256; a folder (a
