@@ -202,6 +202,18 @@ func readTable(path string) (*csvTable, error) {
 			continue
 		}
 		l, _ := r.FieldPos(0)
+		// Every string may reach an output (cell ids, codes, names),
+		// whose readers refuse bad UTF-8: check it all, not just the
+		// first bytes.
+		for i, f := range rec {
+			if !utf8.ValidString(f) {
+				name := fmt.Sprintf("column %d", i+1)
+				if i < len(t.header) && t.header[i] != "" {
+					name = t.header[i]
+				}
+				return nil, &InputError{Path: path, Line: l, Field: name, Value: f, Err: errors.New("not UTF-8 text (convert the file to UTF-8)")}
+			}
+		}
 		t.rows = append(t.rows, rec)
 		t.lines = append(t.lines, l)
 	}
