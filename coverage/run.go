@@ -363,9 +363,10 @@ func writeOutputs(job Job, m *Manifest, res *Results, cells []Cell, levels []*Le
 }
 
 // describe returns an input's role, path, size and SHA-256; a folder (a
-// GTFS feed) is hashed as its files' names and contents in name order.
+// GTFS feed) is hashed as its files' names and contents in name order,
+// files reached through a symbolic link included. path is the file's
+// path as read (without a services #column).
 func describe(role, path string) (output.Input, error) {
-	path, _, _ = strings.Cut(path, "#")
 	in := output.Input{Role: role, Path: path}
 	h := sha256.New()
 	hashFile := func(p string) error {
@@ -388,7 +389,9 @@ func describe(role, path string) (output.Input, error) {
 			return in, fmt.Errorf("coverage: %s: %w", role, err)
 		}
 		for _, e := range entries { // ReadDir sorts by name
-			if e.Type().IsRegular() {
+			// Stat follows links: a linked stop_times.txt is read, so
+			// it is hashed.
+			if st, serr := os.Stat(filepath.Join(path, e.Name())); serr == nil && st.Mode().IsRegular() {
 				fmt.Fprintf(h, "%s\x00", e.Name())
 				err = hashFile(filepath.Join(path, e.Name()))
 			}

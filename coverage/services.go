@@ -3,6 +3,7 @@ package coverage
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -27,7 +28,8 @@ type Category struct {
 }
 
 // ReadServices reads the points of a category from a specification
-// CATEGORY=PATH, or CATEGORY=PATH#COLUMN to take a CSV count column (a row
+// CATEGORY=PATH, or CATEGORY=PATH#COLUMN (a path that holds '#' is taken
+// whole when such a file exists) to take a CSV count column (a row
 // counts where its value is > 0). CSV files name their coordinates with
 // any usual column name (lat/lon, Latitude/Longitude, …); GeoJSON files
 // hold points.
@@ -39,7 +41,7 @@ func ReadServices(spec string) (*Category, error) {
 	if err := output.CheckName("category", name); err != nil {
 		return nil, err
 	}
-	path, column, _ := strings.Cut(path, "#")
+	path, column := splitColumn(path)
 	c := &Category{Name: name, Path: path}
 	var err error
 	if isGeoJSON(path) {
@@ -156,4 +158,17 @@ func (c *Category) readGeoJSON(path string, keep func(map[string]any) bool) erro
 		}
 	}
 	return nil
+}
+
+// splitColumn splits PATH#COLUMN at its last '#', unless the whole text
+// names an existing file (a path may hold '#').
+func splitColumn(spec string) (path, column string) {
+	if _, err := os.Stat(spec); err == nil {
+		return spec, ""
+	}
+	i := strings.LastIndexByte(spec, '#')
+	if i < 0 {
+		return spec, ""
+	}
+	return spec[:i], spec[i+1:]
 }
