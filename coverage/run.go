@@ -73,9 +73,14 @@ var Version = "dev"
 // a staging folder and moved into place only once all are complete, so a
 // failed or killed run leaves the previous outputs as they were.
 func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
-	stage := func(string) {}
-	if hooks.Stage != nil {
-		stage = hooks.Stage
+	var interrupted error
+	stage := func(name string) {
+		if interrupted == nil && ctx.Err() != nil {
+			interrupted = fmt.Errorf("coverage: interrupted before %s: %w", name, context.Cause(ctx))
+		}
+		if hooks.Stage != nil {
+			hooks.Stage(name)
+		}
 	}
 	m := &Manifest{
 		Tool: "vingt", Version: Version, Started: time.Now().UTC().Format(time.RFC3339),
@@ -114,8 +119,14 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 
 	// Feeds and timetable.
 	stage("reading GTFS")
+	if interrupted != nil {
+		return nil, interrupted
+	}
 	var feeds []*gtfs.Feed
 	for _, p := range job.GTFS {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("coverage: interrupted while reading GTFS: %w", err)
+		}
 		f, err := gtfs.Open(p)
 		if err != nil {
 			return nil, err
@@ -138,6 +149,9 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	}
 	lap("read_gtfs")
 	stage("compiling the timetable")
+	if interrupted != nil {
+		return nil, interrupted
+	}
 	tt, err := router.Compile(feeds, job.Date, job.Routing)
 	if err != nil {
 		return nil, err
@@ -148,6 +162,9 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 
 	// Grid, services, territories.
 	stage("reading the grid")
+	if interrupted != nil {
+		return nil, interrupted
+	}
 	grid, err := ReadGrid(job.Grid, job.GridFormat)
 	if err != nil {
 		return nil, err
@@ -162,6 +179,9 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	lap("read_grid")
 
 	stage("reading service points")
+	if interrupted != nil {
+		return nil, interrupted
+	}
 	cats, err := readCategories(job, m)
 	if err != nil {
 		return nil, err
@@ -169,8 +189,14 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	lap("read_services")
 
 	stage("reading territories")
+	if interrupted != nil {
+		return nil, interrupted
+	}
 	var levels []*Level
 	for _, spec := range job.Territories {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("coverage: interrupted while reading territories: %w", err)
+		}
 		name, path, ok := strings.Cut(spec, "=")
 		if !ok {
 			return nil, fmt.Errorf("coverage: territories %q: want LEVEL=PATH", spec)
@@ -204,6 +230,9 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 
 	// Routing.
 	stage(fmt.Sprintf("routing %d cells × %d departures", len(grid.Cells), job.Indicator.Minutes()))
+	if interrupted != nil {
+		return nil, interrupted
+	}
 	total := len(grid.Cells)
 	var progress func(int)
 	if hooks.Cells != nil {
@@ -225,6 +254,9 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	lap("route")
 
 	stage("aggregating per territory")
+	if interrupted != nil {
+		return nil, interrupted
+	}
 	outside := Assign(res, grid.Cells, levels)
 	cellsOutside := map[string]int{}
 	pointsOutside := map[string]map[string]int{}
@@ -256,7 +288,10 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	debug.FreeOSMemory()
 
 	stage("writing outputs")
-	outputs, err := writeOutputs(job, m, res, grid.Cells, levels, stats, lap)
+	if interrupted != nil {
+		return nil, interrupted
+	}
+	outputs, err := writeOutputs(ctx, job, m, res, grid.Cells, levels, stats, lap)
 	if err != nil {
 		return nil, err
 	}
@@ -325,7 +360,7 @@ func readCategories(job Job, m *Manifest) ([]*Category, error) {
 // writeOutputs writes cells, territories and run.json into a staging
 // folder beside job.Out, then puts it in the place of job.Out as one unit:
 // outputs of an earlier run (of either format) go with the folder.
-func writeOutputs(job Job, m *Manifest, res *Results, cells []Cell, levels []*Level, stats []TerritoryStats, lap func(string)) ([]string, error) {
+func writeOutputs(ctx context.Context, job Job, m *Manifest, res *Results, cells []Cell, levels []*Level, stats []TerritoryStats, lap func(string)) ([]string, error) {
 	staging, err := newStaging(job.Out)
 	if err != nil {
 		return nil, err
@@ -351,6 +386,10 @@ func writeOutputs(job Job, m *Manifest, res *Results, cells []Cell, levels []*Le
 	})
 	if err != nil {
 		return nil, err
+	}
+	// A run interrupted now keeps the previous outputs.
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("coverage: interrupted before moving the outputs into place: %w", err)
 	}
 	if err := replaceDir(staging, job.Out); err != nil {
 		return nil, err
