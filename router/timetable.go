@@ -42,6 +42,8 @@ type Params struct {
 	// Walker computes every walk; nil walks crow-fly at WalkSpeed with
 	// Detour (walk.CrowFly).
 	Walker walk.Walker
+	// Routes, when set, tells which routes' trips are compiled (nil: all).
+	Routes *RouteFilter
 }
 
 // DefaultParams returns the defaults of measure 3.
@@ -100,6 +102,8 @@ type Stats struct {
 	Patterns         int `json:"patterns"`
 	Trips            int `json:"trips"`
 	PreviousDayTrips int `json:"previous_day_trips"`
+	// TripsFilteredOut counts the trips left out by Params.Routes.
+	TripsFilteredOut int `json:"trips_filtered_out"`
 	StopTimes        int `json:"stop_times"`
 	Footpaths        int `json:"footpaths"`
 }
@@ -226,9 +230,17 @@ func (tt *Timetable) buildPatterns(feeds []*gtfs.Feed, offsets []int32, date gtf
 	var key strings.Builder
 	for fi, f := range feeds {
 		today, yesterday := f.ActiveServices(date), f.ActiveServices(date.AddDays(-1))
+		keep := make([]bool, len(f.Routes))
+		for ri := range f.Routes {
+			keep[ri] = tt.params.Routes.Keeps(f.Name, &f.Routes[ri])
+		}
 		for ti := range f.Trips {
 			t := &f.Trips[ti]
 			if t.N < 2 {
+				continue
+			}
+			if r := int(t.Route); r >= 0 && r < len(keep) && !keep[r] {
+				tt.stats.TripsFilteredOut++
 				continue
 			}
 			for _, shift := range []int32{0, -86400} {
