@@ -31,7 +31,10 @@ type Config struct {
 	// Services are CATEGORY=PATH[#column] entries; in a TOML file also a
 	// table category = "path[#column]", in the order written.
 	Services []string `toml:"-"`
-	Basket   string   `toml:"basket"`
+	// Basket is a basket file, or "default" for DefaultBasket, whose
+	// categories are BPE codes read from the BPE file.
+	Basket string `toml:"basket"`
+	BPE    string `toml:"bpe"`
 	// Territories are LEVEL=PATH entries, finest level first; in a TOML
 	// file also a table level = "path".
 	Territories []string `toml:"-"`
@@ -106,7 +109,10 @@ func LoadConfig(path string) (*Config, error) {
 	}
 	// Inputs are relative to the file; the output folder, like any
 	// output, to the current directory.
-	c.Grid, c.Basket = rel(c.Grid), rel(c.Basket)
+	c.Grid, c.BPE = rel(c.Grid), rel(c.BPE)
+	if c.Basket != DefaultBasketName {
+		c.Basket = rel(c.Basket)
+	}
 	for _, list := range [][]string{c.Services, c.Territories} {
 		for i, s := range list {
 			k, v, _ := strings.Cut(s, "=")
@@ -156,7 +162,7 @@ func (c *Config) Job() (Job, error) {
 	job := Job{
 		GTFS: c.GTFS, Grid: c.Grid, GridFormat: c.GridFormat, Services: c.Services,
 		Basket: c.Basket, Territories: c.Territories, Out: c.Out,
-		AllowEmptyFeed: c.AllowEmptyFeed,
+		AllowEmptyFeed: c.AllowEmptyFeed, BPE: c.BPE,
 	}
 	var err error
 	if job.Date, err = c.date(); err != nil {

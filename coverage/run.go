@@ -31,8 +31,12 @@ type Job struct {
 	Grid, GridFormat string
 	// Services are CATEGORY=PATH[#column] specifications, in basket order.
 	Services []string
-	// Basket, when set, is a basket file describing the categories.
+	// Basket, when set, is a basket file describing the categories, or
+	// "default" (DefaultBasketName) for DefaultBasket.
 	Basket string
+	// BPE is an INSEE BPE file: the default basket's points, or a basket
+	// file's bpe when that names none.
+	BPE string
 	// Territories are LEVEL=PATH specifications, finest level first.
 	Territories []string
 	Routing     router.Params
@@ -337,9 +341,20 @@ func readCategories(job Job, m *Manifest) ([]*Category, error) {
 		}
 	}
 	if job.Basket != "" {
-		b, err := ReadBasket(job.Basket)
-		if err != nil {
-			return nil, err
+		var b *Basket
+		if job.Basket == DefaultBasketName {
+			b = DefaultBasket()
+			if job.BPE == "" {
+				return nil, fmt.Errorf("coverage: the default basket is read from an INSEE BPE file: none given")
+			}
+		} else {
+			var err error
+			if b, err = ReadBasket(job.Basket); err != nil {
+				return nil, err
+			}
+		}
+		if job.BPE != "" {
+			b.BPE = job.BPE
 		}
 		bc, err := b.Load()
 		if err != nil {

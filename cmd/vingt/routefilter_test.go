@@ -66,3 +66,31 @@ func containsAll(s string, subs ...string) bool {
 	}
 	return true
 }
+
+// TestRunDefaultBasket checks --basket default: the built-in categories,
+// read from --bpe, and a clear error without a BPE file.
+func TestRunDefaultBasket(t *testing.T) {
+	bpe, _ := filepath.Abs(filepath.Join("..", "..", "coverage", "testdata", "bpe21_sample.csv"))
+	dir := filepath.Join("..", "..", "testdata", "fixtures", "forbidden-transfer")
+	out := t.TempDir()
+	args := []string{"run", "--quiet", "--gtfs", filepath.Join(dir, "gtfs"), "--grid", filepath.Join(dir, "grid.csv"),
+		"--date", "2026-01-13", "--window", "08:00-08:10", "--out", out, "--basket", "default"}
+	r := runVingt(t, "", append(args, "--bpe", bpe)...)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	b, _ := os.ReadFile(filepath.Join(out, "run.json"))
+	var m struct {
+		Categories []string `json:"categories"`
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(m.Categories, ",") != "poste,pharmacie,medecin,france_services" {
+		t.Errorf("categories %v", m.Categories)
+	}
+	r = runVingt(t, "", append(args[:len(args):len(args)], "--out", t.TempDir())...)
+	if r.code != 2 || !strings.Contains(r.stderr, "default basket is read from an INSEE BPE file") {
+		t.Errorf("without --bpe: exit %d, %s", r.code, r.stderr)
+	}
+}

@@ -69,7 +69,8 @@ window, grid, services, territories, threshold, percentiles, walk_speed,
 	f.StringVar(&c.Grid, "grid", "", "population grid (Filosofi, Eurostat, point CSV, GeoJSON)")
 	f.StringVar(&c.GridFormat, "grid-format", "", "grid format: filosofi, eurostat, csv, geojson (default: detected)")
 	f.StringArrayVar(&c.Services, "services", nil, "service points of a category, CATEGORY=PATH[#count_column] (repeatable)")
-	f.StringVar(&c.Basket, "basket", "", "basket file (TOML) describing the categories")
+	f.StringVar(&c.Basket, "basket", "", "basket file (TOML) describing the categories, or \"default\": the built-in basket, read from --bpe")
+	f.StringVar(&c.BPE, "bpe", "", "INSEE BPE file (CSV with TYPEQU, LAMBERT_X, LAMBERT_Y): the default basket's points")
 	f.StringArrayVar(&c.Territories, "territories", nil, "territory polygons of a level, LEVEL=PATH (repeatable, finest first)")
 	opts.params = addParamFlags(f, false)
 	f.BoolVar(&c.AllowEmptyFeed, "allow-empty-feed", false, "go on when no trip of a feed runs on the date (default: fail naming the feed and its service dates)")
@@ -129,6 +130,7 @@ func (o *runOptions) merged() (*coverage.Config, func(), error) {
 	set("grid-format", func() { cfg.GridFormat = f.GridFormat })
 	set("services", func() { cfg.Services = f.Services })
 	set("basket", func() { cfg.Basket = f.Basket })
+	set("bpe", func() { cfg.BPE = f.BPE })
 	set("territories", func() { cfg.Territories = f.Territories })
 	if cfg.Params == nil {
 		cfg.Params = map[string]string{}
