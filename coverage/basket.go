@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -69,19 +70,60 @@ type Source struct {
 	Hours string `toml:"hours"`
 }
 
-// DefaultBasket returns the built-in everyday basket, as INSEE BPE codes
-// (the BPE nomenclature since 2021, with the former codes of the same
-// services): post office (A206 bureau de poste, A207 relais poste, A208
-// agence postale communale), pharmacy (D307, formerly D301), general
-// practitioner (D265, formerly D201) and France Services desk (A128). Set
-// its BPE field to a BPE file before Load.
+// DefaultBasketName is the name that designates DefaultBasket where a
+// basket file is expected.
+const DefaultBasketName = "default"
+
+// DefaultBasket returns the built-in everyday basket of measure 5, as
+// INSEE BPE codes (table BPECodes, with the edition of each): post office
+// (A206 bureau de poste and A208 agence postale communale; A207, relais
+// poste commerçant, a counter in a shop, is left out), pharmacy, general
+// practitioner and France Services desk. Set its BPE field to a BPE file
+// before Load.
 func DefaultBasket() *Basket {
 	return &Basket{Categories: []BasketCategory{
-		{Name: "poste", BPE: []string{"A206", "A207", "A208"}},
+		{Name: "poste", BPE: []string{"A206", "A208"}},
 		{Name: "pharmacie", BPE: []string{"D307", "D301"}},
 		{Name: "medecin", BPE: []string{"D265", "D201"}},
 		{Name: "france_services", BPE: []string{"A128"}},
 	}}
+}
+
+// BPECode is an INSEE BPE TYPEQU code and the editions (the file's AN
+// year column) in which it means what the default basket takes it for.
+type BPECode struct {
+	Code, Meaning string
+	// From and To bound the editions (0: no bound).
+	From, To int
+	// Checked tells whether the code was checked against INSEE's
+	// nomenclature of that edition.
+	Checked bool
+}
+
+// BPECodes is the table of the default basket's codes. Sources: INSEE,
+// "Base permanente des équipements — nomenclature" (insee.fr, BPE 2021
+// and BPE 2023 editions), as given in issue 15 of this project; the codes
+// not marked Checked are still to be checked against the nomenclature.
+var BPECodes = []BPECode{
+	{Code: "A206", Meaning: "bureau de poste", Checked: true},
+	{Code: "A207", Meaning: "relais poste commerçant (not in the default basket)", Checked: true},
+	{Code: "A208", Meaning: "agence postale communale", Checked: true},
+	{Code: "D307", Meaning: "pharmacie", Checked: true},
+	{Code: "D301", Meaning: "pharmacie (former code, kept in case an older edition uses it)"},
+	{Code: "D265", Meaning: "médecin généraliste", From: 2023, Checked: true},
+	{Code: "D201", Meaning: "médecin généraliste (older editions)", To: 2022, Checked: true},
+	{Code: "A128", Meaning: "France Services", Checked: true},
+}
+
+// bpeCodeIn reports whether code means, in edition year (0: unknown),
+// what BPECodes says; codes outside the table are taken in every edition.
+func bpeCodeIn(code string, year int) bool {
+	for _, c := range BPECodes {
+		if c.Code == code {
+			return year == 0 || (c.From == 0 || year >= c.From) && (c.To == 0 || year <= c.To)
+		}
+	}
+	return true
 }
 
 // ReadBasket reads a basket file and checks it.
@@ -271,15 +313,28 @@ func readBPE(path string, byCode map[string]int, cats []*Category) error {
 	iID := t.col("siret", "id", "idbpe")
 	iName := t.col("nomrs", "nom", "name")
 	iCom := t.col("depcom")
+	// The edition, from the AN column, decides what some codes mean.
+	iYear := t.col("an")
 	type pending struct {
 		cat, row int
 	}
 	byCRS := map[string][]pending{}
 	var order []string
 	for r := range t.rows {
-		ci, ok := byCode[strings.ToUpper(t.get(r, iType))]
+		code := strings.ToUpper(t.get(r, iType))
+		ci, ok := byCode[code]
 		if !ok {
 			continue
+		}
+		if iYear >= 0 {
+			year, err := strconv.Atoi(t.get(r, iYear))
+			if err != nil || year < 1990 || year > 2100 {
+				return &InputError{Path: path, Line: t.lines[r], Field: t.header[iYear], Value: t.get(r, iYear), Err: errors.New("want the BPE edition year")}
+			}
+			if !bpeCodeIn(code, year) {
+				cats[ci].Warnings.Add("BPE code of another edition (skipped)", fmt.Sprintf("%s:%d %s in %d", filepath.Base(path), t.lines[r], code, year))
+				continue
+			}
 		}
 		if t.get(r, iX) == "" || t.get(r, iY) == "" {
 			cats[ci].Warnings.Add("BPE row without coordinates (skipped)", fmt.Sprintf("%s:%d %s %s", filepath.Base(path), t.lines[r], t.get(r, iType), t.get(r, iCom)))

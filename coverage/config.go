@@ -33,7 +33,10 @@ type Config struct {
 	// Services are CATEGORY=PATH[#column][@hours] entries; in a TOML file also a
 	// table category = "path[#column][@hours]", in the order written.
 	Services []string `toml:"-"`
-	Basket   string   `toml:"basket"`
+	// Basket is a basket file, or "default" for DefaultBasket, whose
+	// categories are BPE codes read from the BPE file.
+	Basket string `toml:"basket"`
+	BPE    string `toml:"bpe"`
 	// Territories are LEVEL=PATH entries, finest level first; in a TOML
 	// file also a table level = "path".
 	Territories []string `toml:"-"`
@@ -41,6 +44,10 @@ type Config struct {
 	// Params maps the config key of a parameter of the table to its
 	// value as written ("20m", "1.3", "50,90").
 	Params map[string]string `toml:"-"`
+
+	// AllowEmptyFeed lets a run go on when no trip of a feed runs on
+	// the date.
+	AllowEmptyFeed bool `toml:"allow_empty_feed"`
 
 	Workers int    `toml:"workers"`
 	Format  string `toml:"format"`
@@ -111,7 +118,10 @@ func LoadConfig(path string) (*Config, error) {
 	}
 	// Inputs are relative to the file; the output folder, like any
 	// output, to the current directory.
-	c.Grid, c.Basket = rel(c.Grid), rel(c.Basket)
+	c.Grid, c.BPE = rel(c.Grid), rel(c.BPE)
+	if c.Basket != DefaultBasketName {
+		c.Basket = rel(c.Basket)
+	}
 	for _, list := range [][]string{c.Services, c.Territories} {
 		for i, s := range list {
 			k, v, _ := strings.Cut(s, "=")
@@ -161,6 +171,7 @@ func (c *Config) Job() (Job, error) {
 	job := Job{
 		GTFS: c.GTFS, Grid: c.Grid, GridFormat: c.GridFormat, Services: c.Services,
 		Basket: c.Basket, Territories: c.Territories, Out: c.Out,
+		AllowEmptyFeed: c.AllowEmptyFeed, BPE: c.BPE,
 	}
 	var err error
 	if job.Date, err = c.date(); err != nil {

@@ -50,22 +50,85 @@ func (e *InputError) Unwrap() error { return e.Err }
 // errLineTooLong is returned for a line longer than MaxLine.
 var errLineTooLong = fmt.Errorf("line longer than %d bytes", MaxLine)
 
-// lineLimit fails reading when a line grows past MaxLine.
+// MaxQuotedLines is the most lines a quoted field may span in an input
+// CSV: beyond, the quote is taken as a stray one that would swallow the
+// rest of the file.
+const MaxQuotedLines = 100
+
+// Quote states of lineLimit.
+const (
+	outside     = iota // not in a quoted field
+	fieldStart         // at the start of a field
+	quoted             // in a quoted field
+	quoteInside        // in a quoted field, just after a '"'
+)
+
+// lineLimit fails reading when a line grows past MaxLine, or when a
+// quoted field spans more than MaxQuotedLines lines or reaches the end of
+// the file. It follows quotes as encoding/csv does with LazyQuotes: a
+// quote opens a field only at its start (after ',', ';' or a line end),
+// and closes it only before a separator or a line end.
 type lineLimit struct {
-	r    io.Reader
-	run  int
-	line int // lines ended so far
+	r      io.Reader
+	path   string
+	run    int
+	line   int // lines ended so far
+	state  int
+	opened int // line where the open quoted field started
+	// err, once set, is returned by every later Read: readers above
+	// (bufio) return an error once and read again.
+	err error
 }
 
 func (l *lineLimit) Read(p []byte) (int, error) {
+	if l.err != nil {
+		return 0, l.err
+	}
+	n, err := l.read(p)
+	if err != nil && !errors.Is(err, io.EOF) {
+		l.err = err
+	}
+	return n, err
+}
+
+func (l *lineLimit) read(p []byte) (int, error) {
 	n, err := l.r.Read(p)
 	for i := 0; i < n; i++ {
-		if p[i] == '\n' {
+		b := p[i]
+		switch l.state {
+		case fieldStart:
+			l.state = outside
+			if b == '"' {
+				l.state, l.opened = quoted, l.line+1
+				continue
+			}
+		case quoted:
+			if b == '"' {
+				l.state = quoteInside
+			}
+		case quoteInside:
+			switch b {
+			case ',', ';', '\n', '\r':
+				l.state = outside
+			default: // a doubled quote, or a lazy one inside the field
+				l.state = quoted
+			}
+		}
+		if l.state == outside && (b == ',' || b == ';' || b == '\n') {
+			l.state = fieldStart
+		}
+		if b == '\n' {
 			l.run = 0
 			l.line++
+			if l.state == quoted && l.line+1-l.opened > MaxQuotedLines {
+				return i, &InputError{Path: l.path, Line: l.opened, Err: fmt.Errorf("a quoted field opened on this line spans more than %d lines: a stray '\"'?", MaxQuotedLines)}
+			}
 		} else if l.run++; l.run > MaxLine {
 			return i, errLineTooLong
 		}
+	}
+	if errors.Is(err, io.EOF) && l.state == quoted {
+		return n, &InputError{Path: l.path, Line: l.opened, Err: errors.New("a quoted field opened on this line reaches the end of the file: a stray '\"'?")}
 	}
 	return n, err
 }
@@ -88,7 +151,7 @@ func readTable(path string) (*csvTable, error) {
 		return nil, openError(path, err)
 	}
 	defer f.Close()
-	ll := &lineLimit{r: f}
+	ll := &lineLimit{r: f, path: path, state: fieldStart}
 	br := bufio.NewReader(ll)
 	first, err := br.Peek(4096)
 	if len(first) == 0 {
@@ -139,6 +202,18 @@ func readTable(path string) (*csvTable, error) {
 			continue
 		}
 		l, _ := r.FieldPos(0)
+		// Every string may reach an output (cell ids, codes, names),
+		// whose readers refuse bad UTF-8: check it all, not just the
+		// first bytes.
+		for i, f := range rec {
+			if !utf8.ValidString(f) {
+				name := fmt.Sprintf("column %d", i+1)
+				if i < len(t.header) && t.header[i] != "" {
+					name = t.header[i]
+				}
+				return nil, &InputError{Path: path, Line: l, Field: name, Value: f, Err: errors.New("not UTF-8 text (convert the file to UTF-8)")}
+			}
+		}
 		t.rows = append(t.rows, rec)
 		t.lines = append(t.lines, l)
 	}
@@ -147,6 +222,10 @@ func readTable(path string) (*csvTable, error) {
 
 // csvError locates a CSV reading error.
 func csvError(path string, ll *lineLimit, err error) error {
+	var ie *InputError
+	if errors.As(err, &ie) {
+		return ie
+	}
 	if errors.Is(err, errLineTooLong) {
 		return &InputError{Path: path, Line: ll.line + 1, Err: err}
 	}

@@ -38,13 +38,9 @@ func writeShard(job Job, m *Manifest, res *Results, cells []Cell, idx []int, lev
 	m.Counts["cells"] = len(cells)
 	m.Counts["cells_routed"] = routed
 	m.Counts["cells_walk_only"] = len(cells) - routed
-	if err := os.MkdirAll(job.Out, 0o755); err != nil {
-		return nil, fmt.Errorf("coverage: output folder: %w", err)
-	}
-	removeStale(job.Out)
-	staging, err := os.MkdirTemp(job.Out, stagingPrefix)
+	staging, err := newStaging(job.Out)
 	if err != nil {
-		return nil, fmt.Errorf("coverage: output folder: %w", err)
+		return nil, err
 	}
 	defer os.RemoveAll(staging)
 	ext := ".parquet"
@@ -66,14 +62,14 @@ func writeShard(job Job, m *Manifest, res *Results, cells []Cell, idx []int, lev
 	if err := writeManifest(filepath.Join(staging, names[2]), m); err != nil {
 		return nil, err
 	}
-	// run.json goes last: a shard folder without it is a failed shard.
+	// The shard folder is replaced as one unit, run.json included: a
+	// folder without run.json is a failed shard.
+	if err := replaceDir(staging, job.Out); err != nil {
+		return nil, err
+	}
 	var out []string
 	for _, n := range names {
-		dst := filepath.Join(job.Out, n)
-		if err := os.Rename(filepath.Join(staging, n), dst); err != nil {
-			return nil, fmt.Errorf("coverage: moving %s into place: %w", n, err)
-		}
-		out = append(out, dst)
+		out = append(out, filepath.Join(job.Out, n))
 	}
 	return out, nil
 }
@@ -146,7 +142,7 @@ func Merge(ctx context.Context, dirs []string, out string, hooks Hooks) (*Report
 	if t, ok := first.Counts["timetable"]; ok {
 		m.Counts["timetable"] = t
 	}
-	grid, cats, levels, err := loadInputs(job, m, stage, lap)
+	grid, cats, levels, err := loadInputs(ctx, job, m, stage, lap)
 	if err != nil {
 		return nil, err
 	}
@@ -196,7 +192,7 @@ func Merge(ctx context.Context, dirs []string, out string, hooks Hooks) (*Report
 		m.Shards = append(m.Shards, info)
 	}
 	lap("merge")
-	return finish(job, m, res, grid.Cells, cats, levels, stage, lap)
+	return finish(ctx, job, m, res, grid.Cells, cats, levels, stage, lap)
 }
 
 // readShards reads the manifests of the shard folders and checks that

@@ -233,6 +233,76 @@ var Parameters = []*Param{
 			m["max_duration_seconds"] = s.Routing.MaxDuration
 		},
 	},
+	{
+		Flag: "route-types", Key: "route_types", Default: "", Unit: "route types", Routing: true, List: true,
+		Help: "keep only routes of these GTFS route_type values or ranges, e.g. 3,700-799 (default: all)",
+		set: routeFilterSetter(func(f *router.RouteFilter, v string) (err error) {
+			f.Types, err = router.ParseTypeRanges(v)
+			return err
+		}),
+		manifest: func(s *Settings, m map[string]any) {
+			m["route_types"] = router.FormatTypeRanges(s.routes().Types)
+		},
+	},
+	{
+		Flag: "exclude-route-types", Key: "exclude_route_types", Default: "", Unit: "route types", Routing: true, List: true,
+		Help: "leave out routes of these GTFS route_type values or ranges, e.g. 712 (school buses)",
+		set: routeFilterSetter(func(f *router.RouteFilter, v string) (err error) {
+			f.ExcludeTypes, err = router.ParseTypeRanges(v)
+			return err
+		}),
+		manifest: func(s *Settings, m map[string]any) {
+			m["exclude_route_types"] = router.FormatTypeRanges(s.routes().ExcludeTypes)
+		},
+	},
+	{
+		Flag: "exclude-routes", Key: "exclude_routes", Default: "", Unit: "route ids", Routing: true, List: true,
+		Help: "leave out these routes, by route_id (or FEED:route_id)",
+		set: routeFilterSetter(func(f *router.RouteFilter, v string) error {
+			f.ExcludeRoutes = nil
+			for _, id := range strings.Split(v, ",") {
+				if id = strings.TrimSpace(id); id != "" {
+					f.ExcludeRoutes = append(f.ExcludeRoutes, id)
+				}
+			}
+			if len(f.ExcludeRoutes) > maxExcludedRoutes {
+				return fmt.Errorf("%d routes: at most %d", len(f.ExcludeRoutes), maxExcludedRoutes)
+			}
+			return nil
+		}),
+		manifest: func(s *Settings, m map[string]any) {
+			m["exclude_routes"] = strings.Join(s.routes().ExcludeRoutes, ",")
+		},
+	},
+}
+
+// maxExcludedRoutes bounds the route ids a user may leave out.
+const maxExcludedRoutes = 100000
+
+// routes returns the route filter, empty when none is set.
+func (s *Settings) routes() *router.RouteFilter {
+	if s.Routing.Routes == nil {
+		return &router.RouteFilter{}
+	}
+	return s.Routing.Routes
+}
+
+// routeFilterSetter sets one part of the route filter on a copy of it, so
+// that settings copied before do not change; a filter that keeps every
+// route is left nil.
+func routeFilterSetter(set func(f *router.RouteFilter, v string) error) func(*Settings, string) error {
+	return func(s *Settings, v string) error {
+		f := *s.routes()
+		if err := set(&f, v); err != nil {
+			return err
+		}
+		if len(f.Types) == 0 && len(f.ExcludeTypes) == 0 && len(f.ExcludeRoutes) == 0 {
+			s.Routing.Routes = nil
+			return nil
+		}
+		s.Routing.Routes = &f
+		return nil
+	}
 }
 
 // durationSetter sets the seconds at field(s) from a duration within

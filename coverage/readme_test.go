@@ -29,7 +29,11 @@ func TestReadmeParameters(t *testing.T) {
 	var w strings.Builder
 	w.WriteString("| flag / config key | default | unit | meaning |\n|---|---|---|---|\n")
 	for _, p := range Parameters {
-		fmt.Fprintf(&w, "| `--%s` / `%s` | `%s` | %s | %s |\n", p.Flag, p.Key, p.Default, p.Unit, strings.ReplaceAll(p.Help, "|", "\\|"))
+		def := "(none)"
+		if p.Default != "" {
+			def = "`" + p.Default + "`"
+		}
+		fmt.Fprintf(&w, "| `--%s` / `%s` | %s | %s | %s |\n", p.Flag, p.Key, def, p.Unit, strings.ReplaceAll(p.Help, "|", "\\|"))
 	}
 	if testutil.Update() {
 		s = s[:i] + w.String() + s[j:]

@@ -32,8 +32,12 @@ type Job struct {
 	Grid, GridFormat string
 	// Services are CATEGORY=PATH[#column][@hours] specifications, in basket order.
 	Services []string
-	// Basket, when set, is a basket file describing the categories.
+	// Basket, when set, is a basket file describing the categories, or
+	// "default" (DefaultBasketName) for DefaultBasket.
 	Basket string
+	// BPE is an INSEE BPE file: the default basket's points, or a basket
+	// file's bpe when that names none.
+	BPE string
 	// Territories are LEVEL=PATH specifications, finest level first.
 	Territories []string
 	Routing     router.Params
@@ -52,6 +56,9 @@ type Job struct {
 	// Config is the config the job was resolved from, if any, with
 	// absolute paths; a shard records it for Merge.
 	Config *Config
+	// AllowEmptyFeed lets the run go on when no trip of a feed runs on
+	// Date (the feed then adds nothing); otherwise such a run fails.
+	AllowEmptyFeed bool
 }
 
 // Hooks receive the run's progress. Any of them may be nil.
@@ -83,9 +90,14 @@ var Version = "dev"
 // a staging folder and moved into place only once all are complete, so a
 // failed or killed run leaves the previous outputs as they were.
 func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
-	stage := func(string) {}
-	if hooks.Stage != nil {
-		stage = hooks.Stage
+	var interrupted error
+	stage := func(name string) {
+		if interrupted == nil && ctx.Err() != nil {
+			interrupted = fmt.Errorf("coverage: interrupted before %s: %w", name, context.Cause(ctx))
+		}
+		if hooks.Stage != nil {
+			hooks.Stage(name)
+		}
 	}
 	m := &Manifest{
 		Tool: "vingt", Version: Version, Started: time.Now().UTC().Format(time.RFC3339),
@@ -111,14 +123,37 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	if job.Grid == "" {
 		return nil, fmt.Errorf("coverage: no population grid")
 	}
+	// The output folder is checked and locked before any work, so that a
+	// run that could not write its outputs fails at once.
+	lock, err := lockOut(job.Out)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.release()
+	if err := checkOut(job.Out); err != nil {
+		return nil, err
+	}
 
 	// Feeds and timetable.
 	stage("reading GTFS")
+	if interrupted != nil {
+		return nil, interrupted
+	}
 	var feeds []*gtfs.Feed
 	for _, p := range job.GTFS {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("coverage: interrupted while reading GTFS: %w", err)
+		}
 		f, err := gtfs.Open(p)
 		if err != nil {
 			return nil, err
+		}
+		if !f.RunsOn(job.Date) {
+			msg := fmt.Sprintf("no trip runs on %s (%s)", job.Date, serviceDates(f))
+			if !job.AllowEmptyFeed {
+				return nil, fmt.Errorf("coverage: feed %s (%s): %s", f.Name, p, msg)
+			}
+			f.Warnings.Add("no trip runs on the date", msg)
 		}
 		feeds = append(feeds, f)
 		in, err := describe("gtfs", p)
@@ -131,6 +166,9 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	}
 	lap("read_gtfs")
 	stage("compiling the timetable")
+	if interrupted != nil {
+		return nil, interrupted
+	}
 	tt, err := router.Compile(feeds, job.Date, job.Routing)
 	if err != nil {
 		return nil, err
@@ -139,7 +177,7 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	addWarnings(m, "timetable", tt.Warnings())
 	lap("compile")
 
-	grid, cats, levels, err := loadInputs(job, m, stage, lap)
+	grid, cats, levels, err := loadInputs(ctx, job, m, stage, lap)
 	if err != nil {
 		return nil, err
 	}
@@ -185,14 +223,17 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 		}
 		return &Report{Manifest: m, Levels: m.Levels, Outputs: outputs}, nil
 	}
-	return finish(job, m, res, cells, cats, levels, stage, lap)
+	return finish(ctx, job, m, res, cells, cats, levels, stage, lap)
 }
 
 // loadInputs reads the grid, the service points and the territories,
 // recording them in the manifest.
-func loadInputs(job Job, m *Manifest, stage, lap func(string)) (*Grid, []*Category, []*Level, error) {
+func loadInputs(ctx context.Context, job Job, m *Manifest, stage, lap func(string)) (*Grid, []*Category, []*Level, error) {
 	// Grid, services, territories.
 	stage("reading the grid")
+	if ctx.Err() != nil {
+		return nil, nil, nil, fmt.Errorf("coverage: interrupted: %w", context.Cause(ctx))
+	}
 	grid, err := ReadGrid(job.Grid, job.GridFormat)
 	if err != nil {
 		return nil, nil, nil, err
@@ -207,6 +248,9 @@ func loadInputs(job Job, m *Manifest, stage, lap func(string)) (*Grid, []*Catego
 	lap("read_grid")
 
 	stage("reading service points")
+	if ctx.Err() != nil {
+		return nil, nil, nil, fmt.Errorf("coverage: interrupted: %w", context.Cause(ctx))
+	}
 	cats, err := readCategories(job, m)
 	if err != nil {
 		return nil, nil, nil, err
@@ -214,8 +258,14 @@ func loadInputs(job Job, m *Manifest, stage, lap func(string)) (*Grid, []*Catego
 	lap("read_services")
 
 	stage("reading territories")
+	if ctx.Err() != nil {
+		return nil, nil, nil, fmt.Errorf("coverage: interrupted: %w", context.Cause(ctx))
+	}
 	var levels []*Level
 	for _, spec := range job.Territories {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, nil, fmt.Errorf("coverage: interrupted while reading territories: %w", err)
+		}
 		name, path, ok := strings.Cut(spec, "=")
 		if !ok {
 			return nil, nil, nil, fmt.Errorf("coverage: territories %q: want LEVEL=PATH", spec)
@@ -252,7 +302,7 @@ func loadInputs(job Job, m *Manifest, stage, lap func(string)) (*Grid, []*Catego
 
 // finish aggregates the cells' results per territory and writes the
 // outputs.
-func finish(job Job, m *Manifest, res *Results, cells []Cell, cats []*Category, levels []*Level, stage, lap func(string)) (*Report, error) {
+func finish(ctx context.Context, job Job, m *Manifest, res *Results, cells []Cell, cats []*Category, levels []*Level, stage, lap func(string)) (*Report, error) {
 	routed := 0
 	for _, r := range res.Routed {
 		if r {
@@ -298,11 +348,20 @@ func finish(job Job, m *Manifest, res *Results, cells []Cell, cats []*Category, 
 	if job.Impact {
 		pts = PointImpacts(res, cells, cats, levels, stats)
 	}
-	outputs, err := writeOutputs(job, m, res, cells, levels, stats, pts, lap)
+	outputs, err := writeOutputs(ctx, job, m, res, cells, levels, stats, pts, lap)
 	if err != nil {
 		return nil, err
 	}
 	return &Report{Manifest: m, Levels: m.Levels, Territories: stats, Outputs: outputs}, nil
+}
+
+// serviceDates describes the dates on which a feed's trips run.
+func serviceDates(f *gtfs.Feed) string {
+	lo, hi, ok := f.ServiceDates()
+	if !ok {
+		return "its trips have no service date"
+	}
+	return fmt.Sprintf("its service dates run from %s to %s", lo, hi)
 }
 
 // readCategories reads the service points of every category of the basket.
@@ -338,9 +397,20 @@ func readCategories(job Job, m *Manifest) ([]*Category, error) {
 		}
 	}
 	if job.Basket != "" {
-		b, err := ReadBasket(job.Basket)
-		if err != nil {
-			return nil, err
+		var b *Basket
+		if job.Basket == DefaultBasketName {
+			b = DefaultBasket()
+			if job.BPE == "" {
+				return nil, fmt.Errorf("coverage: the default basket is read from an INSEE BPE file: none given")
+			}
+		} else {
+			var err error
+			if b, err = ReadBasket(job.Basket); err != nil {
+				return nil, err
+			}
+		}
+		if job.BPE != "" {
+			b.BPE = job.BPE
 		}
 		bc, err := b.Load()
 		if err != nil {
@@ -392,16 +462,14 @@ func RemovePoints(cats []*Category, ids []string) error {
 	return nil
 }
 
-// writeOutputs writes cells, territories and run.json into a staging
-// folder inside job.Out, then moves them into place.
-func writeOutputs(job Job, m *Manifest, res *Results, cells []Cell, levels []*Level, stats []TerritoryStats, pts []PointImpact, lap func(string)) ([]string, error) {
-	if err := os.MkdirAll(job.Out, 0o755); err != nil {
-		return nil, fmt.Errorf("coverage: output folder: %w", err)
-	}
-	removeStale(job.Out)
-	staging, err := os.MkdirTemp(job.Out, stagingPrefix)
+// writeOutputs writes cells, territories (points with the impact) and
+// run.json into a staging folder beside job.Out, then puts it in the place
+// of job.Out as one unit: outputs of an earlier run (of either format) go
+// with the folder.
+func writeOutputs(ctx context.Context, job Job, m *Manifest, res *Results, cells []Cell, levels []*Level, stats []TerritoryStats, pts []PointImpact, lap func(string)) ([]string, error) {
+	staging, err := newStaging(job.Out)
 	if err != nil {
-		return nil, fmt.Errorf("coverage: output folder: %w", err)
+		return nil, err
 	}
 	defer os.RemoveAll(staging)
 	ext := ".parquet"
@@ -432,35 +500,25 @@ func writeOutputs(job Job, m *Manifest, res *Results, cells []Cell, levels []*Le
 	if err != nil {
 		return nil, err
 	}
+	// A run interrupted now keeps the previous outputs.
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("coverage: interrupted before moving the outputs into place: %w", err)
+	}
+	if err := replaceDir(staging, job.Out); err != nil {
+		return nil, err
+	}
 	var out []string
 	for _, n := range names {
-		dst := filepath.Join(job.Out, n)
-		if err := os.Rename(filepath.Join(staging, n), dst); err != nil {
-			return nil, fmt.Errorf("coverage: moving %s into place: %w", n, err)
-		}
-		out = append(out, dst)
+		out = append(out, filepath.Join(job.Out, n))
 	}
 	return out, nil
 }
 
-// stagingPrefix names the folders in which outputs are written before
-// being moved into place.
-const stagingPrefix = ".vingt-staging-"
-
-// removeStale removes staging folders left by runs that were killed.
-func removeStale(dir string) {
-	entries, _ := os.ReadDir(dir)
-	for _, e := range entries {
-		if e.IsDir() && strings.HasPrefix(e.Name(), stagingPrefix) {
-			os.RemoveAll(filepath.Join(dir, e.Name()))
-		}
-	}
-}
-
 // describe returns an input's role, path, size and SHA-256; a folder (a
-// GTFS feed) is hashed as its files' names and contents in name order.
+// GTFS feed) is hashed as its files' names and contents in name order,
+// files reached through a symbolic link included. path is the file's
+// path as read (without a services #column).
 func describe(role, path string) (output.Input, error) {
-	path, _, _ = strings.Cut(path, "#")
 	in := output.Input{Role: role, Path: path}
 	h := sha256.New()
 	hashFile := func(p string) error {
@@ -483,7 +541,9 @@ func describe(role, path string) (output.Input, error) {
 			return in, fmt.Errorf("coverage: %s: %w", role, err)
 		}
 		for _, e := range entries { // ReadDir sorts by name
-			if e.Type().IsRegular() {
+			// Stat follows links: a linked stop_times.txt is read, so
+			// it is hashed.
+			if st, serr := os.Stat(filepath.Join(path, e.Name())); serr == nil && st.Mode().IsRegular() {
 				fmt.Fprintf(h, "%s\x00", e.Name())
 				err = hashFile(filepath.Join(path, e.Name()))
 			}
@@ -515,6 +575,9 @@ func parameters(job Job) map[string]any {
 		"format":      job.Format.String(),
 		"grid_format": job.GridFormat,
 		"walker":      job.Routing.Walk().Describe(),
+	}
+	if job.AllowEmptyFeed {
+		m["allow_empty_feed"] = true
 	}
 	s := Settings{Routing: job.Routing, Indicator: job.Indicator}
 	s.Manifest(m)

@@ -3,6 +3,7 @@ package coverage
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -64,9 +65,10 @@ func (c *Category) checkHours(h *hoursReader, path string, n int) error {
 
 // ReadServices reads the points of a category from a specification
 // CATEGORY=PATH[#COUNT][@HOURS]: #COUNT takes a CSV count column (a row
-// counts where its value is > 0), @HOURS the opening hours column (an
-// OpenStreetMap opening_hours column, or the prefix of the France
-// Services per-day columns: "@h_" reads h_lundi … h_dimanche). CSV files name their coordinates with
+// counts where its value is > 0; a path that holds '#' is taken whole when
+// such a file exists), @HOURS the opening hours column (an OpenStreetMap
+// opening_hours column, or the prefix of the France Services per-day
+// columns: "@h_" reads h_lundi … h_dimanche). CSV files name their coordinates with
 // any usual column name (lat/lon, Latitude/Longitude, …); GeoJSON files
 // hold points.
 func ReadServices(spec string) (*Category, error) {
@@ -79,12 +81,14 @@ func ReadServices(spec string) (*Category, error) {
 	}
 	var hoursCol string
 	if i := strings.LastIndexByte(path, '@'); i >= 0 {
-		path, hoursCol = path[:i], path[i+1:]
-		if hoursCol == "" {
-			return nil, fmt.Errorf("coverage: services %q: an empty @hours column", spec)
+		if _, err := os.Stat(path); err != nil {
+			path, hoursCol = path[:i], path[i+1:]
+			if hoursCol == "" {
+				return nil, fmt.Errorf("coverage: services %q: an empty @hours column", spec)
+			}
 		}
 	}
-	path, column, _ := strings.Cut(path, "#")
+	path, column := splitColumn(path)
 	c := &Category{Name: name, Path: path, HoursColumn: hoursCol}
 	var err error
 	if isGeoJSON(path) {
@@ -228,4 +232,17 @@ func (c *Category) readGeoJSON(path string, keep func(map[string]any) bool) erro
 		}
 	}
 	return c.checkHours(hr, path, len(fs))
+}
+
+// splitColumn splits PATH#COLUMN at its last '#', unless the whole text
+// names an existing file (a path may hold '#').
+func splitColumn(spec string) (path, column string) {
+	if _, err := os.Stat(spec); err == nil {
+		return spec, ""
+	}
+	i := strings.LastIndexByte(spec, '#')
+	if i < 0 {
+		return spec, ""
+	}
+	return spec[:i], spec[i+1:]
 }

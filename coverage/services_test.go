@@ -90,9 +90,9 @@ func TestBasket(t *testing.T) {
 		count[c.Name] = len(c.Points)
 	}
 	// poste: 2 filtered CSV rows (values compared trimmed, without case)
-	// + A206, A208, A207; pharmacie: D307; medecin: D265 (the D201 row has
-	// no coordinates: a warning); ecole: 2 rows of count > 0. B101 belongs
-	// to no category.
+	// + A206, A208, A207; pharmacie: D307; medecin: D201 (the file is of
+	// the 2021 edition: its D265 row, of 2023+ editions, is skipped with a
+	// warning); ecole: 2 rows of count > 0. B101 belongs to no category.
 	want := map[string]int{"poste": 5, "pharmacie": 1, "medecin": 1, "ecole": 2}
 	for k, v := range want {
 		if count[k] != v {
@@ -103,7 +103,7 @@ func TestBasket(t *testing.T) {
 		t.Errorf("categories not in the basket's order")
 	}
 	if cats[2].Warnings.Total() != 1 {
-		t.Errorf("medecin warnings %v, want the row without coordinates", cats[2].Warnings.List)
+		t.Errorf("medecin warnings %v, want the D265 row of another edition", cats[2].Warnings.List)
 	}
 	// Independent checks of PROJ: the Lambert-93 origin (700000, 6600000)
 	// is 3°E 46.5°N; in EPSG:5490 (UTM 20N) easting 500000 is the central
@@ -142,11 +142,24 @@ func TestDefaultBasket(t *testing.T) {
 	for _, c := range cats {
 		got[c.Name] = len(c.Points)
 	}
-	want := map[string]int{"poste": 3, "pharmacie": 1, "medecin": 1, "france_services": 0}
+	// 2021 edition: A207 (a relay in a shop) is not a post office; the
+	// general practitioner is D201, D265 being of 2023+ editions.
+	want := map[string]int{"poste": 2, "pharmacie": 1, "medecin": 1, "france_services": 0}
 	for k, v := range want {
 		if got[k] != v {
 			t.Errorf("%s: %d points, want %d", k, got[k], v)
 		}
+	}
+	if w := cats[2].Warnings; w.Total() != 1 || !strings.Contains(w.List[0].Examples[0], "D265 in 2021") {
+		t.Errorf("medecin warnings %+v: want D265 skipped in 2021", w.List)
+	}
+	// 2023 edition: D265 is the general practitioner, D201 is not.
+	b.BPE = "testdata/bpe23_sample.csv"
+	if cats, err = b.Load(); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(cats[2].Points); n != 1 || cats[2].Warnings.Total() != 1 {
+		t.Errorf("2023 edition: %d general practitioners, warnings %+v; want 1 (D265) and D201 skipped", n, cats[2].Warnings.List)
 	}
 }
 

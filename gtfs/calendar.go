@@ -40,3 +40,54 @@ func (f *Feed) TimeRange() (first, last int32) {
 	}
 	return first, last
 }
+
+// ServiceDates returns the first and last dates on which a service used by
+// at least one trip may run: the union of calendar.txt's date ranges (of
+// services running on some weekday) and calendar_dates.txt's additions.
+// ok is false when no trip has any date.
+func (f *Feed) ServiceDates() (first, last Date, ok bool) {
+	used := make([]bool, len(f.Services))
+	for i := range f.Trips {
+		if s := int(f.Trips[i].Service); s >= 0 && s < len(used) {
+			used[s] = true
+		}
+	}
+	widen := func(lo, hi Date) {
+		if !ok || lo < first {
+			first = lo
+		}
+		if !ok || hi > last {
+			last = hi
+		}
+		ok = true
+	}
+	for i := range f.Services {
+		s := &f.Services[i]
+		if !used[i] {
+			continue
+		}
+		if s.HasCalendar && s.Start <= s.End && slices.Contains(s.Weekdays[:], true) {
+			widen(s.Start, s.End)
+		}
+		for _, d := range s.Added {
+			widen(d, d)
+		}
+	}
+	return first, last, ok
+}
+
+// RunsOn reports whether at least one trip of the feed runs on date d, or
+// runs past midnight into d from the previous service day.
+func (f *Feed) RunsOn(d Date) bool {
+	today, yesterday := f.ActiveServices(d), f.ActiveServices(d.AddDays(-1))
+	for i := range f.Trips {
+		t := &f.Trips[i]
+		if t.N < 2 {
+			continue
+		}
+		if today[t.Service] || yesterday[t.Service] && f.Arrival(t, int(t.N)-1) >= 86400 {
+			return true
+		}
+	}
+	return false
+}

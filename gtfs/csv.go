@@ -13,6 +13,10 @@ import (
 // MaxLine is the longest CSV record accepted, in bytes.
 const MaxLine = 1 << 20
 
+// MaxQuotedLines is the most lines a quoted field may span: beyond, the
+// quote is taken as a stray one that would swallow the rest of the file.
+const MaxQuotedLines = 100
+
 // ParseError is a fatal problem in a feed, located by file, line and field.
 // Line is 0 when the problem concerns the whole file; Field and Value are
 // empty when it concerns the whole record.
@@ -57,7 +61,8 @@ var (
 	ErrInvalidNumber = errors.New("invalid number")
 	ErrMissingField  = errors.New("required field is empty")
 	ErrLineTooLong   = fmt.Errorf("record longer than %d bytes", MaxLine)
-	ErrUnterminated  = errors.New("unterminated quoted field")
+	ErrUnterminated  = errors.New("unterminated quoted field: the quote opened here reaches the end of the file (a stray '\"'?)")
+	ErrQuoteTooLong  = fmt.Errorf("quoted field spans more than %d lines: the quote opened here looks like a stray '\"'", MaxQuotedLines)
 	errNoHeader      = errors.New("empty file: no header")
 )
 
@@ -170,18 +175,22 @@ func (c *csvReader) readQuoted() ([][]byte, error) {
 		// One field starting at c.buf[i].
 		if i < len(c.buf) && c.buf[i] == '"' {
 			i++
+			opened, lines, start := c.next-1, 0, len(out)
 			for {
 				j := bytes.IndexByte(c.buf[i:], '"')
 				if j < 0 {
 					out = append(out, c.buf[i:]...)
 					out = append(out, '\n')
 					i = len(c.buf)
+					if lines++; lines > MaxQuotedLines {
+						return nil, c.quoteError(opened, out[start:], ErrQuoteTooLong)
+					}
 					ok, err := c.readLine()
 					if err != nil {
 						return nil, err
 					}
 					if !ok {
-						return nil, c.errorf("", "", ErrUnterminated)
+						return nil, c.quoteError(opened, out[start:], ErrUnterminated)
 					}
 					continue
 				}
@@ -214,6 +223,29 @@ func (c *csvReader) readQuoted() ([][]byte, error) {
 		start = e
 	}
 	return c.fields, nil
+}
+
+// quoteError reports a quoted field of the current record opened on line
+// opened, naming its column when the header is known and quoting the
+// field's first line.
+func (c *csvReader) quoteError(opened int, text []byte, err error) error {
+	if i := bytes.IndexByte(text, '\n'); i >= 0 {
+		text = text[:i]
+	}
+	if len(text) > 40 {
+		text = append(text[:40:40], "…"...)
+	}
+	field := ""
+	for name, i := range c.header {
+		if i == len(c.ends) {
+			field = name
+		}
+	}
+	value := string(text)
+	if field == "" {
+		field = fmt.Sprintf("field %d", len(c.ends)+1)
+	}
+	return &ParseError{Feed: c.feed, File: c.file, Line: opened, Field: field, Value: value, Err: err}
 }
 
 // readHeader reads the header and indexes its column names.

@@ -17,15 +17,20 @@ type Summary struct {
 	StopTimes int `json:"stop_times"`
 	// StopEvents counts each trip's stops, frequency-based runs included
 	// (they share their template's stop_times rows).
-	StopEvents  int         `json:"stop_events"`
-	Services    int         `json:"services"`
-	Frequencies int         `json:"frequencies"`
-	Transfers   int         `json:"transfers"`
-	Shapes      int         `json:"shapes"`
-	FirstTime   string      `json:"first_time,omitempty"`
-	LastTime    string      `json:"last_time,omitempty"`
-	Date        *DaySummary `json:"date,omitempty"`
-	Warnings    []Warning   `json:"warnings"`
+	StopEvents  int    `json:"stop_events"`
+	Services    int    `json:"services"`
+	Frequencies int    `json:"frequencies"`
+	Transfers   int    `json:"transfers"`
+	Shapes      int    `json:"shapes"`
+	FirstTime   string `json:"first_time,omitempty"`
+	LastTime    string `json:"last_time,omitempty"`
+	// FirstDate and LastDate are the first and last service dates
+	// (YYYY-MM-DD) of the trips, as ServiceDates gives them; empty when
+	// no trip has a date.
+	FirstDate string      `json:"first_service_date,omitempty"`
+	LastDate  string      `json:"last_service_date,omitempty"`
+	Date      *DaySummary `json:"date,omitempty"`
+	Warnings  []Warning   `json:"warnings"`
 	// First and Last are the earliest and latest times, in seconds after
 	// midnight (-1 without trip); FirstTime and LastTime are left for the
 	// caller to format.
@@ -77,6 +82,9 @@ func Summarize(f *Feed, date Date) Summary {
 	c.Transfers = len(f.Transfers)
 	c.Shapes = len(f.Shapes)
 	c.First, c.Last = f.TimeRange()
+	if lo, hi, ok := f.ServiceDates(); ok {
+		c.FirstDate, c.LastDate = lo.String(), hi.String()
+	}
 	c.Warnings = append(c.Warnings, f.Warnings.List...)
 	if date == 0 {
 		return c
@@ -133,6 +141,13 @@ func (c *Summary) Add(o *Summary) {
 		c.First = o.First
 	}
 	c.Last = max(c.Last, o.Last)
+	// Dates as YYYY-MM-DD sort as text.
+	if o.FirstDate != "" && (c.FirstDate == "" || o.FirstDate < c.FirstDate) {
+		c.FirstDate = o.FirstDate
+	}
+	if o.LastDate > c.LastDate {
+		c.LastDate = o.LastDate
+	}
 	if c.Date != nil && o.Date != nil {
 		c.Date.Services += o.Date.Services
 		c.Date.Trips += o.Date.Trips

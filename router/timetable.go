@@ -42,6 +42,8 @@ type Params struct {
 	// Walker computes every walk; nil walks crow-fly at WalkSpeed with
 	// Detour (walk.CrowFly).
 	Walker walk.Walker
+	// Routes, when set, tells which routes' trips are compiled (nil: all).
+	Routes *RouteFilter
 }
 
 // DefaultParams returns the defaults of measure 3.
@@ -100,6 +102,8 @@ type Stats struct {
 	Patterns         int `json:"patterns"`
 	Trips            int `json:"trips"`
 	PreviousDayTrips int `json:"previous_day_trips"`
+	// TripsFilteredOut counts the trips left out by Params.Routes.
+	TripsFilteredOut int `json:"trips_filtered_out"`
 	StopTimes        int `json:"stop_times"`
 	Footpaths        int `json:"footpaths"`
 }
@@ -147,6 +151,8 @@ type Timetable struct {
 	stopIndex walk.Index // every stop; those without coordinates are never reached
 	stats     Stats
 	warnings  gtfs.Warnings
+	// feedOff is, per feed, the index of its first stop.
+	feedOff []int32
 }
 
 // patPos is a pattern and a position along it.
@@ -197,6 +203,7 @@ func Compile(feeds []*gtfs.Feed, date gtfs.Date, p Params) (*Timetable, error) {
 		}
 	}
 	tt.stopIndex = tt.walker.Index(places)
+	tt.feedOff = offsets
 	tt.buildPatterns(feeds, offsets, date)
 	tt.buildFootpaths(feeds, offsets)
 	tt.stats.Stops = len(tt.stops)
@@ -223,9 +230,17 @@ func (tt *Timetable) buildPatterns(feeds []*gtfs.Feed, offsets []int32, date gtf
 	var key strings.Builder
 	for fi, f := range feeds {
 		today, yesterday := f.ActiveServices(date), f.ActiveServices(date.AddDays(-1))
+		keep := make([]bool, len(f.Routes))
+		for ri := range f.Routes {
+			keep[ri] = tt.params.Routes.Keeps(f.Name, &f.Routes[ri])
+		}
 		for ti := range f.Trips {
 			t := &f.Trips[ti]
 			if t.N < 2 {
+				continue
+			}
+			if r := int(t.Route); r >= 0 && r < len(keep) && !keep[r] {
+				tt.stats.TripsFilteredOut++
 				continue
 			}
 			for _, shift := range []int32{0, -86400} {
@@ -480,6 +495,27 @@ func (tt *Timetable) NumStops() int { return len(tt.stops) }
 
 // Stop describes stop s.
 func (tt *Timetable) Stop(s int32) StopInfo { return tt.stops[s] }
+
+// Quays returns the stops whose parent_station is stop s (a station's
+// platforms), in the feed's order; nil when s is not a station or has
+// none.
+func (tt *Timetable) Quays(s int32) []int32 {
+	if s < 0 || int(s) >= len(tt.stops) {
+		return nil
+	}
+	fi := tt.stops[s].Feed
+	f, off := tt.feeds[fi], tt.feedOff[fi]
+	if f.Stops[s-off].LocationType != 1 {
+		return nil
+	}
+	var out []int32
+	for i := range f.Stops {
+		if f.Stops[i].Parent == s-off {
+			out = append(out, off+int32(i))
+		}
+	}
+	return out
+}
 
 // FindStop returns the index of a stop id (prefixed "<feed>:" with
 // several feeds).

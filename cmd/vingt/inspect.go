@@ -32,7 +32,8 @@ func newInspectCommand() *cobra.Command {
 		Short: "Count what GTFS feeds hold, and what runs on a date",
 		Long: `inspect reads each GTFS feed (zip file or folder) and prints, per feed and in
 all, the agencies, stops by location_type, routes by route_type, trips,
-stop_times, services, the first and last time, and the warnings met while
+stop_times, services, shapes, the first and last service date, the first
+and last time, and the warnings met while
 reading. With --date it adds the services, trips and stop_times that run that
 day; trips of the previous service day still running past midnight are
 counted apart. With --json the same counts are printed as one JSON object
@@ -139,6 +140,9 @@ func printInspect(w io.Writer, rep *inspectReport) error {
 	row("services", num(func(c *gtfs.Summary) int { return c.Services }))
 	row("frequencies", num(func(c *gtfs.Summary) int { return c.Frequencies }))
 	row("transfers", num(func(c *gtfs.Summary) int { return c.Transfers }))
+	row("shapes", num(func(c *gtfs.Summary) int { return c.Shapes }))
+	row("first service date", func(c *gtfs.Summary) string { return c.FirstDate })
+	row("last service date", func(c *gtfs.Summary) string { return c.LastDate })
 	row("first time", func(c *gtfs.Summary) string { return c.FirstTime })
 	row("last time", func(c *gtfs.Summary) string { return c.LastTime })
 	if rep.Date != nil {

@@ -90,8 +90,26 @@ func resolveOrigin(tt *router.Timetable, from, fromStop string) (origin, error) 
 			return origin{}, fmt.Errorf("--from-stop %q: no such stop in the feeds%s", fromStop, hint)
 		}
 		st := tt.Stop(s)
-		return origin{access: []router.Access{{Stop: s, Seconds: 0}}, lat: st.Lat, lon: st.Lon, ok: st.HasCoords,
-			name: fmt.Sprintf("stop %s (%s)", st.ID, st.Name)}, nil
+		o := origin{access: []router.Access{{Stop: s, Seconds: 0}}, lat: st.Lat, lon: st.Lon, ok: st.HasCoords,
+			name: fmt.Sprintf("stop %s (%s)", st.ID, st.Name)}
+		// A station means all its quays: the traveller is at each of them
+		// at the departure time.
+		if quays := tt.Quays(s); len(quays) > 0 {
+			o.name = fmt.Sprintf("station %s (%s, %d quays)", st.ID, st.Name, len(quays))
+			o.access = o.access[:0]
+			for _, q := range quays {
+				o.access = append(o.access, router.Access{Stop: q, Seconds: 0})
+			}
+			if !o.ok {
+				for _, q := range quays {
+					if qs := tt.Stop(q); qs.HasCoords {
+						o.lat, o.lon, o.ok = qs.Lat, qs.Lon, true
+						break
+					}
+				}
+			}
+		}
+		return o, nil
 	}
 	lat, lon, err := parseLatLon(from)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -52,10 +53,35 @@ threshold and who is not (measure 3 of the Pacte du pouvoir de vivre).`,
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	var got atomic.Value
+	go func() {
+		// The first signal cancels the command through its context: it
+		// stops at the next check, removes its staging folder and keeps
+		// the previous outputs. A second one ends the process at once.
+		sig := <-sigs
+		got.Store(sig)
+		cancel()
+		sig = <-sigs
+		os.Exit(signalCode(sig))
+	}()
 	code := execute(ctx, os.Args[1:])
-	stop()
+	if sig, ok := got.Load().(os.Signal); ok {
+		fmt.Fprintf(os.Stderr, "vingt: interrupted by %v: previous outputs kept\n", sig)
+		code = signalCode(sig)
+	}
 	os.Exit(code)
+}
+
+// signalCode is the shell's exit status for a process ended by sig:
+// 130 for SIGINT, 143 for SIGTERM.
+func signalCode(sig os.Signal) int {
+	if s, ok := sig.(syscall.Signal); ok {
+		return 128 + int(s)
+	}
+	return exitError
 }
 
 // execute runs the command line args and returns the process exit code.

@@ -70,9 +70,11 @@ window, grid, services, territories, threshold, percentiles, walk_speed,
 	f.StringVar(&c.Grid, "grid", "", "population grid (Filosofi, Eurostat, point CSV, GeoJSON)")
 	f.StringVar(&c.GridFormat, "grid-format", "", "grid format: filosofi, eurostat, csv, geojson (default: detected)")
 	f.StringArrayVar(&c.Services, "services", nil, "service points of a category, CATEGORY=PATH[#count_column][@hours_column] (repeatable; @h_ reads the France Services h_lundi … h_dimanche)")
-	f.StringVar(&c.Basket, "basket", "", "basket file (TOML) describing the categories")
+	f.StringVar(&c.Basket, "basket", "", "basket file (TOML) describing the categories, or \"default\": the built-in basket, read from --bpe")
+	f.StringVar(&c.BPE, "bpe", "", "INSEE BPE file (CSV with TYPEQU, LAMBERT_X, LAMBERT_Y): the default basket's points")
 	f.StringArrayVar(&c.Territories, "territories", nil, "territory polygons of a level, LEVEL=PATH (repeatable, finest first)")
 	opts.params = addParamFlags(f, false)
+	f.BoolVar(&c.AllowEmptyFeed, "allow-empty-feed", false, "go on when no trip of a feed runs on the date (default: fail naming the feed and its service dates)")
 	f.IntVar(&c.Workers, "workers", 0, "routing workers (default: all CPUs); outputs do not depend on it")
 	f.StringVar(&c.Format, "format", "parquet", "output format: parquet (GeoParquet 1.1) or arrow (Arrow IPC)")
 	f.BoolVar(&c.Impact, "impact", false, "also write points.parquet: what closing each service point alone would cost (forward engine)")
@@ -132,6 +134,7 @@ func (o *runOptions) merged() (*coverage.Config, func(), error) {
 	set("grid-format", func() { cfg.GridFormat = f.GridFormat })
 	set("services", func() { cfg.Services = f.Services })
 	set("basket", func() { cfg.Basket = f.Basket })
+	set("bpe", func() { cfg.BPE = f.BPE })
 	set("territories", func() { cfg.Territories = f.Territories })
 	if cfg.Params == nil {
 		cfg.Params = map[string]string{}
@@ -139,6 +142,7 @@ func (o *runOptions) merged() (*coverage.Config, func(), error) {
 	for k, v := range o.params {
 		cfg.Params[k] = v
 	}
+	set("allow-empty-feed", func() { cfg.AllowEmptyFeed = f.AllowEmptyFeed })
 	set("workers", func() { cfg.Workers = f.Workers })
 	set("format", func() { cfg.Format = f.Format })
 	set("impact", func() { cfg.Impact = f.Impact })
