@@ -180,7 +180,7 @@ var Parameters = []*Param{
 	},
 	{
 		Flag: "max-walk", Key: "max_walk", Default: "15m", Unit: "duration", Routing: true,
-		Help: "longest walk to transit, and from it, each in total, and walk-only (0–2h)",
+		Help: "longest walk to transit, and from it, each in total (a walk-only trip is bounded by max-duration) (0–2h)",
 		set:  durationSetter(func(s *Settings) *int32 { return &s.Routing.MaxWalk }, 0, maxWalkSeconds),
 		manifest: func(s *Settings, m map[string]any) {
 			m["max_walk_seconds"] = s.Routing.MaxWalk
