@@ -29,6 +29,11 @@ type Job struct {
 	Date gtfs.Date
 	// Grid is the population grid and GridFormat its format ("" detects).
 	Grid, GridFormat string
+	// OSM, when set, is an OpenStreetMap extract: walking follows its
+	// streets (places farther than LinkRadius metres from them walk
+	// crow-fly × detour, counted in the manifest's warnings).
+	OSM        string
+	LinkRadius float64
 	// Services are CATEGORY=PATH[#column] specifications, in basket order.
 	Services []string
 	// Basket, when set, is a basket file describing the categories.
@@ -117,6 +122,23 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 		addWarnings(m, in.Role+":"+f.Name, f.Warnings)
 	}
 	lap("read_gtfs")
+	var cats []*Category
+	var err error
+	if job.OSM != "" {
+		// The graph keeps the components the stops and service points
+		// link to, so the points are read first.
+		stage("reading service points")
+		if cats, err = readCategories(job, m); err != nil {
+			return nil, err
+		}
+		lap("read_services")
+		stage("reading the street network")
+		if job.Routing.Walker, err = loadStreets(ctx, job, feeds, cats, m); err != nil {
+			return nil, err
+		}
+		m.Parameters["walker"] = job.Routing.Walker.Describe()
+		lap("read_osm")
+	}
 	stage("compiling the timetable")
 	tt, err := router.Compile(feeds, job.Date, job.Routing)
 	if err != nil {
@@ -141,12 +163,13 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	addWarnings(m, "grid", grid.Warnings)
 	lap("read_grid")
 
-	stage("reading service points")
-	cats, err := readCategories(job, m)
-	if err != nil {
-		return nil, err
+	if job.OSM == "" {
+		stage("reading service points")
+		if cats, err = readCategories(job, m); err != nil {
+			return nil, err
+		}
+		lap("read_services")
 	}
-	lap("read_services")
 
 	stage("reading territories")
 	var levels []*Level
@@ -410,7 +433,7 @@ func parameters(job Job) map[string]any {
 		"grid_format": job.GridFormat,
 		"walker":      job.Routing.Walk().Describe(),
 	}
-	s := Settings{Routing: job.Routing, Indicator: job.Indicator}
+	s := Settings{Routing: job.Routing, Indicator: job.Indicator, LinkRadius: job.LinkRadius}
 	s.Manifest(m)
 	return m
 }

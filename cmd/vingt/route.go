@@ -126,7 +126,7 @@ func runRoute(ctx context.Context, opts *routeOptions, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	tt, err := loadTimetable(opts.feeds.gtfs, opts.feeds.date, set.Routing)
+	tt, err := loadTimetable(ctx, opts.feeds, set)
 	if err != nil {
 		return err
 	}

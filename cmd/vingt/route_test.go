@@ -245,3 +245,30 @@ func TestRouteLongWalk(t *testing.T) {
 	}
 	t.Logf("\n%s", r.stdout)
 }
+
+// TestRouteOSM walks on Porto Alegre's streets: 33 m apart as the crow
+// flies (34 s at 1.3 m/s × 1.3), but the streets go round (233 m, 180 s):
+// never shorter than the straight line.
+func TestRouteOSM(t *testing.T) {
+	feed := testutil.SharedData(t, "porto-alegre/poa_eptc.zip")
+	osm := testutil.SharedData(t, "porto-alegre/poa_osm.pbf")
+	base := []string{"route", "--gtfs", feed, "--date", "2019-05-13", "--at", "14:00", "--json", "--from=-30.0300,-51.2200", "--to=-30.0303,-51.2200"}
+	decode := func(args ...string) routeResult {
+		r := runVingt(t, "", append(append([]string{}, base...), args...)...)
+		if r.code != 0 {
+			t.Fatalf("code %d: %s", r.code, r.stderr)
+		}
+		var res routeResult
+		if err := json.Unmarshal([]byte(r.stdout), &res); err != nil {
+			t.Fatalf("%v: %s", err, r.stdout)
+		}
+		return res
+	}
+	crow, street := decode(), decode("--osm", osm)
+	if !crow.Reachable || crow.Rides != 0 || crow.TotalSeconds != 34 {
+		t.Errorf("crow-fly: %+v, want a walk of 34 s", crow)
+	}
+	if !street.Reachable || street.Rides != 0 || street.TotalSeconds != 180 {
+		t.Errorf("streets: %+v, want a walk of 180 s", street)
+	}
+}

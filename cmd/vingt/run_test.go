@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -338,5 +339,69 @@ func TestRunConfig(t *testing.T) {
 	cells := readTable(t, filepath.Join(out, "cells.parquet"))
 	if cells.Column("travel_time_poste_p80") == nil {
 		t.Error("two percentiles: no travel_time_poste_p80 column")
+	}
+}
+
+// TestRunOSM runs Porto Alegre and São Paulo with --osm end to end: walking
+// on their street extracts, cells and territories written, the extract
+// recorded in run.json.
+func TestRunOSM(t *testing.T) {
+	if testing.Short() {
+		t.Skip("whole runs: not in -short")
+	}
+	poa := func(rel string) string { return testutil.SharedData(t, "porto-alegre/"+rel) }
+	spo := func(rel string) string { return testutil.SharedData(t, "sao-paulo/"+rel) }
+	for _, c := range []struct {
+		name string
+		args []string
+	}{
+		{"porto-alegre", []string{
+			"--gtfs", poa("poa_eptc.zip"), "--gtfs", poa("poa_trensurb.zip"), "--date", "2019-05-13", "--window", "14:00-16:00",
+			"--grid", poa("poa_hexgrid.csv"), "--osm", poa("poa_osm.pbf"),
+			"--services", "healthcare=" + poa("poa_hexgrid.csv") + "#healthcare",
+			"--services", "schools=" + poa("poa_hexgrid.csv") + "#schools",
+			"--territories", "zone=../../testdata/example/zones.geojson",
+		}},
+		{"sao-paulo", []string{
+			"--gtfs", spo("spo.zip"), "--date", "2019-05-13", "--window", "14:00-14:30",
+			"--grid", spo("spo_hexgrid.csv"), "--osm", spo("spo_osm.pbf"),
+			"--services", "healthcare=" + spo("spo_hexgrid.csv") + "#healthcare",
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			out := t.TempDir()
+			r := runVingt(t, "", append([]string{"run", "--quiet", "--out", out}, c.args...)...)
+			if r.code != 0 {
+				t.Fatalf("exit %d\n%s", r.code, r.stderr)
+			}
+			cells := readTable(t, filepath.Join(out, "cells.parquet"))
+			terr := readTable(t, filepath.Join(out, "territories.parquet"))
+			if cells.Len() == 0 || (slices.Contains(c.args, "--territories") && terr.Len() == 0) {
+				t.Fatalf("%d cells, %d territories", cells.Len(), terr.Len())
+			}
+			b, err := os.ReadFile(filepath.Join(out, "run.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var m struct {
+				Inputs     []struct{ Role, Sha256 string }
+				Counts     map[string]json.RawMessage
+				Parameters map[string]any
+			}
+			if err := json.Unmarshal(b, &m); err != nil {
+				t.Fatal(err)
+			}
+			var osm struct{ Vertices, Edges int }
+			if err := json.Unmarshal(m.Counts["osm"], &osm); err != nil || osm.Vertices == 0 || osm.Edges == 0 {
+				t.Errorf("counts.osm %s: %v", m.Counts["osm"], err)
+			}
+			if w, _ := m.Parameters["walker"].(string); !strings.HasPrefix(w, "streets (") {
+				t.Errorf("walker %q, want the streets", w)
+			}
+			if !slices.ContainsFunc(m.Inputs, func(in struct{ Role, Sha256 string }) bool { return in.Role == "osm" && len(in.Sha256) == 64 }) {
+				t.Errorf("no osm input in %+v", m.Inputs)
+			}
+			t.Logf("counts.osm %s, links %s", m.Counts["osm"], m.Counts["osm_links"])
+		})
 	}
 }
