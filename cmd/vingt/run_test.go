@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -404,4 +405,82 @@ func TestRunOSM(t *testing.T) {
 			t.Logf("counts.osm %s, links %s", m.Counts["osm"], m.Counts["osm_links"])
 		})
 	}
+}
+
+// TestRunOSMBadInput gives --osm a truncated extract and one with no
+// walkable way (a clear error, exit 2), and an extract that does not cover
+// the feed (a counted warning): the walk-threshold-outside fixture lies at
+// longitude 1–1.5°, the streets fixture at 0–0.02°.
+func TestRunOSMBadInput(t *testing.T) {
+	fx := filepath.Join("..", "..", "testdata", "fixtures", "walk-threshold-outside")
+	noWalk := filepath.Join("..", "..", "testdata", "osm", "no-walkable-way.osm.pbf")
+	b, err := os.ReadFile(noWalk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	truncated := filepath.Join(t.TempDir(), "truncated.osm.pbf")
+	if err := os.WriteFile(truncated, b[:len(b)-40], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := func(out, osm string) []string {
+		return []string{"run", "--quiet", "--gtfs", filepath.Join(fx, "gtfs"), "--grid", filepath.Join(fx, "grid.csv"),
+			"--services", "poste=" + filepath.Join(fx, "services-poste.csv"), "--date", "2026-01-13", "--window", "08:00-08:10",
+			"--out", out, "--osm", osm}
+	}
+	for _, c := range []struct {
+		name, osm string
+		want      []string
+	}{
+		{"truncated", truncated, []string{"truncated.osm.pbf", "truncated"}},
+		{"no walkable way", noWalk, []string{"no-walkable-way.osm.pbf", "no walkable way among 2 ways"}},
+		{"missing", filepath.Join(t.TempDir(), "none.osm.pbf"), []string{"none.osm.pbf"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := runVingt(t, "", args(t.TempDir(), c.osm)...)
+			if r.code != 2 || strings.Contains(r.stderr, "panic") {
+				t.Fatalf("exit %d, stderr %q: want exit 2", r.code, r.stderr)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(r.stderr, w) {
+					t.Errorf("stderr %q: no %q", r.stderr, w)
+				}
+			}
+		})
+	}
+	t.Run("not covering the feed", func(t *testing.T) {
+		out := t.TempDir()
+		r := runVingt(t, "", args(out, filepath.Join("..", "..", "streets", "testdata", "fixture.osm"))...)
+		if r.code != 0 {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+		b, err := os.ReadFile(filepath.Join(out, "run.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m struct {
+			Warnings []struct {
+				Input, Kind string
+				Count       int
+			}
+		}
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]int{}
+		for _, w := range m.Warnings {
+			if w.Input == "osm" {
+				got[w.Kind] = w.Count
+			}
+		}
+		// 4 stops and 4 service points, none within 300 m of a street.
+		want := map[string]int{
+			"stops farther than 300 m from any street (walk crow-fly)":              4,
+			"service points farther than 300 m from any street (walk crow-fly)":     4,
+			"the extract does not cover the feed: most stops are unlinked":          4,
+			"street components dropped (not the largest, no stop or point on them)": 1,
+		}
+		if !maps.Equal(got, want) {
+			t.Errorf("osm warnings %v, want %v", got, want)
+		}
+	})
 }
