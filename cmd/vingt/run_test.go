@@ -403,6 +403,18 @@ func TestRunOSM(t *testing.T) {
 				t.Errorf("no osm input in %+v", m.Inputs)
 			}
 			t.Logf("counts.osm %s, links %s", m.Counts["osm"], m.Counts["osm_links"])
+			// The forward engine walks the same streets: byte-identical outputs.
+			fwd := t.TempDir()
+			if r := runVingt(t, "", append([]string{"run", "--quiet", "--engine", "forward", "--out", fwd}, c.args...)...); r.code != 0 {
+				t.Fatalf("forward: exit %d\n%s", r.code, r.stderr)
+			}
+			for _, f := range []string{"cells.parquet", "territories.parquet"} {
+				a, _ := os.ReadFile(filepath.Join(out, f))
+				b, _ := os.ReadFile(filepath.Join(fwd, f))
+				if len(a) == 0 || !bytes.Equal(a, b) {
+					t.Errorf("%s: the engines differ on the streets (%d and %d bytes)", f, len(a), len(b))
+				}
+			}
 		})
 	}
 }
