@@ -30,6 +30,9 @@ type Config struct {
 
 	Grid       string `toml:"grid"`
 	GridFormat string `toml:"grid_format"`
+	// OSM is an OpenStreetMap extract (.osm.pbf): walking then follows its
+	// streets instead of crow-fly × detour.
+	OSM string `toml:"osm"`
 	// Services are CATEGORY=PATH[#column][@hours] entries; in a TOML file also a
 	// table category = "path[#column][@hours]", in the order written.
 	Services []string `toml:"-"`
@@ -122,6 +125,7 @@ func LoadConfig(path string) (*Config, error) {
 	if c.Basket != DefaultBasketName {
 		c.Basket = rel(c.Basket)
 	}
+	c.OSM = rel(c.OSM)
 	for _, list := range [][]string{c.Services, c.Territories} {
 		for i, s := range list {
 			k, v, _ := strings.Cut(s, "=")
@@ -169,7 +173,7 @@ func specList(path, key string, v any, md toml.MetaData) ([]string, error) {
 // parameters parsed and bounded through the table, the date resolved.
 func (c *Config) Job() (Job, error) {
 	job := Job{
-		GTFS: c.GTFS, Grid: c.Grid, GridFormat: c.GridFormat, Services: c.Services,
+		GTFS: c.GTFS, Grid: c.Grid, GridFormat: c.GridFormat, OSM: c.OSM, Services: c.Services,
 		Basket: c.Basket, Territories: c.Territories, Out: c.Out,
 		AllowEmptyFeed: c.AllowEmptyFeed, BPE: c.BPE,
 	}
@@ -181,7 +185,7 @@ func (c *Config) Job() (Job, error) {
 	if err != nil {
 		return job, err
 	}
-	job.Routing, job.Indicator = set.Routing, set.Indicator
+	job.Routing, job.Indicator, job.LinkRadius = set.Routing, set.Indicator, set.LinkRadius
 	if c.Workers < 0 || c.Workers > maxWorkers {
 		return job, fmt.Errorf("coverage: workers %d: must be within 0–%d (0: all CPUs)", c.Workers, maxWorkers)
 	}

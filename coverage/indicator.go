@@ -6,8 +6,8 @@ package coverage
 //
 //	TT(c,k,t) = min(walk-only, min over stops s of arrival(s) + egress_k(s)) − t
 //
-// where walk-only is the walk from c to the nearest point of k (within
-// max_walk), arrival(s) the earliest arrival at s leaving c at t by a
+// where walk-only is the walk from c to the nearest point of k (bounded
+// only by the cap max_duration, like any trip), arrival(s) the earliest arrival at s leaving c at t by a
 // journey with at least one ride (walk → ride → [walk transfer → ride]… →
 // optional walk transfer), and egress_k(s) the walk from s to the nearest
 // point of k (within max_walk). TT beyond the cap (max_duration) is
@@ -208,9 +208,10 @@ func (e *egress) walkOnlyAt(hits []walk.Hit, dep int32) int32 {
 }
 
 // walkOnly returns the walk-only time from a cell to the nearest point of
-// the category, within the walking limit, or Unreached.
+// the category, within the travel-time cap (max_walk bounds only the legs
+// before and after transit), or Unreached.
 func (e *egress) walkOnly(c *Cell, rp router.Params) int32 {
-	return e.points.Nearest(walk.Place{Lat: c.Lat, Lon: c.Lon}, rp.MaxWalk)
+	return e.points.Nearest(walk.Place{Lat: c.Lat, Lon: c.Lon}, rp.MaxDuration)
 }
 
 // buildEgress precomputes, once per category, the walk from every stop to

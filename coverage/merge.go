@@ -142,7 +142,7 @@ func Merge(ctx context.Context, dirs []string, out string, hooks Hooks) (*Report
 	if t, ok := first.Counts["timetable"]; ok {
 		m.Counts["timetable"] = t
 	}
-	grid, cats, levels, err := loadInputs(ctx, job, m, stage, lap)
+	grid, cats, levels, err := loadInputs(ctx, job, m, nil, stage, lap)
 	if err != nil {
 		return nil, err
 	}

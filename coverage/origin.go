@@ -39,7 +39,9 @@ func BestTrip(tt *router.Timetable, r *router.Router, from, to walk.Place, dep i
 	access := tt.StopsNear(from.Lat, from.Lon, p.MaxWalk, nil)
 	egress := tt.StopsNear(to.Lat, to.Lon, p.MaxWalk, nil)
 	trip := Trip{EgressStop: -1, AccessStops: len(access), EgressStops: len(egress)}
-	walkOnly, metres := tt.Walker().Walk(from, to, p.MaxWalk)
+	// A walk-only trip is bounded by the cap, like any trip; MaxWalk bounds
+	// only the access and egress legs.
+	walkOnly, metres := tt.Walker().Walk(from, to, p.MaxDuration)
 	arr := r.Query(access, dep)
 	transit := router.Unreached
 	for _, e := range egress {

@@ -13,6 +13,9 @@ import (
 type Settings struct {
 	Routing   router.Params
 	Indicator Params
+	// LinkRadius is how far, in metres, a place may lie from the street
+	// network (when one is given) to be linked to it.
+	LinkRadius float64
 }
 
 // DefaultSettings returns the defaults of measure 3, as the parameter
@@ -189,10 +192,21 @@ var Parameters = []*Param{
 	},
 	{
 		Flag: "max-walk", Key: "max_walk", Default: "15m", Unit: "duration", Routing: true,
-		Help: "longest walk to transit, and from it, each in total, and walk-only (0–2h)",
+		Help: "longest walk to transit, and from it, each in total (a walk-only trip is bounded by max-duration) (0–2h)",
 		set:  durationSetter(func(s *Settings) *int32 { return &s.Routing.MaxWalk }, 0, maxWalkSeconds),
 		manifest: func(s *Settings, m map[string]any) {
 			m["max_walk_seconds"] = s.Routing.MaxWalk
+		},
+	},
+	{
+		Flag: "link-radius", Key: "link_radius", Default: "300", Unit: "metres", Routing: true,
+		Help: "farthest a place may lie from the street network (--osm) to be linked to it; farther, it walks crow-fly (1–5000)",
+		set: func(s *Settings, v string) (err error) {
+			s.LinkRadius, err = parseFloat(v, 1, 5000, " m")
+			return err
+		},
+		manifest: func(s *Settings, m map[string]any) {
+			m["link_radius_metres"] = s.LinkRadius
 		},
 	},
 	{

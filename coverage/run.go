@@ -30,6 +30,11 @@ type Job struct {
 	Date gtfs.Date
 	// Grid is the population grid and GridFormat its format ("" detects).
 	Grid, GridFormat string
+	// OSM, when set, is an OpenStreetMap extract: walking follows its
+	// streets (places farther than LinkRadius metres from them walk
+	// crow-fly × detour, counted in the manifest's warnings).
+	OSM        string
+	LinkRadius float64
 	// Services are CATEGORY=PATH[#column][@hours] specifications, in basket order.
 	Services []string
 	// Basket, when set, is a basket file describing the categories, or
@@ -165,6 +170,22 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 		addWarnings(m, in.Role+":"+f.Name, f.Warnings)
 	}
 	lap("read_gtfs")
+	var cats []*Category
+	if job.OSM != "" {
+		// The graph keeps the components the stops and service points
+		// link to, so the points are read first.
+		stage("reading service points")
+		if cats, err = readCategories(job, m); err != nil {
+			return nil, err
+		}
+		lap("read_services")
+		stage("reading the street network")
+		if job.Routing.Walker, err = loadStreets(ctx, job, feeds, cats, m); err != nil {
+			return nil, err
+		}
+		m.Parameters["walker"] = job.Routing.Walker.Describe()
+		lap("read_osm")
+	}
 	stage("compiling the timetable")
 	if interrupted != nil {
 		return nil, interrupted
@@ -177,7 +198,7 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	addWarnings(m, "timetable", tt.Warnings())
 	lap("compile")
 
-	grid, cats, levels, err := loadInputs(ctx, job, m, stage, lap)
+	grid, cats, levels, err := loadInputs(ctx, job, m, cats, stage, lap)
 	if err != nil {
 		return nil, err
 	}
@@ -228,7 +249,9 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 
 // loadInputs reads the grid, the service points and the territories,
 // recording them in the manifest.
-func loadInputs(ctx context.Context, job Job, m *Manifest, stage, lap func(string)) (*Grid, []*Category, []*Level, error) {
+// Service points already read (cats, to link them to the streets) are
+// not read again.
+func loadInputs(ctx context.Context, job Job, m *Manifest, cats []*Category, stage, lap func(string)) (*Grid, []*Category, []*Level, error) {
 	// Grid, services, territories.
 	stage("reading the grid")
 	if ctx.Err() != nil {
@@ -247,15 +270,16 @@ func loadInputs(ctx context.Context, job Job, m *Manifest, stage, lap func(strin
 	addWarnings(m, "grid", grid.Warnings)
 	lap("read_grid")
 
-	stage("reading service points")
-	if ctx.Err() != nil {
-		return nil, nil, nil, fmt.Errorf("coverage: interrupted: %w", context.Cause(ctx))
+	if cats == nil {
+		stage("reading service points")
+		if ctx.Err() != nil {
+			return nil, nil, nil, fmt.Errorf("coverage: interrupted: %w", context.Cause(ctx))
+		}
+		if cats, err = readCategories(job, m); err != nil {
+			return nil, nil, nil, err
+		}
+		lap("read_services")
 	}
-	cats, err := readCategories(job, m)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	lap("read_services")
 
 	stage("reading territories")
 	if ctx.Err() != nil {
@@ -579,7 +603,7 @@ func parameters(job Job) map[string]any {
 	if job.AllowEmptyFeed {
 		m["allow_empty_feed"] = true
 	}
-	s := Settings{Routing: job.Routing, Indicator: job.Indicator}
+	s := Settings{Routing: job.Routing, Indicator: job.Indicator, LinkRadius: job.LinkRadius}
 	s.Manifest(m)
 	if len(job.Remove) > 0 {
 		m["remove"] = strings.Join(job.Remove, ",")

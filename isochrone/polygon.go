@@ -38,7 +38,9 @@ type Reached struct {
 // travel time of the origin point: the GEOS union of the walkable disks
 // around the origin and around every reached place whose travel time is
 // within the cutoff. A disk's radius is the walk allowed by the time left,
-// w.Reach(min(cutoff − travel time, maxWalk)) metres, so that a point
+// w.Reach(min(cutoff − travel time, maxWalk)) metres around a reached
+// place, and w.Reach(cutoff) around the origin (walking alone is bounded by
+// the cutoff, not by maxWalk), so that a point
 // inside is within the walk seconds the walker would give.
 // Disks are drawn as DiskSegments-sided polygons in an azimuthal
 // equidistant projection centred on the origin (exact distances from the
@@ -68,21 +70,23 @@ func Polygons(lat, lon float64, reached []Reached, cutoffs []int32, maxWalk int3
 	out = make([]orb.MultiPolygon, len(cutoffs))
 	for i, c := range cutoffs {
 		var disks []*geos.Geom
-		add := func(x, y float64, left int32) {
-			left = min(left, maxWalk)
+		add := func(x, y float64, left, maxLeft int32) {
+			left = min(left, maxLeft)
 			if left <= 0 {
 				return
 			}
 			r := w.Reach(left)
 			disks = append(disks, geos.NewPolygon([][][]float64{disk(x, y, r)}))
 		}
-		add(0, 0, c)
+		// Walking alone is bounded by the cutoff only, like any trip;
+		// maxWalk bounds the walk after the last ride.
+		add(0, 0, c, c)
 		for _, r := range reached {
 			if r.Seconds < 0 || r.Seconds >= c {
 				continue
 			}
 			x, y := proj.forward(r.Lat, r.Lon)
-			add(x, y, c-r.Seconds)
+			add(x, y, c-r.Seconds, maxWalk)
 		}
 		if len(disks) == 0 {
 			out[i] = orb.MultiPolygon{}

@@ -115,11 +115,12 @@ func TestPolygonsRadius(t *testing.T) {
 		d, deg   float64
 		want     bool
 	}{
-		// The origin's walk is capped by MaxWalk: 900 m.
-		{"origin, 890 m north", polyLat, polyLon, 890, 0, true},
-		{"origin, 910 m north", polyLat, polyLon, 910, 0, false},
-		{"origin, 890 m south-west", polyLat, polyLon, 890, 225, true},
-		{"origin, 910 m south-west", polyLat, polyLon, 910, 225, false},
+		// Walking alone is capped by the cutoff, not by MaxWalk (900 s):
+		// 1,200 m.
+		{"origin, 1190 m north", polyLat, polyLon, 1190, 0, true},
+		{"origin, 1210 m north", polyLat, polyLon, 1210, 0, false},
+		{"origin, 1190 m south-west", polyLat, polyLon, 1190, 225, true},
+		{"origin, 1210 m south-west", polyLat, polyLon, 1210, 225, false},
 		// The stop leaves 600 s of walking: 600 m.
 		{"stop", stopLat, stopLon, 0, 0, true},
 		{"stop, 590 m north", stopLat, stopLon, 590, 0, true},
@@ -150,7 +151,8 @@ func TestPolygonsCases(t *testing.T) {
 		{"zero cutoff", nil, 0, nil, 0},
 		{"negative cutoff", nil, -60, nil, 0},
 		{"origin only", nil, 600, nil, 1},
-		{"no walk at all", nil, 600, func(p *router.Params) { p.MaxWalk = 0 }, 0},
+		{"no walk to or from transit still walks alone", nil, 600, func(p *router.Params) { p.MaxWalk = 0 }, 1},
+		{"no walk to or from transit: a reached stop adds nothing", []Reached{near(3000, 100)}, 600, func(p *router.Params) { p.MaxWalk = 0 }, 1},
 		{"overlapping disks merge", []Reached{near(800, 100)}, 600, nil, 1},
 		{"far stop apart", []Reached{near(3000, 100)}, 600, nil, 2},
 		{"stop reached at the cutoff adds nothing", []Reached{near(3000, 600)}, 600, nil, 1},

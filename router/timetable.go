@@ -27,7 +27,8 @@ type Params struct {
 	WalkSpeed float64
 	// Detour multiplies crow-fly distances into walking distances.
 	Detour float64
-	// MaxWalk is the longest access, egress or walk-only leg, in seconds.
+	// MaxWalk is the longest access or egress leg, in seconds; a walk-only
+	// trip is bounded by MaxDuration, like any trip.
 	MaxWalk int32
 	// MaxTransferWalk is the longest crow-fly distance between two stops
 	// of a transfer, in metres; 0 allows same-stop transfers only.

@@ -154,7 +154,7 @@ func runIsochrone(ctx context.Context, opts *isochroneOptions, stdout io.Writer)
 	if err != nil {
 		return err
 	}
-	tt, err := loadTimetable(opts.feeds.gtfs, opts.feeds.date, set.Routing)
+	tt, err := loadTimetable(ctx, opts.feeds, set)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"fmt"
 	"maps"
@@ -463,7 +464,7 @@ func FuzzParseLatLon(f *testing.F) {
 // percentile of the shared semantics.
 func TestMedianTravel(t *testing.T) {
 	feed := testutil.SharedData(t, peribus)
-	tt, err := loadTimetable([]string{feed}, peribusDate, router.DefaultParams())
+	tt, err := loadTimetable(context.Background(), feedFlags{gtfs: []string{feed}, date: peribusDate}, coverage.DefaultSettings())
 	if err != nil {
 		t.Fatal(err)
 	}

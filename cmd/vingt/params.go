@@ -4,6 +4,7 @@ package main
 // parameters of coverage.Parameters.
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -13,12 +14,14 @@ import (
 	"github.com/vingt/vingt/coverage"
 	"github.com/vingt/vingt/gtfs"
 	"github.com/vingt/vingt/router"
+	"github.com/vingt/vingt/streets"
 )
 
 // feedFlags are the timetable inputs: GTFS feeds and the analysis date.
 type feedFlags struct {
 	gtfs []string
 	date string
+	osm  string
 }
 
 // addFeedFlags adds --gtfs (repeatable or comma-separated) and --date to
@@ -26,6 +29,7 @@ type feedFlags struct {
 func addFeedFlags(f *pflag.FlagSet, ff *feedFlags) {
 	f.StringSliceVar(&ff.gtfs, "gtfs", nil, "GTFS feed, zip or folder (repeatable, or a comma-separated list)")
 	f.StringVar(&ff.date, "date", "", "analysis date, YYYY-MM-DD")
+	f.StringVar(&ff.osm, "osm", "", "OpenStreetMap extract (.osm.pbf): walk on its streets instead of crow-fly × detour")
 }
 
 // paramFlags holds the text of the parameter flags given on the command
@@ -115,9 +119,11 @@ func parseLatLon(v string) (lat, lon float64, err error) {
 	return lat, lon, nil
 }
 
-// loadTimetable opens the GTFS feeds and compiles the timetable of date
-// (YYYY-MM-DD or YYYYMMDD) with the routing parameters p.
-func loadTimetable(feeds []string, date string, p router.Params) (*router.Timetable, error) {
+// loadTimetable opens the GTFS feeds and compiles the timetable of the
+// date (YYYY-MM-DD or YYYYMMDD) with the routing parameters of set, walking
+// on the streets of the --osm extract when one is given.
+func loadTimetable(ctx context.Context, ff feedFlags, set coverage.Settings) (*router.Timetable, error) {
+	feeds, date, p := ff.gtfs, ff.date, set.Routing
 	if len(feeds) == 0 {
 		return nil, fmt.Errorf("no feed: give --gtfs FEED")
 	}
@@ -138,6 +144,23 @@ func loadTimetable(feeds []string, date string, p router.Params) (*router.Timeta
 			return nil, err
 		}
 		fs[i] = f
+	}
+	if ff.osm != "" {
+		var keep []streets.Point
+		for _, f := range fs {
+			for _, st := range f.Stops {
+				if st.HasCoords {
+					keep = append(keep, streets.Point{Lat: st.Lat, Lon: st.Lon})
+				}
+			}
+		}
+		g, err := streets.Load(ctx, ff.osm, streets.Options{Keep: keep, LinkRadius: set.LinkRadius})
+		if err != nil {
+			return nil, fmt.Errorf("--osm: %w", err)
+		}
+		if p.Walker, err = streets.NewWalker(g, p.WalkSpeed, p.Detour); err != nil {
+			return nil, fmt.Errorf("--osm: %w", err)
+		}
 	}
 	return router.Compile(fs, d, p)
 }

@@ -126,7 +126,7 @@ func runRoute(ctx context.Context, opts *routeOptions, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	tt, err := loadTimetable(opts.feeds.gtfs, opts.feeds.date, set.Routing)
+	tt, err := loadTimetable(ctx, opts.feeds, set)
 	if err != nil {
 		return err
 	}
@@ -203,7 +203,7 @@ func unreachableReason(res routeResult, p router.Params) string {
 		why = append(why, fmt.Sprintf("%d stops near the origin and %d near the destination, but no journey with at most %d transfers links them in time",
 			res.AccessStops, res.EgressStops, p.MaxTransfers))
 	}
-	why = append(why, fmt.Sprintf("walking the %d m crow-fly takes over %s", res.CrowFlyMetres, maxWalk))
+	why = append(why, fmt.Sprintf("walking the %d m crow-fly takes over %s", res.CrowFlyMetres, formatDuration(p.MaxDuration)))
 	return fmt.Sprintf("nothing arrives within %s of leaving at %s: %s",
 		formatDuration(p.MaxDuration), res.Departure, strings.Join(why, "; "))
 }

@@ -197,3 +197,78 @@ func TestRouteErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestRouteLongWalk checks that a walk longer than --max-walk (15 min) but
+// within the cap is a trip: cell B of the walk-threshold-outside fixture
+// to its only service P2, 1,000.754 m crow-fly, 1,001 s at 1.3 m/s over a
+// 1.3 detour (see that fixture's README). With a cap under the walk,
+// nothing arrives.
+func TestRouteLongWalk(t *testing.T) {
+	feed := filepath.Join("..", "..", "testdata", "fixtures", "walk-threshold-outside", "gtfs")
+	base := []string{"route", "--gtfs", feed, "--date", "2026-01-13", "--at", "08:00", "--from", "0,1.1", "--to", "0,1.109"}
+	for _, c := range []struct {
+		name      string
+		args      []string
+		reachable bool
+	}{
+		{"17-minute walk within the 1h cap", nil, true},
+		{"17-minute walk within a 20-minute cap", []string{"--max-duration", "20m"}, true},
+		{"cap under the walk", []string{"--max-duration", "16m"}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := runVingt(t, "", append(append(append([]string{}, base...), c.args...), "--json")...)
+			if r.code != 0 {
+				t.Fatalf("code %d: %s", r.code, r.stderr)
+			}
+			var res routeResult
+			if err := json.Unmarshal([]byte(r.stdout), &res); err != nil {
+				t.Fatalf("%v: %s", err, r.stdout)
+			}
+			if res.Reachable != c.reachable {
+				t.Fatalf("reachable %v, want %v: %+v", res.Reachable, c.reachable, res)
+			}
+			if !c.reachable {
+				if !strings.Contains(res.Reason, "walking the 1001 m crow-fly takes over 16min") {
+					t.Errorf("reason %q", res.Reason)
+				}
+				return
+			}
+			if res.TotalSeconds != 1001 || res.Rides != 0 || len(res.Legs) != 1 || res.Legs[0].Kind != "walk" || res.Legs[0].Seconds != 1001 {
+				t.Errorf("%+v, want one walk of 1001 s", res)
+			}
+		})
+	}
+	// The text output shows the walk.
+	r := runVingt(t, "", base...)
+	if r.code != 0 || !strings.Contains(r.stdout, "walk ") || !strings.Contains(r.stdout, "16min41s") {
+		t.Errorf("code %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	t.Logf("\n%s", r.stdout)
+}
+
+// TestRouteOSM walks on Porto Alegre's streets: 33 m apart as the crow
+// flies (34 s at 1.3 m/s × 1.3), but the streets go round (233 m, 180 s):
+// never shorter than the straight line.
+func TestRouteOSM(t *testing.T) {
+	feed := testutil.SharedData(t, "porto-alegre/poa_eptc.zip")
+	osm := testutil.SharedData(t, "porto-alegre/poa_osm.pbf")
+	base := []string{"route", "--gtfs", feed, "--date", "2019-05-13", "--at", "14:00", "--json", "--from=-30.0300,-51.2200", "--to=-30.0303,-51.2200"}
+	decode := func(args ...string) routeResult {
+		r := runVingt(t, "", append(append([]string{}, base...), args...)...)
+		if r.code != 0 {
+			t.Fatalf("code %d: %s", r.code, r.stderr)
+		}
+		var res routeResult
+		if err := json.Unmarshal([]byte(r.stdout), &res); err != nil {
+			t.Fatalf("%v: %s", err, r.stdout)
+		}
+		return res
+	}
+	crow, street := decode(), decode("--osm", osm)
+	if !crow.Reachable || crow.Rides != 0 || crow.TotalSeconds != 34 {
+		t.Errorf("crow-fly: %+v, want a walk of 34 s", crow)
+	}
+	if !street.Reachable || street.Rides != 0 || street.TotalSeconds != 180 {
+		t.Errorf("streets: %+v, want a walk of 180 s", street)
+	}
+}

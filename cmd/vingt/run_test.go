@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -339,4 +341,158 @@ func TestRunConfig(t *testing.T) {
 	if cells.Column("travel_time_poste_p80") == nil {
 		t.Error("two percentiles: no travel_time_poste_p80 column")
 	}
+}
+
+// TestRunOSM runs Porto Alegre and São Paulo with --osm end to end: walking
+// on their street extracts, cells and territories written, the extract
+// recorded in run.json.
+func TestRunOSM(t *testing.T) {
+	if testing.Short() {
+		t.Skip("whole runs: not in -short")
+	}
+	poa := func(rel string) string { return testutil.SharedData(t, "porto-alegre/"+rel) }
+	spo := func(rel string) string { return testutil.SharedData(t, "sao-paulo/"+rel) }
+	for _, c := range []struct {
+		name string
+		args []string
+	}{
+		{"porto-alegre", []string{
+			"--gtfs", poa("poa_eptc.zip"), "--gtfs", poa("poa_trensurb.zip"), "--date", "2019-05-13", "--window", "14:00-16:00",
+			"--grid", poa("poa_hexgrid.csv"), "--osm", poa("poa_osm.pbf"),
+			"--services", "healthcare=" + poa("poa_hexgrid.csv") + "#healthcare",
+			"--services", "schools=" + poa("poa_hexgrid.csv") + "#schools",
+			"--territories", "zone=../../testdata/example/zones.geojson",
+		}},
+		{"sao-paulo", []string{
+			"--gtfs", spo("spo.zip"), "--date", "2019-05-13", "--window", "14:00-14:30",
+			"--grid", spo("spo_hexgrid.csv"), "--osm", spo("spo_osm.pbf"),
+			"--services", "healthcare=" + spo("spo_hexgrid.csv") + "#healthcare",
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			out := t.TempDir()
+			r := runVingt(t, "", append([]string{"run", "--quiet", "--out", out}, c.args...)...)
+			if r.code != 0 {
+				t.Fatalf("exit %d\n%s", r.code, r.stderr)
+			}
+			cells := readTable(t, filepath.Join(out, "cells.parquet"))
+			terr := readTable(t, filepath.Join(out, "territories.parquet"))
+			if cells.Len() == 0 || (slices.Contains(c.args, "--territories") && terr.Len() == 0) {
+				t.Fatalf("%d cells, %d territories", cells.Len(), terr.Len())
+			}
+			b, err := os.ReadFile(filepath.Join(out, "run.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var m struct {
+				Inputs     []struct{ Role, Sha256 string }
+				Counts     map[string]json.RawMessage
+				Parameters map[string]any
+			}
+			if err := json.Unmarshal(b, &m); err != nil {
+				t.Fatal(err)
+			}
+			var osm struct{ Vertices, Edges int }
+			if err := json.Unmarshal(m.Counts["osm"], &osm); err != nil || osm.Vertices == 0 || osm.Edges == 0 {
+				t.Errorf("counts.osm %s: %v", m.Counts["osm"], err)
+			}
+			if w, _ := m.Parameters["walker"].(string); !strings.HasPrefix(w, "streets (") {
+				t.Errorf("walker %q, want the streets", w)
+			}
+			if !slices.ContainsFunc(m.Inputs, func(in struct{ Role, Sha256 string }) bool { return in.Role == "osm" && len(in.Sha256) == 64 }) {
+				t.Errorf("no osm input in %+v", m.Inputs)
+			}
+			t.Logf("counts.osm %s, links %s", m.Counts["osm"], m.Counts["osm_links"])
+			// The forward engine walks the same streets: byte-identical outputs.
+			fwd := t.TempDir()
+			if r := runVingt(t, "", append([]string{"run", "--quiet", "--engine", "forward", "--out", fwd}, c.args...)...); r.code != 0 {
+				t.Fatalf("forward: exit %d\n%s", r.code, r.stderr)
+			}
+			for _, f := range []string{"cells.parquet", "territories.parquet"} {
+				a, _ := os.ReadFile(filepath.Join(out, f))
+				b, _ := os.ReadFile(filepath.Join(fwd, f))
+				if len(a) == 0 || !bytes.Equal(a, b) {
+					t.Errorf("%s: the engines differ on the streets (%d and %d bytes)", f, len(a), len(b))
+				}
+			}
+		})
+	}
+}
+
+// TestRunOSMBadInput gives --osm a truncated extract and one with no
+// walkable way (a clear error, exit 2), and an extract that does not cover
+// the feed (a counted warning): the walk-threshold-outside fixture lies at
+// longitude 1–1.5°, the streets fixture at 0–0.02°.
+func TestRunOSMBadInput(t *testing.T) {
+	fx := filepath.Join("..", "..", "testdata", "fixtures", "walk-threshold-outside")
+	noWalk := filepath.Join("..", "..", "testdata", "osm", "no-walkable-way.osm.pbf")
+	b, err := os.ReadFile(noWalk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	truncated := filepath.Join(t.TempDir(), "truncated.osm.pbf")
+	if err := os.WriteFile(truncated, b[:len(b)-40], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := func(out, osm string) []string {
+		return []string{"run", "--quiet", "--gtfs", filepath.Join(fx, "gtfs"), "--grid", filepath.Join(fx, "grid.csv"),
+			"--services", "poste=" + filepath.Join(fx, "services-poste.csv"), "--date", "2026-01-13", "--window", "08:00-08:10",
+			"--out", out, "--osm", osm}
+	}
+	for _, c := range []struct {
+		name, osm string
+		want      []string
+	}{
+		{"truncated", truncated, []string{"truncated.osm.pbf", "truncated"}},
+		{"no walkable way", noWalk, []string{"no-walkable-way.osm.pbf", "no walkable way among 2 ways"}},
+		{"missing", filepath.Join(t.TempDir(), "none.osm.pbf"), []string{"none.osm.pbf"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := runVingt(t, "", args(t.TempDir(), c.osm)...)
+			if r.code != 2 || strings.Contains(r.stderr, "panic") {
+				t.Fatalf("exit %d, stderr %q: want exit 2", r.code, r.stderr)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(r.stderr, w) {
+					t.Errorf("stderr %q: no %q", r.stderr, w)
+				}
+			}
+		})
+	}
+	t.Run("not covering the feed", func(t *testing.T) {
+		out := t.TempDir()
+		r := runVingt(t, "", args(out, filepath.Join("..", "..", "streets", "testdata", "fixture.osm"))...)
+		if r.code != 0 {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+		b, err := os.ReadFile(filepath.Join(out, "run.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m struct {
+			Warnings []struct {
+				Input, Kind string
+				Count       int
+			}
+		}
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]int{}
+		for _, w := range m.Warnings {
+			if w.Input == "osm" {
+				got[w.Kind] = w.Count
+			}
+		}
+		// 4 stops and 4 service points, none within 300 m of a street.
+		want := map[string]int{
+			"stops farther than 300 m from any street (walk crow-fly)":              4,
+			"service points farther than 300 m from any street (walk crow-fly)":     4,
+			"the extract does not cover the feed: most stops are unlinked":          4,
+			"street components dropped (not the largest, no stop or point on them)": 1,
+		}
+		if !maps.Equal(got, want) {
+			t.Errorf("osm warnings %v, want %v", got, want)
+		}
+	})
 }
