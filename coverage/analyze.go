@@ -161,7 +161,7 @@ func (a *analysis) cell(s *scratch, c int) {
 		for k := range a.cats {
 			s.walk[k] = a.egress[k].walkOnly(cell, a.rp)
 			if a.egress[k].timed() {
-				s.hits[k] = a.egress[k].points.Within(walk.Place{Lat: cell.Lat, Lon: cell.Lon}, a.rp.MaxWalk, s.hits[k][:0])
+				s.hits[k] = a.egress[k].points.Within(walk.Place{Lat: cell.Lat, Lon: cell.Lon}, a.rp.MaxDuration, s.hits[k][:0])
 			}
 		}
 	}

@@ -146,7 +146,7 @@ func TestHoursBruteForce(t *testing.T) {
 						}
 					}
 					for _, pt := range cat.Points {
-						if s, _ := w.Walk(cp, walk.Place{Lat: pt.Lat, Lon: pt.Lon}, rp.MaxWalk); s != walk.Unreached {
+						if s, _ := w.Walk(cp, walk.Place{Lat: pt.Lat, Lon: pt.Lon}, rp.MaxDuration); s != walk.Unreached {
 							serve(pt, dep+s)
 						}
 					}

@@ -182,7 +182,7 @@ func (a *analysis) newImpactScratch(s *scratch) {
 // walkImpact sets the walk-only times of a cell and its nearest points.
 func (a *analysis) walkImpact(s *scratch, cell *Cell) {
 	for k := range a.cats {
-		s.impHits = a.egress[k].points.Within(walk.Place{Lat: cell.Lat, Lon: cell.Lon}, a.rp.MaxWalk, s.impHits[:0])
+		s.impHits = a.egress[k].points.Within(walk.Place{Lat: cell.Lat, Lon: cell.Lon}, a.rp.MaxDuration, s.impHits[:0])
 		p1, s1, p2, s2 := nearest2(s.impHits)
 		s.walk[k], s.walkPt[k], s.walk2[k] = s1, p1, s2
 		_ = p2
