@@ -171,10 +171,7 @@ var Parameters = []*Param{
 	{
 		Flag: "walk-speed", Key: "walk_speed", Default: "1.3", Unit: "m/s", Routing: true,
 		Help: "walking speed, m/s (0.1–10)",
-		set: func(s *Settings, v string) (err error) {
-			s.Routing.WalkSpeed, err = parseFloat(v, minWalkSpeed, maxWalkSpeed, " m/s")
-			return err
-		},
+		set:  floatSetter(func(s *Settings) *float64 { return &s.Routing.WalkSpeed }, minWalkSpeed, maxWalkSpeed, " m/s"),
 		manifest: func(s *Settings, m map[string]any) {
 			m["walk_speed_m_s"] = s.Routing.WalkSpeed
 		},
@@ -182,10 +179,7 @@ var Parameters = []*Param{
 	{
 		Flag: "detour", Key: "detour", Default: "1.3", Unit: "factor", Routing: true,
 		Help: "walking distance as a multiple of the crow-fly distance (1–5)",
-		set: func(s *Settings, v string) (err error) {
-			s.Routing.Detour, err = parseFloat(v, 1, maxDetour, "")
-			return err
-		},
+		set:  floatSetter(func(s *Settings) *float64 { return &s.Routing.Detour }, 1, maxDetour, ""),
 		manifest: func(s *Settings, m map[string]any) {
 			m["detour"] = s.Routing.Detour
 		},
@@ -201,10 +195,7 @@ var Parameters = []*Param{
 	{
 		Flag: "link-radius", Key: "link_radius", Default: "300", Unit: "metres", Routing: true,
 		Help: "farthest a place may lie from the street network (--osm) to be linked to it; farther, it walks crow-fly (1–5000)",
-		set: func(s *Settings, v string) (err error) {
-			s.LinkRadius, err = parseFloat(v, 1, 5000, " m")
-			return err
-		},
+		set:  floatSetter(func(s *Settings) *float64 { return &s.LinkRadius }, 1, 5000, " m"),
 		manifest: func(s *Settings, m map[string]any) {
 			m["link_radius_metres"] = s.LinkRadius
 		},
@@ -212,10 +203,7 @@ var Parameters = []*Param{
 	{
 		Flag: "max-transfer-walk", Key: "max_transfer_walk", Default: "500", Unit: "metres", Routing: true,
 		Help: "longest walk between stops in a transfer, metres (0: same stop only; at most 10000)",
-		set: func(s *Settings, v string) (err error) {
-			s.Routing.MaxTransferWalk, err = parseFloat(v, 0, maxTransferWalk, " m")
-			return err
-		},
+		set:  floatSetter(func(s *Settings) *float64 { return &s.Routing.MaxTransferWalk }, 0, maxTransferWalk, " m"),
 		manifest: func(s *Settings, m map[string]any) {
 			m["max_transfer_walk_metres"] = s.Routing.MaxTransferWalk
 		},
@@ -328,6 +316,19 @@ func durationSetter(field func(*Settings) *int32, min, max int32) func(*Settings
 			return err
 		}
 		*field(s) = d
+		return nil
+	}
+}
+
+// floatSetter sets the number at field(s) from text within [min, max]
+// (unit names the unit in messages).
+func floatSetter(field func(*Settings) *float64, min, max float64, unit string) func(*Settings, string) error {
+	return func(s *Settings, v string) error {
+		x, err := parseFloat(v, min, max, unit)
+		if err != nil {
+			return err
+		}
+		*field(s) = x
 		return nil
 	}
 }
