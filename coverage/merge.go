@@ -29,15 +29,7 @@ func writeShard(job Job, m *Manifest, res *Results, cells []Cell, idx []int, lev
 		return nil, fmt.Errorf("coverage: shard config: %w", err)
 	}
 	Assign(res, cells, levels)
-	routed := 0
-	for _, r := range res.Routed {
-		if r {
-			routed++
-		}
-	}
-	m.Counts["cells"] = len(cells)
-	m.Counts["cells_routed"] = routed
-	m.Counts["cells_walk_only"] = len(cells) - routed
+	countCells(m, res)
 	staging, err := newStaging(job.Out)
 	if err != nil {
 		return nil, err

@@ -324,18 +324,24 @@ func loadInputs(ctx context.Context, job Job, m *Manifest, cats []*Category, sta
 	return grid, cats, levels, nil
 }
 
-// finish aggregates the cells' results per territory and writes the
-// outputs.
-func finish(ctx context.Context, job Job, m *Manifest, res *Results, cells []Cell, cats []*Category, levels []*Level, stage, lap func(string)) (*Report, error) {
+// countCells records in the manifest how many cells were routed and how
+// many reached services on foot only.
+func countCells(m *Manifest, res *Results) {
 	routed := 0
 	for _, r := range res.Routed {
 		if r {
 			routed++
 		}
 	}
-	m.Counts["cells"] = len(cells)
+	m.Counts["cells"] = len(res.Routed)
 	m.Counts["cells_routed"] = routed
-	m.Counts["cells_walk_only"] = len(cells) - routed
+	m.Counts["cells_walk_only"] = len(res.Routed) - routed
+}
+
+// finish aggregates the cells' results per territory and writes the
+// outputs.
+func finish(ctx context.Context, job Job, m *Manifest, res *Results, cells []Cell, cats []*Category, levels []*Level, stage, lap func(string)) (*Report, error) {
+	countCells(m, res)
 	stage("aggregating per territory")
 	outside := Assign(res, cells, levels)
 	cellsOutside := map[string]int{}
