@@ -105,3 +105,21 @@ func BenchmarkRange120(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCompileOvertaking compiles 100,000 trips along one sequence of
+// stops that overtake one another (the feed is built outside the timer):
+// the FIFO split into patterns must stay near-linear (it was quadratic:
+// minutes for such a feed).
+func BenchmarkCompileOvertaking(b *testing.B) {
+	f := overtakingFeed(b, 100000)
+	date, _ := gtfs.ParseDate("2026-01-13")
+	b.ReportAllocs()
+	var tt *Timetable
+	for b.Loop() {
+		var err error
+		if tt, err = Compile([]*gtfs.Feed{f}, date, DefaultParams()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(tt.Stats().Patterns), "patterns")
+}

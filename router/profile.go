@@ -105,37 +105,93 @@ func (p *Profile) Len() int {
 // elsewhere it is beyond the cap too, or Unreached. deps must increase
 // and lie within the profile's window; out must be as long as deps. It
 // merges the access stops' step functions and allocates nothing.
+//
+// An entry (τ, v) of an access stop walked to in w seconds answers every
+// departure t ≤ τ − w; the arrival at t is the least v of the entries
+// answering it. So each entry is dropped at the last departure it
+// answers, and a suffix minimum spreads it to the earlier ones: the cost
+// is the entries within the window plus the departures, not their
+// product. Only the first entry at or past the last departure matters
+// for a stop; the later ones arrive later still.
 func (p *Profile) Eval(access []Access, deps []int32, out []int32) {
-	if len(out) < len(deps) {
+	nd := len(deps)
+	if len(out) < nd {
 		panic("router: Profile.Eval: out shorter than deps")
+	}
+	out = out[:nd]
+	// step > 0: the departures are evenly spaced, and the last one a
+	// time answers is found by a division.
+	step := int32(0)
+	if nd > 1 {
+		step = deps[1] - deps[0]
 	}
 	for i := range deps {
 		if i > 0 && deps[i] <= deps[i-1] || deps[i] < p.from || deps[i] >= p.to {
 			panic("router: Profile.Eval: departures must increase within the window")
 		}
+		if i > 0 && deps[i]-deps[i-1] != step {
+			step = 0
+		}
 		out[i] = Unreached
 	}
-	if p.rounds == 0 || len(deps) == 0 {
+	if p.rounds == 0 || nd == 0 {
 		return
 	}
 	base := (p.rounds - 1) * (p.n + 1)
+	off := p.off[base : base+p.n+1]
+	d0, dl := deps[0], deps[nd-1]
 	for _, a := range access {
-		lo, hi := p.off[base+a.Stop], p.off[base+a.Stop+1]
-		if lo == hi {
-			continue
-		}
+		lo, hi := off[a.Stop], off[a.Stop+1]
 		tau, arr := p.tau[lo:hi], p.arr[lo:hi]
-		// Entry j answers the departures t with tau[j−1] < t + walk ≤
-		// tau[j]: walk the entries, filling each one's run of departures.
-		j, _ := slices.BinarySearch(tau, deps[0]+a.Seconds)
-		i, nd := 0, len(deps)
-		for ; j < len(tau) && i < nd; j++ {
-			lim, v := tau[j]-a.Seconds, arr[j]
-			for ; i < nd && deps[i] <= lim; i++ {
-				out[i] = min(out[i], v)
+		// The first entry answering deps[0].
+		first := d0 + a.Seconds
+		j, h := 0, len(tau)
+		for j < h {
+			m := int(uint(j+h) >> 1)
+			if tau[m] < first {
+				j = m + 1
+			} else {
+				h = m
+			}
+		}
+		for ; j < len(tau); j++ {
+			t := tau[j] - a.Seconds // the latest departure it answers
+			var k int               // the last departure ≤ t
+			switch {
+			case t >= dl:
+				k = nd - 1
+			case step > 0:
+				k = int((t - d0) / step)
+			default:
+				k = upperBound(deps, t) - 1
+			}
+			if arr[j] < out[k] {
+				out[k] = arr[j]
+			}
+			if k == nd-1 {
+				break
 			}
 		}
 	}
+	for i := nd - 2; i >= 0; i-- {
+		if out[i+1] < out[i] {
+			out[i] = out[i+1]
+		}
+	}
+}
+
+// upperBound returns the number of values ≤ x in the increasing slice.
+func upperBound(s []int32, x int32) int {
+	lo, hi := 0, len(s)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if s[m] <= x {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
 }
 
 // ProfileSearcher runs profile searches over a timetable. It holds one

@@ -159,7 +159,10 @@ func TestProfileRandom(t *testing.T) {
 			to := from + step*int32(count-1) + 1 + int32(rng.IntN(int(step)))
 			var deps []int32
 			for d := from; d < to; d += step {
-				deps = append(deps, d)
+				// Now and then uneven departures (Eval's general case).
+				if target != 1 || d == from || rng.IntN(3) > 0 {
+					deps = append(deps, d)
+				}
 			}
 			if err := ps.Search(egress, from, to, &prof); err != nil {
 				t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/vingt/vingt/gtfs"
 	"github.com/vingt/vingt/walk"
@@ -299,6 +300,13 @@ func (tt *Timetable) buildPatterns(feeds []*gtfs.Feed, offsets []int32, date gtf
 	}
 }
 
+// fifoWindow is how many of the latest patterns of a stop sequence a trip
+// is tried against before it opens a pattern of its own. Feeds whose
+// trips overtake a little need a handful; a feed of thousands of trips
+// overtaking one another would otherwise compare every trip with every
+// pattern (quadratic: 100,000 trips took minutes).
+const fifoWindow = 64
+
 // addPatterns splits trips of one stop sequence (sorted by first
 // departure) into patterns whose trips never overtake one another, and
 // appends them.
@@ -306,35 +314,44 @@ func (tt *Timetable) addPatterns(feeds []*gtfs.Feed, offsets []int32, insts []in
 	f0 := feeds[insts[0].feed]
 	t0 := &f0.Trips[insts[0].trip]
 	n := int(t0.N)
-	times := func(in instance, k int) (int32, int32) {
+	// The times of every trip, trip-major, read once.
+	ta := make([]int32, len(insts)*n)
+	td := make([]int32, len(insts)*n)
+	for x, in := range insts {
 		f := feeds[in.feed]
 		t := &f.Trips[in.trip]
-		return f.Arrival(t, k) + in.shift, f.Departure(t, k) + in.shift
+		for k := range n {
+			ta[x*n+k], td[x*n+k] = f.Arrival(t, k)+in.shift, f.Departure(t, k)+in.shift
+		}
 	}
-	// Greedy: each trip goes into the first group whose last trip it
-	// never overtakes (nor is overtaken by).
-	var groups [][]instance
-	for _, in := range insts {
+	// Greedy: each trip goes into the first of the latest fifoWindow
+	// patterns whose last trip it never overtakes (nor is overtaken by);
+	// members are linked in order (next, −1 ends).
+	var head, tail []int32
+	next := make([]int32, len(insts))
+	for x := range insts {
+		next[x] = -1
+		a, d := ta[x*n:(x+1)*n], td[x*n:(x+1)*n]
 		placed := false
-		for g := range groups {
-			last := groups[g][len(groups[g])-1]
+		for g := max(0, len(tail)-fifoWindow); g < len(tail) && !placed; g++ {
+			l := int(tail[g])
+			la, ld := ta[l*n:(l+1)*n], td[l*n:(l+1)*n]
 			ok := true
 			for k := 0; k < n && ok; k++ {
-				la, ld := times(last, k)
-				a, d := times(in, k)
-				ok = a >= la && d >= ld
+				ok = a[k] >= la[k] && d[k] >= ld[k]
 			}
 			if ok {
-				groups[g] = append(groups[g], in)
+				next[l] = int32(x)
+				tail[g] = int32(x)
 				placed = true
-				break
 			}
 		}
 		if !placed {
-			groups = append(groups, []instance{in})
+			head = append(head, int32(x))
+			tail = append(tail, int32(x))
 		}
 	}
-	for _, g := range groups {
+	for _, h := range head {
 		for k := range n {
 			st := int(t0.First) + k
 			tt.patStops = append(tt.patStops, offsets[insts[0].feed]+f0.StopTimes.Stop[st])
@@ -347,17 +364,20 @@ func (tt *Timetable) addPatterns(feeds []*gtfs.Feed, offsets []int32, insts []in
 			}
 			tt.patFlags = append(tt.patFlags, flags)
 		}
+		nt := int32(0)
 		for k := range n {
-			for _, in := range g {
-				a, d := times(in, k)
-				tt.arr = append(tt.arr, a)
-				tt.dep = append(tt.dep, d)
+			nt = 0
+			for x := h; x >= 0; x = next[x] {
+				tt.arr = append(tt.arr, ta[int(x)*n+k])
+				tt.dep = append(tt.dep, td[int(x)*n+k])
+				nt++
 			}
 		}
-		for _, in := range g {
+		for x := h; x >= 0; x = next[x] {
+			in := insts[x]
 			tt.refs = append(tt.refs, tripRef{feed: in.feed, trip: in.trip, shift: in.shift})
 		}
-		tt.patTrips = append(tt.patTrips, int32(len(g)))
+		tt.patTrips = append(tt.patTrips, nt)
 		tt.patStopOff = append(tt.patStopOff, int32(len(tt.patStops)))
 		tt.patTimeOff = append(tt.patTimeOff, int32(len(tt.dep)))
 		tt.patTripOff = append(tt.patTripOff, int32(len(tt.refs)))
@@ -367,54 +387,34 @@ func (tt *Timetable) addPatterns(feeds []*gtfs.Feed, offsets []int32, insts []in
 // footpath is a walk between two stops.
 type footpath struct{ from, to, sec int32 }
 
+// MaxFootpathsPerStop bounds the footpaths from one stop: the nearest are
+// kept (by walk, then stop index), the others dropped with a counted
+// warning, so that thousands of stops at one point, or of quays of one
+// station, keep the timetable linear in the stops.
+const MaxFootpathsPerStop = 256
+
+// MaxQuayWalk bounds, in seconds, the walk asked of the walker between two
+// quays of one station, which are linked whatever the transfer radius:
+// no walk of the compilation runs unbounded (a street walker would
+// otherwise search its whole graph for a platform it cannot reach). When
+// the walker finds no walk within it, the crow-fly walk at the
+// parameters' speed and detour links the quays.
+const MaxQuayWalk int32 = 1800
+
 func (tt *Timetable) buildFootpaths(feeds []*gtfs.Feed, offsets []int32) {
 	p := tt.params
 	tt.selfExtra = make([]int32, len(tt.stops))
-	best := map[[2]int32]int32{}
-	add := func(a, b, sec int32) {
-		if a == b {
-			return
-		}
-		k := [2]int32{a, b}
-		if old, ok := best[k]; !ok || sec < old {
-			best[k] = sec
-		}
-	}
+	tt.fpOff = make([]int32, len(tt.stops)+1)
 	if p.MaxTransferWalk > 0 {
-		var near []walk.Hit
-		for s := range tt.stops {
-			st := &tt.stops[s]
-			if !st.HasCoords || tt.stopPatOff[s] == tt.stopPatOff[s+1] {
-				continue
-			}
-			near = tt.stopIndex.WithinMetres(walk.Place{Lat: st.Lat, Lon: st.Lon}, p.MaxTransferWalk, near[:0])
-			for _, x := range near {
-				add(int32(s), x.Place, x.Seconds)
-			}
-		}
-		// Quays of one parent station are linked whatever their distance.
-		for fi, f := range feeds {
-			children := map[int32][]int32{}
-			for i, s := range f.Stops {
-				if s.Parent != gtfs.None {
-					children[s.Parent] = append(children[s.Parent], offsets[fi]+int32(i))
-				}
-			}
-			for _, kids := range children {
-				for _, a := range kids {
-					for _, b := range kids {
-						sa, sb := &tt.stops[a], &tt.stops[b]
-						if a != b && sa.HasCoords && sb.HasCoords {
-							if w, _ := tt.walker.Walk(walk.Place{Lat: sa.Lat, Lon: sa.Lon}, walk.Place{Lat: sb.Lat, Lon: sb.Lon}, walk.Unreached); w != walk.Unreached {
-								add(a, b, w)
-							}
-						}
-					}
-				}
-			}
-		}
+		tt.walkFootpaths(feeds, offsets)
 	}
-	// transfers.txt: min_transfer_time replaces the walk; type 3 forbids.
+	// transfers.txt: min_transfer_time replaces the walk; type 3 forbids;
+	// of several rows for one pair, the last one decides.
+	type override struct {
+		from, to, sec int32 // sec: Unreached forbids
+		row           int
+	}
+	var over []override
 	for fi, f := range feeds {
 		for _, x := range f.Transfers {
 			if x.FromRoute != gtfs.None || x.ToRoute != gtfs.None || x.FromTrip != gtfs.None || x.ToTrip != gtfs.None {
@@ -431,47 +431,243 @@ func (tt *Timetable) buildFootpaths(feeds []*gtfs.Feed, offsets []int32) {
 			case x.Type == gtfs.TransferForbidden && a == b:
 				tt.selfExtra[a] = Unreached
 			case x.Type == gtfs.TransferForbidden:
-				delete(best, [2]int32{a, b})
+				over = append(over, override{a, b, Unreached, len(over)})
 			case x.Type == gtfs.TransferMinTime && a == b:
 				if tt.selfExtra[a] != Unreached {
 					tt.selfExtra[a] = x.MinTime
 				}
 			case x.Type == gtfs.TransferMinTime && p.MaxTransferWalk > 0:
-				best[[2]int32{a, b}] = x.MinTime
+				over = append(over, override{a, b, x.MinTime, len(over)})
 			}
 		}
 	}
-	fps := make([]footpath, 0, len(best))
-	for k, sec := range best {
-		fps = append(fps, footpath{k[0], k[1], sec})
+	if len(over) == 0 {
+		return
 	}
-	slices.SortFunc(fps, func(x, y footpath) int {
+	slices.SortFunc(over, func(x, y override) int {
 		if c := cmp.Compare(x.from, y.from); c != 0 {
 			return c
 		}
-		return cmp.Compare(x.to, y.to)
+		if c := cmp.Compare(x.to, y.to); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.row, y.row)
 	})
-	tt.fpOff = make([]int32, len(tt.stops)+1)
-	for _, fp := range fps {
-		tt.fpOff[fp.from+1]++
-		tt.fps = append(tt.fps, hop{fp.to, fp.sec})
+	// Merge the last override of each pair into the walks, stop by stop.
+	fps := make([]hop, 0, len(tt.fps)+len(over))
+	off := make([]int32, len(tt.stops)+1)
+	k := 0
+	for s := range int32(len(tt.stops)) {
+		walks := tt.fps[tt.fpOff[s]:tt.fpOff[s+1]]
+		i := 0
+		for i < len(walks) || k < len(over) && over[k].from == s {
+			if k < len(over) && over[k].from == s && (i == len(walks) || over[k].to <= walks[i].to) {
+				for k+1 < len(over) && over[k+1].from == s && over[k+1].to == over[k].to {
+					k++
+				}
+				if i < len(walks) && walks[i].to == over[k].to {
+					i++
+				}
+				if over[k].sec != Unreached {
+					fps = append(fps, hop{over[k].to, over[k].sec})
+				}
+				k++
+				continue
+			}
+			fps = append(fps, walks[i])
+			i++
+		}
+		off[s+1] = int32(len(fps))
 	}
-	for s := range tt.stops {
-		tt.fpOff[s+1] += tt.fpOff[s]
+	tt.fps, tt.fpOff = fps, off
+}
+
+// walkFootpaths links every served stop to the stops within the transfer
+// radius, and the quays of one station to one another whatever their
+// distance, keeping the MaxFootpathsPerStop nearest of each stop, into
+// the flat arrays fpOff/fps (by stop, then target).
+func (tt *Timetable) walkFootpaths(feeds []*gtfs.Feed, offsets []int32) {
+	p := tt.params
+	// Quays of one parent station: siblings[sibOff[g]:sibOff[g+1]] is
+	// group g; group[s] is the group of stop s, or -1.
+	group := make([]int32, len(tt.stops))
+	fill(group, -1)
+	var sibOff, siblings []int32
+	for fi, f := range feeds {
+		parentGroup := map[int32]int32{}
+		for i, st := range f.Stops {
+			if st.Parent == gtfs.None {
+				continue
+			}
+			g, ok := parentGroup[st.Parent]
+			if !ok {
+				g = int32(len(parentGroup)) + int32(len(sibOff))
+				parentGroup[st.Parent] = g
+			}
+			group[offsets[fi]+int32(i)] = g
+		}
+		sibOff = append(sibOff, make([]int32, len(parentGroup))...)
+	}
+	sibOff = append(sibOff, 0)
+	// Counting sort of the quays by group, in stop order.
+	counts := make([]int32, len(sibOff))
+	for _, g := range group {
+		if g >= 0 {
+			counts[g+1]++
+		}
+	}
+	for g := 1; g < len(counts); g++ {
+		counts[g] += counts[g-1]
+	}
+	copy(sibOff, counts)
+	siblings = make([]int32, counts[len(counts)-1])
+	for s, g := range group {
+		if g >= 0 {
+			siblings[counts[g]] = int32(s)
+			counts[g]++
+		}
+	}
+	crow := walk.CrowFly{Speed: p.WalkSpeed, Detour: p.Detour}
+	if _, err := walk.NewCrowFly(p.WalkSpeed, p.Detour); err != nil {
+		crow = walk.CrowFly{Speed: 1.3, Detour: 1.3}
+	}
+	var near []walk.Hit
+	var cand []hop
+	var quay []hop
+	for s := range int32(len(tt.stops)) {
+		tt.fpOff[s] = int32(len(tt.fps))
+		st := &tt.stops[s]
+		if !st.HasCoords {
+			continue
+		}
+		cand = cand[:0]
+		here := walk.Place{Lat: st.Lat, Lon: st.Lon}
+		if tt.Served(s) {
+			near = tt.stopIndex.WithinMetres(here, p.MaxTransferWalk, near[:0])
+			for _, x := range near {
+				if x.Place != s {
+					cand = append(cand, hop{x.Place, x.Seconds})
+				}
+			}
+		}
+		if g := group[s]; g >= 0 {
+			// The nearest siblings as the crow flies (all of them in a
+			// station of up to MaxFootpathsPerStop quays), then walked.
+			quay = quay[:0]
+			for _, b := range siblings[sibOff[g]:sibOff[g+1]] {
+				if sb := &tt.stops[b]; b != s && sb.HasCoords {
+					quay = append(quay, hop{b, crow.Seconds(gtfs.Distance(st.Lat, st.Lon, sb.Lat, sb.Lon))})
+				}
+			}
+			if len(quay) > MaxFootpathsPerStop {
+				selectNearest(quay, MaxFootpathsPerStop)
+				quay = quay[:MaxFootpathsPerStop]
+			}
+			for _, q := range quay {
+				sb := &tt.stops[q.to]
+				there := walk.Place{Lat: sb.Lat, Lon: sb.Lon}
+				w, _ := tt.walker.Walk(here, there, MaxQuayWalk)
+				if w == walk.Unreached {
+					w = q.sec // the crow-fly walk, whatever its length
+				}
+				cand = append(cand, hop{q.to, w})
+			}
+		}
+		if len(cand) == 0 {
+			continue
+		}
+		// One footpath per target, the shortest.
+		slices.SortFunc(cand, func(x, y hop) int {
+			if c := cmp.Compare(x.to, y.to); c != 0 {
+				return c
+			}
+			return cmp.Compare(x.sec, y.sec)
+		})
+		n := 0
+		for i, h := range cand {
+			if i == 0 || h.to != cand[n-1].to {
+				cand[n] = h
+				n++
+			}
+		}
+		cand = cand[:n]
+		if len(cand) > MaxFootpathsPerStop {
+			tt.warnings.Add(fmt.Sprintf("stop with more than %d footpaths (the nearest kept)", MaxFootpathsPerStop),
+				fmt.Sprintf("%s: %d within reach", st.ID, len(cand)))
+			selectNearest(cand, MaxFootpathsPerStop)
+			cand = cand[:MaxFootpathsPerStop]
+			slices.SortFunc(cand, func(x, y hop) int { return cmp.Compare(x.to, y.to) })
+		}
+		tt.fps = append(tt.fps, cand...)
+	}
+	tt.fpOff[len(tt.stops)] = int32(len(tt.fps))
+}
+
+// selectNearest moves the k nearest hops (by seconds, then stop) to the
+// front of hs, in no particular order: a quickselect, linear on average.
+func selectNearest(hs []hop, k int) {
+	less := func(a, b hop) bool { return a.sec < b.sec || a.sec == b.sec && a.to < b.to }
+	lo, hi := 0, len(hs)-1
+	for lo < hi {
+		// Median of three as the pivot.
+		m := int(uint(lo+hi) >> 1)
+		if less(hs[m], hs[lo]) {
+			hs[m], hs[lo] = hs[lo], hs[m]
+		}
+		if less(hs[hi], hs[lo]) {
+			hs[hi], hs[lo] = hs[lo], hs[hi]
+		}
+		if less(hs[hi], hs[m]) {
+			hs[hi], hs[m] = hs[m], hs[hi]
+		}
+		pivot := hs[m]
+		i, j := lo, hi
+		for i <= j {
+			for less(hs[i], pivot) {
+				i++
+			}
+			for less(pivot, hs[j]) {
+				j--
+			}
+			if i <= j {
+				hs[i], hs[j] = hs[j], hs[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k-1 <= j:
+			hi = j
+		case k-1 >= i:
+			lo = i
+		default:
+			return
+		}
 	}
 }
 
 // StopsNear appends to dst the stops within maxSeconds of walking from the
 // point, sorted by stop index. Only stops served by some trip of the date
 // are returned.
+// Once its buffers have grown it allocates nothing.
 func (tt *Timetable) StopsNear(lat, lon float64, maxSeconds int32, dst []Access) []Access {
-	for _, h := range tt.stopIndex.Within(walk.Place{Lat: lat, Lon: lon}, maxSeconds, nil) {
+	buf, _ := hitPool.Get().(*[]walk.Hit)
+	if buf == nil {
+		buf = new([]walk.Hit)
+	}
+	*buf = tt.stopIndex.Within(walk.Place{Lat: lat, Lon: lon}, maxSeconds, (*buf)[:0])
+	for _, h := range *buf {
 		if tt.Served(h.Place) {
 			dst = append(dst, Access{Stop: h.Place, Seconds: h.Seconds})
 		}
 	}
+	hitPool.Put(buf)
 	return dst
 }
+
+// hitPool holds the scratch hits of StopsNear, which many goroutines call
+// on one shared timetable.
+var hitPool sync.Pool
 
 // Served tells whether some trip of the date stops at s.
 func (tt *Timetable) Served(s int32) bool { return tt.stopPatOff[s] < tt.stopPatOff[s+1] }

@@ -120,64 +120,158 @@ func (c CrowFly) Describe() string {
 	return fmt.Sprintf("crow-fly × %g at %g m/s", c.Detour, c.Speed)
 }
 
-// Index implements Walker: the places go into buckets of about 500 m.
+// Index implements Walker: the places go into latitude bands of about
+// 550 m, each sorted by longitude, in flat arrays; a query looks at the
+// bands its radius crosses and, in each, at the longitudes it spans, and
+// allocates nothing beyond what it appends to dst.
 func (c CrowFly) Index(places []Place) Index {
-	ix := &crowIndex{c: c, places: places, cellDeg: 0.005, buckets: map[[2]int32][]int32{}}
+	ix := &crowIndex{c: c}
+	order := make([]int32, 0, len(places))
 	for i, p := range places {
 		if p.Valid() {
-			k := ix.key(p.Lat, p.Lon)
-			ix.buckets[k] = append(ix.buckets[k], int32(i))
+			order = append(order, int32(i))
 		}
+	}
+	if len(order) == 0 {
+		ix.off = []int32{0}
+		return ix
+	}
+	band := func(i int32) int32 { return bandOf(places[i].Lat) }
+	slices.SortFunc(order, func(a, b int32) int {
+		if c := cmp.Compare(band(a), band(b)); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(places[a].Lon, places[b].Lon); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	ix.minBand = band(order[0])
+	nb := band(order[len(order)-1]) - ix.minBand + 1
+	ix.off = make([]int32, nb+1)
+	ix.lon = make([]float64, len(order))
+	ix.lat = make([]float64, len(order))
+	ix.rad = make([]float64, len(order))
+	ix.cos = make([]float64, len(order))
+	ix.id = order
+	for k, i := range order {
+		p := places[i]
+		ix.off[band(i)-ix.minBand+1]++
+		ix.lon[k], ix.lat[k] = p.Lon, p.Lat
+		ix.rad[k] = p.Lat * math.Pi / 180
+		ix.cos[k] = math.Cos(ix.rad[k])
+	}
+	for b := range nb {
+		ix.off[b+1] += ix.off[b]
 	}
 	return ix
 }
 
-// crowIndex is the bucket grid of a crow-fly Index.
+// bandDeg is the height of a latitude band of a crow-fly index.
+const bandDeg = 0.005
+
+func bandOf(lat float64) int32 { return int32(math.Floor((lat + 90) / bandDeg)) }
+
+// crowIndex is the band index of a crow-fly Index: band b (counted from
+// minBand) holds the places off[b]:off[b+1] of the parallel arrays, by
+// increasing longitude.
 type crowIndex struct {
-	c       CrowFly
-	places  []Place
-	cellDeg float64
-	buckets map[[2]int32][]int32
+	c        CrowFly
+	minBand  int32
+	off      []int32
+	lon, lat []float64
+	rad, cos []float64 // latitude in radians and its cosine
+	id       []int32
 }
 
-func (ix *crowIndex) key(lat, lon float64) [2]int32 {
-	return [2]int32{int32(math.Floor(lon / ix.cellDeg)), int32(math.Floor(lat / ix.cellDeg))}
+// earthR is the radius of gtfs.Distance's sphere.
+const earthR = 6371000
+
+// query is the part of a search that does not depend on the place
+// looked at: where the query is and how far it reaches.
+type query struct {
+	lat, lon, rad, cos float64
+	metres             float64
+	aMax               float64 // haversine term beyond which a place is surely out of reach
 }
 
-// visit calls fn with every indexed place within metres of p, and its
-// crow-fly distance.
-func (ix *crowIndex) visit(p Place, metres float64, fn func(i int32, d float64)) {
-	if !p.Valid() || !(metres >= 0) {
-		return
+// span prepares a query of the places within metres of p: the bands it
+// crosses and the half-width in longitude it spans (360: all), both
+// widened for rounding; ok is false when nothing can be reached.
+func (ix *crowIndex) span(p Place, metres float64) (q query, bLo, bHi int32, dLon float64, ok bool) {
+	if !p.Valid() || !(metres >= 0) || len(ix.id) == 0 {
+		return q, 0, 0, 0, false
 	}
-	// A search wider than the Earth is the whole index.
-	metres = math.Min(metres, math.Pi*6371000)
-	dy := int32(math.Ceil(metres/111000/ix.cellDeg)) + 1
-	cos := math.Max(math.Cos(p.Lat*math.Pi/180), 0.01)
-	dx := int32(math.Ceil(metres/111000/cos/ix.cellDeg)) + 1
-	if n := int64(2*dx+1) * int64(2*dy+1); n > int64(4*len(ix.buckets)+16) {
-		// Fewer buckets than cells to look at: look at the buckets.
-		for _, b := range ix.buckets {
-			for _, i := range b {
-				q := ix.places[i]
-				if d := gtfs.Distance(p.Lat, p.Lon, q.Lat, q.Lon); d <= metres {
-					fn(i, d)
-				}
-			}
-		}
-		return
-	}
-	k := ix.key(p.Lat, p.Lon)
-	for x := k[0] - dx; x <= k[0]+dx; x++ {
-		for y := k[1] - dy; y <= k[1]+dy; y++ {
-			for _, i := range ix.buckets[[2]int32{x, y}] {
-				q := ix.places[i]
-				if d := gtfs.Distance(p.Lat, p.Lon, q.Lat, q.Lon); d <= metres {
-					fn(i, d)
-				}
-			}
+	metres = math.Min(metres, math.Pi*earthR)
+	delta := metres / earthR // angular radius, radians
+	q = query{lat: p.Lat, lon: p.Lon, rad: p.Lat * math.Pi / 180, metres: metres}
+	q.cos = math.Cos(q.rad)
+	s := math.Sin(math.Min(delta/2, math.Pi/2))
+	q.aMax = s*s*(1+1e-9) + 1e-15
+	// Latitudes within δ, with a margin for rounding.
+	dLat := delta*180/math.Pi*(1+1e-9) + 1e-9
+	bLo = max(bandOf(math.Max(p.Lat-dLat, -90)), ix.minBand)
+	bHi = min(bandOf(math.Min(p.Lat+dLat, 90)), ix.minBand+int32(len(ix.off))-2)
+	// Longitudes: asin(sin δ / cos φ), or all of them when the cap
+	// reaches a pole.
+	dLon = 360
+	if abs := math.Abs(p.Lat) + delta*180/math.Pi; abs < 89.999 {
+		if x := math.Sin(delta) / math.Cos(q.rad); x < 0.999999 {
+			dLon = math.Asin(x)*180/math.Pi*(1+1e-9) + 1e-9
 		}
 	}
+	return q, bLo, bHi, dLon, bLo <= bHi
+}
+
+// ranges returns the positions of band b whose longitudes lie within
+// dLon of lon: one or two (across the antimeridian) runs.
+func (ix *crowIndex) ranges(b int32, lon, dLon float64) (lo1, hi1, lo2, hi2 int) {
+	lo, hi := int(ix.off[b-ix.minBand]), int(ix.off[b-ix.minBand+1])
+	if dLon >= 180 {
+		return lo, hi, 0, 0
+	}
+	lons := ix.lon[lo:hi]
+	west, east := lon-dLon, lon+dLon
+	switch {
+	case west < -180:
+		a, _ := slices.BinarySearch(lons, west+360)
+		b, _ := upper(lons, east)
+		return lo + a, hi, lo, lo + b
+	case east > 180:
+		a, _ := slices.BinarySearch(lons, west)
+		b, _ := upper(lons, east-360)
+		return lo + a, hi, lo, lo + b
+	}
+	a, _ := slices.BinarySearch(lons, west)
+	b2, _ := upper(lons, east)
+	return lo + a, lo + b2, 0, 0
+}
+
+// upper returns the number of values ≤ x in the sorted slice.
+func upper(s []float64, x float64) (int, bool) {
+	lo, hi := 0, len(s)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if s[m] <= x {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo, true
+}
+
+// dist returns the crow-fly distance from the query to place k, or +Inf
+// when it is surely beyond the query's metres (the haversine term alone
+// tells, before the arcsine).
+func (ix *crowIndex) dist(q *query, k int) float64 {
+	dp, dl := (ix.rad[k]-q.rad)/2, (ix.lon[k]-q.lon)*math.Pi/180/2
+	sp, sl := math.Sin(dp), math.Sin(dl)
+	if a := sp*sp + q.cos*ix.cos[k]*sl*sl; a > q.aMax {
+		return math.Inf(1)
+	}
+	// The exact figure, as every other walk computes it.
+	return gtfs.Distance(q.lat, q.lon, ix.lat[k], ix.lon[k])
 }
 
 // Within implements Index.
@@ -188,11 +282,22 @@ func (ix *crowIndex) Within(p Place, max int32, dst []Hit) []Hit {
 	start := len(dst)
 	// One metre more than the walk allows, for rounding: the seconds
 	// decide.
-	ix.visit(p, ix.c.Reach(max)+1, func(i int32, d float64) {
-		if w := ix.c.Seconds(d); w <= max {
-			dst = append(dst, Hit{Place: i, Seconds: w})
+	q, bLo, bHi, dLon, ok := ix.span(p, ix.c.Reach(max)+1)
+	if !ok {
+		return dst
+	}
+	for b := bLo; b <= bHi; b++ {
+		lo1, hi1, lo2, hi2 := ix.ranges(b, q.lon, dLon)
+		for _, r := range [2][2]int{{lo1, hi1}, {lo2, hi2}} {
+			for k := r[0]; k < r[1]; k++ {
+				if d := ix.dist(&q, k); d <= q.metres {
+					if w := ix.c.Seconds(d); w <= max {
+						dst = append(dst, Hit{Place: ix.id[k], Seconds: w})
+					}
+				}
+			}
 		}
-	})
+	}
 	slices.SortFunc(dst[start:], func(a, b Hit) int { return cmp.Compare(a.Place, b.Place) })
 	return dst
 }
@@ -200,9 +305,20 @@ func (ix *crowIndex) Within(p Place, max int32, dst []Hit) []Hit {
 // WithinMetres implements Index: the crow-fly distance is within metres.
 func (ix *crowIndex) WithinMetres(p Place, metres float64, dst []Hit) []Hit {
 	start := len(dst)
-	ix.visit(p, metres, func(i int32, d float64) {
-		dst = append(dst, Hit{Place: i, Seconds: ix.c.Seconds(d)})
-	})
+	q, bLo, bHi, dLon, ok := ix.span(p, metres)
+	if !ok {
+		return dst
+	}
+	for b := bLo; b <= bHi; b++ {
+		lo1, hi1, lo2, hi2 := ix.ranges(b, q.lon, dLon)
+		for _, r := range [2][2]int{{lo1, hi1}, {lo2, hi2}} {
+			for k := r[0]; k < r[1]; k++ {
+				if d := ix.dist(&q, k); d <= metres {
+					dst = append(dst, Hit{Place: ix.id[k], Seconds: ix.c.Seconds(d)})
+				}
+			}
+		}
+	}
 	slices.SortFunc(dst[start:], func(a, b Hit) int { return cmp.Compare(a.Place, b.Place) })
 	return dst
 }
@@ -213,10 +329,21 @@ func (ix *crowIndex) Nearest(p Place, max int32) int32 {
 	if max < 0 {
 		return best
 	}
-	ix.visit(p, ix.c.Reach(max)+1, func(_ int32, d float64) {
-		if w := ix.c.Seconds(d); w <= max && w < best {
-			best = w
+	q, bLo, bHi, dLon, ok := ix.span(p, ix.c.Reach(max)+1)
+	if !ok {
+		return best
+	}
+	for b := bLo; b <= bHi; b++ {
+		lo1, hi1, lo2, hi2 := ix.ranges(b, q.lon, dLon)
+		for _, r := range [2][2]int{{lo1, hi1}, {lo2, hi2}} {
+			for k := r[0]; k < r[1]; k++ {
+				if d := ix.dist(&q, k); d <= q.metres {
+					if w := ix.c.Seconds(d); w <= max && w < best {
+						best = w
+					}
+				}
+			}
 		}
-	})
+	}
 	return best
 }

@@ -103,3 +103,88 @@ func TestWalk(t *testing.T) {
 		t.Errorf("reach of 900 s: %v m", r)
 	}
 }
+
+// TestIndexWorld compares the band index with a scan of every place over
+// the whole sphere: near the poles, across the antimeridian and with
+// clusters of places at one point.
+func TestIndexWorld(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	c := CrowFly{Speed: 1.3, Detour: 1.3}
+	centres := []Place{{0, 0}, {89.99, 10}, {-89.995, -170}, {10, 179.999}, {-30, -179.998}, {60, 179.5}, {45.2, 0.7}}
+	var places []Place
+	for _, ctr := range centres {
+		for range 150 {
+			lat := math.Max(-90, math.Min(90, ctr.Lat+(rng.Float64()-0.5)*0.05))
+			lon := ctr.Lon + (rng.Float64()-0.5)*0.1
+			if lon > 180 {
+				lon -= 360
+			} else if lon < -180 {
+				lon += 360
+			}
+			places = append(places, Place{lat, lon})
+		}
+		for range 30 {
+			places = append(places, ctr) // many at one point
+		}
+	}
+	ix := c.Index(places)
+	for q := range 2000 {
+		ctr := centres[q%len(centres)]
+		p := Place{Lat: math.Max(-90, math.Min(90, ctr.Lat+(rng.Float64()-0.5)*0.06)), Lon: ctr.Lon + (rng.Float64()-0.5)*0.12}
+		if p.Lon > 180 {
+			p.Lon -= 360
+		} else if p.Lon < -180 {
+			p.Lon += 360
+		}
+		max := int32(rng.IntN(6000))
+		if q%97 == 0 {
+			max = int32(rng.IntN(1 << 30))
+		}
+		metres := float64(rng.IntN(8000))
+		var want, wantM []Hit
+		nearest := Unreached
+		for i, x := range places {
+			d := gtfs.Distance(p.Lat, p.Lon, x.Lat, x.Lon)
+			if w := c.Seconds(d); w <= max && d <= c.Reach(max)+1 {
+				want = append(want, Hit{int32(i), w})
+				nearest = min(nearest, w)
+			}
+			if d <= metres {
+				wantM = append(wantM, Hit{int32(i), c.Seconds(d)})
+			}
+		}
+		if got := ix.Within(p, max, nil); !slices.Equal(got, want) {
+			t.Fatalf("within %d s of %v: %d hits, want %d", max, p, len(got), len(want))
+		}
+		if got := ix.WithinMetres(p, metres, nil); !slices.Equal(got, wantM) {
+			t.Fatalf("within %v m of %v: %d hits, want %d", metres, p, len(got), len(wantM))
+		}
+		if got := ix.Nearest(p, max); got != nearest {
+			t.Fatalf("nearest within %d s of %v: %d, want %d", max, p, got, nearest)
+		}
+	}
+	if got := c.Index(nil).Within(Place{1, 1}, 100, nil); len(got) != 0 {
+		t.Errorf("empty index: %v", got)
+	}
+}
+
+// TestIndexAllocs checks that a query allocates nothing once dst is large
+// enough.
+func TestIndexAllocs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	c := CrowFly{Speed: 1.3, Detour: 1.3}
+	places := make([]Place, 2000)
+	for i := range places {
+		places[i] = Place{Lat: 45 + rng.Float64()*0.1, Lon: 0.6 + rng.Float64()*0.1}
+	}
+	ix := c.Index(places)
+	dst := make([]Hit, 0, len(places))
+	p := Place{45.05, 0.65}
+	if n := testing.AllocsPerRun(20, func() {
+		dst = ix.Within(p, 900, dst[:0])
+		dst = ix.WithinMetres(p, 500, dst[:0])
+		_ = ix.Nearest(p, 900)
+	}); n != 0 || len(dst) == 0 {
+		t.Errorf("%v allocations per query (%d hits)", n, len(dst))
+	}
+}
