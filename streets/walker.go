@@ -40,6 +40,16 @@ func NewWalker(g *Graph, speed, detour float64) (*Walker, error) {
 	return w, nil
 }
 
+// Graph returns the street graph the walker walks on.
+func (w *Walker) Graph() *Graph { return w.g }
+
+// Speed returns the walking speed in metres per second.
+func (w *Walker) Speed() float64 { return w.speed }
+
+// Fallback returns the crow-fly × detour walker used for places that do not
+// link to the graph.
+func (w *Walker) Fallback() walk.CrowFly { return w.crow }
+
 // Linked and Unlinked count the places indexed and the points queried that
 // linked to the graph, and those that fell back to crow-fly, since the
 // walker was made.
