@@ -94,7 +94,10 @@ func (w *Walker) bound(max int32) float32 {
 }
 
 // Walk implements walk.Walker: the street walk from a to b when both link,
-// crow-fly × detour otherwise.
+// crow-fly × detour otherwise. The search stops once b is settled
+// (Search.Between): even with max = walk.Unreached (the quays of a parent
+// station, linked whatever their distance) it explores only the streets
+// within the walk itself.
 func (w *Walker) Walk(a, b walk.Place, max int32) (int32, float64) {
 	la, oka := w.link(a)
 	lb, okb := w.link(b)
@@ -103,8 +106,7 @@ func (w *Walker) Walk(a, b walk.Place, max int32) (int32, float64) {
 	}
 	s := w.pool.Get().(*Search)
 	defer w.pool.Put(s)
-	s.FromLinks([]Link{la}, nil, w.bound(max))
-	m := s.To(lb)
+	m := s.Between(la, lb, w.bound(max))
 	if sec := w.seconds(m); sec <= max {
 		return sec, float64(m)
 	}
