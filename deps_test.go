@@ -58,7 +58,7 @@ var depsRules = []depRule{
 	{pkg: "hours", allow: []string{std}},
 	{pkg: "walk", allow: []string{std, "gtfs"}, deny: []string{geos, proj, "router", "coverage"}},
 	{pkg: "router", allow: []string{std, "gtfs", "walk", "hours"}, deny: []string{geos, proj, "isochrone", "coverage"}},
-	{pkg: "isochrone", allow: []string{std, ext, "gtfs", "walk", "router"}, deny: []string{proj, "coverage"}},
+	{pkg: "isochrone", allow: []string{std, ext, "gtfs", "walk", "router", "streets"}, deny: []string{proj, "coverage"}},
 	{pkg: "raster", allow: []string{std, ext}, deny: engine},
 	{pkg: "streets", allow: []string{std, ext, "gtfs", "walk"}, deny: []string{geos, proj, "router", "coverage"}},
 	{pkg: "output", allow: []string{std}, deny: engine},

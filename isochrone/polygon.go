@@ -1,6 +1,11 @@
-// Package isochrone draws the area reached from one origin as polygons:
-// the GEOS union of walkable disks around the places reached, per travel
-// time cutoff. The router does not depend on it.
+// Package isochrone draws the area reached from one origin as polygons, per
+// travel time cutoff. With the default crow-fly walker, Polygons draws the
+// GEOS union of walkable disks around the origin and the places reached.
+// On a street network (vingt isochrone --osm), StreetPolygons draws the
+// union of StreetWidth-wide bands along the parts of street edges reached
+// within the time left, from one multi-source street search per cutoff;
+// places off the streets keep their crow-fly disks. The router does not
+// depend on it.
 package isochrone
 
 // This file draws isochrone polygons with GEOS. The router does not depend

@@ -30,6 +30,11 @@ type Graph struct {
 	slat     []int32
 	slon     []int32
 
+	// islandFrom is the first shape point of the edges on islands
+	// (components of fewer than IslandVertices vertices, not the
+	// largest), which come last; MaxInt32 when there are none.
+	islandFrom int32
+
 	grid   grid
 	radius float64
 	st     Stats
@@ -89,7 +94,7 @@ func fixDist(lat1, lon1, lat2, lon2 int32) float64 {
 // build folds the kept ways into edges, drops small components and lays out
 // the CSR arrays and the link grid.
 func (b *builder) build(opt Options) (*Graph, error) {
-	g := &Graph{radius: opt.LinkRadius}
+	g := &Graph{radius: opt.LinkRadius, islandFrom: math.MaxInt32}
 	vert := make([]int32, len(b.ids))
 	for i := range vert {
 		vert[i] = -1
@@ -169,41 +174,53 @@ func (b *builder) build(opt Options) (*Graph, error) {
 		g.grid = newGrid(g) // to link the Keep points
 	}
 
-	// Components: keep the largest and those the Keep points link to.
+	// Components: keep the largest and those the Keep points link to,
+	// with the island rule of Link.
 	comp, ncomp := g.components()
 	b.st.Components = ncomp
 	size := make([]int32, ncomp)
 	for _, c := range comp {
 		size[c]++
 	}
-	keep := make([]bool, ncomp)
 	best := int32(0)
 	for c := range size {
 		if size[c] > size[best] {
 			best = int32(c)
 		}
 	}
+	islandComp := func(c int32) bool { return c != best && size[c] < IslandVertices }
+	keep := make([]bool, ncomp)
 	keep[best] = true
-	for _, p := range opt.Keep {
-		if l, ok := g.Link(p.Lat, p.Lon, opt.LinkRadius); ok {
-			b.st.KeepLinked++
-			keep[comp[l.U]] = true
-		} else {
-			b.st.KeepUnlinked++
+	if len(opt.Keep) > 0 {
+		// the component of the segment starting at shape point i
+		island := func(i int32) bool {
+			e, _ := slices.BinarySearch(g.shapeOff, i+1)
+			return islandComp(comp[g.eu[e-1]])
+		}
+		for _, p := range opt.Keep {
+			if l, ok := g.link(p.Lat, p.Lon, opt.LinkRadius, island); ok {
+				b.st.KeepLinked++
+				keep[comp[l.U]] = true
+			} else {
+				b.st.KeepUnlinked++
+			}
 		}
 	}
 	for c, k := range keep {
-		if !k {
+		switch {
+		case !k:
 			b.st.ComponentsDropped++
 			b.st.VerticesDropped += int(size[c])
+		case islandComp(int32(c)):
+			b.st.IslandsKept++
 		}
 	}
-	if b.st.ComponentsDropped > 0 {
+	if b.st.ComponentsDropped > 0 || b.st.IslandsKept > 0 {
 		all := g.Edges()
-		g = g.subgraph(comp, keep)
+		g = g.subgraph(comp, keep, func(c int32) bool { return islandComp(c) })
 		b.st.EdgesDropped = all - g.Edges()
 	}
-	if g.grid.off == nil || b.st.ComponentsDropped > 0 {
+	if g.grid.off == nil || b.st.ComponentsDropped > 0 || b.st.IslandsKept > 0 {
 		g.grid = newGrid(g)
 	}
 	b.st.Vertices, b.st.Edges = g.Vertices(), g.Edges()
@@ -267,9 +284,10 @@ func (g *Graph) components() ([]int32, int) {
 	return comp, int(c)
 }
 
-// subgraph returns the graph of the kept components, renumbered in order.
-func (g *Graph) subgraph(comp []int32, keep []bool) *Graph {
-	h := &Graph{radius: g.radius}
+// subgraph returns the graph of the kept components, renumbered in order,
+// the edges of islands last (from islandFrom).
+func (g *Graph) subgraph(comp []int32, keep []bool, island func(c int32) bool) *Graph {
+	h := &Graph{radius: g.radius, islandFrom: math.MaxInt32}
 	nv, ne, ns := 0, 0, 0
 	for v := range g.vlat {
 		if keep[comp[v]] {
@@ -295,17 +313,22 @@ func (g *Graph) subgraph(comp []int32, keep []bool) *Graph {
 			h.vlon = append(h.vlon, g.vlon[v])
 		}
 	}
-	for e := range g.eu {
-		if newID[g.eu[e]] < 0 {
-			continue
+	for round := range 2 { // main components, then islands
+		if round == 1 {
+			h.islandFrom = int32(len(h.slat))
 		}
-		h.eu = append(h.eu, newID[g.eu[e]])
-		h.ev = append(h.ev, newID[g.ev[e]])
-		h.elen = append(h.elen, g.elen[e])
-		a, b := g.shapeOff[e], g.shapeOff[e+1]
-		h.slat = append(h.slat, g.slat[a:b]...)
-		h.slon = append(h.slon, g.slon[a:b]...)
-		h.shapeOff = append(h.shapeOff, int32(len(h.slat)))
+		for e := range g.eu {
+			if newID[g.eu[e]] < 0 || island(comp[g.eu[e]]) != (round == 1) {
+				continue
+			}
+			h.eu = append(h.eu, newID[g.eu[e]])
+			h.ev = append(h.ev, newID[g.ev[e]])
+			h.elen = append(h.elen, g.elen[e])
+			a, b := g.shapeOff[e], g.shapeOff[e+1]
+			h.slat = append(h.slat, g.slat[a:b]...)
+			h.slon = append(h.slon, g.slon[a:b]...)
+			h.shapeOff = append(h.shapeOff, int32(len(h.slat)))
+		}
 	}
 	h.layout()
 	return h

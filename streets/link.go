@@ -114,7 +114,20 @@ func (gr *grid) cellf(lat, lon float64) (x, y int) {
 // MaxLinkRadius). Nearness is measured in a local equirectangular projection
 // at the point; Off and the along distances are then great-circle metres. It
 // reports false when no edge is that close or the position is invalid.
+//
+// Islands: a segment of a kept component with fewer than IslandVertices
+// vertices (not the largest) is linked to only when no segment of a larger
+// component lies within the radius, however much nearer the island is: a
+// stop beside a park path or a station footway not joined to the streets
+// would otherwise walk nowhere.
 func (g *Graph) Link(lat, lon, radius float64) (Link, bool) {
+	return g.link(lat, lon, radius, nil)
+}
+
+// link is Link; island, when not nil, tells whether the segment starting at
+// shape point i lies on an island (Load uses it before the graph's edges
+// are ordered), else the segments from g.islandFrom on are.
+func (g *Graph) link(lat, lon, radius float64, island func(i int32) bool) (Link, bool) {
 	if radius == 0 {
 		radius = g.radius
 	}
@@ -127,7 +140,8 @@ func (g *Graph) Link(lat, lon, radius float64) (Link, bool) {
 	fx := math.Floor((lon - gr.lon0) / gr.dlon)
 	fy := math.Floor((lat - gr.lat0) / gr.dlat)
 	kx := math.Cos(lat*math.Pi/180) * degM
-	best, bestSeg, bestT := math.Inf(1), int32(-1), 0.0
+	best, bestSeg, bestT := math.Inf(1), int32(-1), 0.0 // on the main components
+	isle, isleSeg, isleT := math.Inf(1), int32(-1), 0.0 // on islands
 	r2 := radius * radius * 1.01 // projected distance may differ a little from haversine
 	maxRing := int(radius/gr.cellM) + 2
 	for ring := 0; ring <= maxRing; ring++ {
@@ -156,12 +170,24 @@ func (g *Graph) Link(lat, lon, radius float64) (Link, bool) {
 					bx := (float64(g.slon[i+1])/fixScale - lon) * kx
 					by := (float64(g.slat[i+1])/fixScale - lat) * degM
 					t, d2 := project(ax, ay, bx, by)
-					if d2 < best || (d2 == best && i < bestSeg) {
+					onIsland := i >= g.islandFrom
+					if island != nil {
+						onIsland = island(i)
+					}
+					if onIsland {
+						if d2 < isle || (d2 == isle && i < isleSeg) {
+							isle, isleSeg, isleT = d2, i, t
+						}
+					} else if d2 < best || (d2 == best && i < bestSeg) {
 						best, bestSeg, bestT = d2, i, t
 					}
 				}
 			}
 		}
+	}
+	if bestSeg < 0 || best > r2 {
+		// nothing on the main components: an island, if one is near
+		best, bestSeg, bestT = isle, isleSeg, isleT
 	}
 	if bestSeg < 0 || best > r2 {
 		return Link{}, false

@@ -25,6 +25,11 @@ import (
 // DefaultLinkRadius is the link radius in metres when Options.LinkRadius is 0.
 const DefaultLinkRadius = 300
 
+// IslandVertices is the size under which a kept component other than the
+// largest is an island: Link uses it only when no larger component lies
+// within the link radius.
+const IslandVertices = 50
+
 // MaxLinkRadius bounds Options.LinkRadius and the radius given to Link.
 const MaxLinkRadius = 5000
 
@@ -83,6 +88,10 @@ type Stats struct {
 	ComponentsDropped int `json:"components_dropped"`
 	VerticesDropped   int `json:"vertices_dropped"`
 	EdgesDropped      int `json:"edges_dropped"`
+	// IslandsKept counts the kept components of fewer than IslandVertices
+	// vertices (not the largest): linked to only when nothing larger is
+	// within the link radius.
+	IslandsKept int `json:"islands_kept"`
 	// KeepLinked and KeepUnlinked count the Options.Keep points that did and
 	// did not link within the radius.
 	KeepLinked   int `json:"keep_linked"`

@@ -1,6 +1,8 @@
 package streets
 
 import (
+	"math"
+
 	"github.com/paulmach/orb"
 )
 
@@ -35,6 +37,23 @@ func (s *Search) AppendReached(dst orb.MultiLineString, maxMetres float32) orb.M
 		}
 	}
 	return dst
+}
+
+// LinkPoint returns the point of l's edge that l is linked to (the
+// projection of the linked place), in degrees.
+func (g *Graph) LinkPoint(l Link) (lat, lon float64) {
+	if l.Edge < 0 || int(l.Edge) >= len(g.eu) {
+		return math.NaN(), math.NaN()
+	}
+	p := g.appendPart(nil, l.Edge, l.ToU, l.ToU)
+	if len(p) == 0 { // rounding put ToU past the shape's end
+		v := l.V
+		if l.ToU < g.elen[l.Edge]/2 {
+			v = l.U
+		}
+		return g.Vertex(v)
+	}
+	return p[0][1], p[0][0]
 }
 
 // appendPart appends the part of edge e's shape between from and to metres

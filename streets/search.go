@@ -49,6 +49,23 @@ func (g *Graph) NewSearch() *Search {
 // to any linked point, and Dist and Reached tell what was settled.
 // The distances are metres: the caller divides by the walking speed.
 func (s *Search) FromLinks(src []Link, init []float32, maxMetres float32) {
+	s.run(src, init, maxMetres, nil)
+}
+
+// Between returns the walked metres from a to b, Inf beyond maxMetres. The
+// search stops as soon as no vertex left can shorten the walk to b, so its
+// cost is that of a search bounded by the walk itself, however large
+// maxMetres is (a walk between two quays of a station asked with no bound
+// explores only the streets around them). Afterwards Dist and Reached
+// describe that partial search.
+func (s *Search) Between(a, b Link, maxMetres float32) float32 {
+	s.run([]Link{a}, nil, maxMetres, &b)
+	return s.To(b)
+}
+
+// run is FromLinks; with a target, it stops once the vertex settled is no
+// nearer than the best walk to the target found so far.
+func (s *Search) run(src []Link, init []float32, maxMetres float32, target *Link) {
 	s.reset()
 	s.max = maxMetres
 	for i, l := range src {
@@ -65,10 +82,25 @@ func (s *Search) FromLinks(src []Link, init []float32, maxMetres float32) {
 	}
 	slices.SortFunc(s.src, func(a, b source) int { return cmp.Compare(a.edge, b.edge) })
 	g := s.g
+	best := Inf // best walk to the target without its off-edge part
+	if target != nil {
+		best = s.To(*target) - target.Off // along its own edge, or Inf
+	}
 	for len(s.heap) > 0 {
 		v := s.pop()
-		s.reached = append(s.reached, v)
 		d := s.dist[v]
+		if target != nil {
+			if d >= best {
+				break
+			}
+			if v == target.U {
+				best = min(best, d+target.ToU)
+			}
+			if v == target.V {
+				best = min(best, d+target.ToV)
+			}
+		}
+		s.reached = append(s.reached, v)
 		for a := g.off[v]; a < g.off[v+1]; a++ {
 			s.relax(g.to[a], d+g.length[a])
 		}

@@ -90,3 +90,45 @@ func TestAppendReached(t *testing.T) {
 		t.Errorf("reached West Street x %g…%g and North-West Street to y %g, want 0…2.5 and 0.5", minX, maxX, maxY)
 	}
 }
+
+// TestBetween checks that the early-stopping search between two points
+// gives the same walk as a full search, for every pair of the fixture's
+// points and bounds from none to below the walk, and settles fewer
+// vertices: home → bakery (same edge, 2.5 u along it after 0.5 u off)
+// settles only A (1.5 u), not B (3.5 u).
+func TestBetween(t *testing.T) {
+	g := loadFixture(t, Options{})
+	full, early := g.NewSearch(), g.NewSearch()
+	for a := range fixturePoints {
+		la, ok := fixtureLink(t, g, a)
+		if !ok {
+			continue
+		}
+		full.FromLinks([]Link{la}, nil, 1e9)
+		nFull := len(full.Reached())
+		for b := range fixturePoints {
+			lb, ok := fixtureLink(t, g, b)
+			if !ok {
+				continue
+			}
+			want := full.To(lb)
+			for _, max := range []float32{1e9, want + 1, want - 1} {
+				w := want
+				if !(w <= max) {
+					w = Inf
+				}
+				if got := early.Between(la, lb, max); got != w {
+					t.Errorf("%s → %s bound %g: Between %g, full search %g", a, b, max, got, w)
+				}
+				if n := len(early.Reached()); n > nFull {
+					t.Errorf("%s → %s: Between settled %d vertices, the full search %d", a, b, n, nFull)
+				}
+			}
+		}
+	}
+	home, _ := fixtureLink(t, g, "home")
+	bakery, _ := fixtureLink(t, g, "bakery")
+	if d := early.Between(home, bakery, 1e9); math.Abs(float64(d)-2.7*u) > 0.01 || len(early.Reached()) != 1 {
+		t.Errorf("home → bakery %g m (want %.2f), %d vertices settled (want 1)", d, 2.7*u, len(early.Reached()))
+	}
+}

@@ -33,12 +33,18 @@ var footOnly = map[string]bool{
 //   - access=no, private, agricultural, forestry, military or delivery, or
 //     motorroad=yes, drops it unless foot allows walking explicitly;
 //   - area=yes (a pedestrian square) is walked along its outline like any
-//     closed way.
+//     closed way;
+//   - a way tagged railway=platform or public_transport=platform without a
+//     highway tag is a platform: passengers walk on it to their stop, and a
+//     stop on it would otherwise link to a street far away.
 //
 // Ways under construction, proposed or abandoned have other highway values
 // and are not walkable.
 func Walkable(tags osm.Tags) bool {
 	hw := tags.Find("highway")
+	if hw == "" && (tags.Find("railway") == "platform" || tags.Find("public_transport") == "platform") {
+		hw = "platform" // a platform mapped without highway=platform
+	}
 	if hw == "" {
 		return false
 	}

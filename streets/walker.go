@@ -40,6 +40,16 @@ func NewWalker(g *Graph, speed, detour float64) (*Walker, error) {
 	return w, nil
 }
 
+// Graph returns the street graph the walker walks on.
+func (w *Walker) Graph() *Graph { return w.g }
+
+// Speed returns the walking speed in metres per second.
+func (w *Walker) Speed() float64 { return w.speed }
+
+// Fallback returns the crow-fly × detour walker used for places that do not
+// link to the graph.
+func (w *Walker) Fallback() walk.CrowFly { return w.crow }
+
 // Linked and Unlinked count the places indexed and the points queried that
 // linked to the graph, and those that fell back to crow-fly, since the
 // walker was made.
@@ -84,7 +94,10 @@ func (w *Walker) bound(max int32) float32 {
 }
 
 // Walk implements walk.Walker: the street walk from a to b when both link,
-// crow-fly × detour otherwise.
+// crow-fly × detour otherwise. The search stops once b is settled
+// (Search.Between): even with max = walk.Unreached (the quays of a parent
+// station, linked whatever their distance) it explores only the streets
+// within the walk itself.
 func (w *Walker) Walk(a, b walk.Place, max int32) (int32, float64) {
 	la, oka := w.link(a)
 	lb, okb := w.link(b)
@@ -93,8 +106,7 @@ func (w *Walker) Walk(a, b walk.Place, max int32) (int32, float64) {
 	}
 	s := w.pool.Get().(*Search)
 	defer w.pool.Put(s)
-	s.FromLinks([]Link{la}, nil, w.bound(max))
-	m := s.To(lb)
+	m := s.Between(la, lb, w.bound(max))
 	if sec := w.seconds(m); sec <= max {
 		return sec, float64(m)
 	}

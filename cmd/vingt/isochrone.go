@@ -10,12 +10,14 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 	"github.com/spf13/cobra"
 
 	"github.com/vingt/vingt/coverage"
 	"github.com/vingt/vingt/isochrone"
 	"github.com/vingt/vingt/router"
+	"github.com/vingt/vingt/streets"
 	"github.com/vingt/vingt/table"
 )
 
@@ -48,7 +50,10 @@ one feed, "<feed>:<id>" with several.
 --out FILE.geojson writes one polygon feature per cutoff (property
 cutoff_minutes): the union of the disks still walkable, within the cutoff,
 around the origin and every stop, using each stop's median travel time over
-the departures of [--at, --at + --window) at 1-minute steps.
+the departures of [--at, --at + --window) at 1-minute steps. With --osm the
+polygons follow the streets instead: the union of 50 m wide bands along the
+parts of the streets walkable in the time left (places farther than the link
+radius from every street keep their crow-fly disk).
 
 Files are written whole or not at all. A summary goes to standard output.`,
 		Args: cobra.NoArgs,
@@ -185,7 +190,12 @@ func runIsochrone(ctx context.Context, opts *isochroneOptions, stdout io.Writer)
 				reached = append(reached, isochrone.Reached{Lat: st.Lat, Lon: st.Lon, Seconds: t})
 			}
 		}
-		polys, err := isochrone.Polygons(o.lat, o.lon, reached, cutoffs, tt.Params().MaxWalk, tt.Walker())
+		var polys []orb.MultiPolygon
+		if sw, ok := tt.Walker().(*streets.Walker); ok {
+			polys, err = isochrone.StreetPolygons(o.lat, o.lon, reached, cutoffs, tt.Params().MaxWalk, sw)
+		} else {
+			polys, err = isochrone.Polygons(o.lat, o.lon, reached, cutoffs, tt.Params().MaxWalk, tt.Walker())
+		}
 		if err != nil {
 			return err
 		}
