@@ -64,6 +64,7 @@ var (
 	ErrUnterminated  = errors.New("unterminated quoted field: the quote opened here reaches the end of the file (a stray '\"'?)")
 	ErrQuoteTooLong  = fmt.Errorf("quoted field spans more than %d lines: the quote opened here looks like a stray '\"'", MaxQuotedLines)
 	errNoHeader      = errors.New("empty file: no header")
+	ErrUTF16         = errors.New("UTF-16 text (or NUL bytes): convert the file to UTF-8")
 )
 
 // csvReader reads RFC 4180 records, tolerating a UTF-8 byte-order mark,
@@ -114,6 +115,9 @@ func (c *csvReader) readLine() (bool, error) {
 			}
 			break
 		}
+		if le := (*LimitError)(nil); errors.As(err, &le) {
+			return false, le
+		}
 		if err != nil {
 			return false, &ParseError{Feed: c.feed, File: c.file, Err: err}
 		}
@@ -142,6 +146,9 @@ func (c *csvReader) read() ([][]byte, error) {
 		}
 		if c.line == 1 {
 			c.buf = bytes.TrimPrefix(c.buf, []byte("\xef\xbb\xbf"))
+			if bytes.HasPrefix(c.buf, []byte("\xff\xfe")) || bytes.HasPrefix(c.buf, []byte("\xfe\xff")) || bytes.IndexByte(c.buf, 0) >= 0 {
+				return nil, c.errorf("", "", ErrUTF16)
+			}
 		}
 		if len(bytes.TrimSpace(c.buf)) == 0 {
 			continue
