@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -146,9 +145,9 @@ type csvTable struct {
 // readTable reads a CSV file separated by ',' or ';' (the one the header
 // uses most), with or without a UTF-8 byte-order mark.
 func readTable(path string) (*csvTable, error) {
-	f, err := os.Open(path)
+	f, err := openInput(path)
 	if err != nil {
-		return nil, openError(path, err)
+		return nil, err
 	}
 	defer f.Close()
 	ll := &lineLimit{r: f, path: path, state: fieldStart}
@@ -156,13 +155,16 @@ func readTable(path string) (*csvTable, error) {
 	first, err := br.Peek(4096)
 	if len(first) == 0 {
 		if err != nil && !errors.Is(err, io.EOF) {
-			return nil, &InputError{Path: path, Err: err}
+			return nil, csvError(path, ll, err)
 		}
 		return nil, &InputError{Path: path, Err: errors.New("empty file")}
 	}
 	if bytes.HasPrefix(first, []byte("\xef\xbb\xbf")) {
 		br.Discard(3)
 		first = first[3:]
+	}
+	if utf16(first) {
+		return nil, &InputError{Path: path, Line: 1, Err: errUTF16}
 	}
 	if !utf8.Valid(first[:max(0, len(first)-4)]) {
 		return nil, &InputError{Path: path, Line: 1, Err: errors.New("not UTF-8 text")}
@@ -218,6 +220,15 @@ func readTable(path string) (*csvTable, error) {
 		t.lines = append(t.lines, l)
 	}
 	return t, nil
+}
+
+// errUTF16 refuses an input in UTF-16.
+var errUTF16 = errors.New("UTF-16 text (or NUL bytes): convert the file to UTF-8")
+
+// utf16 reports whether the first bytes of an input look like UTF-16: a
+// UTF-16 byte-order mark, or NUL bytes.
+func utf16(first []byte) bool {
+	return bytes.HasPrefix(first, []byte("\xff\xfe")) || bytes.HasPrefix(first, []byte("\xfe\xff")) || bytes.IndexByte(first, 0) >= 0
 }
 
 // csvError locates a CSV reading error.

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -77,13 +77,13 @@ func ReadGrid(path, format string) (*Grid, error) {
 
 // detectGrid tells the format from the first bytes of the file.
 func detectGrid(path string) (string, error) {
-	f, err := os.Open(path)
+	f, err := openInput(path)
 	if err != nil {
-		return "", openError(path, err)
+		return "", err
 	}
 	defer f.Close()
 	head := make([]byte, 4096)
-	n, _ := f.Read(head)
+	n, _ := io.ReadFull(f, head)
 	head = bytes.TrimPrefix(head[:n], []byte("\xef\xbb\xbf"))
 	trimmed := bytes.TrimSpace(head)
 	if len(trimmed) == 0 {

@@ -581,6 +581,11 @@ func describe(role, path string) (output.Input, error) {
 				break
 			}
 		}
+	} else if r := lookupInput(path); r != nil && r.sum != nil {
+		// Hashed while it was read: what was read is what is recorded
+		// (a pipe cannot be read twice).
+		in.Bytes, in.SHA256 = r.bytes, hex.EncodeToString(r.sum)
+		return in, nil
 	} else {
 		err = hashFile(path)
 	}

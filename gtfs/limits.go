@@ -69,19 +69,33 @@ var memory = sync.OnceValues(func() (int64, string) {
 	return mem, from
 })
 
-// limit returns the value of a limit: env when set (a number of bytes or
-// events, with an optional K, M, G, Ki, Mi or Gi suffix), else def, and
-// how it was set, for messages.
-func limit(env string, def int64, defWhy string) (int64, string, error) {
+// Memory returns the memory the process may use, in bytes, and where
+// that figure comes from: the least of the machine's memory, a cgroup
+// limit and GOMEMLIMIT. Limits on inputs are derived from it.
+func Memory() (int64, string) { return memory() }
+
+// EnvLimit returns the value of a limit: env when set (a number of bytes
+// or events, with an optional K, M, G, Ki, Mi or Gi suffix), else def,
+// and how it was set, for messages (defWhy for the default).
+func EnvLimit(env string, def int64, defWhy string) (int64, string, error) {
 	v, ok := os.LookupEnv(env)
 	if !ok || v == "" {
 		return def, defWhy, nil
 	}
 	n, err := parseSize(v)
 	if err != nil || n <= 0 {
-		return 0, "", fmt.Errorf("gtfs: %s %q: want a positive number, such as 4Gi or 200M", env, v)
+		return 0, "", fmt.Errorf("%s %q: want a positive number, such as 4Gi or 200M", env, v)
 	}
 	return n, "set by " + env, nil
+}
+
+// limit is EnvLimit, its error prefixed by the package.
+func limit(env string, def int64, defWhy string) (int64, string, error) {
+	n, why, err := EnvLimit(env, def, defWhy)
+	if err != nil {
+		return 0, "", fmt.Errorf("gtfs: %w", err)
+	}
+	return n, why, nil
 }
 
 // parseSize parses a positive integer with an optional decimal (K, M, G)
