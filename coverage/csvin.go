@@ -166,8 +166,8 @@ func readTable(path string) (*csvTable, error) {
 	if utf16(first) {
 		return nil, &InputError{Path: path, Line: 1, Err: errUTF16}
 	}
-	if !utf8.Valid(first[:max(0, len(first)-4)]) {
-		return nil, &InputError{Path: path, Line: 1, Err: errors.New("not UTF-8 text")}
+	if !validStart(first, err != nil) {
+		return nil, &InputError{Path: path, Line: 1, Err: errors.New("not UTF-8 text (Latin-1?): convert the file to UTF-8")}
 	}
 	line := first
 	if i := bytes.IndexByte(first, '\n'); i >= 0 {
@@ -220,6 +220,21 @@ func readTable(path string) (*csvTable, error) {
 		t.lines = append(t.lines, l)
 	}
 	return t, nil
+}
+
+// validStart reports whether b, the start of a file (all of it when
+// whole), is UTF-8: a rune cut by the end of a start is not held against
+// it.
+func validStart(b []byte, whole bool) bool {
+	if utf8.Valid(b) {
+		return true
+	}
+	for k := 1; !whole && k <= 3 && k <= len(b); k++ {
+		if !utf8.FullRune(b[len(b)-k:]) && utf8.Valid(b[:len(b)-k]) {
+			return true
+		}
+	}
+	return false
 }
 
 // errUTF16 refuses an input in UTF-16.

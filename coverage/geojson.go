@@ -44,7 +44,7 @@ func readFeatures(path string) ([]*geojson.Feature, error) {
 		}
 		off := len(b) - len(good)
 		line := 1 + bytes.Count(b[:off], []byte("\n"))
-		start := bytes.LastIndexByte(b[:off], '\n') + 1
+		start := max(bytes.LastIndexByte(b[:off], '\n')+1, off-20)
 		return nil, &InputError{Path: path, Line: line, Field: "text", Value: strings.ToValidUTF8(string(b[start:min(len(b), off+20)]), "\uFFFD"), Err: errors.New("not UTF-8 text (Latin-1?): convert the file to UTF-8")}
 	}
 	b = []byte(strings.TrimPrefix(string(b), "\xef\xbb\xbf"))

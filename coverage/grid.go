@@ -173,6 +173,10 @@ func (g *Grid) readCSV(path, format string) error {
 			if c.Lon, c.Lat, err = t.lonLat(r, iLon, iLat); err != nil {
 				return err
 			}
+			if c.Lon == 0 && c.Lat == 0 {
+				return &InputError{Path: path, Line: t.lines[r], Field: t.header[iLon] + "," + t.header[iLat], Value: t.get(r, iLon) + "," + t.get(r, iLat),
+					Err: errors.New("a populated cell at 0,0 (missing coordinates written as 0?)")}
+			}
 			c.Geometry = orb.Point{c.Lon, c.Lat}
 		} else {
 			gc, err := parseGridID(id)

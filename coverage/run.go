@@ -343,7 +343,13 @@ func countCells(m *Manifest, res *Results) {
 func finish(ctx context.Context, job Job, m *Manifest, res *Results, cells []Cell, cats []*Category, levels []*Level, stage, lap func(string)) (*Report, error) {
 	countCells(m, res)
 	stage("aggregating per territory")
-	outside := Assign(res, cells, levels)
+	outside, err := AssignContext(ctx, res, cells, levels)
+	if err != nil {
+		return nil, err
+	}
+	for _, lv := range levels {
+		addWarnings(m, "territories:"+lv.Name, lv.OverlapWarnings())
+	}
 	cellsOutside := map[string]int{}
 	pointsOutside := map[string]map[string]int{}
 	for l, lv := range levels {
