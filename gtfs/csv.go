@@ -3,6 +3,7 @@ package gtfs
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -85,6 +86,8 @@ type csvReader struct {
 	// size is the file's size when known, else 0; consumed counts the
 	// bytes read so far: together they estimate the number of records.
 	size, consumed int64
+	// ctx, when set, stops reading rows once done.
+	ctx context.Context
 }
 
 func newCSVReader(r io.Reader, feed, file string) *csvReader {

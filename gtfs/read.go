@@ -2,6 +2,7 @@ package gtfs
 
 import (
 	"archive/zip"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -18,7 +19,11 @@ import (
 
 // Open reads a feed from a zip file or a directory. The feed's name is the
 // base name of path, without its extension for a file.
-func Open(p string) (*Feed, error) {
+func Open(p string) (*Feed, error) { return OpenContext(context.Background(), p) }
+
+// OpenContext is Open, stopping with an error wrapping ctx's cause when
+// ctx is done.
+func OpenContext(ctx context.Context, p string) (*Feed, error) {
 	st, err := os.Stat(p)
 	if err != nil {
 		return nil, fmt.Errorf("gtfs: %w", err)
@@ -26,7 +31,7 @@ func Open(p string) (*Feed, error) {
 	name := filepath.Base(p)
 	var f *Feed
 	if st.IsDir() {
-		f, err = Read(os.DirFS(p), name)
+		f, err = ReadContext(ctx, os.DirFS(p), name)
 	} else {
 		name = strings.TrimSuffix(name, filepath.Ext(name))
 		zr, zerr := zip.OpenReader(p)
@@ -38,7 +43,7 @@ func Open(p string) (*Feed, error) {
 		if zerr != nil {
 			return nil, zerr
 		}
-		f, err = Read(fsys, name)
+		f, err = ReadContext(ctx, fsys, name)
 	}
 	if err != nil {
 		return nil, err
@@ -168,6 +173,7 @@ type reader struct {
 	// maxEvents bounds the stop events (eventsWhy says how it was set).
 	maxEvents int64
 	eventsWhy string
+	ctx       context.Context
 }
 
 // intern returns b as a string, kept once however often it occurs (trip
@@ -190,7 +196,13 @@ func (r *reader) intern(b []byte) string {
 // Read reads a feed from fsys, whose root holds the GTFS files. name
 // identifies the feed in messages.
 func Read(fsys fs.FS, name string) (*Feed, error) {
-	r := &reader{fsys: fsys, f: &Feed{Name: name}}
+	return ReadContext(context.Background(), fsys, name)
+}
+
+// ReadContext is Read, stopping with an error wrapping ctx's cause when
+// ctx is done.
+func ReadContext(ctx context.Context, fsys fs.FS, name string) (*Feed, error) {
+	r := &reader{fsys: fsys, f: &Feed{Name: name}, ctx: ctx}
 	var err error
 	if r.maxEvents, r.eventsWhy, err = stopEventLimit(); err != nil {
 		return nil, err
@@ -259,7 +271,11 @@ func (r *reader) file(name string, read func(*csvReader) error) (ok bool, err er
 		return false, fmt.Errorf("gtfs: %s: %s: %w", r.f.Name, name, err)
 	}
 	defer fh.Close()
+	if err := r.ctx.Err(); err != nil {
+		return false, fmt.Errorf("gtfs: %s: interrupted before %s: %w", r.f.Name, name, context.Cause(r.ctx))
+	}
 	c := newCSVReader(fh, r.f.Name, name)
+	c.ctx = r.ctx
 	if st, err := fh.Stat(); err == nil {
 		c.size = st.Size()
 	}
@@ -296,7 +312,10 @@ func needAll(c *csvReader, names ...string) ([]int, error) {
 
 // rows calls fn for every record.
 func rows(c *csvReader, fn func(rec [][]byte) error) error {
-	for {
+	for n := 1; ; n++ {
+		if n&(1<<14-1) == 0 && c.ctx != nil && c.ctx.Err() != nil {
+			return fmt.Errorf("gtfs: %s: %s: interrupted at line %d: %w", c.feed, c.file, c.next, context.Cause(c.ctx))
+		}
 		rec, err := c.read()
 		if err != nil {
 			return err
