@@ -1,6 +1,7 @@
 package coverage
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"runtime"
@@ -14,21 +15,37 @@ import (
 
 // Assign locates every cell's centre in every level and stores the
 // territory indices in res.Territory. It returns, per level, the number of
-// cells outside every territory of the level.
+// cells outside every territory of the level. A cell inside several
+// territories of one level goes to the first in the file's order; the
+// overlaps are recorded (Level.OverlapWarnings).
 func Assign(res *Results, cells []Cell, levels []*Level) []int {
+	out, _ := AssignContext(context.Background(), res, cells, levels)
+	return out
+}
+
+// AssignContext is Assign, stopping when ctx is done.
+func AssignContext(ctx context.Context, res *Results, cells []Cell, levels []*Level) ([]int, error) {
 	res.Territory = make([][]int32, len(levels))
 	outside := make([]int, len(levels))
 	for l, lv := range levels {
 		ix := make([]int32, len(cells))
+		lv.overlaps = nil
 		for c := range cells {
-			ix[c] = int32(lv.Locate(cells[c].Lon, cells[c].Lat))
-			if ix[c] < 0 {
+			if c%4096 == 0 && ctx.Err() != nil {
+				return nil, fmt.Errorf("coverage: interrupted while aggregating: %w", context.Cause(ctx))
+			}
+			i, j := lv.locate2(cells[c].Lon, cells[c].Lat)
+			ix[c] = int32(i)
+			if i < 0 {
 				outside[l]++
+			}
+			if j >= 0 {
+				lv.addOverlap(i, j, cells[c].Population)
 			}
 		}
 		res.Territory[l] = ix
 	}
-	return outside
+	return outside, nil
 }
 
 // TerritoryStats is the indicator of one territory.

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -146,9 +145,9 @@ type csvTable struct {
 // readTable reads a CSV file separated by ',' or ';' (the one the header
 // uses most), with or without a UTF-8 byte-order mark.
 func readTable(path string) (*csvTable, error) {
-	f, err := os.Open(path)
+	f, err := openInput(path)
 	if err != nil {
-		return nil, openError(path, err)
+		return nil, err
 	}
 	defer f.Close()
 	ll := &lineLimit{r: f, path: path, state: fieldStart}
@@ -156,7 +155,7 @@ func readTable(path string) (*csvTable, error) {
 	first, err := br.Peek(4096)
 	if len(first) == 0 {
 		if err != nil && !errors.Is(err, io.EOF) {
-			return nil, &InputError{Path: path, Err: err}
+			return nil, csvError(path, ll, err)
 		}
 		return nil, &InputError{Path: path, Err: errors.New("empty file")}
 	}
@@ -164,8 +163,11 @@ func readTable(path string) (*csvTable, error) {
 		br.Discard(3)
 		first = first[3:]
 	}
-	if !utf8.Valid(first[:max(0, len(first)-4)]) {
-		return nil, &InputError{Path: path, Line: 1, Err: errors.New("not UTF-8 text")}
+	if utf16(first) {
+		return nil, &InputError{Path: path, Line: 1, Err: errUTF16}
+	}
+	if !validStart(first, err != nil) {
+		return nil, &InputError{Path: path, Line: 1, Err: errors.New("not UTF-8 text (Latin-1?): convert the file to UTF-8")}
 	}
 	line := first
 	if i := bytes.IndexByte(first, '\n'); i >= 0 {
@@ -218,6 +220,30 @@ func readTable(path string) (*csvTable, error) {
 		t.lines = append(t.lines, l)
 	}
 	return t, nil
+}
+
+// validStart reports whether b, the start of a file (all of it when
+// whole), is UTF-8: a rune cut by the end of a start is not held against
+// it.
+func validStart(b []byte, whole bool) bool {
+	if utf8.Valid(b) {
+		return true
+	}
+	for k := 1; !whole && k <= 3 && k <= len(b); k++ {
+		if !utf8.FullRune(b[len(b)-k:]) && utf8.Valid(b[:len(b)-k]) {
+			return true
+		}
+	}
+	return false
+}
+
+// errUTF16 refuses an input in UTF-16.
+var errUTF16 = errors.New("UTF-16 text (or NUL bytes): convert the file to UTF-8")
+
+// utf16 reports whether the first bytes of an input look like UTF-16: a
+// UTF-16 byte-order mark, or NUL bytes.
+func utf16(first []byte) bool {
+	return bytes.HasPrefix(first, []byte("\xff\xfe")) || bytes.HasPrefix(first, []byte("\xfe\xff")) || bytes.IndexByte(first, 0) >= 0
 }
 
 // csvError locates a CSV reading error.

@@ -1,14 +1,15 @@
 package coverage
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -20,16 +21,31 @@ const MaxGeoJSON = 1 << 30
 
 // readFeatures reads a GeoJSON FeatureCollection (or a single Feature).
 func readFeatures(path string) ([]*geojson.Feature, error) {
-	st, err := os.Stat(path)
+	b, err := readInput(path)
 	if err != nil {
-		return nil, openError(path, err)
+		return nil, err
 	}
-	if st.Size() > MaxGeoJSON {
+	if len(b) > MaxGeoJSON {
 		return nil, &InputError{Path: path, Err: fmt.Errorf("larger than %d bytes", MaxGeoJSON)}
 	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, openError(path, err)
+	if utf16(b[:min(len(b), 4096)]) {
+		return nil, &InputError{Path: path, Line: 1, Err: errUTF16}
+	}
+	// encoding/json would silently replace bytes that are not UTF-8
+	// (Latin-1 names) by U+FFFD: they are refused, located.
+	if !utf8.Valid(b) {
+		good := b
+		for len(good) > 0 {
+			r, n := utf8.DecodeRune(good)
+			if r == utf8.RuneError && n == 1 {
+				break
+			}
+			good = good[n:]
+		}
+		off := len(b) - len(good)
+		line := 1 + bytes.Count(b[:off], []byte("\n"))
+		start := max(bytes.LastIndexByte(b[:off], '\n')+1, off-20)
+		return nil, &InputError{Path: path, Line: line, Field: "text", Value: strings.ToValidUTF8(string(b[start:min(len(b), off+20)]), "\uFFFD"), Err: errors.New("not UTF-8 text (Latin-1?): convert the file to UTF-8")}
 	}
 	b = []byte(strings.TrimPrefix(string(b), "\xef\xbb\xbf"))
 	if len(strings.TrimSpace(string(b))) == 0 {

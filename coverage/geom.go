@@ -94,6 +94,12 @@ func parseGridID(id string) (gridCell, error) {
 	if size <= 0 || size > 100000 {
 		return gridCell{}, fmt.Errorf("cell size %v m out of range (1 m to 100 km)", size)
 	}
+	// EPSG codes 4000–4999 are geographic or geocentric CRSs: their
+	// units are degrees (or geocentric metres), and a "cell of 1000"
+	// would be 1000 degrees wide.
+	if code, _ := strconv.Atoi(m[1]); code >= 4000 && code <= 4999 {
+		return gridCell{}, fmt.Errorf("CRS%s is geographic or geocentric (EPSG 4000–4999): a grid id wants a projected CRS in metres, such as CRS3035", m[1])
+	}
 	return gridCell{crs: "EPSG:" + m[1], size: size, north: n, east: e}, nil
 }
 

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -77,13 +77,13 @@ func ReadGrid(path, format string) (*Grid, error) {
 
 // detectGrid tells the format from the first bytes of the file.
 func detectGrid(path string) (string, error) {
-	f, err := os.Open(path)
+	f, err := openInput(path)
 	if err != nil {
-		return "", openError(path, err)
+		return "", err
 	}
 	defer f.Close()
 	head := make([]byte, 4096)
-	n, _ := f.Read(head)
+	n, _ := io.ReadFull(f, head)
 	head = bytes.TrimPrefix(head[:n], []byte("\xef\xbb\xbf"))
 	trimmed := bytes.TrimSpace(head)
 	if len(trimmed) == 0 {
@@ -172,6 +172,10 @@ func (g *Grid) readCSV(path, format string) error {
 		if format == FormatCSV {
 			if c.Lon, c.Lat, err = t.lonLat(r, iLon, iLat); err != nil {
 				return err
+			}
+			if c.Lon == 0 && c.Lat == 0 {
+				return &InputError{Path: path, Line: t.lines[r], Field: t.header[iLon] + "," + t.header[iLat], Value: t.get(r, iLon) + "," + t.get(r, iLat),
+					Err: errors.New("a populated cell at 0,0 (missing coordinates written as 0?)")}
 			}
 			c.Geometry = orb.Point{c.Lon, c.Lat}
 		} else {

@@ -97,11 +97,13 @@ var Version = "dev"
 func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	var interrupted error
 	stage := func(name string) {
-		if interrupted == nil && ctx.Err() != nil {
-			interrupted = fmt.Errorf("coverage: interrupted before %s: %w", name, context.Cause(ctx))
-		}
+		// The hook first: a signal received while it runs (or while
+		// the stage before ran) stops the run before the stage.
 		if hooks.Stage != nil {
 			hooks.Stage(name)
+		}
+		if interrupted == nil && ctx.Err() != nil {
+			interrupted = fmt.Errorf("coverage: interrupted before %s: %w", name, context.Cause(ctx))
 		}
 	}
 	m := &Manifest{
@@ -149,7 +151,7 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("coverage: interrupted while reading GTFS: %w", err)
 		}
-		f, err := gtfs.Open(p)
+		f, err := gtfs.OpenContext(ctx, p)
 		if err != nil {
 			return nil, err
 		}
@@ -190,7 +192,9 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	if interrupted != nil {
 		return nil, interrupted
 	}
-	tt, err := router.Compile(feeds, job.Date, job.Routing)
+	tt, err := cancellable(ctx, "compiling the timetable", func() (*router.Timetable, error) {
+		return router.Compile(feeds, job.Date, job.Routing)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -199,6 +203,9 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	lap("compile")
 
 	grid, cats, levels, err := loadInputs(ctx, job, m, cats, stage, lap)
+	if err == nil && interrupted != nil {
+		err = interrupted
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -213,6 +220,9 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 		}
 	}
 	stage(fmt.Sprintf("routing %d cells × %d departures", len(cells), job.Indicator.Minutes()))
+	if interrupted != nil {
+		return nil, interrupted
+	}
 	total := len(cells)
 	var progress func(int)
 	if hooks.Cells != nil {
@@ -257,7 +267,7 @@ func loadInputs(ctx context.Context, job Job, m *Manifest, cats []*Category, sta
 	if ctx.Err() != nil {
 		return nil, nil, nil, fmt.Errorf("coverage: interrupted: %w", context.Cause(ctx))
 	}
-	grid, err := ReadGrid(job.Grid, job.GridFormat)
+	grid, err := cancellable(ctx, "reading the grid", func() (*Grid, error) { return ReadGrid(job.Grid, job.GridFormat) })
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -300,7 +310,7 @@ func loadInputs(ctx context.Context, job Job, m *Manifest, cats []*Category, sta
 		if slices.ContainsFunc(levels, func(l *Level) bool { return l.Name == name }) {
 			return nil, nil, nil, fmt.Errorf("coverage: territory level %q given twice", name)
 		}
-		lv, err := ReadLevel(name, path, "", "")
+		lv, err := cancellable(ctx, "reading territories", func() (*Level, error) { return ReadLevel(name, path, "", "") })
 		if err != nil {
 			return nil, nil, nil, err
 		}
@@ -343,7 +353,16 @@ func countCells(m *Manifest, res *Results) {
 func finish(ctx context.Context, job Job, m *Manifest, res *Results, cells []Cell, cats []*Category, levels []*Level, stage, lap func(string)) (*Report, error) {
 	countCells(m, res)
 	stage("aggregating per territory")
-	outside := Assign(res, cells, levels)
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("coverage: interrupted before aggregating: %w", context.Cause(ctx))
+	}
+	outside, err := AssignContext(ctx, res, cells, levels)
+	if err != nil {
+		return nil, err
+	}
+	for _, lv := range levels {
+		addWarnings(m, "territories:"+lv.Name, lv.OverlapWarnings())
+	}
 	cellsOutside := map[string]int{}
 	pointsOutside := map[string]map[string]int{}
 	for l, lv := range levels {
@@ -374,6 +393,9 @@ func finish(ctx context.Context, job Job, m *Manifest, res *Results, cells []Cel
 	debug.FreeOSMemory()
 
 	stage("writing outputs")
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("coverage: interrupted before writing the outputs: %w", context.Cause(ctx))
+	}
 	var pts []PointImpact
 	if job.Impact {
 		pts = PointImpacts(res, cells, cats, levels, stats)
@@ -383,6 +405,29 @@ func finish(ctx context.Context, job Job, m *Manifest, res *Results, cells []Cel
 		return nil, err
 	}
 	return &Report{Manifest: m, Levels: m.Levels, Territories: stats, Outputs: outputs}, nil
+}
+
+// cancellable runs fn and returns what it returns, or, when ctx is done
+// first, an interruption naming the stage at once: fn (which cannot be
+// stopped half-way) is left to finish in the background, its result
+// dropped, while the command removes its staging folder and exits.
+func cancellable[T any](ctx context.Context, stage string, fn func() (T, error)) (T, error) {
+	type result struct {
+		v   T
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		v, err := fn()
+		done <- result{v, err}
+	}()
+	select {
+	case r := <-done:
+		return r.v, r.err
+	case <-ctx.Done():
+		var zero T
+		return zero, fmt.Errorf("coverage: interrupted while %s: %w", stage, context.Cause(ctx))
+	}
 }
 
 // serviceDates describes the dates on which a feed's trips run.
@@ -581,6 +626,11 @@ func describe(role, path string) (output.Input, error) {
 				break
 			}
 		}
+	} else if r := lookupInput(path); r != nil && r.sum != nil {
+		// Hashed while it was read: what was read is what is recorded
+		// (a pipe cannot be read twice).
+		in.Bytes, in.SHA256 = r.bytes, hex.EncodeToString(r.sum)
+		return in, nil
 	} else {
 		err = hashFile(path)
 	}

@@ -163,6 +163,10 @@ func (c *Category) readCSV(path, column, filter string, keep rowFilter) error {
 		if err != nil {
 			return err
 		}
+		if lon == 0 && lat == 0 {
+			c.Warnings.Add("point at 0,0 (skipped: missing coordinates written as 0?)", fmt.Sprintf("%s:%d", filepath.Base(path), t.lines[r]))
+			continue
+		}
 		id := t.get(r, iID)
 		if id == "" {
 			id = strconv.Itoa(t.lines[r])
@@ -228,6 +232,10 @@ func (c *Category) readGeoJSON(path string, keep func(map[string]any) bool) erro
 			}, fmt.Sprintf("%s: %s", filepath.Base(path), where), &c.Warnings)
 		}
 		for _, p := range pts {
+			if p[0] == 0 && p[1] == 0 {
+				c.Warnings.Add("point at 0,0 (skipped: missing coordinates written as 0?)", fmt.Sprintf("%s: %s", filepath.Base(path), where))
+				continue
+			}
 			c.Points = append(c.Points, Point{ID: id, Name: name, Lon: p[0], Lat: p[1], Hours: sched})
 		}
 	}

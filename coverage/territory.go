@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -26,6 +27,82 @@ type Level struct {
 
 	prepared []*geos.PrepGeom
 	bounds   []orb.Bound
+	// overlaps are the pairs of territories sharing cells, found by
+	// Assign: the first (in file order) takes the cell.
+	overlaps map[[2]int]*overlap
+}
+
+// overlap is what two territories of a level share.
+type overlap struct {
+	cells      int
+	population float64
+}
+
+func (l *Level) addOverlap(i, j int, pop float64) {
+	if l.overlaps == nil {
+		l.overlaps = map[[2]int]*overlap{}
+	}
+	o := l.overlaps[[2]int{i, j}]
+	if o == nil {
+		o = &overlap{}
+		l.overlaps[[2]int{i, j}] = o
+	}
+	o.cells++
+	o.population += pop
+}
+
+// OverlapWarnings returns, once Assign has run, one warning per pair of
+// territories sharing populated cells: the codes, the cells and the
+// population concerned, which count in the first territory only.
+func (l *Level) OverlapWarnings() gtfs.Warnings {
+	var w gtfs.Warnings
+	keys := make([][2]int, 0, len(l.overlaps))
+	for k := range l.overlaps {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b [2]int) int {
+		if a[0] != b[0] {
+			return a[0] - b[0]
+		}
+		return a[1] - b[1]
+	})
+	for _, k := range keys {
+		o := l.overlaps[k]
+		w.Add("overlapping territories (a shared cell counts in the first, in file order)",
+			fmt.Sprintf("%s and %s share %d cells, population %.0f (counted in %s)", l.Territories[k[0]].Code, l.Territories[k[1]].Code, o.cells, o.population, l.Territories[k[0]].Code))
+	}
+	return w
+}
+
+// locate2 is Locate, also returning another territory whose interior
+// holds the point (an overlap), or -1.
+func (l *Level) locate2(lon, lat float64) (int, int) {
+	p := orb.Point{lon, lat}
+	var pt *geos.Geom
+	first, covers, other := -1, -1, -1
+	for i, b := range l.bounds {
+		if !b.Contains(p) {
+			continue
+		}
+		if pt == nil {
+			pt = geos.NewPointFromXY(lon, lat)
+		}
+		if l.prepared[i].Contains(pt) {
+			if first < 0 {
+				first = i
+				continue
+			}
+			other = i
+			break
+		}
+		if first < 0 && covers < 0 && l.prepared[i].Covers(pt) {
+			covers = i
+		}
+	}
+	if first < 0 {
+		return covers, -1
+	}
+	return first, other
 }
 
 // Usual property names of territory codes and names.

@@ -3,6 +3,7 @@ package gtfs
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -64,6 +65,7 @@ var (
 	ErrUnterminated  = errors.New("unterminated quoted field: the quote opened here reaches the end of the file (a stray '\"'?)")
 	ErrQuoteTooLong  = fmt.Errorf("quoted field spans more than %d lines: the quote opened here looks like a stray '\"'", MaxQuotedLines)
 	errNoHeader      = errors.New("empty file: no header")
+	ErrUTF16         = errors.New("UTF-16 text (or NUL bytes): convert the file to UTF-8")
 )
 
 // csvReader reads RFC 4180 records, tolerating a UTF-8 byte-order mark,
@@ -84,6 +86,8 @@ type csvReader struct {
 	// size is the file's size when known, else 0; consumed counts the
 	// bytes read so far: together they estimate the number of records.
 	size, consumed int64
+	// ctx, when set, stops reading rows once done.
+	ctx context.Context
 }
 
 func newCSVReader(r io.Reader, feed, file string) *csvReader {
@@ -114,6 +118,9 @@ func (c *csvReader) readLine() (bool, error) {
 			}
 			break
 		}
+		if le := (*LimitError)(nil); errors.As(err, &le) {
+			return false, le
+		}
 		if err != nil {
 			return false, &ParseError{Feed: c.feed, File: c.file, Err: err}
 		}
@@ -142,6 +149,9 @@ func (c *csvReader) read() ([][]byte, error) {
 		}
 		if c.line == 1 {
 			c.buf = bytes.TrimPrefix(c.buf, []byte("\xef\xbb\xbf"))
+			if bytes.HasPrefix(c.buf, []byte("\xff\xfe")) || bytes.HasPrefix(c.buf, []byte("\xfe\xff")) || bytes.IndexByte(c.buf, 0) >= 0 {
+				return nil, c.errorf("", "", ErrUTF16)
+			}
 		}
 		if len(bytes.TrimSpace(c.buf)) == 0 {
 			continue

@@ -2,6 +2,7 @@ package gtfs
 
 import (
 	"archive/zip"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -13,14 +14,16 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
-
-// MaxUncompressed is the largest total size a zipped feed may expand to.
-var MaxUncompressed int64 = 8 << 30
 
 // Open reads a feed from a zip file or a directory. The feed's name is the
 // base name of path, without its extension for a file.
-func Open(p string) (*Feed, error) {
+func Open(p string) (*Feed, error) { return OpenContext(context.Background(), p) }
+
+// OpenContext is Open, stopping with an error wrapping ctx's cause when
+// ctx is done.
+func OpenContext(ctx context.Context, p string) (*Feed, error) {
 	st, err := os.Stat(p)
 	if err != nil {
 		return nil, fmt.Errorf("gtfs: %w", err)
@@ -28,7 +31,7 @@ func Open(p string) (*Feed, error) {
 	name := filepath.Base(p)
 	var f *Feed
 	if st.IsDir() {
-		f, err = Read(os.DirFS(p), name)
+		f, err = ReadContext(ctx, os.DirFS(p), name)
 	} else {
 		name = strings.TrimSuffix(name, filepath.Ext(name))
 		zr, zerr := zip.OpenReader(p)
@@ -40,7 +43,7 @@ func Open(p string) (*Feed, error) {
 		if zerr != nil {
 			return nil, zerr
 		}
-		f, err = Read(fsys, name)
+		f, err = ReadContext(ctx, fsys, name)
 	}
 	if err != nil {
 		return nil, err
@@ -49,54 +52,114 @@ func Open(p string) (*Feed, error) {
 	return f, nil
 }
 
-// checkZip refuses entries that would escape the feed and archives that
-// expand past MaxUncompressed, and returns the folder holding the feed
-// (the root, or the one folder containing stops.txt).
+// checkZip refuses entries that would escape the feed, duplicate entries,
+// zips holding several feeds and archives whose headers claim more than
+// the inflated-bytes limit, and returns the folder holding the feed (the
+// root, or the one folder containing stops.txt). What the returned files
+// actually inflate to is counted as they are read, whatever the headers
+// claim.
 func checkZip(zr *zip.Reader, name string) (fs.FS, error) {
+	max, why, err := inflatedLimit()
+	if err != nil {
+		return nil, err
+	}
 	var total uint64
 	dir := ""
 	found := false
+	seen := map[string]bool{}
+	compressed := map[string]int64{}
 	for _, f := range zr.File {
 		n := f.Name
 		if strings.Contains(n, "\\") || path.IsAbs(n) || !fs.ValidPath(strings.TrimSuffix(n, "/")) {
 			return nil, fmt.Errorf("gtfs: %s: zip entry %q: unsafe path", name, n)
 		}
-		total += f.UncompressedSize64
-		if total > uint64(MaxUncompressed) {
-			return nil, fmt.Errorf("gtfs: %s: zip expands past %d bytes: refused", name, MaxUncompressed)
+		if seen[n] {
+			return nil, fmt.Errorf("gtfs: %s: zip entry %q appears twice: refused (which copy would be read is undefined); rebuild the zip", name, n)
 		}
-		if path.Base(n) == "stops.txt" && !found {
-			dir, found = path.Dir(n), true
+		seen[n] = true
+		compressed[n] = int64(min(f.CompressedSize64, 1<<50))
+		total += f.UncompressedSize64
+		if total > uint64(max) {
+			return nil, &LimitError{Feed: name, What: "the zip's headers claim", Limit: max, Unit: "bytes", Why: why, Env: EnvMaxInflated}
+		}
+		if path.Base(n) == "stops.txt" {
+			switch d := path.Dir(n); {
+			case !found:
+				dir, found = d, true
+			case d != dir:
+				return nil, fmt.Errorf("gtfs: %s: zip holds two feeds (%s and %s): give each folder as its own feed", name, path.Join(dir, "stops.txt"), n)
+			}
 		}
 	}
+	l := &limitFS{FS: zr, max: max, why: why, feed: name, compressed: compressed}
 	if found && dir != "." {
 		sub, err := fs.Sub(zr, dir)
 		if err != nil {
 			return nil, fmt.Errorf("gtfs: %s: %w", name, err)
 		}
-		return limitFS{sub}, nil
+		l.FS, l.prefix = sub, dir+"/"
 	}
-	return limitFS{zr}, nil
+	return l, nil
 }
 
-// limitFS caps what each file may yield at MaxUncompressed, whatever its
-// zip header claims.
-type limitFS struct{ fs.FS }
+// limitFS counts what its files actually inflate to, all together, and
+// fails a read that goes past max. It also keeps a zip header's claimed
+// size from sizing buffers when the entry could not inflate to it.
+type limitFS struct {
+	fs.FS
+	max        int64
+	why, feed  string
+	prefix     string
+	compressed map[string]int64
+	read       int64
+}
 
-func (l limitFS) Open(name string) (fs.File, error) {
+func (l *limitFS) Open(name string) (fs.File, error) {
 	f, err := l.FS.Open(name)
 	if err != nil {
 		return nil, err
 	}
-	return limitFile{f, io.LimitReader(f, MaxUncompressed)}, nil
+	c, ok := l.compressed[l.prefix+name]
+	if !ok {
+		c = -1
+	}
+	return &limitFile{File: f, fs: l, compressed: c}, nil
 }
 
 type limitFile struct {
 	fs.File
-	r io.Reader
+	fs         *limitFS
+	compressed int64
 }
 
-func (l limitFile) Read(p []byte) (int, error) { return l.r.Read(p) }
+func (l *limitFile) Read(p []byte) (int, error) {
+	n, err := l.File.Read(p)
+	l.fs.read += int64(n)
+	if l.fs.read > l.fs.max {
+		return n, &LimitError{Feed: l.fs.feed, What: "the zip inflates to", Limit: l.fs.max, Unit: "bytes", Why: l.fs.why, Env: EnvMaxInflated}
+	}
+	if errors.Is(err, zip.ErrFormat) || errors.Is(err, io.ErrUnexpectedEOF) {
+		err = fmt.Errorf("the entry inflates to other than its header's size, or is corrupt (a damaged or hostile zip): %w", err)
+	}
+	return n, err
+}
+
+// Stat reports the header's size, unless the entry could not inflate to
+// it (a header that lies is not trusted to size buffers).
+func (l *limitFile) Stat() (fs.FileInfo, error) {
+	st, err := l.File.Stat()
+	if err != nil || l.compressed < 0 || st.Size() <= (l.compressed+1)*deflateRatio {
+		return st, err
+	}
+	return sizedInfo{st, (l.compressed + 1) * deflateRatio}, nil
+}
+
+type sizedInfo struct {
+	fs.FileInfo
+	size int64
+}
+
+func (s sizedInfo) Size() int64 { return s.size }
 
 // requiredFiles must be present, with a header.
 var requiredFiles = []string{"stops.txt", "routes.txt", "trips.txt", "stop_times.txt"}
@@ -107,6 +170,10 @@ type reader struct {
 	f       *Feed
 	raw     *rawStopTimes
 	strings map[string]string
+	// maxEvents bounds the stop events (eventsWhy says how it was set).
+	maxEvents int64
+	eventsWhy string
+	ctx       context.Context
 }
 
 // intern returns b as a string, kept once however often it occurs (trip
@@ -129,7 +196,17 @@ func (r *reader) intern(b []byte) string {
 // Read reads a feed from fsys, whose root holds the GTFS files. name
 // identifies the feed in messages.
 func Read(fsys fs.FS, name string) (*Feed, error) {
-	r := &reader{fsys: fsys, f: &Feed{Name: name}}
+	return ReadContext(context.Background(), fsys, name)
+}
+
+// ReadContext is Read, stopping with an error wrapping ctx's cause when
+// ctx is done.
+func ReadContext(ctx context.Context, fsys fs.FS, name string) (*Feed, error) {
+	r := &reader{fsys: fsys, f: &Feed{Name: name}, ctx: ctx}
+	var err error
+	if r.maxEvents, r.eventsWhy, err = stopEventLimit(); err != nil {
+		return nil, err
+	}
 	steps := []struct {
 		file     string
 		required bool
@@ -194,7 +271,11 @@ func (r *reader) file(name string, read func(*csvReader) error) (ok bool, err er
 		return false, fmt.Errorf("gtfs: %s: %s: %w", r.f.Name, name, err)
 	}
 	defer fh.Close()
+	if err := r.ctx.Err(); err != nil {
+		return false, fmt.Errorf("gtfs: %s: interrupted before %s: %w", r.f.Name, name, context.Cause(r.ctx))
+	}
 	c := newCSVReader(fh, r.f.Name, name)
+	c.ctx = r.ctx
 	if st, err := fh.Stat(); err == nil {
 		c.size = st.Size()
 	}
@@ -231,7 +312,10 @@ func needAll(c *csvReader, names ...string) ([]int, error) {
 
 // rows calls fn for every record.
 func rows(c *csvReader, fn func(rec [][]byte) error) error {
-	for {
+	for n := 1; ; n++ {
+		if n&(1<<14-1) == 0 && c.ctx != nil && c.ctx.Err() != nil {
+			return fmt.Errorf("gtfs: %s: %s: interrupted at line %d: %w", c.feed, c.file, c.next, context.Cause(c.ctx))
+		}
 		rec, err := c.read()
 		if err != nil {
 			return err
@@ -258,7 +342,7 @@ func (r *reader) agencies(c *csvReader) error {
 	iID, iName, iURL, iTZ := c.col("agency_id"), c.col("agency_name"), c.col("agency_url"), c.col("agency_timezone")
 	return rows(c, func(rec [][]byte) error {
 		r.f.Agencies = append(r.f.Agencies, Agency{
-			ID: string(field(rec, iID)), Name: string(field(rec, iName)),
+			ID: string(field(rec, iID)), Name: string(r.text(c, rec, iName, "agency_name")),
 			URL: string(field(rec, iURL)), Timezone: string(field(rec, iTZ)),
 		})
 		return nil
@@ -283,7 +367,7 @@ func (r *reader) stops(c *csvReader) error {
 		if _, dup := f.stopIndex[sid]; dup {
 			return c.errorf("stop_id", sid, errors.New("duplicate stop_id"))
 		}
-		s := Stop{ID: sid, Code: r.intern(field(rec, iCode)), Name: r.intern(field(rec, iName)), Parent: None}
+		s := Stop{ID: sid, Code: r.intern(r.text(c, rec, iCode, "stop_code")), Name: r.intern(r.text(c, rec, iName, "stop_name")), Parent: None}
 		if t := field(rec, iType); len(t) > 0 {
 			v, err := atoi32(str(t))
 			if err != nil || v < 0 || v > 4 {
@@ -358,7 +442,7 @@ func (r *reader) routes(c *csvReader) error {
 		if !knownRouteType(v) {
 			f.Warnings.Add("unknown route_type", fmt.Sprintf("routes.txt:%d: %s type %d", c.line, rid, v))
 		}
-		rt := Route{ID: rid, Agency: None, ShortName: string(field(rec, iShort)), LongName: string(field(rec, iLong)), Type: int32(v)}
+		rt := Route{ID: rid, Agency: None, ShortName: string(r.text(c, rec, iShort, "route_short_name")), LongName: string(r.text(c, rec, iLong, "route_long_name")), Type: int32(v)}
 		if a := field(rec, iAgency); len(a) > 0 {
 			for i := range f.Agencies {
 				if f.Agencies[i].ID == str(a) {
@@ -443,6 +527,9 @@ func (r *reader) calendar(c *csvReader) error {
 		}
 		if s.End, ok = parseGTFSDate(field(rec, iEnd)); !ok {
 			return c.errorf("end_date", string(field(rec, iEnd)), ErrInvalidDate)
+		}
+		if s.End < s.Start {
+			return c.errorf("end_date", string(field(rec, iEnd)), fmt.Errorf("before start_date %s: a reversed calendar row (the service would never run)", field(rec, iStart)))
 		}
 		if prev.HasCalendar {
 			if prev.Weekdays != s.Weekdays || prev.Start != s.Start || prev.End != s.End {
@@ -536,7 +623,7 @@ func (r *reader) trips(c *csvReader) error {
 			return c.errorf("service_id", "", ErrMissingField)
 		}
 		t := Trip{ID: tid, Route: route, Service: r.service(str(sid)), Shape: None,
-			Headsign: r.intern(field(rec, iHead)), Direction: -1, Frequency: None}
+			Headsign: r.intern(r.text(c, rec, iHead, "trip_headsign")), Direction: -1, Frequency: None}
 		if s := field(rec, iShape); len(s) > 0 {
 			if i, ok := shapes[str(s)]; ok {
 				t.Shape = i
@@ -562,6 +649,10 @@ func (r *reader) frequencies(c *csvReader) error {
 	}
 	iTrip, iStart, iEnd, iHead := ix[0], ix[1], ix[2], ix[3]
 	iExact := c.col("exact_times")
+	// The windows already read, per trip, to refuse overlapping ones
+	// (their runs would be doubled).
+	type window struct{ start, end, line int32 }
+	windows := map[int32][]window{}
 	return rows(c, func(rec [][]byte) error {
 		tid := field(rec, iTrip)
 		trip, ok := r.f.tripIndex[str(tid)]
@@ -593,6 +684,12 @@ func (r *reader) frequencies(c *csvReader) error {
 		if fr.End < fr.Start {
 			return c.errorf("end_time", string(field(rec, iEnd)), errors.New("before start_time"))
 		}
+		for _, w := range windows[trip] {
+			if fr.Start < w.end && w.start < fr.End {
+				return c.errorf("start_time", string(field(rec, iStart)), fmt.Errorf("trip %s: this window overlaps the one of line %d (%s–%s): runs would be doubled", tid, w.line, hms(w.start), hms(w.end)))
+			}
+		}
+		windows[trip] = append(windows[trip], window{fr.Start, fr.End, int32(c.line)})
 		r.f.Frequencies = append(r.f.Frequencies, fr)
 		return nil
 	})
@@ -630,6 +727,9 @@ func (r *reader) transfers(c *csvReader) error {
 			v, err := atoi32(str(m))
 			if err != nil || v < 0 {
 				return c.errorf("min_transfer_time", string(m), errors.New("want a number of seconds"))
+			}
+			if v > MaxTransferTime {
+				return c.errorf("min_transfer_time", string(m), fmt.Errorf("want at most %d seconds (24 h)", MaxTransferTime))
 			}
 			t.MinTime = int32(v)
 		}
@@ -699,6 +799,27 @@ func (f *Feed) FindTrip(id string) (int32, bool) { i, ok := f.tripIndex[id]; ret
 
 // FindService returns the index of the service with the given id.
 func (f *Feed) FindService(id string) (int32, bool) { i, ok := f.serviceIndex[id]; return i, ok }
+
+// hms formats seconds after midnight as HH:MM:SS.
+func hms(t int32) string { return fmt.Sprintf("%02d:%02d:%02d", t/3600, t/60%60, t%60) }
+
+// MaxTransferTime is the largest min_transfer_time accepted, in seconds.
+const MaxTransferTime = 24 * 3600
+
+// text returns field i of rec, a name shown to people: a value that is
+// not UTF-8 is read as Latin-1 (ISO 8859-1), with a warning.
+func (r *reader) text(c *csvReader, rec [][]byte, i int, name string) []byte {
+	v := field(rec, i)
+	if utf8.Valid(v) {
+		return v
+	}
+	r.f.Warnings.Add("text not in UTF-8 (read as Latin-1: convert the feed to UTF-8)", fmt.Sprintf("%s:%d: %s", c.file, c.line, name))
+	out := make([]byte, 0, 2*len(v))
+	for _, b := range v {
+		out = utf8.AppendRune(out, rune(b))
+	}
+	return out
+}
 
 // atoi32 parses a decimal integer that fits an int32.
 func atoi32(s string) (int, error) {

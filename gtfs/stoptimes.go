@@ -38,6 +38,9 @@ func (r *reader) stopTimes(c *csvReader) error {
 	read := 0
 	err = rows(c, func(rec [][]byte) error {
 		read++
+		if int64(read) > r.maxEvents {
+			return r.eventsError("stop_times.txt holds")
+		}
 		if read == 1024 {
 			raw.grow(c.estimate() - len(raw.trip))
 		}
@@ -345,6 +348,25 @@ func (r *reader) expandFrequencies() error {
 	if runs > MaxRuns {
 		return fmt.Errorf("gtfs: %s: frequencies.txt expands to %d trips, more than %d: refused", f.Name, runs, MaxRuns)
 	}
+	// The stop events once expanded: those of the scheduled trips, and
+	// for each run those of its template.
+	isTemplate := make([]bool, len(f.Trips))
+	for _, fr := range f.Frequencies {
+		isTemplate[fr.Trip] = true
+	}
+	var events int64
+	for i, t := range f.Trips {
+		if !isTemplate[i] {
+			events += int64(t.N)
+		}
+	}
+	for _, fr := range f.Frequencies {
+		n := (int64(fr.End) - int64(fr.Start) + int64(fr.Headway) - 1) / int64(fr.Headway)
+		events += n * int64(f.Trips[fr.Trip].N)
+	}
+	if events > r.maxEvents {
+		return r.eventsError(fmt.Sprintf("frequencies.txt expands to %d stop events,", events))
+	}
 	byTrip := map[int32][]int32{}
 	for i, fr := range f.Frequencies {
 		byTrip[fr.Trip] = append(byTrip[fr.Trip], int32(i))
@@ -412,4 +434,9 @@ func (f *Feed) remapTransfers(remap []int32) {
 		tr = append(tr, x)
 	}
 	f.Transfers = tr
+}
+
+// eventsError refuses a feed past the stop-event limit.
+func (r *reader) eventsError(what string) error {
+	return &LimitError{Feed: r.f.Name, What: what, Limit: r.maxEvents, Unit: "stop events", Why: r.eventsWhy, Env: EnvMaxStopEvents}
 }

@@ -182,7 +182,11 @@ func runRun(ctx context.Context, opts *runOptions, stdout, stderr io.Writer) err
 	}
 	p := newProgress(stderr, opts.quiet)
 	start := time.Now()
-	rep, err := coverage.Run(ctx, job, coverage.Hooks{Stage: p.stage, Cells: p.cells})
+	stage := p.stage
+	if at := os.Getenv(envPauseAt); at != "" {
+		stage = pauseAt(ctx, at, stderr, p.stage)
+	}
+	rep, err := coverage.Run(ctx, job, coverage.Hooks{Stage: stage, Cells: p.cells})
 	p.finish()
 	if err != nil {
 		return err
@@ -334,4 +338,29 @@ func (p *progress) finish() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.endBar()
+}
+
+// envPauseAt, for tests only, names a stage (a prefix of its name, such
+// as "compiling") at whose start vingt run pauses until it is signalled,
+// so that a test can signal it in that stage.
+const envPauseAt = "VINGT_TEST_PAUSE_AT"
+
+// pauseAt wraps a stage hook: at the first stage whose name starts with
+// at, it says so on w and waits for ctx to be done (a signal), at most a
+// minute.
+func pauseAt(ctx context.Context, at string, w io.Writer, next func(string)) func(string) {
+	var once sync.Once
+	return func(name string) {
+		next(name)
+		if !strings.HasPrefix(name, at) {
+			return
+		}
+		once.Do(func() {
+			fmt.Fprintf(w, "vingt: paused at %s (pid %d)\n", name, os.Getpid())
+			select {
+			case <-ctx.Done():
+			case <-time.After(time.Minute):
+			}
+		})
+	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"os"
@@ -9,81 +10,78 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 )
 
-// TestRunSignalled sends SIGINT and SIGTERM to real runs at several
-// moments (reading, compiling, routing, aggregating): each ends with 130
-// or 143, or 0 when it had finished, leaves no staging folder, and keeps
-// the previous outputs byte for byte unless it finished.
+// TestRunSignalled sends SIGINT and SIGTERM to real runs paused in each
+// stage (reading, compiling, routing, aggregating, writing: the hidden
+// VINGT_TEST_PAUSE_AT makes vingt wait there for the signal): each ends
+// with 130 or 143 and says it was interrupted, leaves no staging folder,
+// and keeps the previous outputs byte for byte.
 func TestRunSignalled(t *testing.T) {
-	if testing.Short() {
-		t.Skip("whole Dordogne runs: not in -short")
-	}
 	root := t.TempDir()
 	out := filepath.Join(root, "out")
-	r := runVingt(t, "", append(dordogneArgs(t), "--out", out)...)
-	if r.code != 0 {
+	if r := runVingt(t, "", fixtureRunArgs("2026-01-13", out)...); r.code != 0 {
 		t.Fatalf("first run: exit %d\n%s", r.code, r.stderr)
 	}
 	files := []string{"cells.parquet", "territories.parquet", "run.json"}
 	before := map[string][]byte{}
 	for _, f := range files {
-		before[f], _ = os.ReadFile(filepath.Join(out, f))
+		b, err := os.ReadFile(filepath.Join(out, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		before[f] = b
 	}
-	interrupted := 0
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
-		for _, delay := range []time.Duration{100 * time.Millisecond, 200 * time.Millisecond, 600 * time.Millisecond, 1500 * time.Millisecond} {
-			cmd := exec.Command(vingtBin, append(dordogneArgs(t), "--out", out, "--percentile", "50,90")...)
-			var stderr bytes.Buffer
-			cmd.Stderr = &stderr
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			time.Sleep(delay)
-			_ = cmd.Process.Signal(sig)
-			err := cmd.Wait()
-			code := 0
-			var ee *exec.ExitError
-			if errors.As(err, &ee) {
-				code = ee.ExitCode()
-			}
-			want := 128 + int(sig)
-			switch code {
-			case -1:
-				// Killed before the runtime installed its handlers: the
-				// previous outputs must still be there.
-				t.Logf("%v at %v: killed before the handlers were set", sig, delay)
+		for _, stage := range []string{"reading", "compiling", "routing", "aggregating", "writing"} {
+			t.Run(sig.String()+"/"+stage, func(t *testing.T) {
+				// Another window, so that a run that went through would
+				// change the outputs.
+				cmd := exec.Command(vingtBin, append(fixtureRunArgs("2026-01-13", out), "--window", "08:00-08:20")...)
+				cmd.Env = append(os.Environ(), envPauseAt+"="+stage)
+				pipe, err := cmd.StderrPipe()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := cmd.Start(); err != nil {
+					t.Fatal(err)
+				}
+				var stderr bytes.Buffer
+				sc := bufio.NewScanner(pipe)
+				paused := false
+				for sc.Scan() {
+					stderr.WriteString(sc.Text() + "\n")
+					if !paused && strings.HasPrefix(sc.Text(), "vingt: paused at "+stage) {
+						paused = true
+						if err := cmd.Process.Signal(sig); err != nil {
+							t.Error(err)
+						}
+					}
+				}
+				err = cmd.Wait()
+				code := 0
+				var ee *exec.ExitError
+				if errors.As(err, &ee) {
+					code = ee.ExitCode()
+				}
+				if !paused {
+					t.Fatalf("never paused at %s (exit %d)\n%s", stage, code, stderr.String())
+				}
+				if want := 128 + int(sig); code != want {
+					t.Errorf("exit %d, want %d\n%s", code, want, stderr.String())
+				}
+				if !strings.Contains(stderr.String(), "vingt: interrupted by "+sig.String()+": previous outputs kept") {
+					t.Errorf("stderr %q does not say it was interrupted", stderr.String())
+				}
 				for _, f := range files {
 					if now, err := os.ReadFile(filepath.Join(out, f)); err != nil || !bytes.Equal(now, before[f]) {
-						t.Errorf("%v at %v: %s changed or lost (%v)", sig, delay, f, err)
+						t.Errorf("%s changed or lost (%v)", f, err)
 					}
 				}
-			case want:
-				interrupted++
-				if !strings.Contains(stderr.String(), "interrupted") {
-					t.Errorf("%v at %v: stderr %q does not say it was interrupted", sig, delay, stderr.String())
+				if left, _ := filepath.Glob(filepath.Join(root, ".out.vingt-staging-*")); len(left) > 0 {
+					t.Errorf("left behind: %v", left)
 				}
-				for _, f := range files {
-					now, err := os.ReadFile(filepath.Join(out, f))
-					if err != nil || !bytes.Equal(now, before[f]) {
-						t.Errorf("%v at %v: %s changed or lost (%v)", sig, delay, f, err)
-					}
-				}
-			case 0:
-				for _, f := range files {
-					before[f], _ = os.ReadFile(filepath.Join(out, f))
-				}
-			default:
-				t.Errorf("%v at %v: exit %d, want %d or 0\n%s", sig, delay, code, want, stderr.String())
-			}
-			left, _ := filepath.Glob(filepath.Join(root, ".out.vingt-staging-*"))
-			if len(left) > 0 {
-				t.Errorf("%v at %v: staging folder left: %v", sig, delay, left)
-			}
+			})
 		}
-	}
-	if interrupted == 0 {
-		t.Errorf("no run was interrupted: every one finished before its signal")
 	}
 }
