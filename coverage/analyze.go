@@ -36,9 +36,6 @@ type analysis struct {
 	// needed, with the impact, is the least number of departures within
 	// the threshold for a cell to be served (neededWithin).
 	needed int
-	// anyTimed tells that some category has opening hours: such
-	// categories are routed by the forward engine whatever the engine.
-	anyTimed bool
 }
 
 // Analyze computes the indicator for every cell: for each departure of the
@@ -75,9 +72,6 @@ func (a *analysis) run(ctx context.Context, progress func(done int)) (*Results, 
 		a.res.Impact = &Impact{Nearest: make([]int32, len(cells)*nk), Sole: make([][]int32, len(cells)*nk)}
 	}
 	a.buildEgress()
-	for k := range a.egress {
-		a.anyTimed = a.anyTimed || a.egress[k].timed()
-	}
 
 	workers := p.Workers
 	if workers <= 0 {
@@ -178,9 +172,8 @@ func (a *analysis) cell(s *scratch, c int) {
 		a.res.Routed[c] = true
 		a.evalProfiles(s)
 	}
-	if len(s.access) > 0 && (a.profiles == nil || a.anyTimed) {
-		// The forward engine: every category, or with the profile engine
-		// the categories with opening hours.
+	if len(s.access) > 0 && a.profiles == nil {
+		// The forward engine.
 		a.res.Routed[c] = true
 		reduce := a.reduceMinute
 		if a.impact {
@@ -194,9 +187,7 @@ func (a *analysis) cell(s *scratch, c int) {
 		for m := a.minutes - 2; m >= 0; m-- {
 			if !s.search[m] {
 				for k := range a.cats {
-					if a.profiles == nil || a.egress[k].timed() {
-						s.best[k][m] = s.best[k][m+1]
-					}
+					s.best[k][m] = s.best[k][m+1]
 					if a.impact {
 						s.bestPt[k][m], s.best2[k][m] = s.bestPt[k][m+1], s.best2[k][m+1]
 					}

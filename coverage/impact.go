@@ -82,15 +82,14 @@ func nearest2(hits []walk.Hit) (p1, s1, p2, s2 int32) {
 // buildEgressImpact fills, per category's egress stop, the nearest and the
 // second-nearest point.
 func (a *analysis) buildEgressImpact() {
-	var hits []walk.Hit
 	for k := range a.egress {
 		e := &a.egress[k]
 		e.near1 = make([]int32, len(e.stops))
 		e.near2 = make([]int32, len(e.stops))
 		e.secs2 = make([]int32, len(e.stops))
-		for i, s := range e.stops {
-			hits = e.points.Within(a.tt.StopPlace(s), a.rp.MaxWalk, hits[:0])
-			p1, s1, p2, s2 := nearest2(hits)
+		for i := range e.stops {
+			// The points of the stop, through a footpath too (buildEgress).
+			p1, s1, p2, s2 := nearest2(e.near[i])
 			e.near1[i], e.secs[i], e.near2[i], e.secs2[i] = p1, s1, p2, s2
 		}
 	}
@@ -121,7 +120,7 @@ func (a *analysis) reduceMinuteImpact(s *scratch, dep int32, arrivals []int32) {
 			}
 		}
 		for i, st := range e.stops {
-			t := arrivals[st]
+			t := s.router.RideArrival(st)
 			if t == router.Unreached {
 				continue
 			}

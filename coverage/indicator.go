@@ -8,9 +8,10 @@ package coverage
 //
 // where walk-only is the walk from c to the nearest point of k (bounded
 // only by the cap max_duration, like any trip), arrival(s) the earliest arrival at s leaving c at t by a
-// journey with at least one ride (walk → ride → [walk transfer → ride]… →
-// optional walk transfer), and egress_k(s) the walk from s to the nearest
-// point of k (within max_walk). TT beyond the cap (max_duration) is
+// journey with at least one ride whose last leg is a ride (walk → ride →
+// [walk transfer → ride]…), and egress_k(s) the walk after the last ride
+// from s to the nearest point of k: from s, or one footpath s → s' then
+// the walk from s', within max_walk in total (router.ChainEgress). TT beyond the cap (max_duration) is
 // unreachable. TT_P(c,k) is the nearest-rank P-th percentile of TT(c,k,t)
 // over the departures of W, unreachable counting as +∞; share(c,k) the
 // fraction of departures with TT ≤ threshold; c is served for k when
@@ -26,10 +27,17 @@ package coverage
 //	transit   = min over stops s, points p within max_walk of s of
 //	            Arrive_p(arrival(s) + walk(s,p)) − t
 //
+// (walk(s,p) after the last ride, a footpath first included, as above)
+//
 // (points without hours: Arrive_p(x) = x, which gives the formula above).
 // A point closed all the window long (and until the cap) is the point
-// removed. Such a category is routed by the forward engine, whatever the
-// engine chosen; the profile engine serves the categories without hours.
+// removed. Both engines compute it exactly: the forward one evaluates
+// Arrive per departure; the profile one seeds its backward search with
+// each point's windows (router.ProfileSearcher.SearchOpen).
+//
+// The walk after the last ride, like the access walk, is bounded by
+// max_walk in total: from the stop alighted at, or one footpath to
+// another stop and the walk from there, the two within max_walk.
 
 import (
 	"fmt"
@@ -58,9 +66,7 @@ type Params struct {
 	// Workers is the number of goroutines routing cells (≤ 0: all CPUs).
 	Workers int
 	// Engine is the routing engine: EngineProfile ("" too) or
-	// EngineForward; both give the same results. A category whose points
-	// have opening hours is computed by the forward engine whatever the
-	// engine.
+	// EngineForward; both give the same results, opening hours included.
 	Engine string
 	// MinOpen is, for points with opening hours, the least time in
 	// seconds a point must stay open after the traveller is served
@@ -159,10 +165,17 @@ func seconds(v int32) float64 {
 }
 
 // egress is, for one category, the stops from which a point of the
-// category can be walked to, and the walk seconds to the nearest one.
+// category can be walked to after the last ride, and the walk seconds to
+// the nearest one: from the stop, or after one footpath to another stop,
+// the footpath and the walk within max_walk together (router.ChainEgress).
 type egress struct {
 	stops []int32
 	secs  []int32
+	// direct are the walks from the stops themselves (no footpath), for
+	// the profile engine, which chains the footpaths itself; targets the
+	// same per point, for a category with opening hours.
+	direct  []router.Access
+	targets []router.Target
 	// points indexes the category's points for the walk-only trip.
 	points walk.Index
 	// near1, near2 and secs2, for the impact only, are per stop its
@@ -170,7 +183,8 @@ type egress struct {
 	near1, near2, secs2 []int32
 	// open, for a category with opening hours, are its points' arrival
 	// windows (nil otherwise: every point always open), and near, per
-	// egress stop, the points within max_walk and their walks.
+	// egress stop, the points within max_walk (footpath included) and
+	// their walks.
 	open []hours.Windows
 	near [][]walk.Hit
 }
@@ -215,11 +229,13 @@ func (e *egress) walkOnly(c *Cell, rp router.Params) int32 {
 }
 
 // buildEgress precomputes, once per category, the walk from every stop to
-// the nearest point of the category, and indexes the points for the
+// the nearest point of the category after the last ride (a footpath may
+// come first, within max_walk in total), and indexes the points for the
 // walk-only candidate.
 func (a *analysis) buildEgress() {
 	n := a.tt.NumStops()
 	w := a.tt.Walker()
+	var fps []router.Access
 	for _, c := range a.cats {
 		places := make([]walk.Place, len(c.Points))
 		for i, pt := range c.Points {
@@ -227,16 +243,63 @@ func (a *analysis) buildEgress() {
 		}
 		ix := w.Index(places)
 		var e egress
+		e.points = ix
+		hitsOf := a.impact || c.WithHours() > 0
+		var direct [][]walk.Hit // per stop, with hitsOf
+		if hitsOf {
+			direct = make([][]walk.Hit, n)
+		}
 		for s := range int32(n) {
 			if !a.tt.Served(s) {
 				continue
 			}
+			if hitsOf {
+				direct[s] = ix.Within(a.tt.StopPlace(s), a.rp.MaxWalk, nil)
+				for _, h := range direct[s] {
+					e.targets = append(e.targets, router.Target{Stop: s, Point: h.Place, Seconds: h.Seconds})
+				}
+			}
 			if v := ix.Nearest(a.tt.StopPlace(s), a.rp.MaxWalk); v != walk.Unreached {
-				e.stops = append(e.stops, s)
-				e.secs = append(e.secs, v)
+				e.direct = append(e.direct, router.Access{Stop: s, Seconds: v})
 			}
 		}
-		e.points = ix
+		for _, x := range a.tt.ChainEgress(e.direct) {
+			e.stops = append(e.stops, x.Stop)
+			e.secs = append(e.secs, x.Seconds)
+		}
+		if hitsOf {
+			// Per egress stop, its points (through a footpath too), each
+			// at its least walk, sorted by point.
+			e.near = make([][]walk.Hit, len(e.stops))
+			best := make([]int32, len(c.Points))
+			fill32(best, walk.Unreached)
+			for i, s := range e.stops {
+				var near []walk.Hit
+				add := func(p, sec int32) {
+					if best[p] == walk.Unreached {
+						near = append(near, walk.Hit{Place: p})
+					}
+					best[p] = min(best[p], sec)
+				}
+				for _, h := range direct[s] {
+					add(h.Place, h.Seconds)
+				}
+				fps = a.tt.Footpaths(s, fps[:0])
+				for _, f := range fps {
+					for _, h := range direct[f.Stop] {
+						if f.Seconds+h.Seconds <= a.rp.MaxWalk {
+							add(h.Place, f.Seconds+h.Seconds)
+						}
+					}
+				}
+				for j := range near {
+					near[j].Seconds = best[near[j].Place]
+					best[near[j].Place] = walk.Unreached
+				}
+				slices.SortFunc(near, func(x, y walk.Hit) int { return int(x.Place - y.Place) })
+				e.near[i] = near
+			}
+		}
 		if c.WithHours() > 0 {
 			e.open = make([]hours.Windows, len(c.Points))
 			for i, pt := range c.Points {
@@ -245,10 +308,8 @@ func (a *analysis) buildEgress() {
 					e.open[i] = pt.Hours.Windows(a.p.Date, a.p.MinOpen, nil)
 				}
 			}
-			e.near = make([][]walk.Hit, len(e.stops))
-			for i, s := range e.stops {
-				e.near[i] = ix.Within(a.tt.StopPlace(s), a.rp.MaxWalk, nil)
-			}
+		} else {
+			e.targets = nil
 		}
 		a.egress = append(a.egress, e)
 	}
@@ -266,7 +327,8 @@ func (a *analysis) buildEgress() {
 }
 
 // reduceMinute records, for the departure dep, the earliest arrival at a
-// point of each category by transit: the best reached stop plus its
+// point of each category by transit: the best stop alighted at (arrival
+// by a ride: the walk after the last ride is the egress's) plus its
 // egress walk; for a category with opening hours, the earliest time
 // served, min over egress stops s and points p within max_walk of
 // Arrive_p(arrival(s) + walk(s,p)).
@@ -276,8 +338,11 @@ func (a *analysis) reduceMinute(s *scratch, dep int32, arrivals []int32) {
 		best := router.Unreached
 		e := &a.egress[k]
 		if e.timed() {
+			if a.profiles != nil {
+				continue // computed by the profile engine
+			}
 			for i, st := range e.stops {
-				if t := arrivals[st]; t != router.Unreached {
+				if t := s.router.RideArrival(st); t != router.Unreached {
 					best = e.served(i, t, best)
 				}
 			}
@@ -288,7 +353,7 @@ func (a *analysis) reduceMinute(s *scratch, dep int32, arrivals []int32) {
 			continue // computed by the profile engine
 		}
 		for i, st := range e.stops {
-			if t := arrivals[st]; t != router.Unreached && t+e.secs[i] < best {
+			if t := s.router.RideArrival(st); t != router.Unreached && t+e.secs[i] < best {
 				best = t + e.secs[i]
 			}
 		}
@@ -320,4 +385,10 @@ func (a *analysis) summarise(s *scratch, c int) {
 		all = all && served
 	}
 	r.ServedAll[c] = all
+}
+
+func fill32(s []int32, v int32) {
+	for i := range s {
+		s[i] = v
+	}
 }

@@ -42,11 +42,32 @@ func BestTrip(tt *router.Timetable, r *router.Router, from, to walk.Place, dep i
 	// A walk-only trip is bounded by the cap, like any trip; MaxWalk bounds
 	// only the access and egress legs.
 	walkOnly, metres := tt.Walker().Walk(from, to, p.MaxDuration)
-	arr := r.Query(access, dep)
-	transit := router.Unreached
+	// After the last ride: walk from the stop alighted at, or one footpath
+	// to an egress stop first, the two within MaxWalk.
+	r.Query(access, dep)
+	type leg struct{ alight, stop, fp, walk int32 }
+	var legs []leg
+	isEgress := make(map[int32]int32, len(egress))
 	for _, e := range egress {
-		if a := arr[e.Stop]; a != router.Unreached {
-			transit = min(transit, a+e.Seconds)
+		legs = append(legs, leg{e.Stop, e.Stop, 0, e.Seconds})
+		isEgress[e.Stop] = e.Seconds
+	}
+	var fps []router.Access
+	for s := range int32(tt.NumStops()) {
+		if r.RideArrival(s) == router.Unreached {
+			continue
+		}
+		fps = tt.Footpaths(s, fps[:0])
+		for _, f := range fps {
+			if w, ok := isEgress[f.Stop]; ok && f.Seconds+w <= p.MaxWalk {
+				legs = append(legs, leg{s, f.Stop, f.Seconds, w})
+			}
+		}
+	}
+	transit := router.Unreached
+	for _, l := range legs {
+		if a := r.RideArrival(l.alight); a != router.Unreached {
+			transit = min(transit, a+l.fp+l.walk)
 		}
 	}
 	trip.Seconds = TravelTime(walkOnly, transit, dep, p.MaxDuration)
@@ -55,14 +76,20 @@ func BestTrip(tt *router.Timetable, r *router.Router, from, to walk.Place, dep i
 	case trip.Seconds == walkOnly:
 		trip.WalkMetres = metres
 	default:
-		rides := math.MaxInt
-		for _, e := range egress {
-			if a := arr[e.Stop]; a == router.Unreached || a+e.Seconds != dep+trip.Seconds {
+		rides, bestFp := math.MaxInt, int32(0)
+		for _, l := range legs {
+			a := r.RideArrival(l.alight)
+			if a == router.Unreached || a+l.fp+l.walk != dep+trip.Seconds {
 				continue
 			}
-			if j, ok := r.Journey(e.Stop); ok && j.Transfers()+1 < rides {
-				trip.Journey, trip.EgressStop, trip.EgressSeconds, rides = j, e.Stop, e.Seconds, j.Transfers()+1
+			j, ok := r.RideJourney(l.alight)
+			if !ok || j.Transfers()+1 > rides || j.Transfers()+1 == rides && l.fp >= bestFp {
+				continue
 			}
+			if l.fp > 0 {
+				j.Legs = append(j.Legs, router.Leg{Kind: router.Transfer, From: l.alight, To: l.stop, Depart: a, Arrive: a + l.fp})
+			}
+			trip.Journey, trip.EgressStop, trip.EgressSeconds, rides, bestFp = j, l.stop, l.walk, j.Transfers()+1, l.fp
 		}
 	}
 	return trip

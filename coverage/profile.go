@@ -62,21 +62,23 @@ func (a *analysis) buildProfiles(ctx context.Context, workers int) error {
 		go func() {
 			defer wg.Done()
 			ps := router.NewProfileSearcher(a.tt)
-			var egress []router.Access
 			for ctx.Err() == nil {
 				k := int(next.Add(1)) - 1
 				if k >= len(a.cats) {
 					return
 				}
 				e := &a.egress[k]
+				var err error
 				if e.timed() {
-					continue // routed by the forward engine
+					// The egress is a function of the time one alights:
+					// the search is seeded with each point's windows.
+					err = ps.SearchOpen(e.targets, e.open, a.p.From, a.p.To, &pr.prof[k])
+				} else {
+					// The walks from the stops: the search chains the
+					// footpaths before them itself.
+					err = ps.Search(e.direct, a.p.From, a.p.To, &pr.prof[k])
 				}
-				egress = egress[:0]
-				for i, s := range e.stops {
-					egress = append(egress, router.Access{Stop: s, Seconds: e.secs[i]})
-				}
-				if err := ps.Search(egress, a.p.From, a.p.To, &pr.prof[k]); err != nil {
+				if err != nil {
 					errs[k] = fmt.Errorf("coverage: category %s: %w", a.cats[k].Name, err)
 				}
 			}
@@ -100,8 +102,6 @@ func (a *analysis) buildProfiles(ctx context.Context, workers int) error {
 // the forward search and reduceMinute give it (within the cap).
 func (a *analysis) evalProfiles(s *scratch) {
 	for k := range a.cats {
-		if !a.egress[k].timed() {
-			a.profiles.prof[k].Eval(s.access, a.profiles.deps, s.best[k])
-		}
+		a.profiles.prof[k].Eval(s.access, a.profiles.deps, s.best[k])
 	}
 }

@@ -98,6 +98,16 @@ func caltrainJob(tb testing.TB) Job {
 	}
 }
 
+// dordogneSaturdayHoursJob is the Dordogne run of issue 17's acceptance:
+// Saturday 2026-01-17, 09:00–11:00, with the France Services hours.
+func dordogneSaturdayHoursJob(tb testing.TB) Job {
+	job := dordogneJob(tb)
+	job.Date, _ = gtfs.ParseDate("2026-01-17")
+	job.Indicator.From, job.Indicator.To = 9*3600, 11*3600
+	job.Services[1] += "@h_"
+	return job
+}
+
 // TestEnginesIdentical runs whole jobs with both engines: every output
 // file but the manifest (which records timings) must be byte-identical,
 // and the runs must serve some cells and leave others unserved.
@@ -111,6 +121,8 @@ func TestEnginesIdentical(t *testing.T) {
 		{"filosofi", filosofiJob, false},
 		{"sao-paulo", saoPauloJob, false},
 		{"caltrain-past-midnight", caltrainJob, false},
+		{"dordogne-saturday-hours", dordogneSaturdayHoursJob, true},
+		{"porto-alegre-hours", portoAlegreHoursJob, true},
 		{"porto-alegre-example", func(tb testing.TB) Job { return exampleJob(tb, "") }, true},
 		{"porto-alegre-06-08", func(tb testing.TB) Job { return exampleJob(tb, "06:00-08:00") }, true},
 		{"porto-alegre-2130-2330", func(tb testing.TB) Job { return exampleJob(tb, "21:30-23:30") }, true},

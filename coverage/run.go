@@ -694,10 +694,6 @@ func hoursCounts(m *Manifest, cats []*Category, p Params) {
 			}
 		}
 		e := map[string]any{"points": len(c.Points), "points_with_hours": c.WithHours(), "points_open_in_window": open, "hours_column": c.HoursColumn}
-		if c.WithHours() > 0 {
-			// The profile engine has no time-dependent targets yet.
-			e["engine"] = EngineForward
-		}
 		h[c.Name] = e
 	}
 	if len(h) > 0 {

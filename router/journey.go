@@ -60,19 +60,33 @@ func (j Journey) Arrival() int32 {
 // Journey rebuilds, after Query, the journey of the best arrival at stop s
 // (the fewest rides among the earliest); false when s is unreached.
 func (r *Router) Journey(s int32) (Journey, bool) {
+	return r.journey(s, false)
+}
+
+// RideJourney rebuilds, after Query, the journey of RideArrival(s): the
+// earliest arrival at stop s whose last leg is a ride (the fewest rides
+// among the earliest); false when none.
+func (r *Router) RideJourney(s int32) (Journey, bool) {
+	return r.journey(s, true)
+}
+
+func (r *Router) journey(s int32, rideOnly bool) (Journey, bool) {
 	n := r.n
 	top := (r.rounds - 1) * n
 	best := min(r.tArr[top+s], r.wArr[top+s])
+	if rideOnly {
+		best = r.tArr[top+s]
+	}
 	if best == Unreached || best > r.dep+r.tt.params.MaxDuration {
 		return Journey{}, false
 	}
 	// The fewest rides that reach s as early.
 	bestK, walk := int32(-1), false
 	for k := int32(1); k < r.rounds && bestK < 0; k++ {
-		switch best {
-		case r.tArr[k*n+s]:
+		switch {
+		case best == r.tArr[k*n+s]:
 			bestK = k
-		case r.wArr[k*n+s]:
+		case !rideOnly && best == r.wArr[k*n+s]:
 			bestK, walk = k, true
 		}
 	}

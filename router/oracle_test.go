@@ -26,6 +26,7 @@ func newOracle(feeds []*gtfs.Feed, date gtfs.Date, p Params) oracle {
 		MaxTransfers:    p.MaxTransfers,
 		MaxDuration:     p.MaxDuration,
 		MaxTransferWalk: p.MaxTransferWalk,
+		MaxWalk:         p.MaxWalk,
 		Walk: func(a, b *gtfs.Stop) (int32, float64) {
 			d := gtfs.Distance(a.Lat, a.Lon, b.Lat, b.Lon)
 			return walk.CrowFly{Speed: p.WalkSpeed, Detour: p.Detour}.Seconds(d), d
@@ -41,6 +42,20 @@ func (o oracle) query(access []Access, dep int32) []int32 {
 		starts[i] = csa.Start{Stop: a.Stop, Seconds: a.Seconds}
 	}
 	return o.Query(starts, dep)
+}
+
+// egress returns the oracle's earliest arrival at a point (egress walks
+// as targets, the walk after the last ride within MaxWalk).
+func (o oracle) egress(access, egress []Access, dep int32) int32 {
+	starts := make([]csa.Start, len(access))
+	for i, a := range access {
+		starts[i] = csa.Start{Stop: a.Stop, Seconds: a.Seconds}
+	}
+	targets := make([]csa.Start, len(egress))
+	for i, e := range egress {
+		targets[i] = csa.Start{Stop: e.Stop, Seconds: e.Seconds}
+	}
+	return o.Egress(starts, dep, targets)
 }
 
 // randomFeed writes a random feed as GTFS text and reads it: overtaking

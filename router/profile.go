@@ -35,7 +35,10 @@ import (
 // (never where transfers.txt forbids it), or after one footpath s1 → s2 of
 // f seconds at s2 with d ≥ a + f + BoardSlack. After the last ride, the
 // point is reached from the stop alighted at, or after one footpath, by
-// the egress walk of that stop.
+// the egress walk of that stop, the footpath and the walk within MaxWalk
+// together (the walk after the last ride is bounded like the access
+// walk). SearchOpen (profile_open.go) makes that egress a function of
+// the alighting time, for points with opening hours.
 //
 // A round r builds, for every stop s, B_r(s): a list of entries (τ, v)
 // with τ and v increasing, meaning "at s at time ≤ τ, a point is reached
@@ -210,6 +213,11 @@ type ProfileSearcher struct {
 
 	egressW []int32 // per stop: walk to the nearest point
 	egressV []int32 // per stop: best walk to a point, after one footpath or none
+	// Timed egress (SearchOpen): per stop s, the items
+	// egD/egW/egO[egOff[s]:egOff[s+1]], sorted by egD: after alighting at
+	// s at a ≤ egD, the point is served at max(a + egW, egO).
+	egOff, egD, egW, egO []int32
+	tgt                  []tgtWalk // SearchOpen's walks, chained and sorted
 
 	// S: per stop, the best arrival after alighting there, as entries
 	// (latest alighting time, arrival); current and next round.
@@ -292,22 +300,13 @@ func (ps *ProfileSearcher) unkey(k uint64) (tau, v int32) {
 	return ps.from + int32(k>>ps.tb&mask), ps.from + int32(k&mask)
 }
 
-// Search computes into dst the profiles of every stop towards the points
-// that the egress list reaches (each stop with its walk to the nearest
-// point, in seconds), for the departures of the window [from, to). It
-// allocates only while its buffers grow.
-func (ps *ProfileSearcher) Search(egress []Access, from, to int32, dst *Profile) error {
-	tt := ps.tt
+// start checks the window and sets up dst and the keys of a search; it
+// returns the latest useful arrival.
+func (ps *ProfileSearcher) start(from, to int32, dst *Profile) (int32, error) {
 	n := ps.n
-	capT := tt.params.MaxDuration
-	slack := tt.params.BoardSlack
+	capT := ps.tt.params.MaxDuration
 	if to <= from || to-from > 86400 || from < -86400 || to > 3*86400 {
-		return fmt.Errorf("router: profile window %d–%d s: must be a non-empty span of at most 24 h within −24 h…72 h", from, to)
-	}
-	for _, e := range egress {
-		if e.Stop < 0 || e.Stop >= n || e.Seconds < 0 {
-			return fmt.Errorf("router: profile egress %+v: no such stop or a negative walk", e)
-		}
+		return 0, fmt.Errorf("router: profile window %d–%d s: must be a non-empty span of at most 24 h within −24 h…72 h", from, to)
 	}
 	hiT := to - 1 + capT // no useful arrival is later
 	dst.n, dst.rounds, dst.from, dst.to = n, ps.rounds, from, to
@@ -319,11 +318,33 @@ func (ps *ProfileSearcher) Search(egress []Access, from, to int32, dst *Profile)
 	ps.tb = uint(bits.Len32(uint32(hiT - from)))
 	ps.keyBits = uint(bits.Len32(uint32(n))) + 2*ps.tb
 	if ps.keyBits > 64 {
-		return fmt.Errorf("router: profile search over %d stops: too many", n)
+		return 0, fmt.Errorf("router: profile search over %d stops: too many", n)
+	}
+	return hiT, nil
+}
+
+// Search computes into dst the profiles of every stop towards the points
+// that the egress list reaches (each stop with its walk to the nearest
+// point, in seconds), for the departures of the window [from, to). After
+// the last ride the walk starts at the stop alighted at, or after one
+// footpath, footpath and walk within MaxWalk together (ChainEgress). It
+// allocates only while its buffers grow.
+func (ps *ProfileSearcher) Search(egress []Access, from, to int32, dst *Profile) error {
+	tt := ps.tt
+	n := ps.n
+	capT := tt.params.MaxDuration
+	for _, e := range egress {
+		if e.Stop < 0 || e.Stop >= n || e.Seconds < 0 {
+			return fmt.Errorf("router: profile egress %+v: no such stop or a negative walk", e)
+		}
+	}
+	hiT, err := ps.start(from, to, dst)
+	if err != nil {
+		return err
 	}
 
 	// The egress after the last ride: walk from the stop, or one footpath
-	// and a walk.
+	// and a walk, the two within MaxWalk.
 	fill(ps.egressW, Unreached)
 	for _, e := range egress {
 		if e.Seconds <= capT && e.Seconds < ps.egressW[e.Stop] {
@@ -331,6 +352,9 @@ func (ps *ProfileSearcher) Search(egress []Access, from, to int32, dst *Profile)
 		}
 	}
 	copy(ps.egressV, ps.egressW)
+	ps.egOff = grow(ps.egOff, int(n+1))
+	fill(ps.egOff, 0)
+	ps.egD, ps.egW, ps.egO = ps.egD[:0], ps.egW[:0], ps.egO[:0]
 	ps.changed.clear()
 	for _, e := range egress {
 		w := ps.egressW[e.Stop]
@@ -339,12 +363,21 @@ func (ps *ProfileSearcher) Search(egress []Access, from, to int32, dst *Profile)
 		}
 		ps.changed.set(e.Stop)
 		for _, r := range ps.rev[ps.revOff[e.Stop]:ps.revOff[e.Stop+1]] {
-			if x := r.sec + w; x <= capT && x < ps.egressV[r.to] {
+			if x := r.sec + w; x <= tt.params.MaxWalk && x < ps.egressV[r.to] {
 				ps.egressV[r.to] = x
 				ps.changed.set(r.to)
 			}
 		}
 	}
+	return ps.search(from, to, hiT, dst)
+}
+
+// search runs the rounds of a profile search once the egress (egressV,
+// the timed items, the changed stops) is set.
+func (ps *ProfileSearcher) search(from, to, hiT int32, dst *Profile) error {
+	tt := ps.tt
+	n := ps.n
+	slack := tt.params.BoardSlack
 
 	// The trips of each pattern that may matter: boarded at τ ≥ from and
 	// departing no later than hiT + slack somewhere.
@@ -493,7 +526,7 @@ func (ps *ProfileSearcher) sCandidate(s, a, v, from int32) {
 	if a < from || v-a > ps.tt.params.MaxDuration {
 		return
 	}
-	if e := ps.egressV[s]; e != Unreached && a+e <= v {
+	if ps.egressAt(s, a) <= v {
 		return
 	}
 	if dominated(ps.sTau[ps.sOff[s]:ps.sOff[s+1]], ps.sArr[ps.sOff[s]:ps.sOff[s+1]], a, v) {
@@ -644,7 +677,8 @@ func (ps *ProfileSearcher) scan(pat, last int32, from, hiT int32) {
 		}
 		e := ps.egressV[s]
 		sTau, sArr := ps.sTau[ps.sOff[s]:ps.sOff[s+1]], ps.sArr[ps.sOff[s]:ps.sOff[s+1]]
-		if e == Unreached && len(sTau) == 0 {
+		timed := ps.egOff[s] < ps.egOff[s+1]
+		if e == Unreached && !timed && len(sTau) == 0 {
 			continue
 		}
 		k := 0
@@ -656,6 +690,9 @@ func (ps *ProfileSearcher) scan(pat, last int32, from, hiT int32) {
 			best := Unreached
 			if e != Unreached {
 				best = a + e
+			}
+			if timed {
+				best = ps.timedAt(s, a, best)
 			}
 			for k < len(sTau) && sTau[k] < a {
 				k++

@@ -41,6 +41,10 @@ type Params struct {
 	// allows same-stop transfers only, and ignores the transfers.txt
 	// times between distinct stops.
 	MaxTransferWalk float64
+	// MaxWalk bounds, in seconds, the walk after the last ride when it
+	// starts with a footpath (Egress): footpath and walk to the point
+	// together.
+	MaxWalk int32
 	// Walk returns the walk between two stops with coordinates, in
 	// seconds and in metres. It may be nil when MaxTransferWalk is zero.
 	Walk func(a, b *gtfs.Stop) (seconds int32, metres float64)
@@ -183,6 +187,51 @@ func (o *Oracle) Query(starts []Start, dep int32) []int32 {
 // every stop by a journey of at least one and at most k rides, leaving at
 // dep from the starts, or Unreached: round k is element k−1.
 func (o *Oracle) Rounds(starts []Start, dep int32) [][]int32 {
+	rounds, _ := o.rounds(starts, dep)
+	return rounds
+}
+
+// ByVehicle returns the earliest arrival at every stop by a journey of at
+// least one ride whose last leg is a ride (alighting there), leaving at
+// dep from the starts, or Unreached.
+func (o *Oracle) ByVehicle(starts []Start, dep int32) []int32 {
+	_, v := o.rounds(starts, dep)
+	return v
+}
+
+// Footpath returns the walk of the transfer from stop a to a distinct
+// stop b, in seconds, and whether there is one.
+func (o *Oracle) Footpath(a, b int32) (int32, bool) {
+	sec, ok := o.walk[[2]int{int(a), int(b)}]
+	return sec, ok
+}
+
+// Egress returns the earliest arrival at a point by a journey of at least
+// one ride leaving at dep from the starts, or Unreached: targets give
+// stops and their walks to a point; after alighting at a stop, the
+// traveller walks from it, or takes one footpath to a target stop and
+// walks from there, footpath and walk together within MaxWalk. The
+// travel time is within MaxDuration.
+func (o *Oracle) Egress(starts []Start, dep int32, targets []Start) int32 {
+	veh := o.ByVehicle(starts, dep)
+	best := int64(Unreached)
+	for _, t := range targets {
+		if a := veh[t.Stop]; a != Unreached {
+			best = min(best, int64(a)+int64(t.Seconds))
+		}
+		for s := range veh {
+			if sec, ok := o.Footpath(int32(s), t.Stop); ok && veh[s] != Unreached && sec+t.Seconds <= o.p.MaxWalk {
+				best = min(best, int64(veh[s])+int64(sec)+int64(t.Seconds))
+			}
+		}
+	}
+	if best-int64(dep) > int64(o.p.MaxDuration) {
+		return Unreached
+	}
+	return int32(best)
+}
+
+func (o *Oracle) rounds(starts []Start, dep int32) ([][]int32, []int32) {
 	n := len(o.stops)
 	limit := int64(dep) + int64(o.p.MaxDuration)
 	reach := make([]int32, n) // best arrival usable for boarding, ≤ k−1 rides
@@ -193,8 +242,9 @@ func (o *Oracle) Rounds(starts []Start, dep int32) [][]int32 {
 		reach[a.Stop] = min(reach[a.Stop], dep+a.Seconds)
 	}
 	out := make([]int32, n)
+	veh := make([]int32, n)
 	for i := range out {
-		out[i] = Unreached
+		out[i], veh[i] = Unreached, Unreached
 	}
 	var rounds [][]int32
 	for k := 1; k <= o.p.MaxTransfers+1; k++ {
@@ -222,6 +272,7 @@ func (o *Oracle) Rounds(starts []Start, dep int32) [][]int32 {
 		}
 		for s := range n {
 			out[s] = min(out[s], byVehicle[s], onFoot[s])
+			veh[s] = min(veh[s], byVehicle[s])
 			if x := o.selfExtra[s]; byVehicle[s] != Unreached && x != Unreached {
 				reach[s] = min(reach[s], byVehicle[s]+x)
 			}
@@ -229,5 +280,5 @@ func (o *Oracle) Rounds(starts []Start, dep int32) [][]int32 {
 		}
 		rounds = append(rounds, slices.Clone(out))
 	}
-	return rounds
+	return rounds, veh
 }

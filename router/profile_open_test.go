@@ -1,0 +1,214 @@
+package router
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/vingt/vingt/gtfs"
+	"github.com/vingt/vingt/hours"
+	"github.com/vingt/vingt/internal/testutil/csa"
+)
+
+// randomOpen returns random arrival windows around the departures of the
+// random timetables: always open, never open, or one to three spans.
+func randomOpen(rng *rand.Rand, date gtfs.Date, minOpen int32) hours.Windows {
+	var text string
+	switch rng.IntN(7) {
+	case 0:
+		return hours.AlwaysWindows()
+	case 1:
+		text = "off"
+	default:
+		a := rng.IntN(20 * 60)
+		for k := range 1 + rng.IntN(3) {
+			b := a + 1 + rng.IntN(180)
+			if b >= 24*60 {
+				break
+			}
+			if k > 0 {
+				text += ","
+			}
+			text += fmt.Sprintf("%02d:%02d-%02d:%02d", a/60, a%60, b/60, b%60)
+			a = b + 1 + rng.IntN(120)
+			if a >= 24*60-1 {
+				break
+			}
+		}
+	}
+	s, err := hours.Parse(text)
+	if err != nil {
+		panic(fmt.Sprintf("%q: %v", text, err))
+	}
+	d := hours.Date{Year: int(date) / 10000, Month: 1, Day: int(date) % 100}
+	return s.Windows(d, minOpen, nil)
+}
+
+// openBest is the brute force of SearchOpen: per departure (decreasing),
+// the least over the stops alighted at (forward router, or the oracle's
+// arrivals by vehicle when orc is set), the targets' walks (from the
+// stop, or after one footpath, within MaxWalk together) and the points'
+// windows of Arrive(alighting + walk), the travel time capped.
+func openBest(r *Router, orc *oracle, access []Access, targets []Target, open []hours.Windows, deps []int32) []int32 {
+	tt := r.tt
+	p := tt.params
+	out := make([]int32, len(deps))
+	serve := func(veh func(int32) int32, dep int32) int32 {
+		best := Unreached
+		try := func(pt, at int32) {
+			if v, ok := open[pt].Arrive(at); ok && v < best {
+				best = v
+			}
+		}
+		for _, tg := range targets {
+			if tg.Seconds > p.MaxDuration {
+				continue
+			}
+			if a := veh(tg.Stop); a != Unreached {
+				try(tg.Point, a+tg.Seconds)
+			}
+			for s := range int32(tt.NumStops()) {
+				for _, fp := range tt.Footpaths(s, nil) {
+					if fp.Stop == tg.Stop && fp.Seconds+tg.Seconds <= p.MaxWalk {
+						if a := veh(s); a != Unreached {
+							try(tg.Point, a+fp.Seconds+tg.Seconds)
+						}
+					}
+				}
+			}
+		}
+		return capped(best, dep, p.MaxDuration)
+	}
+	if orc != nil {
+		starts := make([]csa.Start, len(access))
+		for i, a := range access {
+			starts[i] = csa.Start{Stop: a.Stop, Seconds: a.Seconds}
+		}
+		for i, dep := range deps {
+			veh := orc.ByVehicle(starts, dep)
+			out[i] = serve(func(s int32) int32 { return veh[s] }, dep)
+		}
+		return out
+	}
+	i := 0
+	r.RangeAt(access, deps, func(dep int32, _ []int32) {
+		out[i] = serve(r.RideArrival, dep)
+		i++
+	})
+	return out
+}
+
+// TestProfileOpenRandom checks the profile search towards points with
+// opening hours (SearchOpen then Eval) against the brute force on random
+// timetables with random hours and min_open: every departure of the
+// window to the second, within the cap; one departure in eight against
+// the connection-scan oracle too. With every point always open it must
+// also equal Search.
+func TestProfileOpenRandom(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 2026))
+	date, _ := gtfs.ParseDate("2026-01-13")
+	networks := 200
+	if testing.Short() {
+		networks = 60
+	}
+	compared, reached, waited := 0, 0, 0
+	var prof, plain Profile
+	for n := range networks {
+		feeds := []*gtfs.Feed{randomFeed(t, rng, "a")}
+		p := DefaultParams()
+		p.BoardSlack = []int32{0, 60}[rng.IntN(2)]
+		p.MaxTransferWalk = []float64{0, 300, 800, 2000}[rng.IntN(4)]
+		p.MaxTransfers = rng.IntN(4)
+		p.MaxWalk = []int32{300, 900}[rng.IntN(2)]
+		p.MaxDuration = []int32{1800, 3600, 7200}[rng.IntN(3)]
+		tt, err := Compile(feeds, date, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		orc := newOracle(feeds, date, p)
+		ps := NewProfileSearcher(tt)
+		r := NewRouter(tt)
+		minOpen := int32(60 * rng.IntN(30))
+		npts := 1 + rng.IntN(4)
+		open := make([]hours.Windows, npts)
+		always := make([]hours.Windows, npts)
+		for i := range open {
+			open[i] = randomOpen(rng, date, minOpen)
+			always[i] = hours.AlwaysWindows()
+		}
+		var targets []Target
+		for range 1 + rng.IntN(6) {
+			targets = append(targets, Target{Stop: int32(rng.IntN(tt.NumStops())), Point: int32(rng.IntN(npts)), Seconds: int32(rng.IntN(int(p.MaxWalk) + 1))})
+		}
+		from := randomDeparture(rng)
+		step := []int32{60, 60, 23}[rng.IntN(3)]
+		count := 1 + rng.IntN(120)
+		to := from + step*int32(count-1) + 1
+		var deps []int32
+		for d := from; d < to; d += step {
+			deps = append(deps, d)
+		}
+		if err := ps.SearchOpen(targets, open, from, to, &prof); err != nil {
+			t.Fatal(err)
+		}
+		got := make([]int32, len(deps))
+		for origin := range 4 {
+			acc := randomAccess(rng, tt.NumStops())
+			prof.Eval(acc, deps, got)
+			for i := range got {
+				got[i] = capped(got[i], deps[i], p.MaxDuration)
+			}
+			want := reversed(openBest(r, nil, acc, targets, open, reversed(deps)))
+			for i := range deps {
+				compared++
+				if got[i] != want[i] {
+					t.Fatalf("timetable %d origin %d (%+v; targets %v, access %v, min_open %d): departure %d: profile %d, brute force %d",
+						n, origin, p, targets, acc, minOpen, deps[i], got[i], want[i])
+				}
+				if want[i] != Unreached {
+					reached++
+				}
+			}
+			if origin == 0 {
+				var od []int32
+				for i := 0; i < len(deps); i += 8 {
+					od = append(od, deps[i])
+				}
+				o := openBest(r, &orc, acc, targets, open, od)
+				for i := range od {
+					if o[i] != want[8*i] {
+						t.Fatalf("timetable %d: departure %d: oracle %d, forward %d", n, od[i], o[i], want[8*i])
+					}
+				}
+			}
+			// The same walks with the points always open: Search.
+			if origin == 1 {
+				if err := ps.SearchOpen(targets, always, from, to, &plain); err != nil {
+					t.Fatal(err)
+				}
+				var egress []Access
+				for _, tg := range targets {
+					egress = append(egress, Access{Stop: tg.Stop, Seconds: tg.Seconds})
+				}
+				open2 := make([]int32, len(deps))
+				plainWant := reversed(forwardBest(r, acc, egress, reversed(deps), p.MaxDuration))
+				plain.Eval(acc, deps, open2)
+				for i := range deps {
+					if g := capped(open2[i], deps[i], p.MaxDuration); g != plainWant[i] {
+						t.Fatalf("timetable %d: always open: departure %d: SearchOpen %d, forward %d", n, deps[i], g, plainWant[i])
+					}
+					if got[i] != Unreached && plainWant[i] != Unreached && got[i] > plainWant[i] {
+						waited++
+					}
+				}
+				if err := ps.SearchOpen(targets, open, from, to, &prof); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	if reached == 0 || reached == compared || waited == 0 {
+		t.Fatalf("%d of %d departures reached, %d later for the hours: the comparison proves little", reached, compared, waited)
+	}
+	t.Logf("%d departures compared, %d reached, %d served later for the hours", compared, reached, waited)
+}
