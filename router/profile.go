@@ -444,6 +444,18 @@ func (ps *ProfileSearcher) search(from, to, hiT int32, dst *Profile) error {
 		// kept to update S.
 		ps.newStop, ps.newTau, ps.newArr = ps.newStop[:0], ps.newTau[:0], ps.newArr[:0]
 		prevBase := base - (n + 1)
+		// Room for the round at once (at most the round before and every
+		// candidate): growing by appends from empty cost a fresh
+		// searcher twice its search.
+		prevEntries := 0
+		if r > 1 {
+			prevEntries = len(dst.tau) - int(dst.off[prevBase])
+		}
+		dst.tau = reserve32(dst.tau, prevEntries+len(ps.sorted))
+		dst.arr = reserve32(dst.arr, prevEntries+len(ps.sorted))
+		ps.newStop = reserve32(ps.newStop, len(ps.sorted))
+		ps.newTau = reserve32(ps.newTau, len(ps.sorted))
+		ps.newArr = reserve32(ps.newArr, len(ps.sorted))
 		for s := range n {
 			dst.off[base+s] = int32(len(dst.tau))
 			var oldTau, oldArr []int32
@@ -478,7 +490,11 @@ func (ps *ProfileSearcher) search(from, to, hiT int32, dst *Profile) error {
 		// S_r = S_{r−1} ∪ the new entries shifted back by the transfer
 		// that leads to them; the stops whose S changed are the next
 		// round's.
-		ps.candKey = ps.candKey[:0]
+		bound := 0
+		for _, s := range ps.newStop {
+			bound += 1 + int(ps.revOff[s+1]-ps.revOff[s])
+		}
+		ps.candKey = reserve64(ps.candKey[:0], bound)
 		for i, s := range ps.newStop {
 			t, v := ps.newTau[i], ps.newArr[i]
 			if x := tt.selfExtra[s]; x != Unreached {
@@ -491,7 +507,8 @@ func (ps *ProfileSearcher) search(from, to, hiT int32, dst *Profile) error {
 		ps.work.sCand += len(ps.candKey)
 		ps.groupCandidates()
 		ps.changed.clear()
-		ps.nTau, ps.nArr = ps.nTau[:0], ps.nArr[:0]
+		ps.nTau = reserve32(ps.nTau[:0], len(ps.sTau)+len(ps.sorted))
+		ps.nArr = reserve32(ps.nArr[:0], len(ps.sTau)+len(ps.sorted))
 		for s := range n {
 			ps.nOff[s] = int32(len(ps.nTau))
 			oldTau, oldArr := ps.sTau[ps.sOff[s]:ps.sOff[s+1]], ps.sArr[ps.sOff[s]:ps.sOff[s+1]]
@@ -668,6 +685,9 @@ func (ps *ProfileSearcher) scan(pat, last int32, from, hiT int32) {
 				}
 				best = x
 				if x-t <= capT && !dominated(prevTau[prevOff[s]:prevOff[s+1]], prevArr[prevOff[s]:prevOff[s+1]], t, x) {
+					if len(ps.candKey) == cap(ps.candKey) {
+						ps.candKey = reserve64(ps.candKey, 1)
+					}
 					ps.candKey = append(ps.candKey, ps.key(s, t, x))
 				}
 			}
@@ -717,7 +737,28 @@ func grow(s []int32, n int) []int32 {
 
 func grow64(s []uint64, n int) []uint64 {
 	if cap(s) < n {
-		return make([]uint64, n)
+		return make([]uint64, n, max(n, 2*cap(s)))
 	}
 	return s[:n]
+}
+
+// reserve32 returns s with room for n more elements, at least doubling
+// its capacity when it must grow.
+func reserve32(s []int32, n int) []int32 {
+	if cap(s)-len(s) >= n {
+		return s
+	}
+	t := make([]int32, len(s), max(2*cap(s), len(s)+n, 1024))
+	copy(t, s)
+	return t
+}
+
+// reserve64 is reserve32 for keys.
+func reserve64(s []uint64, n int) []uint64 {
+	if cap(s)-len(s) >= n {
+		return s
+	}
+	t := make([]uint64, len(s), max(2*cap(s), len(s)+n, 1024))
+	copy(t, s)
+	return t
 }

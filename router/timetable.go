@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -229,7 +230,7 @@ type instance struct {
 
 func (tt *Timetable) buildPatterns(feeds []*gtfs.Feed, offsets []int32, date gtfs.Date) {
 	var insts []instance
-	var key strings.Builder
+	var key []byte
 	for fi, f := range feeds {
 		today, yesterday := f.ActiveServices(date), f.ActiveServices(date.AddDays(-1))
 		keep := make([]bool, len(f.Routes))
@@ -252,12 +253,19 @@ func (tt *Timetable) buildPatterns(feeds []*gtfs.Feed, offsets []int32, date gtf
 				if shift != 0 {
 					tt.stats.PreviousDayTrips++
 				}
-				key.Reset()
+				// "stop/noPickup/noDropOff," per stop: the text (and so the
+				// order of the patterns) of before, without fmt.
+				key = key[:0]
 				for k := range int(t.N) {
 					st := int(t.First) + k
-					fmt.Fprintf(&key, "%d/%t/%t,", offsets[fi]+f.StopTimes.Stop[st], f.StopTimes.Pickup[st] == gtfs.NoService, f.StopTimes.DropOff[st] == gtfs.NoService)
+					key = strconv.AppendInt(key, int64(offsets[fi]+f.StopTimes.Stop[st]), 10)
+					key = append(key, '/')
+					key = strconv.AppendBool(key, f.StopTimes.Pickup[st] == gtfs.NoService)
+					key = append(key, '/')
+					key = strconv.AppendBool(key, f.StopTimes.DropOff[st] == gtfs.NoService)
+					key = append(key, ',')
 				}
-				insts = append(insts, instance{feed: int32(fi), trip: int32(ti), shift: shift, key: key.String(), first: f.Departure(t, 0) + shift})
+				insts = append(insts, instance{feed: int32(fi), trip: int32(ti), shift: shift, key: string(key), first: f.Departure(t, 0) + shift})
 			}
 		}
 	}

@@ -323,21 +323,45 @@ func (ix *crowIndex) WithinMetres(p Place, metres float64, dst []Hit) []Hit {
 	return dst
 }
 
-// Nearest implements Index.
+// Nearest implements Index. It looks within a few hundred metres first and
+// widens the radius fourfold until a place is found (the nearest place is
+// then within the radius searched), and computes the exact distance only
+// of places whose haversine term is near the least one seen.
 func (ix *crowIndex) Nearest(p Place, max int32) int32 {
-	best := Unreached
 	if max < 0 {
-		return best
+		return Unreached
 	}
-	q, bLo, bHi, dLon, ok := ix.span(p, ix.c.Reach(max)+1)
+	full := ix.c.Reach(max) + 1
+	for r := math.Min(250, full); ; r = math.Min(4*r, full) {
+		if best := ix.nearestWithin(p, r, max); best != Unreached || r >= full {
+			return best
+		}
+	}
+}
+
+// nearestWithin is the walk to the nearest place within metres of p and
+// within max seconds, or Unreached.
+func (ix *crowIndex) nearestWithin(p Place, metres float64, max int32) int32 {
+	best := Unreached
+	q, bLo, bHi, dLon, ok := ix.span(p, metres)
 	if !ok {
 		return best
 	}
+	bestA := q.aMax
 	for b := bLo; b <= bHi; b++ {
 		lo1, hi1, lo2, hi2 := ix.ranges(b, q.lon, dLon)
 		for _, r := range [2][2]int{{lo1, hi1}, {lo2, hi2}} {
 			for k := r[0]; k < r[1]; k++ {
-				if d := ix.dist(&q, k); d <= q.metres {
+				dp, dl := (ix.rad[k]-q.rad)/2, (ix.lon[k]-q.lon)*math.Pi/180/2
+				sp, sl := math.Sin(dp), math.Sin(dl)
+				a := sp*sp + q.cos*ix.cos[k]*sl*sl
+				if a > bestA {
+					continue // farther than a place already seen
+				}
+				// The exact figure, as every other walk computes it;
+				// places within a hair of the best are all computed.
+				bestA = math.Min(bestA, a*(1+1e-9)+1e-15)
+				if d := gtfs.Distance(q.lat, q.lon, ix.lat[k], ix.lon[k]); d <= q.metres {
 					if w := ix.c.Seconds(d); w <= max && w < best {
 						best = w
 					}
