@@ -205,7 +205,7 @@ func (c *Config) Job() (Job, error) {
 	job.Format = table.Parquet
 	if c.Format != "" {
 		if job.Format, err = table.ParseFormat(c.Format); err != nil {
-			return job, err
+			return job, fmt.Errorf("coverage: format %q: want parquet or arrow", c.Format)
 		}
 	}
 	if job.Out == "" {
