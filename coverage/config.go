@@ -152,6 +152,17 @@ func specList(path, key string, v any, md toml.MetaData) ([]string, error) {
 		}
 		return out, nil
 	case map[string]any:
+		// An array followed by a table of the same name decodes as the
+		// table alone: the array's entries would be dropped silently.
+		n := 0
+		for _, k := range md.Keys() {
+			if len(k) == 1 && k[0] == key {
+				n++
+			}
+		}
+		if n > 1 {
+			return nil, fmt.Errorf("coverage: config %s: %s given twice (an array, then a [%s] table): the table would replace the array; write every entry in one of them", path, key, key)
+		}
 		var out []string
 		for _, k := range md.Keys() {
 			if len(k) != 2 || k[0] != key {
@@ -194,7 +205,7 @@ func (c *Config) Job() (Job, error) {
 	job.Format = table.Parquet
 	if c.Format != "" {
 		if job.Format, err = table.ParseFormat(c.Format); err != nil {
-			return job, err
+			return job, fmt.Errorf("coverage: format %q: want parquet or arrow", c.Format)
 		}
 	}
 	if job.Out == "" {

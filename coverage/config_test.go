@@ -77,6 +77,15 @@ func TestBadConfigs(t *testing.T) {
 	if err := json.Unmarshal(b, &want); err != nil {
 		t.Fatal(err)
 	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if _, ok := want[e.Name()]; !ok && filepath.Ext(e.Name()) == ".toml" {
+			t.Errorf("%s: no message in expected.json", e.Name())
+		}
+	}
 	for name, msg := range want {
 		t.Run(name, func(t *testing.T) {
 			c, err := LoadConfig(filepath.Join(dir, name))

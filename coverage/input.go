@@ -95,6 +95,9 @@ func openInput(path string) (io.ReadCloser, error) {
 		return r, nil
 	}
 	defer f.Close()
+	// Kept in memory, which a growing buffer may double: a quarter of
+	// the limit.
+	r.max, r.why = max/4, "¼ of the input limit for a pipe or device, read into memory; the input limit is "+why
 	var buf bytes.Buffer
 	if _, err := buf.ReadFrom(r); err != nil {
 		return nil, err

@@ -462,10 +462,28 @@ func readCategories(job Job, m *Manifest) ([]*Category, error) {
 		addWarnings(m, in.Role, c.Warnings)
 		return nil
 	}
-	for _, spec := range job.Services {
+	for _, spec := range splitSources(job.Services) {
 		c, err := ReadServices(spec)
 		if err != nil {
 			return nil, err
+		}
+		// A category given again (--services a=x.csv --services
+		// a=y.csv, or a=x.csv,y.csv) has several sources: their points
+		// add up, each source recorded as an input.
+		if i := slices.IndexFunc(cats, func(x *Category) bool { return x.Name == c.Name }); i >= 0 {
+			prev := cats[i]
+			if prev.HoursColumn != c.HoursColumn {
+				return nil, fmt.Errorf("coverage: services %q: category %s given again with another hours column (%q, then %q)", spec, c.Name, prev.HoursColumn, c.HoursColumn)
+			}
+			prev.Points = append(prev.Points, c.Points...)
+			in, err := describe("services:"+c.Name, c.Path)
+			if err != nil {
+				return nil, err
+			}
+			in.Counts = map[string]int{"points": len(c.Points)}
+			m.Inputs = append(m.Inputs, in)
+			addWarnings(m, in.Role, c.Warnings)
+			continue
 		}
 		if err := add(c); err != nil {
 			return nil, err
@@ -505,6 +523,44 @@ func readCategories(job Job, m *Manifest) ([]*Category, error) {
 	}
 	return cats, nil
 }
+
+// splitSources splits the specs CATEGORY=A,B (several sources of one
+// category, comma-separated) into CATEGORY=A and CATEGORY=B, unless the
+// whole text names a file (a path may hold a comma) or a part names
+// none (the spec is then kept whole, for its message).
+func splitSources(specs []string) []string {
+	var out []string
+	for _, spec := range specs {
+		name, path, ok := strings.Cut(spec, "=")
+		if !ok || !strings.Contains(path, ",") {
+			out = append(out, spec)
+			continue
+		}
+		if p, _ := splitColumn(path); fileExists(p) {
+			out = append(out, spec)
+			continue
+		}
+		parts := strings.Split(path, ",")
+		all := true
+		for _, part := range parts {
+			p, _ := splitColumn(strings.TrimSpace(part))
+			if i := strings.LastIndexByte(p, '@'); i >= 0 && !fileExists(p) {
+				p = p[:i]
+			}
+			all = all && fileExists(p)
+		}
+		if !all {
+			out = append(out, spec)
+			continue
+		}
+		for _, part := range parts {
+			out = append(out, name+"="+strings.TrimSpace(part))
+		}
+	}
+	return out
+}
+
+func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
 
 // RemovePoints leaves out of the categories the points named by ids, each
 // ID (every point of that id, in any category) or CATEGORY:ID. An id that

@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 
@@ -27,9 +28,40 @@ type feedFlags struct {
 // addFeedFlags adds --gtfs (repeatable or comma-separated) and --date to
 // f, bound to ff.
 func addFeedFlags(f *pflag.FlagSet, ff *feedFlags) {
-	f.StringSliceVar(&ff.gtfs, "gtfs", nil, "GTFS feed, zip or folder (repeatable, or a comma-separated list)")
+	f.Var(&pathList{&ff.gtfs}, "gtfs", "GTFS feed, zip or folder (repeatable, or a comma-separated list)")
 	f.StringVar(&ff.date, "date", "", "analysis date, YYYY-MM-DD")
 	f.StringVar(&ff.osm, "osm", "", "OpenStreetMap extract (.osm.pbf): walk on its streets instead of crow-fly × detour")
+}
+
+// pathList is a repeatable flag of paths, each value a path or a
+// comma-separated list of paths: a value naming an existing file or
+// folder is one path, even with a comma in it.
+type pathList struct{ paths *[]string }
+
+func (l *pathList) String() string {
+	if l.paths == nil {
+		return ""
+	}
+	return strings.Join(*l.paths, ",")
+}
+
+func (l *pathList) Type() string { return "paths" }
+
+func (l *pathList) Set(v string) error {
+	if _, err := os.Stat(v); err == nil || !strings.Contains(v, ",") {
+		*l.paths = append(*l.paths, v)
+		return nil
+	}
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			return fmt.Errorf("%q: an empty path in the comma-separated list", v)
+		}
+		if _, err := os.Stat(p); err != nil {
+			return fmt.Errorf("%q: %s: no such file or folder (neither is the whole text; a list of paths is comma-separated)", v, p)
+		}
+		*l.paths = append(*l.paths, p)
+	}
+	return nil
 }
 
 // paramFlags holds the text of the parameter flags given on the command

@@ -64,7 +64,7 @@ window, grid, services, territories, threshold, percentiles, walk_speed,
 	f := cmd.Flags()
 	c := &opts.flags
 	f.StringVar(&opts.config, "config", "", "TOML config file (flags override its keys)")
-	f.StringSliceVar(&c.GTFS, "gtfs", nil, "GTFS feed, zip or folder (repeatable)")
+	f.Var(&pathList{&c.GTFS}, "gtfs", "GTFS feed, zip or folder (repeatable, or a comma-separated list)")
 	f.StringVar(&c.Date, "date", "", "analysis date, YYYY-MM-DD")
 	f.StringVar(&c.Today, "today", "", "reference day for the config's dates list (default: today)")
 	f.StringVar(&c.Grid, "grid", "", "population grid (Filosofi, Eurostat, point CSV, GeoJSON)")
