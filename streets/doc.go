@@ -13,10 +13,15 @@
 // by the caller; no detour factor applies on streets (the network is the
 // detour). A point is linked to the nearest point of any edge's shape
 // (projection onto the segment); the walk from the point to the edge is
-// counted crow-fly.
+// counted crow-fly. A kept component of fewer than IslandVertices vertices
+// (an island: a station footway, a platform, a park path not joined to the
+// streets) is linked to only when no larger component lies within the link
+// radius.
 //
 // A Search is per goroutine scratch: after its first use it allocates
 // nothing. One multi-source search from every point of a category gives every
 // vertex its distance to the nearest point, and To then answers any number
-// of linked points in constant time.
+// of linked points in constant time. Between answers one walk, stopping as
+// soon as the destination is settled, so that even an unbounded walk costs
+// only the streets within it.
 package streets

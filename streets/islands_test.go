@@ -4,6 +4,8 @@ import (
 	"context"
 	"math"
 	"testing"
+
+	"github.com/vingt/vingt/gtfs"
 )
 
 // TestIslands checks the island rule of Link on testdata/islands.osm
@@ -73,4 +75,70 @@ func TestIslands(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestHexCellsIslands loads Porto Alegre keeping the islands of its stops
+// (as a run does) and checks by brute force, for every hexagon centre
+// linked to an island, that no segment of the main components lies within
+// the link radius, and for every centre linked to a main component that it
+// is the nearest main segment.
+func TestHexCellsIslands(t *testing.T) {
+	if testing.Short() {
+		t.Skip("real data: slow in -short")
+	}
+	f, err := gtfs.Open(realData(t, "porto-alegre/poa_eptc.zip"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keep []Point
+	for _, s := range f.Stops {
+		if s.HasCoords {
+			keep = append(keep, Point{s.Lat, s.Lon})
+		}
+	}
+	g, err := Load(context.Background(), realData(t, "porto-alegre/poa_osm.pbf"), Options{Keep: keep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Stats().IslandsKept == 0 {
+		t.Fatalf("no island kept: the test checks nothing (%+v)", g.Stats())
+	}
+	// nearestMain is the squared projected distance to the nearest main
+	// segment, by brute force, in Link's projection.
+	nearestMain := func(lat, lon float64) float64 {
+		kx := math.Cos(lat*math.Pi/180) * degM
+		best := math.Inf(1)
+		for e := range g.eu {
+			for i := g.shapeOff[e]; i+1 < g.shapeOff[e+1] && i < g.islandFrom; i++ {
+				ax := (float64(g.slon[i])/fixScale - lon) * kx
+				ay := (float64(g.slat[i])/fixScale - lat) * degM
+				bx := (float64(g.slon[i+1])/fixScale - lon) * kx
+				by := (float64(g.slat[i+1])/fixScale - lat) * degM
+				_, d2 := project(ax, ay, bx, by)
+				best = min(best, d2)
+			}
+		}
+		return best
+	}
+	r := g.LinkRadius()
+	onIsland, onMain := 0, 0
+	for _, p := range hexCentres(t, realData(t, "porto-alegre/poa_hexgrid.csv")) {
+		l, ok := g.Link(p.Lat, p.Lon, 0)
+		if !ok {
+			continue
+		}
+		d2 := nearestMain(p.Lat, p.Lon)
+		if g.shapeOff[l.Edge] >= g.islandFrom {
+			onIsland++
+			if d2 <= r*r {
+				t.Errorf("cell %v linked to an island %.1f m away although a main street is %.1f m away", p, l.Off, math.Sqrt(d2))
+			}
+			continue
+		}
+		onMain++
+		if math.Abs(float64(l.Off)-math.Sqrt(d2)) > 0.5 {
+			t.Errorf("cell %v linked %.1f m away, the nearest main street is %.1f m", p, l.Off, math.Sqrt(d2))
+		}
+	}
+	t.Logf("%d islands kept; hexagon centres linked: %d to the main components, %d to islands", g.Stats().IslandsKept, onMain, onIsland)
 }

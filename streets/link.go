@@ -140,8 +140,9 @@ func (g *Graph) link(lat, lon, radius float64, island func(i int32) bool) (Link,
 	fx := math.Floor((lon - gr.lon0) / gr.dlon)
 	fy := math.Floor((lat - gr.lat0) / gr.dlat)
 	kx := math.Cos(lat*math.Pi/180) * degM
-	best, bestSeg, bestT := math.Inf(1), int32(-1), 0.0 // on the main components
-	isle, isleSeg, isleT := math.Inf(1), int32(-1), 0.0 // on islands
+	// the nearest segment on the main components, and on islands
+	best, bestSeg, bestT := math.Inf(1), int32(-1), 0.0
+	isle, isleSeg, isleT := math.Inf(1), int32(-1), 0.0
 	r2 := radius * radius * 1.01 // projected distance may differ a little from haversine
 	maxRing := int(radius/gr.cellM) + 2
 	for ring := 0; ring <= maxRing; ring++ {

@@ -3,6 +3,7 @@ package streets
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
@@ -15,6 +16,7 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"sync"
 	"sync/atomic"
 
 	"github.com/paulmach/osm"
@@ -49,8 +51,14 @@ type Options struct {
 	// Bounds, when not empty (Min.Lat < Max.Lat), clips the graph: nodes
 	// outside are treated as absent (ways are split there) and counted in
 	// Stats.NodesOutside. A shard of a national run loads the national
-	// extract with its own bounds plus a margin and holds only that graph.
+	// extract with its own bounds plus a margin and holds only that graph;
+	// a PBF is then read nodes first, keeping only those inside, so that
+	// the load's memory too is that of the box, not of the file.
 	Bounds Bounds
+
+	// waysFirst makes a clipped PBF load read the ways before the nodes
+	// (the tests' oracle for the box-first path).
+	waysFirst bool
 }
 
 // Bounds is a latitude/longitude box in degrees.
@@ -70,7 +78,9 @@ type Stats struct {
 	// Nodes is the number of nodes read, NodesUsed those referenced by a
 	// kept way, and MissingNodes the references to nodes absent from the
 	// file, with coordinates out of range or outside Options.Bounds (the way
-	// is split there); NodesOutside counts the used nodes outside Bounds.
+	// is split there); NodesOutside counts the used nodes outside Bounds
+	// (with a PBF, all the file's nodes outside Bounds: read first, they
+	// are not known to be used).
 	Nodes        int64 `json:"nodes"`
 	NodesUsed    int64 `json:"nodes_used"`
 	MissingNodes int64 `json:"missing_nodes"`
@@ -169,13 +179,17 @@ func load(ctx context.Context, name string, r io.ReadSeeker, size int64, opt Opt
 	if _, err := r.Seek(0, io.SeekStart); err != nil {
 		return nil, err
 	}
-	b := &builder{bounds: opt.Bounds, clip: !opt.Bounds.empty()}
+	b := &builder{bounds: opt.Bounds, clip: !opt.Bounds.empty(), noClipFirst: opt.waysFirst}
 	b.st.Path = name
 	b.st.FileBytes = size
 	if len(head) > 0 && head[0] == '<' {
 		err = b.readXML(ctx, r)
 	} else {
-		err = b.readPBF(ctx, r, opt.Procs)
+		if b.clip && !b.noClipFirst {
+			err = b.readPBFClipped(ctx, r, opt.Procs)
+		} else {
+			err = b.readPBF(ctx, r, opt.Procs)
+		}
 	}
 	if err != nil {
 		return nil, err
@@ -201,6 +215,18 @@ type builder struct {
 	outside  stripes
 	bounds   Bounds
 	clip     bool
+	// noClipFirst makes a clipped PBF load read the ways first, like an
+	// unclipped one (the tests' oracle for readPBFClipped).
+	noClipFirst bool
+	// in are the nodes of the file inside bounds, sorted by id
+	// (readPBFClipped).
+	in []inNode
+}
+
+// inNode is a node inside Options.Bounds.
+type inNode struct {
+	id       int64
+	lat, lon int32
 }
 
 func (b *builder) addWay(w *osm.Way) {
@@ -370,6 +396,122 @@ func (b *builder) readPBF(ctx context.Context, r io.ReadSeeker, procs int) error
 	}
 	b.st.Nodes = b.nodes.sum()
 	b.st.NodesOutside = b.outside.sum()
+	return nil
+}
+
+// readPBFClipped is readPBF with Options.Bounds: it reads the nodes first
+// and keeps those inside the box, then keeps of the walkable ways only their
+// runs of nodes inside it (a way is split where it leaves the box or a node
+// is absent, as in readPBF). Its memory is that of the box, not of the
+// file: a shard can read a national extract within its own budget. The
+// nodes outside the box are counted in Stats.NodesOutside (all of the
+// file's, not only those of walkable ways), and every reference to a node
+// outside or absent in Stats.MissingNodes.
+func (b *builder) readPBFClipped(ctx context.Context, r io.ReadSeeker, procs int) error {
+	h := sha256.New()
+	if err := checkPBF(r, h); err != nil {
+		return err
+	}
+	b.st.SHA256 = hex.EncodeToString(h.Sum(nil))
+
+	if _, err := r.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	var mu sync.Mutex
+	sc := osmpbf.New(ctx, r, procs)
+	sc.SkipWays, sc.SkipRelations = true, true
+	sc.FilterNode = func(n *osm.Node) bool {
+		b.nodes.add(int64(n.ID))
+		if !(n.Lat >= -90 && n.Lat <= 90 && n.Lon >= -180 && n.Lon <= 180) {
+			return false
+		}
+		if !b.bounds.contains(n.Lat, n.Lon) {
+			b.outside.add(int64(n.ID))
+			return false
+		}
+		x := inNode{int64(n.ID), int32(math.Round(n.Lat * fixScale)), int32(math.Round(n.Lon * fixScale))}
+		mu.Lock()
+		b.in = append(b.in, x)
+		mu.Unlock()
+		return false
+	}
+	for sc.Scan() {
+	}
+	err := sc.Err()
+	sc.Close()
+	if err != nil {
+		return fmt.Errorf("pbf nodes: %w", err)
+	}
+	b.st.Nodes = b.nodes.sum()
+	b.st.NodesOutside = b.outside.sum()
+	slices.SortFunc(b.in, func(x, y inNode) int { return cmp.Compare(x.id, y.id) })
+	b.in = slices.Clip(b.in)
+	inside := func(id int64) bool {
+		_, ok := slices.BinarySearchFunc(b.in, id, func(x inNode, id int64) int { return cmp.Compare(x.id, id) })
+		return ok
+	}
+
+	if _, err := r.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	var ways atomic.Int64
+	sc = osmpbf.New(ctx, r, procs)
+	sc.SkipNodes, sc.SkipRelations = true, true
+	sc.FilterWay = func(w *osm.Way) bool {
+		ways.Add(1)
+		return Walkable(w.Tags)
+	}
+	for sc.Scan() {
+		w, ok := sc.Object().(*osm.Way)
+		if !ok {
+			continue
+		}
+		b.st.WaysKept++
+		if len(b.wayOff) == 0 {
+			b.wayOff = append(b.wayOff, 0)
+		}
+		run := len(b.refs) // start of the current run of inside nodes
+		flush := func() {
+			if len(b.refs)-run >= 2 {
+				b.wayOff = append(b.wayOff, len(b.refs))
+			} else {
+				b.refs = b.refs[:run]
+			}
+			run = len(b.refs)
+		}
+		for _, n := range w.Nodes {
+			if inside(int64(n.ID)) {
+				b.refs = append(b.refs, int64(n.ID))
+				continue
+			}
+			b.st.MissingNodes++
+			flush()
+		}
+		flush()
+	}
+	err = sc.Err()
+	sc.Close()
+	if err != nil {
+		return fmt.Errorf("pbf ways: %w", err)
+	}
+	b.st.Ways = ways.Load()
+	if len(b.refs) == 0 && b.st.WaysKept > 0 {
+		return fmt.Errorf("no walkable way inside bounds %v among %d walkable ways", b.bounds, b.st.WaysKept)
+	}
+	if err := b.resolve(); err != nil {
+		return err
+	}
+	// ids and in are both sorted: one merge sets the coordinates.
+	j := 0
+	for k, id := range b.ids {
+		for j < len(b.in) && b.in[j].id < id {
+			j++
+		}
+		if j < len(b.in) && b.in[j].id == id {
+			b.lat[k], b.lon[k] = b.in[j].lat, b.in[j].lon
+		}
+	}
+	b.in = nil
 	return nil
 }
 

@@ -271,6 +271,8 @@ func BenchmarkLoadTown(b *testing.B) {
 // unset) and logs its Stats, the load time and the process's peak resident
 // memory: the way to measure a national extract. $STREETS_WRITE_TOWN=R,C
 // first writes a synthetic town of R×C nodes to that path.
+// $STREETS_BOUNDS=minLat,minLon,maxLat,maxLon clips it (box first;
+// $STREETS_WAYS_FIRST=1 reads the ways first, as before).
 func TestLoadExternal(t *testing.T) {
 	p := os.Getenv("STREETS_PBF")
 	if p == "" {
@@ -287,8 +289,15 @@ func TestLoadExternal(t *testing.T) {
 		}
 		return
 	}
+	var opt Options
+	if b := os.Getenv("STREETS_BOUNDS"); b != "" { // minLat,minLon,maxLat,maxLon
+		if _, err := fmt.Sscanf(b, "%g,%g,%g,%g", &opt.Bounds.Min.Lat, &opt.Bounds.Min.Lon, &opt.Bounds.Max.Lat, &opt.Bounds.Max.Lon); err != nil {
+			t.Fatal(err)
+		}
+		opt.waysFirst = os.Getenv("STREETS_WAYS_FIRST") != ""
+	}
 	t0 := time.Now()
-	g, err := Load(context.Background(), p, Options{})
+	g, err := Load(context.Background(), p, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -303,4 +312,78 @@ func TestLoadExternal(t *testing.T) {
 	st := g.Stats()
 	t.Logf("%s: %v, peak RSS %s, graph %d bytes (%.0f B/vertex, %.0f B/edge); %+v",
 		p, el, hwm, st.GraphBytes, float64(st.GraphBytes)/float64(st.Vertices), float64(st.GraphBytes)/float64(st.Edges), st)
+}
+
+// TestClippedPBF loads a synthetic town with Bounds cutting through its
+// streets, by the box-first path (nodes inside the box, then the runs of
+// ways inside it) and by the ways-first path of an unclipped load: the same
+// graph, the same walks.
+func TestClippedPBF(t *testing.T) {
+	const rows, cols = 81, 121
+	nodes, ways := lattice(rows, cols, true)
+	p := filepath.Join(t.TempDir(), "town.osm.pbf")
+	if err := writePBF(p, nodes, ways); err != nil {
+		t.Fatal(err)
+	}
+	// rows 12…63 and columns 17…98 of the lattice (0.0001° apart from 45, 2)
+	box := Bounds{Point{45 + 12.5e-4, 2 + 17.5e-4}, Point{45 + 63.5e-4, 2 + 98.5e-4}}
+	first, err := Load(context.Background(), p, Options{Procs: 2, Bounds: box})
+	if err != nil {
+		t.Fatal(err)
+	}
+	oracle, err := Load(context.Background(), p, Options{Procs: 2, Bounds: box, waysFirst: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, os := first.Stats(), oracle.Stats()
+	if fs.Vertices != os.Vertices || fs.Edges != os.Edges || fs.ShapePoints != os.ShapePoints ||
+		fs.Components != os.Components || fs.MissingNodes != os.MissingNodes || fs.Nodes != os.Nodes || fs.WaysKept != os.WaysKept {
+		t.Errorf("box first %+v\nways first %+v", fs, os)
+	}
+	// box first counts every node of the file outside the box, ways first
+	// only those of walkable ways
+	outside := int64(0)
+	for _, n := range nodes {
+		if !box.contains(n.lat, n.lon) {
+			outside++
+		}
+	}
+	if fs.Vertices == 0 || fs.NodesOutside != outside || os.NodesOutside >= outside {
+		t.Errorf("box first: %d vertices, %d nodes outside (want %d; ways first %d)", fs.Vertices, fs.NodesOutside, outside, os.NodesOutside)
+	}
+	sf, so := first.NewSearch(), oracle.NewSearch()
+	for _, q := range [][4]float64{{45.0013, 2.0018, 45.0063, 2.0098}, {45.0030, 2.0050, 45.0020, 2.0090}, {45.0013, 2.0098, 45.0063, 2.0018}} {
+		af, _ := first.Link(q[0], q[1], 0)
+		bf, _ := first.Link(q[2], q[3], 0)
+		ao, _ := oracle.Link(q[0], q[1], 0)
+		bo, _ := oracle.Link(q[2], q[3], 0)
+		df, do := sf.Between(af, bf, 1e6), so.Between(ao, bo, 1e6)
+		if df != do || df == Inf {
+			t.Errorf("%v: box first %g m, ways first %g m", q, df, do)
+		}
+	}
+}
+
+// TestClippedPBFReenters: a way that leaves the box and comes back is split
+// there, not joined across the gap: A(0, 0)–X(0.001, 0.01)–B(0.002, 0) with
+// X north of the box, plus C–A and B–D inside, gives two components of one
+// edge each, whichever path reads it.
+func TestClippedPBFReenters(t *testing.T) {
+	nodes := []pbfNode{{1, 0, 0}, {2, 0.01, 0.001}, {3, 0, 0.002}, {4, 0, -0.001}, {5, 0, 0.003}}
+	hw := [][2]string{{"highway", "residential"}}
+	ways := []pbfWay{{10, []int64{1, 2, 3}, hw}, {11, []int64{4, 1}, hw}, {12, []int64{3, 5}, hw}}
+	p := filepath.Join(t.TempDir(), "gap.osm.pbf")
+	if err := writePBF(p, nodes, ways); err != nil {
+		t.Fatal(err)
+	}
+	box := Bounds{Point{-0.005, -0.005}, Point{0.005, 0.005}}
+	for _, waysFirst := range []bool{false, true} {
+		g, err := Load(context.Background(), p, Options{Procs: 1, Bounds: box, waysFirst: waysFirst})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st := g.Stats(); st.Edges != 1 || st.Components != 2 || st.MissingNodes != 1 {
+			t.Errorf("ways first %v: %+v, want 2 components of 1 edge (1 kept), 1 missing reference", waysFirst, st)
+		}
+	}
 }
