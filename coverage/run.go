@@ -43,6 +43,10 @@ type Job struct {
 	// BPE is an INSEE BPE file: the default basket's points, or a basket
 	// file's bpe when that names none.
 	BPE string
+	// SchoolHolidays, when set, is a school-holiday calendar ("start,end"
+	// ISO dates a line, hours.ParseSchoolHolidays): opening hours' SH
+	// rules match its days; without it they never match.
+	SchoolHolidays string
 	// Territories are LEVEL=PATH specifications, finest level first.
 	Territories []string
 	Routing     router.Params
@@ -237,6 +241,18 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	}
 	ip := job.Indicator
 	ip.Date = HoursDate(job.Date)
+	if job.SchoolHolidays != "" {
+		cal, err := readSchoolHolidays(job.SchoolHolidays)
+		if err != nil {
+			return nil, err
+		}
+		ip.Holidays = cal
+		in, err := describe("school_holidays", job.SchoolHolidays)
+		if err != nil {
+			return nil, err
+		}
+		m.Inputs = append(m.Inputs, in)
+	}
 	hoursCounts(m, cats, ip)
 	if job.Impact && slices.ContainsFunc(cats, func(c *Category) bool { return c.WithHours() > 0 }) {
 		return nil, fmt.Errorf("coverage: impact with opening hours: not supported yet; run the impact without an hours column")
@@ -689,7 +705,7 @@ func hoursCounts(m *Manifest, cats []*Category, p Params) {
 		}
 		open := 0
 		for i := range c.Points {
-			if c.Points[i].Hours == nil || c.Points[i].Hours.Windows(p.Date, p.MinOpen, nil).OpenDuring(p.From, p.To) {
+			if c.Points[i].Hours == nil || c.Points[i].Hours.Windows(p.Date, p.MinOpen, p.Holidays).OpenDuring(p.From, p.To) {
 				open++
 			}
 		}
@@ -699,4 +715,18 @@ func hoursCounts(m *Manifest, cats []*Category, p Params) {
 	if len(h) > 0 {
 		m.Counts["hours"] = h
 	}
+}
+
+// readSchoolHolidays reads the school-holiday calendar of --school-holidays.
+func readSchoolHolidays(path string) (*hours.Calendar, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("coverage: school holidays: %w", err)
+	}
+	defer f.Close()
+	cal, err := hours.ParseSchoolHolidays(f)
+	if err != nil {
+		return nil, fmt.Errorf("coverage: school holidays %s: %w", path, err)
+	}
+	return cal, nil
 }
