@@ -416,7 +416,20 @@ func finish(ctx context.Context, job Job, m *Manifest, res *Results, cells []Cel
 	if job.Impact {
 		pts = PointImpacts(res, cells, cats, levels, stats)
 	}
-	outputs, err := writeOutputs(ctx, job, m, res, cells, levels, stats, pts, lap)
+	var hoursPts *table.Table
+	if !job.Impact {
+		// The points of the categories with hours (a merge reads them
+		// again, and the calendar, from the job).
+		ip := job.Indicator
+		ip.Date = HoursDate(job.Date)
+		if job.SchoolHolidays != "" {
+			if ip.Holidays, err = readSchoolHolidays(job.SchoolHolidays); err != nil {
+				return nil, err
+			}
+		}
+		hoursPts = PointsHoursTable(cats, ip)
+	}
+	outputs, err := writeOutputs(ctx, job, m, res, cells, hoursPts, levels, stats, pts, lap)
 	if err != nil {
 		return nil, err
 	}
@@ -557,7 +570,7 @@ func RemovePoints(cats []*Category, ids []string) error {
 // run.json into a staging folder beside job.Out, then puts it in the place
 // of job.Out as one unit: outputs of an earlier run (of either format) go
 // with the folder.
-func writeOutputs(ctx context.Context, job Job, m *Manifest, res *Results, cells []Cell, levels []*Level, stats []TerritoryStats, pts []PointImpact, lap func(string)) ([]string, error) {
+func writeOutputs(ctx context.Context, job Job, m *Manifest, res *Results, cells []Cell, hoursPts *table.Table, levels []*Level, stats []TerritoryStats, pts []PointImpact, lap func(string)) ([]string, error) {
 	staging, err := newStaging(job.Out)
 	if err != nil {
 		return nil, err
@@ -577,6 +590,12 @@ func writeOutputs(ctx context.Context, job Job, m *Manifest, res *Results, cells
 	if job.Impact {
 		n := output.Points + ext
 		if err := table.Write(filepath.Join(staging, n), job.Format, PointsTable(pts, levels)); err != nil {
+			return nil, err
+		}
+		names = append(names, n)
+	} else if hoursPts != nil {
+		n := output.Points + ext
+		if err := table.Write(filepath.Join(staging, n), job.Format, hoursPts); err != nil {
 			return nil, err
 		}
 		names = append(names, n)
