@@ -40,6 +40,8 @@ type Config struct {
 	// categories are BPE codes read from the BPE file.
 	Basket string `toml:"basket"`
 	BPE    string `toml:"bpe"`
+	// SchoolHolidays is a school-holiday calendar for opening hours' SH.
+	SchoolHolidays string `toml:"school_holidays"`
 	// Territories are LEVEL=PATH entries, finest level first; in a TOML
 	// file also a table level = "path".
 	Territories []string `toml:"-"`
@@ -121,7 +123,7 @@ func LoadConfig(path string) (*Config, error) {
 	}
 	// Inputs are relative to the file; the output folder, like any
 	// output, to the current directory.
-	c.Grid, c.BPE = rel(c.Grid), rel(c.BPE)
+	c.Grid, c.BPE, c.SchoolHolidays = rel(c.Grid), rel(c.BPE), rel(c.SchoolHolidays)
 	if c.Basket != DefaultBasketName {
 		c.Basket = rel(c.Basket)
 	}
@@ -186,7 +188,7 @@ func (c *Config) Job() (Job, error) {
 	job := Job{
 		GTFS: c.GTFS, Grid: c.Grid, GridFormat: c.GridFormat, OSM: c.OSM, Services: c.Services,
 		Basket: c.Basket, Territories: c.Territories, Out: c.Out,
-		AllowEmptyFeed: c.AllowEmptyFeed, BPE: c.BPE,
+		AllowEmptyFeed: c.AllowEmptyFeed, BPE: c.BPE, SchoolHolidays: c.SchoolHolidays,
 	}
 	var err error
 	if job.Date, err = c.date(); err != nil {

@@ -75,6 +75,9 @@ type Params struct {
 	// Date is the analysis date, that of the timetable: opening hours are
 	// read for it.
 	Date hours.Date
+	// Holidays, when set, are the school holidays that opening hours' SH
+	// rules match (none when nil).
+	Holidays *hours.Calendar
 }
 
 // DefaultParams returns the defaults of measure 3: 08:00–10:00 at 1-minute
@@ -305,7 +308,7 @@ func (a *analysis) buildEgress() {
 			for i, pt := range c.Points {
 				e.open[i] = hours.AlwaysWindows()
 				if pt.Hours != nil {
-					e.open[i] = pt.Hours.Windows(a.p.Date, a.p.MinOpen, nil)
+					e.open[i] = pt.Hours.Windows(a.p.Date, a.p.MinOpen, a.p.Holidays)
 				}
 			}
 		} else {

@@ -43,6 +43,10 @@ type Job struct {
 	// BPE is an INSEE BPE file: the default basket's points, or a basket
 	// file's bpe when that names none.
 	BPE string
+	// SchoolHolidays, when set, is a school-holiday calendar ("start,end"
+	// ISO dates a line, hours.ParseSchoolHolidays): opening hours' SH
+	// rules match its days; without it they never match.
+	SchoolHolidays string
 	// Territories are LEVEL=PATH specifications, finest level first.
 	Territories []string
 	Routing     router.Params
@@ -237,6 +241,18 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	}
 	ip := job.Indicator
 	ip.Date = HoursDate(job.Date)
+	if job.SchoolHolidays != "" {
+		cal, err := readSchoolHolidays(job.SchoolHolidays)
+		if err != nil {
+			return nil, err
+		}
+		ip.Holidays = cal
+		in, err := describe("school_holidays", job.SchoolHolidays)
+		if err != nil {
+			return nil, err
+		}
+		m.Inputs = append(m.Inputs, in)
+	}
 	hoursCounts(m, cats, ip)
 	if job.Impact && slices.ContainsFunc(cats, func(c *Category) bool { return c.WithHours() > 0 }) {
 		return nil, fmt.Errorf("coverage: impact with opening hours: not supported yet; run the impact without an hours column")
@@ -400,7 +416,20 @@ func finish(ctx context.Context, job Job, m *Manifest, res *Results, cells []Cel
 	if job.Impact {
 		pts = PointImpacts(res, cells, cats, levels, stats)
 	}
-	outputs, err := writeOutputs(ctx, job, m, res, cells, levels, stats, pts, lap)
+	var hoursPts *table.Table
+	if !job.Impact {
+		// The points of the categories with hours (a merge reads them
+		// again, and the calendar, from the job).
+		ip := job.Indicator
+		ip.Date = HoursDate(job.Date)
+		if job.SchoolHolidays != "" {
+			if ip.Holidays, err = readSchoolHolidays(job.SchoolHolidays); err != nil {
+				return nil, err
+			}
+		}
+		hoursPts = PointsHoursTable(cats, ip)
+	}
+	outputs, err := writeOutputs(ctx, job, m, res, cells, hoursPts, levels, stats, pts, lap)
 	if err != nil {
 		return nil, err
 	}
@@ -597,7 +626,7 @@ func RemovePoints(cats []*Category, ids []string) error {
 // run.json into a staging folder beside job.Out, then puts it in the place
 // of job.Out as one unit: outputs of an earlier run (of either format) go
 // with the folder.
-func writeOutputs(ctx context.Context, job Job, m *Manifest, res *Results, cells []Cell, levels []*Level, stats []TerritoryStats, pts []PointImpact, lap func(string)) ([]string, error) {
+func writeOutputs(ctx context.Context, job Job, m *Manifest, res *Results, cells []Cell, hoursPts *table.Table, levels []*Level, stats []TerritoryStats, pts []PointImpact, lap func(string)) ([]string, error) {
 	staging, err := newStaging(job.Out)
 	if err != nil {
 		return nil, err
@@ -617,6 +646,12 @@ func writeOutputs(ctx context.Context, job Job, m *Manifest, res *Results, cells
 	if job.Impact {
 		n := output.Points + ext
 		if err := table.Write(filepath.Join(staging, n), job.Format, PointsTable(pts, levels)); err != nil {
+			return nil, err
+		}
+		names = append(names, n)
+	} else if hoursPts != nil {
+		n := output.Points + ext
+		if err := table.Write(filepath.Join(staging, n), job.Format, hoursPts); err != nil {
 			return nil, err
 		}
 		names = append(names, n)
@@ -745,7 +780,7 @@ func hoursCounts(m *Manifest, cats []*Category, p Params) {
 		}
 		open := 0
 		for i := range c.Points {
-			if c.Points[i].Hours == nil || c.Points[i].Hours.Windows(p.Date, p.MinOpen, nil).OpenDuring(p.From, p.To) {
+			if c.Points[i].Hours == nil || c.Points[i].Hours.Windows(p.Date, p.MinOpen, p.Holidays).OpenDuring(p.From, p.To) {
 				open++
 			}
 		}
@@ -755,4 +790,18 @@ func hoursCounts(m *Manifest, cats []*Category, p Params) {
 	if len(h) > 0 {
 		m.Counts["hours"] = h
 	}
+}
+
+// readSchoolHolidays reads the school-holiday calendar of --school-holidays.
+func readSchoolHolidays(path string) (*hours.Calendar, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("coverage: school holidays: %w", err)
+	}
+	defer f.Close()
+	cal, err := hours.ParseSchoolHolidays(f)
+	if err != nil {
+		return nil, fmt.Errorf("coverage: school holidays %s: %w", path, err)
+	}
+	return cal, nil
 }

@@ -52,6 +52,12 @@ const (
 	PopulationNearest    = "population_nearest"
 	PopulationSole       = "population_sole"
 	PopulationBasketLost = "population_basket_lost"
+	// With opening hours and without --impact, points.parquet lists the
+	// points of the categories with hours: their weekly open minutes
+	// (10080 when always open) and whether a traveller arriving within
+	// the window could be served at once (min_open included).
+	OpenMinutesWeek = "open_minutes_week"
+	OpenInWindow    = "open_in_window"
 )
 
 // CoverageAt names the column of points.parquet holding the coverage of a

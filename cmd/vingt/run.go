@@ -72,6 +72,7 @@ window, grid, services, territories, threshold, percentiles, walk_speed,
 	f.StringVar(&c.OSM, "osm", "", "OpenStreetMap extract (.osm.pbf): walk on its streets instead of crow-fly × detour")
 	f.StringArrayVar(&c.Services, "services", nil, "service points of a category, CATEGORY=PATH[#count_column][@hours_column] (repeatable; @h_ reads the France Services h_lundi … h_dimanche)")
 	f.StringVar(&c.Basket, "basket", "", "basket file (TOML) describing the categories, or \"default\": the built-in basket, read from --bpe")
+	f.StringVar(&c.SchoolHolidays, "school-holidays", "", "school-holiday calendar (a line \"start,end\", ISO dates, both included): opening hours' SH match its days; without it SH never matches")
 	f.StringVar(&c.BPE, "bpe", "", "INSEE BPE file (CSV with TYPEQU, LAMBERT_X, LAMBERT_Y): the default basket's points")
 	f.StringArrayVar(&c.Territories, "territories", nil, "territory polygons of a level, LEVEL=PATH (repeatable, finest first)")
 	opts.params = addParamFlags(f, false)
@@ -137,6 +138,7 @@ func (o *runOptions) merged() (*coverage.Config, func(), error) {
 	set("services", func() { cfg.Services = f.Services })
 	set("basket", func() { cfg.Basket = f.Basket })
 	set("bpe", func() { cfg.BPE = f.BPE })
+	set("school-holidays", func() { cfg.SchoolHolidays = f.SchoolHolidays })
 	set("territories", func() { cfg.Territories = f.Territories })
 	if cfg.Params == nil {
 		cfg.Params = map[string]string{}
