@@ -29,6 +29,10 @@ type analysis struct {
 	everyMinute bool
 	// minuteHook, when set, sees each cell's per-departure travel times.
 	minuteHook func(cell int, tt [][]int32)
+	// impactHook, when set, sees each cell's per-category, per-departure
+	// best arrival by transit, its site (-1: none or a tie) and the best
+	// arrival through another site.
+	impactHook func(cell int, best, bestPt, best2 [][]int32)
 	// profiles, with the profile engine, are the categories' profiles.
 	profiles *profiles
 	// impact also computes Results.Impact (forward engine only).
@@ -210,6 +214,9 @@ func (a *analysis) cell(s *scratch, c int) {
 	}
 	a.summarise(s, c)
 	if a.impact {
+		if a.impactHook != nil {
+			a.impactHook(c, s.best, s.bestPt, s.best2)
+		}
 		a.cellImpact(s, c)
 	}
 }

@@ -665,10 +665,7 @@ func parameters(job Job) map[string]any {
 		m["remove"] = strings.Join(job.Remove, ",")
 	}
 	if job.Impact {
-		// The impact tracks which point each arrival goes to, which only
-		// the forward engine does: it routes whatever engine was asked.
 		m["impact"] = true
-		m["engine"] = EngineForward
 	}
 	return m
 }
