@@ -201,9 +201,9 @@ type impactScratch struct {
 	walkPt  []int32   // per category: nearest point on foot
 	walk2   []int32   // per category: walk to the nearest other point
 	impHits []walk.Hit
-	cand    []int32 // distinct argmin points of the cell
-	count   []int32 // departures within the threshold per candidate
-	argmin  []int32 // per departure: the point achieving TT, or -1
+	cand    []int32   // distinct argmin points of the cell
+	count   []int32   // departures within the threshold per candidate
+	argmin  []int32   // per departure: the point achieving TT, or -1
 	clsBuf  [][]int32 // per site class, per departure: its profile's arrival
 }
 
