@@ -73,7 +73,14 @@ func (a *analysis) run(ctx context.Context, progress func(done int)) (*Results, 
 		a.res.Categories = append(a.res.Categories, c.Name)
 	}
 	if a.impact {
-		a.res.Impact = &Impact{Nearest: make([]int32, len(cells)*nk), Sole: make([][]int32, len(cells)*nk)}
+		a.res.Impact = &Impact{Nearest: make([]int32, len(cells)*nk), Sole: make([][]int32, len(cells)*nk), AtPercentile: make([]int32, len(cells)*nk)}
+		for _, c := range cats {
+			ids := make([]string, len(c.Points))
+			for i, pt := range c.Points {
+				ids[i] = pt.ID
+			}
+			a.res.Impact.IDs = append(a.res.Impact.IDs, ids)
+		}
 	}
 	a.buildEgress()
 

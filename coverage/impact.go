@@ -53,6 +53,14 @@ type Impact struct {
 	// Sole is indexed [cell][category]: the points whose removal alone
 	// makes the cell unserved for the category (nil mostly).
 	Sole [][]int32
+	// AtPercentile is indexed [cell][category]: the point reached at the
+	// earliest departure whose travel time is the first percentile's and
+	// at which one site decides (no tie), or -1 (none within the cap, or
+	// ties at all such departures). Served or not: it says which point
+	// decides the cell's time (nearest_<category> in cells.parquet).
+	AtPercentile []int32
+	// IDs are per category its points' ids, for the outputs.
+	IDs [][]string
 }
 
 // AnalyzeImpact is Analyze that also computes, for every cell and
@@ -233,12 +241,12 @@ func (a *analysis) walkImpact(s *scratch, cell *Cell) {
 // point and its decisive points.
 func (a *analysis) cellImpact(s *scratch, c int) {
 	nk := len(a.cats)
+	np := len(a.p.Percentiles)
 	imp := a.res.Impact
 	for k := range a.cats {
 		imp.Nearest[c*nk+k] = -1
-		if !a.res.Served[c*nk+k] {
-			continue
-		}
+		imp.AtPercentile[c*nk+k] = -1
+		q := a.res.TravelTime[(c*nk+k)*np]
 		s.cand, s.count = s.cand[:0], s.count[:0]
 		for m, v := range s.tt[k] {
 			pt := int32(-1)
@@ -258,6 +266,9 @@ func (a *analysis) cellImpact(s *scratch, c int) {
 			if pt < 0 {
 				continue
 			}
+			if imp.AtPercentile[c*nk+k] < 0 && float64(v) == q {
+				imp.AtPercentile[c*nk+k] = pt
+			}
 			j := 0
 			for j < len(s.cand) && s.cand[j] != pt {
 				j++
@@ -269,6 +280,9 @@ func (a *analysis) cellImpact(s *scratch, c int) {
 			if v <= a.p.Threshold {
 				s.count[j]++
 			}
+		}
+		if !a.res.Served[c*nk+k] {
+			continue
 		}
 		best := -1
 		for j, pt := range s.cand {
