@@ -144,6 +144,10 @@ type Manifest struct {
 	// routed; Shards, in a merged manifest, lists the merged shards.
 	Shard  *ShardInfo  `json:"shard,omitempty"`
 	Shards []ShardInfo `json:"shards,omitempty"`
+	// Config, in the manifest of a run with the impact, is the run's
+	// resolved configuration: what vingt impact runs again without the
+	// points it closes.
+	Config json.RawMessage `json:"config,omitempty"`
 }
 
 // ShardInfo describes one shard of a sharded run.
