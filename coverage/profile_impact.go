@@ -3,33 +3,39 @@ package coverage
 // This file is the impact (impact.go) under the profile engine. A profile
 // answers the best arrival at a category, not which point gives it; the
 // impact needs, per cell and departure, the best site and the best value
-// through any other site (best2). Both come exactly from profiles of
-// classes of sites, by the bits of the site's index (its rank among the
-// category's sites): with K = ⌈log₂ n⌉ bits for n sites, class (b, c)
-// holds the sites whose bit b is c, and gets a profile of its own (2K
-// searches, none per cell). At a departure:
+// through any other site (best2). Both come exactly from the profiles of
+// a few classes of sites, given by codes: with m classes, each site gets a
+// distinct code of exactly w = ⌊m/2⌋ of them (m the least with C(m, w) ≥ n
+// for n sites: 10 classes for 141 to 252 sites), and each class a profile
+// of its own (m searches, none per cell). At a departure, with P_j the
+// value of class j:
 //
-//   - the best value b1 is min(P(b,0), P(b,1)) for any bit b, since the
-//     two classes of a bit split the sites;
-//   - when P(b,0) = P(b,1) for some bit, two distinct sites reach the
-//     category at b1: no site decides the departure, and best2 = b1;
-//   - otherwise the best site is unique, and its bit b is the class that
-//     gives b1; every other site differs from it in some bit b, so lies in
-//     the class (b, not its bit), which holds no copy of the best site:
-//     best2 = min over the bits of the other class's value.
+//   - the best value b1 is the least P_j (every site is in some class);
+//   - J, the classes with P_j = b1, is the union of the codes of the sites
+//     that reach the category at b1. Codes of equal weight are distinct,
+//     so a union of two or more has more than w classes: when |J| > w two
+//     sites tie, no site decides the departure, and best2 = b1;
+//   - otherwise J is the code of the unique best site; every other site q
+//     has a class outside J (its code is not inside J: same weight,
+//     distinct), and no class outside J holds the best site: best2 is the
+//     least P_j over the classes outside J.
 //
-// A profile is exact wherever the travel time is within the cap, and
-// beyond it (or Unreached) elsewhere, so the decoding is exact within the
-// cap: the only place where the impact looks. A category with one site
-// needs a single profile (best2 is Unreached: no other site).
+// (Two classes per bit of the site's index, the first version, is the
+// special case of codes with complementary halves: 2⌈log₂ n⌉ classes, 16
+// for 194 sites.) A profile is exact wherever the travel time is within
+// the cap, and beyond it (or Unreached) elsewhere, so the decoding is exact
+// within the cap: the only place the impact looks (beyond it the decoded
+// code may name no site). A category with one site needs one profile
+// (best2 is Unreached: no other site).
 //
-// Cost: 2K searches per category instead of one (16 for 141 to 256
-// sites), and 2K evaluations per cell; BENCHMARKS.md, issue 12.
+// Cost: m searches per category instead of one, and m evaluations per
+// cell; BENCHMARKS.md, issue 12.
 
 import (
 	"context"
 	"fmt"
 	"math/bits"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -37,24 +43,57 @@ import (
 	"github.com/vingt/vingt/walk"
 )
 
-// siteBits returns the number of bits of the site indices of a category
-// with n sites (0 for one site).
-func siteBits(n int) int { return bits.Len(uint(max(n, 1) - 1)) }
+// siteCodes returns the codes of n sites, increasing: every integer of m
+// bits with ⌊m/2⌋ of them set, for the least m with enough of them (none
+// for one site: a single class).
+func siteCodes(n int) []uint32 {
+	if n <= 1 {
+		return nil
+	}
+	m := 2
+	for binom(m, m/2) < n {
+		m++
+	}
+	codes := make([]uint32, 0, n)
+	for c := uint32(0); len(codes) < n; c++ {
+		if bits.OnesCount32(c) == m/2 && c < 1<<m {
+			codes = append(codes, c)
+		}
+	}
+	return codes
+}
 
-// buildClassEgress fills, per category, the egress lists of its site
-// classes: class 2b+c holds the stops within max_walk of a site whose
-// bit b is c, with the walk to the nearest such site. A category with one
-// site has one class, all its sites.
+// binom returns C(n, k), or more than any number of sites once large.
+func binom(n, k int) int {
+	r := 1
+	for i := range k {
+		r = r * (n - i) / (i + 1)
+		if r > 1<<40 {
+			return r
+		}
+	}
+	return r
+}
+
+// buildClassEgress fills, per category, the codes of its sites and the
+// egress lists of its classes: class j holds the stops within max_walk of
+// a site whose code has bit j, with the walk to the nearest such site. A
+// category with one site has one class, all its sites.
 func (a *analysis) buildClassEgress() {
 	var hits []walk.Hit
 	for k := range a.egress {
 		e := &a.egress[k]
-		rank := make([]int32, len(e.site)) // site index → rank among the sites
+		e.codes = siteCodes(len(e.sites))
+		code := make([]uint32, len(e.site)) // site index → code
 		for r, p := range e.sites {
-			rank[p] = int32(r)
+			if e.codes != nil {
+				code[p] = e.codes[r]
+			}
 		}
-		nb := siteBits(len(e.sites))
-		nc := max(1, 2*nb)
+		nc := 1
+		if e.codes != nil {
+			nc = bits.Len32(e.codes[len(e.codes)-1])
+		}
 		e.cls = make([][]router.Access, nc)
 		best := make([]int32, nc)
 		for _, s := range e.stops {
@@ -63,13 +102,12 @@ func (a *analysis) buildClassEgress() {
 				best[j] = router.Unreached
 			}
 			for _, h := range hits {
-				r := rank[e.site[h.Place]]
-				if nb == 0 {
+				if e.codes == nil {
 					best[0] = min(best[0], h.Seconds)
 					continue
 				}
-				for b := range nb {
-					j := 2*b + int(r>>b&1)
+				for c := code[e.site[h.Place]]; c != 0; c &= c - 1 {
+					j := bits.TrailingZeros32(c)
 					best[j] = min(best[j], h.Seconds)
 				}
 			}
@@ -156,32 +194,37 @@ func (a *analysis) evalImpactProfiles(s *scratch) {
 			}
 			continue
 		}
-		nb := len(prof) / 2
+		w := len(prof) / 2 // the weight of a code
 		for m := range best {
-			b1 := min(s.clsBuf[0][m], s.clsBuf[1][m])
+			b1 := router.Unreached
+			for j := range prof {
+				b1 = min(b1, s.clsBuf[j][m])
+			}
 			best[m], bestPt[m], best2[m] = b1, -1, router.Unreached
 			if b1 == router.Unreached {
 				continue
 			}
-			r, b2 := 0, router.Unreached
-			for b := range nb {
-				x0, x1 := s.clsBuf[2*b][m], s.clsBuf[2*b+1][m]
-				if x0 == x1 { // two sites reach it at b1
-					r, b2 = -1, b1
-					break
-				}
-				if x1 < x0 {
-					r |= 1 << b
-					b2 = min(b2, x0)
+			var in uint32
+			b2 := router.Unreached
+			for j := range prof {
+				if v := s.clsBuf[j][m]; v == b1 {
+					in |= 1 << j
 				} else {
-					b2 = min(b2, x1)
+					b2 = min(b2, v)
 				}
 			}
-			best2[m] = b2
-			// Beyond the cap the values are not exact and the decoded
-			// rank may name no site; the impact does not look there.
-			if r >= 0 && r < len(e.sites) {
-				bestPt[m] = e.sites[r]
+			switch n := bits.OnesCount32(in); {
+			case n > w: // two sites reach it at b1
+				best2[m] = b1
+			case n == w:
+				best2[m] = b2
+				// Beyond the cap the values are not exact and the code
+				// may name no site; the impact does not look there.
+				if r, ok := slices.BinarySearch(e.codes, in); ok {
+					bestPt[m] = e.sites[r]
+				}
+			default:
+				best2[m] = b2
 			}
 		}
 	}
