@@ -77,7 +77,8 @@ func binom(n, k int) int {
 
 // buildClassEgress fills, per category, the codes of its sites and the
 // egress lists of its classes: class j holds the stops within max_walk of
-// a site whose code has bit j, with the walk to the nearest such site. A
+// a site whose code has bit j, with the walk from the stop itself to the
+// nearest such site. A
 // category with one site has one class, all its sites.
 func (a *analysis) buildClassEgress() {
 	var hits []walk.Hit
@@ -96,7 +97,10 @@ func (a *analysis) buildClassEgress() {
 		}
 		e.cls = make([][]router.Access, nc)
 		best := make([]int32, nc)
-		for _, s := range e.stops {
+		// The walks from the stops themselves (e.direct): the search
+		// chains a footpath before them itself, as for the plain run.
+		for _, d := range e.direct {
+			s := d.Stop
 			hits = e.points.Within(a.tt.StopPlace(s), a.rp.MaxWalk, hits[:0])
 			for j := range best {
 				best[j] = router.Unreached
