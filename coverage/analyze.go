@@ -35,7 +35,7 @@ type analysis struct {
 	impactHook func(cell int, best, bestPt, best2 [][]int32)
 	// profiles, with the profile engine, are the categories' profiles.
 	profiles *profiles
-	// impact also computes Results.Impact (forward engine only).
+	// impact also computes Results.Impact (either engine).
 	impact bool
 	// needed, with the impact, is the least number of departures within
 	// the threshold for a cell to be served (neededWithin).
