@@ -29,9 +29,13 @@ type analysis struct {
 	everyMinute bool
 	// minuteHook, when set, sees each cell's per-departure travel times.
 	minuteHook func(cell int, tt [][]int32)
+	// impactHook, when set, sees each cell's per-category, per-departure
+	// best arrival by transit, its site (-1: none or a tie) and the best
+	// arrival through another site.
+	impactHook func(cell int, best, bestPt, best2 [][]int32)
 	// profiles, with the profile engine, are the categories' profiles.
 	profiles *profiles
-	// impact also computes Results.Impact (forward engine only).
+	// impact also computes Results.Impact (either engine).
 	impact bool
 	// needed, with the impact, is the least number of departures within
 	// the threshold for a cell to be served (neededWithin).
@@ -69,7 +73,14 @@ func (a *analysis) run(ctx context.Context, progress func(done int)) (*Results, 
 		a.res.Categories = append(a.res.Categories, c.Name)
 	}
 	if a.impact {
-		a.res.Impact = &Impact{Nearest: make([]int32, len(cells)*nk), Sole: make([][]int32, len(cells)*nk)}
+		a.res.Impact = &Impact{Nearest: make([]int32, len(cells)*nk), Sole: make([][]int32, len(cells)*nk), AtPercentile: make([]int32, len(cells)*nk)}
+		for _, c := range cats {
+			ids := make([]string, len(c.Points))
+			for i, pt := range c.Points {
+				ids[i] = pt.ID
+			}
+			a.res.Impact.IDs = append(a.res.Impact.IDs, ids)
+		}
 	}
 	a.buildEgress()
 
@@ -210,6 +221,9 @@ func (a *analysis) cell(s *scratch, c int) {
 	}
 	a.summarise(s, c)
 	if a.impact {
+		if a.impactHook != nil {
+			a.impactHook(c, s.best, s.bestPt, s.best2)
+		}
 		a.cellImpact(s, c)
 	}
 }

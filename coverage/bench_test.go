@@ -54,11 +54,14 @@ func BenchmarkRun(b *testing.B) {
 		name string
 		job  func(testing.TB) Job
 	}{{"dordogne", dordogneJob}, {"porto-alegre", portoAlegreJob}} {
-		for _, engine := range []string{EngineProfile, EngineForward, "impact"} {
+		for _, engine := range []string{EngineProfile, EngineForward, "impact", "impact-forward"} {
 			b.Run(c.name+"/"+engine, func(b *testing.B) {
 				job := c.job(b)
 				job.Indicator.Engine = engine
-				if engine == "impact" { // --impact: the forward engine plus points.parquet
+				switch engine {
+				case "impact": // --impact: the profile engine plus points.parquet
+					job.Indicator.Engine, job.Impact = EngineProfile, true
+				case "impact-forward":
 					job.Indicator.Engine, job.Impact = EngineForward, true
 				}
 				job.Out = b.TempDir()

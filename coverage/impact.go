@@ -22,11 +22,18 @@ package coverage
 // distinct argmin point, with that point's departures replaced by their
 // best2 values; the point is decisive (the cell loses the category
 // without it) when that percentile exceeds the threshold. A cell not served
-// now stays unserved (removing a point only raises TT). Ties go to the
-// first stop in stop order and the lowest point index, and, between
-// transit and walk-only, to walk-only (as TravelTime does): any choice is
-// exact, since a tied other point then keeps the value when the chosen one
-// is removed.
+// now stays unserved (removing a point only raises TT).
+//
+// Sites and ties. Points of a category at the same coordinates (two
+// counters in one building) form a site: they are reached at the same
+// second by every route, so removing one of them alone changes nothing
+// (none of them is ever sole), and the site is named by its lowest point
+// index (which gets the population_nearest). Between distinct sites, a
+// departure at which two sites are reached at the same second (by transit
+// or on foot, or one each way) is credited to no site: removing either
+// leaves the other, so no single closure changes that departure, and the
+// rule does not depend on the order in which an engine meets the routes
+// (both engines give the same answer; TestImpactEnginesRandom).
 
 import (
 	"context"
@@ -46,14 +53,22 @@ type Impact struct {
 	// Sole is indexed [cell][category]: the points whose removal alone
 	// makes the cell unserved for the category (nil mostly).
 	Sole [][]int32
+	// AtPercentile is indexed [cell][category]: the point reached at the
+	// earliest departure whose travel time is the first percentile's and
+	// at which one site decides (no tie), or -1 (none within the cap, or
+	// ties at all such departures). Served or not: it says which point
+	// decides the cell's time (nearest_<category> in cells.parquet).
+	AtPercentile []int32
+	// IDs are per category its points' ids, for the outputs.
+	IDs [][]string
 }
 
 // AnalyzeImpact is Analyze that also computes, for every cell and
 // category, the points whose single closure would make it unserved
-// (Results.Impact). It runs the forward engine whatever p.Engine says: the
-// profile engine does not track which point an arrival goes to.
+// (Results.Impact), with the engine p.Engine names: both give the same
+// answer (the profile engine through the profiles of classes of sites,
+// profile_impact.go).
 func AnalyzeImpact(ctx context.Context, tt *router.Timetable, cells []Cell, cats []*Category, p Params, progress func(done int)) (*Results, error) {
-	p.Engine = EngineForward
 	a := &analysis{tt: tt, rp: tt.Params(), p: p, cells: cells, cats: cats, minutes: p.Minutes(), impact: true}
 	if err := p.Validate(); err != nil {
 		return nil, err
@@ -62,26 +77,73 @@ func AnalyzeImpact(ctx context.Context, tt *router.Timetable, cells []Cell, cats
 	return a.run(ctx, progress)
 }
 
-// nearest2 returns, among hits, the nearest place and its seconds and the
-// nearest other place and its seconds (-1 and Unreached when absent); ties
-// go to the lowest place index (hits come sorted by place index).
-func nearest2(hits []walk.Hit) (p1, s1, p2, s2 int32) {
-	p1, s1, p2, s2 = -1, router.Unreached, -1, router.Unreached
+// top2 keeps the best two values through distinct sites: b1 at p1 is
+// the best of all, b2 at p2 the best through a site other than p1. Ties
+// keep the first offered.
+type top2 struct{ b1, p1, b2, p2 int32 }
+
+func newTop2() top2 { return top2{router.Unreached, -1, router.Unreached, -1} }
+
+func (t *top2) offer(v, p int32) {
+	switch {
+	case p == t.p1:
+		t.b1 = min(t.b1, v)
+	case v < t.b1:
+		t.b2, t.p2 = t.b1, t.p1
+		t.b1, t.p1 = v, p
+	case p == t.p2:
+		t.b2 = min(t.b2, v)
+	case v < t.b2:
+		t.b2, t.p2 = v, p
+	}
+}
+
+// unique returns the site of the best value, or -1 when none or when
+// another site ties with it.
+func (t *top2) unique() int32 {
+	if t.b1 == router.Unreached || t.b2 == t.b1 {
+		return -1
+	}
+	return t.p1
+}
+
+// nearest2 returns, among hits, the nearest site (site maps a point to
+// its site) and its seconds, and the nearest other site and its seconds
+// (-1 and Unreached when absent).
+func nearest2(hits []walk.Hit, site []int32) (p1, s1, p2, s2 int32) {
+	t := newTop2()
 	for _, h := range hits {
-		switch {
-		case h.Seconds < s1:
-			p2, s2 = p1, s1
-			p1, s1 = h.Place, h.Seconds
-		case h.Seconds < s2:
-			p2, s2 = h.Place, h.Seconds
+		t.offer(h.Seconds, site[h.Place])
+	}
+	return t.p1, t.b1, t.p2, t.b2
+}
+
+// buildSites sets, per category, each point's site: the lowest index of
+// the points at the same coordinates; and the sites in index order.
+func (a *analysis) buildSites() {
+	for k, c := range a.cats {
+		e := &a.egress[k]
+		e.site = make([]int32, len(c.Points))
+		e.siteSize = make([]int32, len(c.Points))
+		first := map[[2]float64]int32{}
+		for i, pt := range c.Points {
+			key := [2]float64{pt.Lon, pt.Lat}
+			r, ok := first[key]
+			if !ok {
+				r = int32(i)
+				first[key] = r
+				e.sites = append(e.sites, r)
+			}
+			e.site[i] = r
+			e.siteSize[r]++
 		}
 	}
-	return
 }
 
 // buildEgressImpact fills, per category's egress stop, the nearest and the
 // second-nearest point.
 func (a *analysis) buildEgressImpact() {
+	a.buildSites()
 	for k := range a.egress {
 		e := &a.egress[k]
 		e.near1 = make([]int32, len(e.stops))
@@ -89,7 +151,7 @@ func (a *analysis) buildEgressImpact() {
 		e.secs2 = make([]int32, len(e.stops))
 		for i := range e.stops {
 			// The points of the stop, through a footpath too (buildEgress).
-			p1, s1, p2, s2 := nearest2(e.near[i])
+			p1, s1, p2, s2 := nearest2(e.near[i], e.site)
 			e.near1[i], e.secs[i], e.near2[i], e.secs2[i] = p1, s1, p2, s2
 		}
 	}
@@ -101,36 +163,20 @@ func (a *analysis) reduceMinuteImpact(s *scratch, dep int32, arrivals []int32) {
 	m := (dep - a.p.From) / a.p.Step
 	for k := range a.cats {
 		e := &a.egress[k]
-		// The best two values through distinct points, in one pass: b1
-		// at p1 is the best of all, b2 at p2 the best through a point
-		// other than p1. Each stop offers its nearest point, then its
-		// second-nearest; ties keep the first offered.
-		b1, p1, b2, p2 := router.Unreached, int32(-1), router.Unreached, int32(-1)
-		offer := func(v, p int32) {
-			switch {
-			case p == p1:
-				b1 = min(b1, v)
-			case v < b1:
-				b2, p2 = b1, p1
-				b1, p1 = v, p
-			case p == p2:
-				b2 = min(b2, v)
-			case v < b2:
-				b2, p2 = v, p
-			}
-		}
+		// The best two values through distinct sites, in one pass: each
+		// stop offers its nearest site, then its second-nearest.
+		t2 := newTop2()
 		for i, st := range e.stops {
 			t := s.router.RideArrival(st)
 			if t == router.Unreached {
 				continue
 			}
-			offer(t+e.secs[i], e.near1[i])
+			t2.offer(t+e.secs[i], e.near1[i])
 			if e.near2[i] >= 0 {
-				offer(t+e.secs2[i], e.near2[i])
+				t2.offer(t+e.secs2[i], e.near2[i])
 			}
 		}
-		best, bp, best2 := b1, p1, b2
-		s.best[k][m], s.bestPt[k][m], s.best2[k][m] = best, bp, best2
+		s.best[k][m], s.bestPt[k][m], s.best2[k][m] = t2.b1, t2.unique(), t2.b2
 	}
 }
 
@@ -163,9 +209,10 @@ type impactScratch struct {
 	walkPt  []int32   // per category: nearest point on foot
 	walk2   []int32   // per category: walk to the nearest other point
 	impHits []walk.Hit
-	cand    []int32 // distinct argmin points of the cell
-	count   []int32 // departures within the threshold per candidate
-	argmin  []int32 // per departure: the point achieving TT, or -1
+	cand    []int32   // distinct argmin points of the cell
+	count   []int32   // departures within the threshold per candidate
+	argmin  []int32   // per departure: the point achieving TT, or -1
+	clsBuf  [][]int32 // per site class, per departure: its profile's arrival
 }
 
 func (a *analysis) newImpactScratch(s *scratch) {
@@ -182,9 +229,11 @@ func (a *analysis) newImpactScratch(s *scratch) {
 func (a *analysis) walkImpact(s *scratch, cell *Cell) {
 	for k := range a.cats {
 		s.impHits = a.egress[k].points.Within(walk.Place{Lat: cell.Lat, Lon: cell.Lon}, a.rp.MaxDuration, s.impHits[:0])
-		p1, s1, p2, s2 := nearest2(s.impHits)
+		p1, s1, _, s2 := nearest2(s.impHits, a.egress[k].site)
+		if s2 == s1 {
+			p1 = -1 // two sites as near: neither decides
+		}
 		s.walk[k], s.walkPt[k], s.walk2[k] = s1, p1, s2
-		_ = p2
 	}
 }
 
@@ -192,25 +241,33 @@ func (a *analysis) walkImpact(s *scratch, cell *Cell) {
 // point and its decisive points.
 func (a *analysis) cellImpact(s *scratch, c int) {
 	nk := len(a.cats)
+	np := len(a.p.Percentiles)
 	imp := a.res.Impact
 	for k := range a.cats {
 		imp.Nearest[c*nk+k] = -1
-		if !a.res.Served[c*nk+k] {
-			continue
-		}
+		imp.AtPercentile[c*nk+k] = -1
+		q := a.res.TravelTime[(c*nk+k)*np]
 		s.cand, s.count = s.cand[:0], s.count[:0]
 		for m, v := range s.tt[k] {
 			pt := int32(-1)
 			if v != router.Unreached {
 				dep := a.p.From + int32(m)*a.p.Step
 				pt = s.walkPt[k]
-				if b := s.best[k][m]; b != router.Unreached && b-dep < s.walk[k] {
-					pt = s.bestPt[k][m]
+				if b := s.best[k][m]; b != router.Unreached {
+					switch {
+					case b-dep < s.walk[k]:
+						pt = s.bestPt[k][m]
+					case b-dep == s.walk[k] && s.bestPt[k][m] != pt:
+						pt = -1 // on foot and by transit to distinct sites, as fast
+					}
 				}
 			}
 			s.argmin[m] = pt
 			if pt < 0 {
 				continue
+			}
+			if imp.AtPercentile[c*nk+k] < 0 && float64(v) == q {
+				imp.AtPercentile[c*nk+k] = pt
 			}
 			j := 0
 			for j < len(s.cand) && s.cand[j] != pt {
@@ -223,6 +280,9 @@ func (a *analysis) cellImpact(s *scratch, c int) {
 			if v <= a.p.Threshold {
 				s.count[j]++
 			}
+		}
+		if !a.res.Served[c*nk+k] {
+			continue
 		}
 		best := -1
 		for j, pt := range s.cand {
@@ -261,7 +321,7 @@ func (a *analysis) cellImpact(s *scratch, c int) {
 					n--
 				}
 			}
-			if n < a.needed {
+			if n < a.needed && a.egress[k].siteSize[p] == 1 {
 				imp.Sole[c*nk+k] = append(imp.Sole[c*nk+k], p)
 			}
 		}

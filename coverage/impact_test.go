@@ -2,6 +2,7 @@ package coverage
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -274,6 +275,31 @@ func TestImpactFixture(t *testing.T) {
 				t.Errorf("%s %s: %s = %v (valid %v), want %v", w.cat, w.id, x.name, c.Float[i], c.Valid == nil || c.Valid[i], x.v)
 			}
 		}
+	}
+	// cells.parquet: the point that decides each cell, and its centre.
+	cellsTab, err := table.Read(filepath.Join(job.Out, "cells.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for i := range cellsTab.Len() {
+		row := cellsTab.Column("cell_id").String[i]
+		for _, name := range []string{"nearest_poste", "nearest_france_services"} {
+			c := cellsTab.Column(name)
+			if c == nil {
+				t.Fatalf("cells.parquet: no column %s", name)
+			}
+			v := "null"
+			if c.IsValid(i) {
+				v = c.String[i]
+			}
+			row += " " + v
+		}
+		row += fmt.Sprintf(" %g,%g", cellsTab.Column("lon").Float[i], cellsTab.Column("lat").Float[i])
+		got = append(got, row)
+	}
+	if g, w := strings.Join(got, "; "), "A P1 F 1,0.00027; B P2 F 1.103,0; C P2 null 1.109,0"; g != w {
+		t.Errorf("cells.parquet: cell nearest_poste nearest_france_services lon,lat:\n got %s\nwant %s", g, w)
 	}
 	// --format arrow writes the same table as points.arrow.
 	job.Format, job.Out = table.Arrow, t.TempDir()

@@ -184,6 +184,15 @@ type egress struct {
 	// near1, near2 and secs2, for the impact only, are per stop its
 	// nearest point, its second-nearest point (-1: none) and the walk to it.
 	near1, near2, secs2 []int32
+	// site, for the impact only, is per point the lowest index of the
+	// points at the same coordinates, siteSize per such index the number
+	// of points there, and sites those indices, increasing.
+	site, siteSize, sites []int32
+	// cls and codes, for the impact with the profile engine, are the
+	// egress lists of the site classes and the sites' codes, in site
+	// order (profile_impact.go).
+	cls   [][]router.Access
+	codes []uint32
 	// open, for a category with opening hours, are its points' arrival
 	// windows (nil otherwise: every point always open), and near, per
 	// egress stop, the points within max_walk (footpath included) and

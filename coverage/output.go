@@ -13,7 +13,9 @@ import (
 // territory code column per level, per category travel_time_<category>
 // (minutes at the first percentile, null beyond the cap; with several
 // percentiles also travel_time_<category>_p<P> for each), share_<category>
-// and served_<category>; served, routed, and the cell geometry.
+// and served_<category> (and with the impact nearest_<category>, the id of
+// the point that decides the time, null when none); served, routed, lon
+// and lat (the cell's centre, its routing origin), and the cell geometry.
 func CellsTable(res *Results, cells []Cell, levels []*Level) *table.Table {
 	n := len(cells)
 	nk, np := len(res.Categories), len(res.Params.Percentiles)
@@ -21,8 +23,10 @@ func CellsTable(res *Results, cells []Cell, levels []*Level) *table.Table {
 	ids := make([]string, n)
 	pop := make([]float64, n)
 	geom := make([]orb.Geometry, n)
+	lon, lat := make([]float64, n), make([]float64, n)
 	for c := range cells {
 		ids[c], pop[c], geom[c] = cells[c].ID, cells[c].Population, cells[c].Geometry
+		lon[c], lat[c] = cells[c].Lon, cells[c].Lat
 	}
 	t.Columns = append(t.Columns,
 		table.Column{Name: output.CellID, Kind: table.String, String: ids},
@@ -67,10 +71,22 @@ func CellsTable(res *Results, cells []Cell, levels []*Level) *table.Table {
 		t.Columns = append(t.Columns,
 			table.Column{Name: output.Share(name), Kind: table.Float64, Float: share},
 			table.Column{Name: output.Served(name), Kind: table.Bool, Bool: served})
+		if imp := res.Impact; imp != nil {
+			near := make([]string, n)
+			valid := make([]bool, n)
+			for c := range cells {
+				if p := imp.AtPercentile[c*nk+k]; p >= 0 {
+					near[c], valid[c] = imp.IDs[k][p], true
+				}
+			}
+			t.Columns = append(t.Columns, table.Column{Name: output.Nearest(name), Kind: table.String, String: near, Valid: valid})
+		}
 	}
 	t.Columns = append(t.Columns,
 		table.Column{Name: output.ServedAll, Kind: table.Bool, Bool: append([]bool(nil), res.ServedAll...)},
 		table.Column{Name: output.Routed, Kind: table.Bool, Bool: append([]bool(nil), res.Routed...)},
+		table.Column{Name: output.Lon, Kind: table.Float64, Float: lon},
+		table.Column{Name: output.Lat, Kind: table.Float64, Float: lat},
 		table.Column{Name: output.Geometry, Kind: table.Geometry, Geom: geom})
 	return t
 }

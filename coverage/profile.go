@@ -42,6 +42,9 @@ func validEngine(e string) error {
 type profiles struct {
 	prof []router.Profile
 	deps []int32
+	// cls, with the impact, are per category the profiles of its site
+	// classes (profile_impact.go), and prof is unused.
+	cls [][]router.Profile
 }
 
 // buildProfiles runs, for the profile engine, one profile search per
@@ -49,6 +52,9 @@ type profiles struct {
 func (a *analysis) buildProfiles(ctx context.Context, workers int) error {
 	if a.p.engine() != EngineProfile {
 		return nil
+	}
+	if a.impact {
+		return a.buildImpactProfiles(ctx, workers)
 	}
 	pr := &profiles{prof: make([]router.Profile, len(a.cats))}
 	for m := range a.minutes {
@@ -101,6 +107,10 @@ func (a *analysis) buildProfiles(ctx context.Context, workers int) error {
 // earliest arrival at a point by transit from the cell's access stops, as
 // the forward search and reduceMinute give it (within the cap).
 func (a *analysis) evalProfiles(s *scratch) {
+	if a.impact {
+		a.evalImpactProfiles(s)
+		return
+	}
 	for k := range a.cats {
 		a.profiles.prof[k].Eval(s.access, a.profiles.deps, s.best[k])
 	}

@@ -53,7 +53,8 @@ type Job struct {
 	Indicator   Params
 	Format      table.Format
 	// Impact also writes points.parquet: what closing each service point
-	// alone would cost (measure 16). It routes with the forward engine.
+	// alone would cost (measure 16), and records Config in the manifest
+	// for Closures.
 	Impact bool
 	// Remove lists service points to leave out, each ID (in any category)
 	// or CATEGORY:ID: the scenario of their closure.
@@ -116,6 +117,15 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 		Machine: map[string]any{"go": runtime.Version(), "os": runtime.GOOS, "arch": runtime.GOARCH, "cpus": runtime.NumCPU()},
 	}
 	m.Parameters = parameters(job)
+	if job.Impact && job.Config != nil {
+		cfg := *job.Config
+		cfg.Remove = job.Remove
+		b, err := json.Marshal(&cfg)
+		if err != nil {
+			return nil, fmt.Errorf("coverage: recording the config: %w", err)
+		}
+		m.Config = b
+	}
 	last := time.Now()
 	lap := func(name string) {
 		now := time.Now()
@@ -756,10 +766,7 @@ func parameters(job Job) map[string]any {
 		m["remove"] = strings.Join(job.Remove, ",")
 	}
 	if job.Impact {
-		// The impact tracks which point each arrival goes to, which only
-		// the forward engine does: it routes whatever engine was asked.
 		m["impact"] = true
-		m["engine"] = EngineForward
 	}
 	return m
 }

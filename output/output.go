@@ -31,6 +31,9 @@ const (
 	ServedAll  = "served"
 	Routed     = "routed"
 	Geometry   = "geometry"
+	// Lon and Lat are the cell's centre, the origin of its routing.
+	Lon = "lon"
+	Lat = "lat"
 )
 
 // Columns of territories.parquet.
@@ -81,6 +84,10 @@ func TravelTimeAt(category string, q float64) string {
 // Share names the share column of a category.
 func Share(category string) string { return "share_" + category }
 
+// Nearest names the column of cells.parquet holding, with the impact, the
+// id of the point of a category that decides the cell's travel time.
+func Nearest(category string) string { return "nearest_" + category }
+
 // Served names the served flag of a category.
 func Served(category string) string { return "served_" + category }
 
@@ -104,7 +111,7 @@ var nameRE = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 
 // reserved are the names a level may not take: they are columns of
 // cells.parquet already.
-var reserved = map[string]bool{CellID: true, Population: true, ServedAll: true, Routed: true, Geometry: true}
+var reserved = map[string]bool{CellID: true, Population: true, ServedAll: true, Routed: true, Geometry: true, Lon: true, Lat: true}
 
 // CheckName reports whether name can name a category or a level (kind
 // says which): lower-case letters, digits and underscores, starting with
@@ -113,7 +120,7 @@ func CheckName(kind, name string) error {
 	if !nameRE.MatchString(name) {
 		return fmt.Errorf("output: %s name %q: use lower-case letters, digits and _ (it names output columns)", kind, name)
 	}
-	if kind == "level" && (reserved[name] || strings.HasPrefix(name, "travel_time_") || strings.HasPrefix(name, "share_") || strings.HasPrefix(name, "served_")) {
+	if kind == "level" && (reserved[name] || strings.HasPrefix(name, "travel_time_") || strings.HasPrefix(name, "share_") || strings.HasPrefix(name, "served_") || strings.HasPrefix(name, "nearest_")) {
 		return fmt.Errorf("output: level name %q: a column of cells.parquet is named so already", name)
 	}
 	return nil
@@ -143,6 +150,10 @@ type Manifest struct {
 	// routed; Shards, in a merged manifest, lists the merged shards.
 	Shard  *ShardInfo  `json:"shard,omitempty"`
 	Shards []ShardInfo `json:"shards,omitempty"`
+	// Config, in the manifest of a run with the impact, is the run's
+	// resolved configuration: what vingt impact runs again without the
+	// points it closes.
+	Config json.RawMessage `json:"config,omitempty"`
 }
 
 // ShardInfo describes one shard of a sharded run.

@@ -46,6 +46,7 @@ threshold and who is not (measure 3 of the Pacte du pouvoir de vivre).`,
 		newRouteCommand(),
 		newRunCommand(),
 		newMergeCommand(),
+		newImpactCommand(),
 		newDiffCommand(),
 		newReportCommand(),
 	)

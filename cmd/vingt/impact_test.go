@@ -1,0 +1,71 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestImpactCommand runs the impact fixture with --impact, then vingt
+// impact with two closures at once: its files must equal, byte for byte
+// (run.json aside), those of vingt run --impact --remove with both; and
+// it refuses a run without --impact, no point, its own folder, and an
+// unknown point.
+func TestImpactCommand(t *testing.T) {
+	fx, err := filepath.Abs(filepath.Join("..", "..", "testdata", "fixtures", "impact"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	base := []string{"run", "-q", "--gtfs", filepath.Join(fx, "gtfs"), "--date", "2026-01-13", "--window", "08:00-08:10",
+		"--max-duration", "16m", "--grid", filepath.Join(fx, "grid.csv"),
+		"--services", "poste=" + filepath.Join(fx, "services-poste.csv"),
+		"--services", "france_services=" + filepath.Join(fx, "services-france_services.csv"),
+		"--territories", "commune=" + filepath.Join(fx, "territories.geojson")}
+	run := func(args ...string) string {
+		t.Helper()
+		out, err := vingtRun(t, nil, args...)
+		if err != nil {
+			t.Fatalf("vingt %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return out
+	}
+	first, plain, both, scenario := filepath.Join(dir, "first"), filepath.Join(dir, "plain"), filepath.Join(dir, "both"), filepath.Join(dir, "scenario")
+	run(append(base, "--impact", "--out", first)...)
+	run(append(base, "--out", plain)...)
+	run(append(base, "--impact", "--remove", "P1,poste:P2", "--out", both)...)
+	out := run("impact", "-q", first, "--remove", "P1", "--point", "poste:P2", "--out", scenario)
+	if !strings.Contains(out, "without P1, poste:P2") {
+		t.Errorf("output does not name the closures:\n%s", out)
+	}
+	names, err := os.ReadDir(both)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range names {
+		if e.Name() == "run.json" {
+			continue
+		}
+		sameFile(t, filepath.Join(both, e.Name()), filepath.Join(scenario, e.Name()))
+		n++
+	}
+	if n != 3 { // cells, territories, points
+		t.Errorf("%d files compared, want 3", n)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"impact", "-q", plain, "--remove", "P1", "--out", filepath.Join(dir, "x")}, "no recorded configuration"},
+		{[]string{"impact", "-q", first, "--out", filepath.Join(dir, "x")}, "no point to close"},
+		{[]string{"impact", "-q", first, "--remove", "P1", "--out", first}, "the run's own folder"},
+		{[]string{"impact", "-q", first, "--remove", "P9", "--out", filepath.Join(dir, "x")}, `remove "P9": no such service point`},
+	} {
+		out, err := vingtRun(t, nil, c.args...)
+		if err == nil || !strings.Contains(out, c.want) {
+			t.Errorf("vingt %s: error %v, output %q; want one saying %q", strings.Join(c.args, " "), err, out, c.want)
+		}
+	}
+}
