@@ -579,6 +579,9 @@ func writeOutputs(ctx context.Context, job Job, m *Manifest, res *Results, cells
 	} else if err := WriteCells(filepath.Join(staging, names[0]), job.Format, res, cells, levels); err != nil {
 		return nil, err
 	}
+	// The territories table is encoded whole (its polygons and traced
+	// gaps, tens of MB of WKB): the cells' garbage goes back first.
+	debug.FreeOSMemory()
 	if err := table.Write(filepath.Join(staging, output.Territories+ext), job.Format, TerritoriesTable(stats, res.Categories)); err != nil {
 		return nil, err
 	}
