@@ -70,6 +70,8 @@ var depsRules = []depRule{
 	{pkg: "cmd/vingt", allow: []string{std, ext, "", "gtfs", "hours", "walk", "streets", "raster", "router", "isochrone",
 		"output", "table", "compare", "report", "coverage"}},
 	{pkg: "deploy", allow: []string{std}, deny: engine},
+	// The DuckDB reader of partitioned outputs lives in its test only.
+	{pkg: "internal/duckread", allow: []string{std}},
 	{pkg: "internal/testutil", allow: []string{std}},
 	{pkg: "internal/testutil/csa", allow: []string{std, "gtfs"}},
 }

@@ -64,6 +64,9 @@ type Config struct {
 	// Shard, INDEX/COUNT or auto/COUNT, routes only that part of the
 	// cells and writes a shard folder for merge (see ParseShard).
 	Shard string `toml:"shard"`
+	// Partition, a territory level, writes cells/ as a Hive-partitioned
+	// GeoParquet dataset by that level's territories.
+	Partition string `toml:"partition"`
 }
 
 // LoadConfig reads a TOML config file. Relative paths in it are resolved
@@ -203,7 +206,7 @@ func (c *Config) Job() (Job, error) {
 		return job, fmt.Errorf("coverage: workers %d: must be within 0–%d (0: all CPUs)", c.Workers, maxWorkers)
 	}
 	job.Indicator.Workers = c.Workers
-	job.Impact, job.Remove = c.Impact, c.Remove
+	job.Impact, job.Remove, job.Partition = c.Impact, c.Remove, c.Partition
 	job.Format = table.Parquet
 	if c.Format != "" {
 		if job.Format, err = table.ParseFormat(c.Format); err != nil {
@@ -251,7 +254,7 @@ func (c *Config) resolved(job Job) *Config {
 	}
 	r.Params = maps.Clone(c.Params)
 	r.Date, r.Dates, r.Today = job.Date.String(), nil, ""
-	r.Out, r.Shard = "", ""
+	r.Out, r.Shard, r.Partition = "", "", ""
 	return &r
 }
 

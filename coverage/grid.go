@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -191,6 +192,13 @@ func (g *Grid) readCSV(path, format string) error {
 			c.sq = refs.ref(gc)
 		}
 		g.Cells = append(g.Cells, c)
+	}
+	// The rows and the id map are done with: a large grid's are freed
+	// before its squares are built, rather than piling up under them.
+	big := len(t.rows) > 1<<16
+	t.rows, seen = nil, nil
+	if big {
+		runtime.GC()
 	}
 	// The squares, one PROJ call per CRS (in practice one).
 	crss := make([]string, 0, len(byCRS))

@@ -40,7 +40,7 @@ func writeShard(job Job, m *Manifest, res *Results, cells []Cell, idx []int, lev
 		ext = ".arrow"
 	}
 	names := []string{output.Cells + ext, ShardResultsFile, output.ManifestFile}
-	if err := table.Write(filepath.Join(staging, names[0]), job.Format, CellsTable(res, cells, levels)); err != nil {
+	if err := WriteCells(filepath.Join(staging, names[0]), job.Format, res, cells, levels); err != nil {
 		return nil, err
 	}
 	sum, err := WriteShardResults(filepath.Join(staging, names[1]), idx, res)
@@ -88,6 +88,14 @@ type shardDir struct {
 // points and the territories (checking that they did not change since the
 // shards ran), not the GTFS.
 func Merge(ctx context.Context, dirs []string, out string, hooks Hooks) (*Report, error) {
+	return MergePartitioned(ctx, dirs, out, "", hooks)
+}
+
+// MergePartitioned is Merge writing the cells as a Hive-partitioned
+// dataset by the territories of level partition (as vingt run
+// --partition does; "" for cells.parquet): the outputs are those of the
+// single run with that partition, byte for byte.
+func MergePartitioned(ctx context.Context, dirs []string, out, partition string, hooks Hooks) (*Report, error) {
 	stage := func(string) {}
 	if hooks.Stage != nil {
 		stage = hooks.Stage
@@ -105,10 +113,13 @@ func Merge(ctx context.Context, dirs []string, out string, hooks Hooks) (*Report
 	if err := json.Unmarshal(first.Shard.Config, &cfg); err != nil {
 		return nil, fmt.Errorf("coverage: merge: shard %s: config: %w", shards[0].dir, err)
 	}
-	cfg.Shard, cfg.Out = "", out
+	cfg.Shard, cfg.Out, cfg.Partition = "", out, partition
 	job, err := cfg.Job()
 	if err != nil {
 		return nil, fmt.Errorf("coverage: merge: shard %s: config: %w", shards[0].dir, err)
+	}
+	if err := checkPartition(job); err != nil {
+		return nil, err
 	}
 	m := &Manifest{
 		Tool: "vingt", Version: first.Version, Started: time.Now().UTC().Format(time.RFC3339),

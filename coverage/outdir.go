@@ -32,6 +32,8 @@ func isOutputFile(name string) bool {
 	switch name {
 	case output.ManifestFile, "report.html":
 		return true
+	case output.Cells: // the folder of partitioned cells
+		return true
 	}
 	for _, base := range []string{output.Cells, output.Territories} {
 		if name == base+".parquet" || name == base+".arrow" {

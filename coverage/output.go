@@ -9,6 +9,42 @@ import (
 	"github.com/vingt/vingt/table"
 )
 
+// Rows returns the results of cells [lo, hi) as Results of their own,
+// sharing res's memory: the per-cell columns are sliced (Impact too, with
+// AnalyzeImpact). Any per-cell field added to Results must be sliced here.
+func (res *Results) Rows(lo, hi int) *Results {
+	nk, np := len(res.Categories), len(res.Params.Percentiles)
+	out := &Results{Params: res.Params, Categories: res.Categories,
+		TravelTime: res.TravelTime[lo*nk*np : hi*nk*np],
+		Share:      res.Share[lo*nk : hi*nk],
+		Served:     res.Served[lo*nk : hi*nk],
+		ServedAll:  res.ServedAll[lo:hi],
+		Routed:     res.Routed[lo:hi],
+	}
+	if res.Territory != nil {
+		out.Territory = make([][]int32, len(res.Territory))
+		for l := range res.Territory {
+			out.Territory[l] = res.Territory[l][lo:hi]
+		}
+	}
+	if res.Impact != nil {
+		out.Impact = &Impact{Nearest: res.Impact.Nearest[lo*nk : hi*nk]}
+		if res.Impact.Sole != nil {
+			out.Impact.Sole = res.Impact.Sole[lo*nk : hi*nk]
+		}
+	}
+	return out
+}
+
+// WriteCells writes the per-cell output table (CellsTable) to path in the
+// format f, table.RowGroup cells at a time: only one row group's columns
+// and encoded values are held at once, whatever the number of cells.
+func WriteCells(path string, f table.Format, res *Results, cells []Cell, levels []*Level) error {
+	return table.WriteChunks(path, f, len(cells), func(lo, hi int) (*table.Table, error) {
+		return CellsTable(res.Rows(lo, hi), cells[lo:hi], levels), nil
+	})
+}
+
 // CellsTable returns the per-cell output table: cell_id, population, one
 // territory code column per level, per category travel_time_<category>
 // (minutes at the first percentile, null beyond the cap; with several

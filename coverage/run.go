@@ -60,6 +60,10 @@ type Job struct {
 	// or CATEGORY:ID: the scenario of their closure.
 	Remove []string
 	Out    string
+	// Partition, when set, is a territory level: cells are written as a
+	// Hive-partitioned GeoParquet dataset, folder cells/ with one
+	// LEVEL=CODE/part-0.parquet per territory (see writePartitioned).
+	Partition string
 	// Shard, when set, routes only that part of the cells and writes a
 	// shard folder for Merge instead of the whole outputs.
 	Shard Shard
@@ -140,6 +144,9 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	}
 	if len(job.GTFS) == 0 {
 		return nil, fmt.Errorf("coverage: no GTFS feed: give at least one")
+	}
+	if err := checkPartition(job); err != nil {
+		return nil, err
 	}
 	if job.Grid == "" {
 		return nil, fmt.Errorf("coverage: no population grid")
@@ -223,6 +230,9 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Reading the grid leaves about twice the cells' memory as garbage
+	// (CSV rows, the id map): hand it back before routing.
+	debug.FreeOSMemory()
 
 	// Routing.
 	cells, idx := grid.Cells, []int(nil)
@@ -642,15 +652,32 @@ func writeOutputs(ctx context.Context, job Job, m *Manifest, res *Results, cells
 		return nil, err
 	}
 	defer os.RemoveAll(staging)
+	// Writing makes garbage at a high rate (each row group's columns,
+	// Arrow buffers, WKB, compression) over a heap that no longer grows:
+	// collecting it sooner keeps the run's peak at that of routing.
+	if old := debug.SetGCPercent(writeGCPercent); old >= 0 && old < writeGCPercent {
+		debug.SetGCPercent(old)
+	} else {
+		defer debug.SetGCPercent(old)
+	}
 	ext := ".parquet"
 	if job.Format == table.Arrow {
 		ext = ".arrow"
 	}
 	names := []string{output.Cells + ext, output.Territories + ext, output.ManifestFile}
-	if err := table.Write(filepath.Join(staging, names[0]), job.Format, CellsTable(res, cells, levels)); err != nil {
+	if l := slices.IndexFunc(levels, func(lv *Level) bool { return lv.Name == job.Partition }); job.Partition != "" && l >= 0 {
+		parts, err := writePartitioned(filepath.Join(staging, output.Cells), res, cells, levels, l)
+		if err != nil {
+			return nil, err
+		}
+		names = append(parts, names[1:]...)
+	} else if err := WriteCells(filepath.Join(staging, names[0]), job.Format, res, cells, levels); err != nil {
 		return nil, err
 	}
-	if err := table.Write(filepath.Join(staging, names[1]), job.Format, TerritoriesTable(stats, res.Categories)); err != nil {
+	// The territories table is encoded whole (its polygons and traced
+	// gaps, tens of MB of WKB): the cells' garbage goes back first.
+	debug.FreeOSMemory()
+	if err := table.Write(filepath.Join(staging, output.Territories+ext), job.Format, TerritoriesTable(stats, res.Categories)); err != nil {
 		return nil, err
 	}
 	if job.Impact {
@@ -689,6 +716,9 @@ func writeOutputs(ctx context.Context, job Job, m *Manifest, res *Results, cells
 	}
 	return out, nil
 }
+
+// writeGCPercent is the GOGC of the write stage (unless GOGC is lower).
+const writeGCPercent = 25
 
 // describe returns an input's role, path, size and SHA-256; a folder (a
 // GTFS feed) is hashed as its files' names and contents in name order,
@@ -759,6 +789,9 @@ func parameters(job Job) map[string]any {
 	}
 	if job.AllowEmptyFeed {
 		m["allow_empty_feed"] = true
+	}
+	if job.Partition != "" {
+		m["partition"] = job.Partition
 	}
 	s := Settings{Routing: job.Routing, Indicator: job.Indicator, LinkRadius: job.LinkRadius}
 	s.Manifest(m)

@@ -169,6 +169,154 @@ func Write(path string, f Format, t *Table) error {
 	})
 }
 
+// RowGroup is the number of rows of each row group (Parquet) or record
+// batch (Arrow) that WriteChunks writes.
+const RowGroup = 65536
+
+// WriteChunks writes a table of n rows to path atomically, like Write,
+// asking chunk for its rows RowGroup at a time ([lo, hi), in order) and
+// writing each as one row group or record batch, so that only one chunk
+// of the encoded table is in memory at once. Every chunk must have the
+// same columns. The geometry metadata (types and bounding box), which
+// the schema carries, is gathered in a first pass over the chunks, so
+// chunk is called twice per range when the table has geometry columns;
+// it must return the same rows both times.
+//
+// A table of at most RowGroup rows is written byte for byte as Write
+// writes it.
+func WriteChunks(path string, f Format, n int, chunk func(lo, hi int) (*Table, error)) error {
+	if n < 0 {
+		return fmt.Errorf("table: %s: %d rows", path, n)
+	}
+	ranges := func(yield func(lo, hi int) error) error {
+		for lo := 0; lo < n || lo == 0; lo += RowGroup {
+			if err := yield(lo, min(lo+RowGroup, n)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	get := func(lo, hi int) (*Table, error) {
+		t, err := chunk(lo, hi)
+		if err != nil {
+			return nil, err
+		}
+		if err := t.check(); err != nil {
+			return nil, err
+		}
+		if t.Len() != hi-lo {
+			return nil, fmt.Errorf("table: %s: chunk [%d, %d) has %d rows", path, lo, hi, t.Len())
+		}
+		return t, nil
+	}
+	// First pass: the geometry metadata of all the rows.
+	var geo *geoAcc
+	if n > RowGroup {
+		geo = &geoAcc{}
+		err := ranges(func(lo, hi int) error {
+			t, err := get(lo, hi)
+			if err != nil {
+				return err
+			}
+			geo.add(t)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return WriteFileAtomic(path, func(w io.Writer) error {
+		var pw *pqarrow.FileWriter
+		var aw *ipc.FileWriter
+		var schema *arrow.Schema
+		err := ranges(func(lo, hi int) error {
+			t, err := get(lo, hi)
+			if err != nil {
+				return err
+			}
+			rec, err := t.recordGeo(geo)
+			if err != nil {
+				return err
+			}
+			defer rec.Release()
+			if schema == nil {
+				schema = rec.Schema()
+				if f == Arrow {
+					aw, err = ipc.NewFileWriter(w, ipc.WithSchema(schema))
+				} else {
+					pw, err = pqarrow.NewFileWriter(schema, struct{ io.Writer }{w}, parquetProps(), pqarrow.NewArrowWriterProperties())
+				}
+				if err != nil {
+					return err
+				}
+			} else if !rec.Schema().Equal(schema) {
+				return fmt.Errorf("table: %s: rows [%d, %d) have another schema than the first rows", path, lo, hi)
+			}
+			if aw != nil {
+				return aw.Write(rec)
+			}
+			return pw.Write(rec)
+		})
+		switch {
+		case aw != nil:
+			if cerr := aw.Close(); err == nil {
+				err = cerr
+			}
+		case pw != nil:
+			if cerr := pw.Close(); err == nil {
+				err = cerr
+			}
+		}
+		return err
+	})
+}
+
+// geoAcc gathers the geometry metadata of a table written in chunks.
+type geoAcc struct {
+	cols map[string]*geoColAcc
+}
+
+type geoColAcc struct {
+	types []string
+	b     orb.Bound
+}
+
+func (a *geoAcc) add(t *Table) {
+	if a.cols == nil {
+		a.cols = map[string]*geoColAcc{}
+	}
+	for i := range t.Columns {
+		c := &t.Columns[i]
+		if c.Kind != Geometry {
+			continue
+		}
+		x := a.cols[c.Name]
+		if x == nil {
+			x = &geoColAcc{b: emptyBound()}
+			a.cols[c.Name] = x
+		}
+		x.types, x.b = geoOf(c, x.types, x.b)
+	}
+}
+
+func emptyBound() orb.Bound {
+	return orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
+}
+
+// geoOf adds to types and b the geometry types and bounds of column c.
+func geoOf(c *Column, types []string, b orb.Bound) ([]string, orb.Bound) {
+	for j, g := range c.Geom {
+		if g == nil || !c.IsValid(j) {
+			continue
+		}
+		if name := g.GeoJSONType(); !slices.Contains(types, name) {
+			types = append(types, name)
+		}
+		b = b.Union(g.Bound())
+	}
+	return types, b
+}
+
 func (t *Table) check() error {
 	seen := map[string]bool{}
 	for i := range t.Columns {
@@ -235,7 +383,9 @@ const GeoVersion = "1.1.0"
 // geo returns the "geo" metadata: WKB encoding, the distinct geometry
 // types and the bounding box of each geometry column. The CRS is left out,
 // which GeoParquet defines as OGC:CRS84 (longitude, latitude).
-func (t *Table) geo() ([]byte, bool) {
+// With acc (a table written in chunks), the types and bounding boxes are
+// those acc gathered over all the chunks.
+func (t *Table) geo(acc *geoAcc) ([]byte, bool) {
 	m := geoMeta{Version: GeoVersion, Columns: map[string]geoColumn{}}
 	for i := range t.Columns {
 		c := &t.Columns[i]
@@ -246,16 +396,11 @@ func (t *Table) geo() ([]byte, bool) {
 			m.PrimaryColumn = c.Name
 		}
 		types := []string{}
-		b := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
-		for j, g := range c.Geom {
-			if g == nil || !c.IsValid(j) {
-				continue
-			}
-			if name := g.GeoJSONType(); !slices.Contains(types, name) {
-				types = append(types, name)
-			}
-			gb := g.Bound()
-			b = b.Union(gb)
+		b := emptyBound()
+		if acc != nil && acc.cols[c.Name] != nil {
+			types, b = append(types, acc.cols[c.Name].types...), acc.cols[c.Name].b
+		} else {
+			types, b = geoOf(c, types, b)
 		}
 		sort.Strings(types)
 		gc := geoColumn{Encoding: "WKB", GeometryTypes: types}
@@ -314,7 +459,11 @@ func wkbSize(g orb.Geometry) int {
 }
 
 // record builds one Arrow record of the table.
-func (t *Table) record() (arrow.RecordBatch, error) {
+func (t *Table) record() (arrow.RecordBatch, error) { return t.recordGeo(nil) }
+
+// recordGeo builds one Arrow record of the table, its geometry metadata
+// from acc when set (see geo).
+func (t *Table) recordGeo(acc *geoAcc) (arrow.RecordBatch, error) {
 	mem := memory.NewGoAllocator()
 	var fields []arrow.Field
 	var cols []arrow.Array
@@ -393,7 +542,7 @@ func (t *Table) record() (arrow.RecordBatch, error) {
 	for k := range t.Metadata {
 		keys = append(keys, k)
 	}
-	geo, hasGeo := t.geo()
+	geo, hasGeo := t.geo(acc)
 	if hasGeo {
 		keys = append(keys, "geo")
 	}
@@ -411,13 +560,17 @@ func (t *Table) record() (arrow.RecordBatch, error) {
 	return array.NewRecordBatch(schema, cols, int64(t.Len())), nil
 }
 
-func writeParquet(w io.Writer, rec arrow.RecordBatch) error {
-	props := parquet.NewWriterProperties(
+func parquetProps() *parquet.WriterProperties {
+	return parquet.NewWriterProperties(
 		parquet.WithCompression(compress.Codecs.Zstd),
 		parquet.WithCreatedBy(CreatedBy),
 		parquet.WithDictionaryDefault(false),
 		parquet.WithStats(true),
 	)
+}
+
+func writeParquet(w io.Writer, rec arrow.RecordBatch) error {
+	props := parquetProps()
 	// The Arrow schema is not stored: the geometry columns' extension
 	// metadata lives in "geo", and files stay free of engine details.
 	// The writer closes what it writes to when it can: hide Close.
@@ -490,13 +643,22 @@ func Read(path string) (t *Table, err error) {
 		defer fr.Close()
 		var recs []arrow.RecordBatch
 		for i := 0; i < fr.NumRecords(); i++ {
-			r, err := fr.RecordBatch(i)
+			// RecordBatchAt hands over a record of its own: RecordBatch
+			// would release it at the next call, losing all but the last
+			// batch of a file written in chunks.
+			r, err := fr.RecordBatchAt(i)
 			if err != nil {
+				for _, r := range recs {
+					r.Release()
+				}
 				return nil, fmt.Errorf("table: %s: %w", path, err)
 			}
 			recs = append(recs, r)
 		}
 		tbl = array.NewTableFromRecords(fr.Schema(), recs)
+		for _, r := range recs {
+			r.Release()
+		}
 		// Every row takes at least one bit of the file: a larger count
 		// is a corrupt length, which would loop for ages (FuzzRead).
 		if tbl.NumRows() > 8*int64(len(b)) {
@@ -594,6 +756,24 @@ func fromArrow(path string, tbl arrow.Table) (*Table, error) {
 		}
 		if nulls {
 			c.Valid = valid
+			// The value under a null is unspecified (a Parquet reader
+			// leaves what its buffers held): zero it, so that a table
+			// reads back the same whatever its row groups.
+			for j, ok := range valid {
+				if ok {
+					continue
+				}
+				switch c.Kind {
+				case Float64:
+					c.Float[j] = 0
+				case Int64:
+					c.Int[j] = 0
+				case String:
+					c.String[j] = ""
+				case Bool:
+					c.Bool[j] = false
+				}
+			}
 		}
 		out.Columns = append(out.Columns, c)
 	}

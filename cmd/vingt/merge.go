@@ -10,7 +10,7 @@ import (
 )
 
 func newMergeCommand() *cobra.Command {
-	var out string
+	var out, partition string
 	var quiet bool
 	cmd := &cobra.Command{
 		Use:   "merge SHARD_DIR... --out DIR",
@@ -25,7 +25,7 @@ byte for byte, with a run.json listing the shards.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p := newProgress(cmd.ErrOrStderr(), quiet)
 			start := time.Now()
-			rep, err := coverage.Merge(cmd.Context(), args, out, coverage.Hooks{Stage: p.stage})
+			rep, err := coverage.MergePartitioned(cmd.Context(), args, out, partition, coverage.Hooks{Stage: p.stage})
 			p.finish()
 			if err != nil {
 				return err
@@ -36,6 +36,7 @@ byte for byte, with a run.json listing the shards.`,
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "vingt-out", "output folder")
+	cmd.Flags().StringVar(&partition, "partition", "", "write cells/ as a Hive-partitioned GeoParquet dataset by the territories of this level (as vingt run --partition)")
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "no progress on stderr")
 	return cmd
 }

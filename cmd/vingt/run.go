@@ -82,6 +82,7 @@ window, grid, services, territories, threshold, percentiles, walk_speed,
 	f.BoolVar(&c.Impact, "impact", false, "also write points.parquet: what closing each service point alone would cost")
 	f.StringSliceVar(&c.Remove, "remove", nil, "service points to leave out, ID or CATEGORY:ID (comma-separated): a run as if they closed")
 	f.StringVar(&c.Out, "out", "vingt-out", "output folder")
+	f.StringVar(&c.Partition, "partition", "", "write cells/ as a Hive-partitioned GeoParquet dataset (cells/LEVEL=CODE/part-0.parquet) by the territories of this level")
 	f.StringVar(&c.Shard, "shard", "", "route only part INDEX/COUNT of the cells (auto/COUNT: index from $JOB_COMPLETION_INDEX) and write a shard folder for vingt merge")
 	f.BoolVarP(&opts.quiet, "quiet", "q", false, "no progress on stderr")
 	f.BoolVar(&opts.report, "report", false, "also write report.html, the self-contained HTML report, beside the outputs")
@@ -153,6 +154,7 @@ func (o *runOptions) merged() (*coverage.Config, func(), error) {
 	set("remove", func() { cfg.Remove = f.Remove })
 	set("out", func() { cfg.Out = f.Out })
 	set("shard", func() { cfg.Shard = f.Shard })
+	set("partition", func() { cfg.Partition = f.Partition })
 	return cfg, cleanup, nil
 }
 
