@@ -28,7 +28,10 @@ func (res *Results) Rows(lo, hi int) *Results {
 		}
 	}
 	if res.Impact != nil {
-		out.Impact = &Impact{Nearest: res.Impact.Nearest[lo*nk : hi*nk]}
+		out.Impact = &Impact{Nearest: res.Impact.Nearest[lo*nk : hi*nk], IDs: res.Impact.IDs}
+		if res.Impact.AtPercentile != nil {
+			out.Impact.AtPercentile = res.Impact.AtPercentile[lo*nk : hi*nk]
+		}
 		if res.Impact.Sole != nil {
 			out.Impact.Sole = res.Impact.Sole[lo*nk : hi*nk]
 		}
