@@ -56,7 +56,7 @@ parts of the streets walkable in the time left (places farther than the link
 radius from every street keep their crow-fly disk).
 
 Files are written whole or not at all. A summary goes to standard output.`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runIsochrone(cmd.Context(), opts, cmd.OutOrStdout())
 		},

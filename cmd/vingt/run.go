@@ -55,7 +55,7 @@ sample data, with hand-drawn zones) into ./vingt-out.
 A --config FILE.toml holds the same keys as the flags (gtfs, date or dates,
 window, grid, services, territories, threshold, percentiles, walk_speed,
 …); flags given on the command line override it.`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.changed = cmd.Flags().Changed
 			return runRun(cmd.Context(), opts, cmd.OutOrStdout(), cmd.ErrOrStderr())
@@ -64,7 +64,7 @@ window, grid, services, territories, threshold, percentiles, walk_speed,
 	f := cmd.Flags()
 	c := &opts.flags
 	f.StringVar(&opts.config, "config", "", "TOML config file (flags override its keys)")
-	f.Var(&pathList{&c.GTFS}, "gtfs", "GTFS feed, zip or folder (repeatable, or a comma-separated list)")
+	f.Var(&pathList{&c.GTFS}, "gtfs", "GTFS feed, zip or folder (repeatable: --gtfs A --gtfs B, or --gtfs A,B)")
 	f.StringVar(&c.Date, "date", "", "analysis date, YYYY-MM-DD")
 	f.StringVar(&c.Today, "today", "", "reference day for the config's dates list (default: today)")
 	f.StringVar(&c.Grid, "grid", "", "population grid (Filosofi, Eurostat, point CSV, GeoJSON)")
