@@ -73,6 +73,10 @@ type Job struct {
 	// AllowEmptyFeed lets the run go on when no trip of a feed runs on
 	// Date (the feed then adds nothing); otherwise such a run fails.
 	AllowEmptyFeed bool
+	// InputNames, when set, maps input paths to the names the manifest
+	// records instead (the embedded example's files, extracted into a
+	// temporary folder that is gone after the run).
+	InputNames map[string]string
 }
 
 // Hooks receive the run's progress. Any of them may be nil.
@@ -229,6 +233,11 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	for i, in := range m.Inputs {
+		if name, ok := job.InputNames[in.Path]; ok {
+			m.Inputs[i].Path = name
+		}
 	}
 	// Reading the grid leaves about twice the cells' memory as garbage
 	// (CSV rows, the id map): hand it back before routing.

@@ -37,6 +37,9 @@ type runOptions struct {
 	cpuProfile string
 	// changed tells whether a flag was given on the command line.
 	changed func(name string) bool
+	// inputNames, for the embedded example, maps its extracted files to
+	// their embedded names, which the manifest records.
+	inputNames map[string]string
 }
 
 func newRunCommand() *cobra.Command {
@@ -109,10 +112,11 @@ func (o *runOptions) merged() (*coverage.Config, func(), error) {
 		}
 		cfg = c
 	case !given:
-		dir, err := extractExample()
+		dir, names, err := extractExample()
 		if err != nil {
 			return nil, cleanup, err
 		}
+		o.inputNames = names
 		cleanup = func() { os.RemoveAll(dir) }
 		c, err := coverage.LoadConfig(filepath.Join(dir, "vingt.toml"))
 		if err != nil {
@@ -168,6 +172,7 @@ func runRun(ctx context.Context, opts *runOptions, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	job.InputNames = opts.inputNames
 	lang, err := report.ParseLang(opts.lang)
 	if err != nil {
 		return fmt.Errorf("--lang: %w", err)

@@ -205,6 +205,29 @@ func TestRunExample(t *testing.T) {
 	if !strings.Contains(r.stderr, "routing") {
 		t.Errorf("example: no progress on stderr:\n%s", r.stderr)
 	}
+	// The manifest names the embedded files, not the temporary folder
+	// they were extracted into and that is gone.
+	b, err := os.ReadFile(filepath.Join(dir, "vingt-out", "run.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		Inputs []struct{ Role, Path string }
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Inputs) < 5 {
+		t.Fatalf("example run.json: %d inputs", len(m.Inputs))
+	}
+	for _, in := range m.Inputs {
+		if !strings.HasPrefix(in.Path, "embedded:example/") {
+			t.Errorf("example run.json: input %s at %q, want its embedded name", in.Role, in.Path)
+		}
+	}
+	if !strings.Contains(string(b), `"embedded:example/poa_eptc.zip"`) {
+		t.Errorf("example run.json does not name embedded:example/poa_eptc.zip")
+	}
 }
 
 func TestRunErrors(t *testing.T) {
