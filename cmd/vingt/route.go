@@ -302,6 +302,12 @@ func runRoute(ctx context.Context, opts *routeOptions, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
+		if err := checkPlace(tt, "--from", from); err != nil {
+			return err
+		}
+		if err := checkPlace(tt, "--to", to); err != nil {
+			return err
+		}
 		p := job.Indicator
 		p.Date = coverage.HoursDate(job.Date)
 		ex = coverage.ExplainPoints(tt, from, to, p)
@@ -560,4 +566,31 @@ func printRoute(w io.Writer, res routeResult) {
 	}
 	fmt.Fprintf(w, "arrive %s: total %s (%d s), rides: %d, transfers: %d\n",
 		res.Arrival, formatDuration(res.TotalSeconds), res.TotalSeconds, res.Rides, res.Transfers)
+}
+
+// checkPlace refuses a place given as --from or --to that no trip can
+// start or end at: farther than the cap's walk from every stop and outside
+// the box of the feeds' stops, the usual sign of coordinates given as
+// LON,LAT (the GeoJSON and QGIS order); it suggests the swapped order when
+// that falls among the stops. A place inside the box is an answer, even
+// far from the stops (then route says why nothing arrives).
+func checkPlace(tt *router.Timetable, flag string, pl walk.Place) error {
+	p := tt.Params()
+	if len(tt.StopsNear(pl.Lat, pl.Lon, p.MaxDuration, nil)) > 0 {
+		return nil
+	}
+	f := &gtfs.Feed{}
+	for s := range int32(tt.NumStops()) {
+		st := tt.Stop(s)
+		f.Stops = append(f.Stops, gtfs.Stop{Lat: st.Lat, Lon: st.Lon, HasCoords: st.HasCoords})
+	}
+	ext, ok := gtfs.StopsExtent(f)
+	if !ok || ext.Contains(pl.Lat, pl.Lon) {
+		return nil
+	}
+	far := fmt.Sprintf("%s %g,%g: no stop within %s walk, and outside the feeds' stops (%s)", flag, pl.Lat, pl.Lon, formatDuration(p.MaxDuration), ext)
+	if ext.Contains(pl.Lon, pl.Lat) {
+		return fmt.Errorf("%s: latitude and longitude swapped? %g,%g lies among the stops: give %s %g,%g (LAT,LON, latitude first)", far, pl.Lon, pl.Lat, flag, pl.Lon, pl.Lat)
+	}
+	return fmt.Errorf("%s: check the coordinates (LAT,LON, latitude first) and the feeds", far)
 }

@@ -162,8 +162,9 @@ func TestRouteUnreachable(t *testing.T) {
 	if res.Reachable || len(res.Legs) != 0 || !strings.Contains(res.Reason, "nothing arrives within 1h") {
 		t.Fatalf("%+v", res)
 	}
-	// Far from any stop, the reason says so.
-	res = routeJSON(t, "--at", "08:00", "--from", "44.0,0.7", "--to", creavallee, "--max-duration", "30m")
+	// Far from any stop (but among the feed's stops: 44.0,0.7 is now an
+	// error, outside them), the reason says so.
+	res = routeJSON(t, "--at", "08:00", "--from", "44.90,0.50", "--to", creavallee, "--max-duration", "30m")
 	if res.Reachable || !strings.Contains(res.Reason, "no stop served that day within 15min walk of the origin") ||
 		!strings.Contains(res.Reason, "within 30min") {
 		t.Fatalf("%+v", res)
@@ -355,11 +356,19 @@ func TestRouteArgs(t *testing.T) {
 		{[]string{"--gtfs", feed, "other.zip", "--date", peribusDate, "--at", "08:00", "--from", bugeaud, "--to", creavallee}, "several feeds are given as --gtfs A --gtfs B or --gtfs A,B"},
 		{[]string{"--gtfs", feed, "--date", peribusDate, "--window", "--cell", "X", "--category", "poste"}, "--cell: give --config RUN.toml"},
 		{[]string{"--gtfs", feed, "--date", peribusDate, "--window", "--cell", "X"}, "give both --cell CELL_ID and --category CAT"},
+		// Lon,lat (GeoJSON order): far from every stop, and among them swapped.
+		{[]string{"--gtfs", feed, "--date", peribusDate, "--at", "08:00", "--from", "0.708650,45.187008", "--to", creavallee}, "latitude and longitude swapped? 45.187008,0.70865 lies among the stops: give --from 45.187008,0.70865"},
+		{[]string{"--gtfs", feed, "--date", peribusDate, "--at", "08:00", "--from", bugeaud, "--to", "0.702277,45.132294"}, "give --to 45.132294,0.702277"},
+		{[]string{"--gtfs", feed, "--date", peribusDate, "--at", "08:00", "--from", "48.85,2.35", "--to", creavallee}, "--from 48.85,2.35: no stop within 1h walk, and outside the feeds' stops"},
 	} {
 		r := runVingt(t, "", append([]string{"route"}, c.args...)...)
 		if r.code != 2 || !strings.Contains(r.stderr, c.want) {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", c.args, r.code, r.stderr, c.want)
 		}
+	}
+	iso := runVingt(t, "", "isochrone", "--gtfs", feed, "--date", peribusDate, "--at", "08:00", "--from", "0.708650,45.187008", "--out", filepath.Join(t.TempDir(), "i.geojson"))
+	if iso.code != 2 || !strings.Contains(iso.stderr, "give --from 45.187008,0.70865") {
+		t.Errorf("isochrone from lon,lat: exit %d, %s", iso.code, iso.stderr)
 	}
 	r := runVingt(t, "", "route", "--help")
 	if !strings.Contains(r.stdout, "--gtfs A --gtfs B, or --gtfs A,B") {
