@@ -234,6 +234,7 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	warnFarPlaces(m, tt, feeds, grid, cats, levels)
 	for i, in := range m.Inputs {
 		if name, ok := job.InputNames[in.Path]; ok {
 			m.Inputs[i].Path = name

@@ -246,6 +246,11 @@ func printSummary(w io.Writer, rep *coverage.Report, took time.Duration) {
 		}
 		fmt.Fprintf(w, "input warnings (%d %s): see run.json\n", n, kinds)
 	}
+	for _, x := range m.Warnings {
+		if x.Kind == coverage.FarKind && len(x.Examples) > 0 {
+			fmt.Fprintf(w, "warning: %s: %d %s %s (e.g. %s)\n", x.Input, x.Count, plural(x.Count, "place", "places"), x.Kind, x.Examples[0])
+		}
+	}
 }
 
 // maxLevelRows is the number of territories, those with the largest gap
