@@ -652,6 +652,10 @@ func RemovePoints(cats []*Category, ids []string) error {
 	return nil
 }
 
+// GeoPackageFile is the GeoPackage that --format gpkg writes beside the
+// GeoParquet files.
+const GeoPackageFile = "vingt.gpkg"
+
 // writeOutputs writes cells, territories (points with the impact) and
 // run.json into a staging folder beside job.Out, then puts it in the place
 // of job.Out as one unit: outputs of an earlier run (of either format) go
@@ -702,6 +706,16 @@ func writeOutputs(ctx context.Context, job Job, m *Manifest, res *Results, cells
 			return nil, err
 		}
 		names = append(names, n)
+	}
+	if job.Format == table.GeoPackage {
+		layers := []table.Layer{{Name: output.Cells, Table: CellsTable(res, cells, levels)}, {Name: output.Territories, Table: TerritoriesTable(stats, res.Categories)}}
+		if job.Impact {
+			layers = append(layers, table.Layer{Name: output.Points, Table: PointsTable(pts, levels)})
+		}
+		if err := table.WriteGeoPackage(filepath.Join(staging, GeoPackageFile), layers); err != nil {
+			return nil, err
+		}
+		names = append(names, GeoPackageFile)
 	}
 	m.Outputs = names
 	lap("write")

@@ -81,7 +81,7 @@ window, grid, services, territories, threshold, percentiles, walk_speed,
 	opts.params = addParamFlags(f, false)
 	f.BoolVar(&c.AllowEmptyFeed, "allow-empty-feed", false, "go on when no trip of a feed runs on the date (default: fail naming the feed and its service dates)")
 	f.IntVar(&c.Workers, "workers", 0, "routing workers (default: all CPUs); outputs do not depend on it")
-	f.StringVar(&c.Format, "format", "parquet", "output format: parquet (GeoParquet 1.1) or arrow (Arrow IPC)")
+	f.StringVar(&c.Format, "format", "parquet", "output format: parquet (GeoParquet 1.1), arrow (Arrow IPC) or gpkg (GeoParquet and vingt.gpkg, a GeoPackage with the same tables as layers, for QGIS on any GDAL)")
 	f.BoolVar(&c.Impact, "impact", false, "also write points.parquet: what closing each service point alone would cost")
 	f.StringSliceVar(&c.Remove, "remove", nil, "service points to leave out, ID or CATEGORY:ID (comma-separated): a run as if they closed")
 	f.StringVar(&c.Out, "out", "vingt-out", "output folder")
