@@ -5,6 +5,7 @@ package compare
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -30,7 +31,13 @@ type Options struct {
 	// Tolerance is the largest coverage change, in percentage points,
 	// that does not count as exceeding.
 	Tolerance float64
+	// TimeTolerance is the largest change, in minutes, of a travel time
+	// of a cell unserved in both runs that is not listed (Cells).
+	TimeTolerance float64
 }
+
+// DefaultTimeTolerance is the default Options.TimeTolerance, in minutes.
+const DefaultTimeTolerance = 1.0
 
 // Territory is one territory present in both runs whose coverage, gap
 // or population changed.
@@ -61,10 +68,26 @@ type Key struct {
 	Name  string `json:"name"`
 }
 
-// Flips counts cells whose served flag changed.
+// Flips counts cells whose served flag changed, and names them.
 type Flips struct {
 	Gained int `json:"gained"` // unserved → served
 	Lost   int `json:"lost"`   // served → unserved
+	// GainedIDs and LostIDs are the cell ids, sorted.
+	GainedIDs []string `json:"gained_ids"`
+	LostIDs   []string `json:"lost_ids"`
+}
+
+// TimeChange is a cell unserved for a category in both runs whose travel
+// time (the first percentile, in minutes; nil: unreachable within the cap)
+// changed by more than the time tolerance.
+type TimeChange struct {
+	CellID   string   `json:"cell_id"`
+	Category string   `json:"category"`
+	Old      *float64 `json:"old_minutes"`
+	New      *float64 `json:"new_minutes"`
+	// Change is New − Old in minutes; ±Inf is written as null, when one
+	// side is unreachable.
+	Change *float64 `json:"change_minutes"`
 }
 
 // CellChanges summarises the comparison of the cells matched by cell_id.
@@ -77,6 +100,13 @@ type CellChanges struct {
 	// Categories counts the flips of each served_<category> present in
 	// both runs, by category.
 	Categories map[string]Flips `json:"categories"`
+	// TimeTolerance is the tolerance of TimeChanges, in minutes.
+	TimeTolerance float64 `json:"time_tolerance_minutes"`
+	// TimeChanges are the travel times, of cells unserved for the
+	// category in both runs, that changed by more than TimeTolerance:
+	// largest change first (unreachable on one side first), then by
+	// cell id and category.
+	TimeChanges []TimeChange `json:"unserved_time_changes"`
 }
 
 // Change is a manifest entry that differs; Old or New is "" when absent.
@@ -232,8 +262,13 @@ func Territories(old, new *table.Table, opts Options) (*Report, error) {
 }
 
 // Cells compares two cells tables matched by cell_id: the flips
-// of "served" and of every served_<category> present in both.
-func Cells(old, new *table.Table) (*CellChanges, error) {
+// of "served" and of every served_<category> present in both, with the
+// cells' ids, and the travel times of the cells unserved in both that
+// changed by more than timeTolerance minutes.
+func Cells(old, new *table.Table, timeTolerance float64) (*CellChanges, error) {
+	if !(timeTolerance >= 0) || math.IsInf(timeTolerance, 1) {
+		return nil, fmt.Errorf("compare: time tolerance %v: want a number of minutes ≥ 0", timeTolerance)
+	}
 	oid, nid := old.Column(output.CellID), new.Column(output.CellID)
 	if oid == nil || oid.Kind != table.String || nid == nil || nid.Kind != table.String {
 		return nil, errors.New("compare: cells: no string column cell_id")
@@ -257,10 +292,16 @@ func Cells(old, new *table.Table) (*CellChanges, error) {
 			flags = append(flags, pair{strings.TrimPrefix(strings.TrimPrefix(c.Name, "served"), "_"), old.Column(c.Name), nc})
 		}
 	}
-	res := &CellChanges{Categories: map[string]Flips{}}
+	res := &CellChanges{Categories: map[string]Flips{}, TimeTolerance: timeTolerance, TimeChanges: []TimeChange{}}
+	res.Served.GainedIDs, res.Served.LostIDs = []string{}, []string{}
+	times := map[string][2]*table.Column{}
 	for _, f := range flags {
 		if f.cat != "" {
-			res.Categories[f.cat] = Flips{}
+			res.Categories[f.cat] = Flips{GainedIDs: []string{}, LostIDs: []string{}}
+			o, n := old.Column(output.TravelTime(f.cat)), new.Column(output.TravelTime(f.cat))
+			if o != nil && n != nil && o.Kind == table.Float64 && n.Kind == table.Float64 {
+				times[f.cat] = [2]*table.Column{o, n}
+			}
 		}
 	}
 	seen := map[string]bool{}
@@ -279,6 +320,14 @@ func Cells(old, new *table.Table) (*CellChanges, error) {
 		for _, f := range flags {
 			a := f.o.IsValid(i) && f.o.Bool[i]
 			b := f.n.IsValid(j) && f.n.Bool[j]
+			if !a && !b && f.cat != "" {
+				if tc, ok := times[f.cat]; ok {
+					if c, ok := timeChange(tc[0], tc[1], i, j, timeTolerance); ok {
+						c.CellID, c.Category = id, f.cat
+						res.TimeChanges = append(res.TimeChanges, c)
+					}
+				}
+			}
 			if a == b {
 				continue
 			}
@@ -288,8 +337,10 @@ func Cells(old, new *table.Table) (*CellChanges, error) {
 			}
 			if b {
 				fl.Gained++
+				fl.GainedIDs = append(fl.GainedIDs, id)
 			} else {
 				fl.Lost++
+				fl.LostIDs = append(fl.LostIDs, id)
 			}
 			if f.cat == "" {
 				res.Served = fl
@@ -303,7 +354,55 @@ func Cells(old, new *table.Table) (*CellChanges, error) {
 			res.OnlyNew++
 		}
 	}
+	slices.Sort(res.Served.GainedIDs)
+	slices.Sort(res.Served.LostIDs)
+	for _, f := range res.Categories {
+		slices.Sort(f.GainedIDs)
+		slices.Sort(f.LostIDs)
+	}
+	size := func(c TimeChange) float64 {
+		if c.Change == nil {
+			return math.Inf(1)
+		}
+		return math.Abs(*c.Change)
+	}
+	slices.SortFunc(res.TimeChanges, func(a, b TimeChange) int {
+		if c := cmp.Compare(size(b), size(a)); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.CellID, b.CellID); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Category, b.Category)
+	})
 	return res, nil
+}
+
+// timeChange compares the travel times of row i of o and row j of n
+// (null: unreachable), and reports the change when it is beyond tol
+// minutes or reachability changed.
+func timeChange(o, n *table.Column, i, j int, tol float64) (TimeChange, bool) {
+	var c TimeChange
+	if o.IsValid(i) && !math.IsNaN(o.Float[i]) {
+		v := o.Float[i]
+		c.Old = &v
+	}
+	if n.IsValid(j) && !math.IsNaN(n.Float[j]) {
+		v := n.Float[j]
+		c.New = &v
+	}
+	switch {
+	case c.Old == nil && c.New == nil:
+		return c, false
+	case c.Old == nil || c.New == nil:
+		return c, true
+	}
+	d := *c.New - *c.Old
+	if math.Abs(d) <= tol+eps {
+		return c, false
+	}
+	c.Change = &d
+	return c, true
 }
 
 // Manifest is run.json, as package output reads it: fields a version
@@ -470,7 +569,7 @@ func Dirs(oldDir, newDir string, opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	if r.Cells, err = Cells(co, cn); err != nil {
+	if r.Cells, err = Cells(co, cn, opts.TimeTolerance); err != nil {
 		return nil, err
 	}
 	r.Parameters, r.Inputs = Manifests(ms[0], ms[1])

@@ -1,6 +1,7 @@
 package compare
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -151,19 +152,58 @@ func cells(ids []string, served []bool, poste []bool) *table.Table {
 func TestCells(t *testing.T) {
 	old := cells([]string{"a", "b", "c", "d"}, []bool{true, true, false, false}, []bool{true, true, false, true})
 	new := cells([]string{"b", "c", "d", "e"}, []bool{false, true, false, true}, []bool{false, true, true, true})
-	got, err := Cells(old, new)
+	got, err := Cells(old, new, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := &CellChanges{Matched: 3, OnlyOld: 1, OnlyNew: 1,
-		Served:     Flips{Gained: 1, Lost: 1},
-		Categories: map[string]Flips{"poste": {Gained: 1, Lost: 1}}}
+		Served:      Flips{Gained: 1, Lost: 1, GainedIDs: []string{"c"}, LostIDs: []string{"b"}},
+		Categories:  map[string]Flips{"poste": {Gained: 1, Lost: 1, GainedIDs: []string{"c"}, LostIDs: []string{"b"}}},
+		TimeChanges: []TimeChange{}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v, want %+v", got, want)
 	}
-	if _, err := Cells(&table.Table{}, new); err == nil {
+	if _, err := Cells(&table.Table{}, new, 0); err == nil {
 		t.Error("no cell_id: no error")
 	}
+}
+
+// TestCellsTimeChanges checks the travel times listed for cells unserved in
+// both runs: beyond the tolerance, or reachable on one side only, largest
+// change first.
+func TestCellsTimeChanges(t *testing.T) {
+	timed := func(tt []float64, valid []bool) *table.Table {
+		tb := cells([]string{"w", "x", "y", "z"}, make([]bool, 4), make([]bool, 4))
+		tb.Columns = append(tb.Columns, table.Column{Name: "travel_time_poste", Kind: table.Float64, Float: tt, Valid: valid})
+		return tb
+	}
+	old := timed([]float64{25, 30, 40, 0}, []bool{true, true, true, false})
+	new := timed([]float64{0, 30.5, 45, 50}, []bool{false, true, true, true})
+	f := func(v float64) *float64 { return &v }
+	for _, c := range []struct {
+		tol  float64
+		want []TimeChange
+	}{
+		{1, []TimeChange{{"w", "poste", f(25), nil, nil}, {"z", "poste", nil, f(50), nil}, {"y", "poste", f(40), f(45), f(5)}}},
+		{0, []TimeChange{{"w", "poste", f(25), nil, nil}, {"z", "poste", nil, f(50), nil}, {"y", "poste", f(40), f(45), f(5)}, {"x", "poste", f(30), f(30.5), f(0.5)}}},
+		{10, []TimeChange{{"w", "poste", f(25), nil, nil}, {"z", "poste", nil, f(50), nil}}},
+	} {
+		got, err := Cells(old, new, c.tol)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got.TimeChanges, c.want) || got.TimeTolerance != c.tol {
+			t.Errorf("tolerance %v: got %s, want %s", c.tol, jsonText(got.TimeChanges), jsonText(c.want))
+		}
+	}
+	if _, err := Cells(old, new, -1); err == nil {
+		t.Error("negative tolerance: no error")
+	}
+}
+
+func jsonText(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
 }
 
 func TestManifests(t *testing.T) {

@@ -30,7 +30,7 @@ const stagingPrefix = ".vingt-staging-"
 // writes into its output folder.
 func isOutputFile(name string) bool {
 	switch name {
-	case output.ManifestFile, "report.html":
+	case output.ManifestFile, "report.html", GeoPackageFile:
 		return true
 	case output.Cells: // the folder of partitioned cells
 		return true

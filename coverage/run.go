@@ -73,6 +73,10 @@ type Job struct {
 	// AllowEmptyFeed lets the run go on when no trip of a feed runs on
 	// Date (the feed then adds nothing); otherwise such a run fails.
 	AllowEmptyFeed bool
+	// InputNames, when set, maps input paths to the names the manifest
+	// records instead (the embedded example's files, extracted into a
+	// temporary folder that is gone after the run).
+	InputNames map[string]string
 }
 
 // Hooks receive the run's progress. Any of them may be nil.
@@ -229,6 +233,12 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	warnFarPlaces(m, tt, feeds, grid, cats, levels)
+	for i, in := range m.Inputs {
+		if name, ok := job.InputNames[in.Path]; ok {
+			m.Inputs[i].Path = name
+		}
 	}
 	// Reading the grid leaves about twice the cells' memory as garbage
 	// (CSV rows, the id map): hand it back before routing.
@@ -642,6 +652,10 @@ func RemovePoints(cats []*Category, ids []string) error {
 	return nil
 }
 
+// GeoPackageFile is the GeoPackage that --format gpkg writes beside the
+// GeoParquet files.
+const GeoPackageFile = "vingt.gpkg"
+
 // writeOutputs writes cells, territories (points with the impact) and
 // run.json into a staging folder beside job.Out, then puts it in the place
 // of job.Out as one unit: outputs of an earlier run (of either format) go
@@ -692,6 +706,16 @@ func writeOutputs(ctx context.Context, job Job, m *Manifest, res *Results, cells
 			return nil, err
 		}
 		names = append(names, n)
+	}
+	if job.Format == table.GeoPackage {
+		layers := []table.Layer{{Name: output.Cells, Table: CellsTable(res, cells, levels)}, {Name: output.Territories, Table: TerritoriesTable(stats, res.Categories)}}
+		if job.Impact {
+			layers = append(layers, table.Layer{Name: output.Points, Table: PointsTable(pts, levels)})
+		}
+		if err := table.WriteGeoPackage(filepath.Join(staging, GeoPackageFile), layers); err != nil {
+			return nil, err
+		}
+		names = append(names, GeoPackageFile)
 	}
 	m.Outputs = names
 	lap("write")

@@ -125,6 +125,9 @@ type Format uint8
 const (
 	Parquet Format = iota // GeoParquet 1.1
 	Arrow                 // Arrow IPC file with geoarrow.wkb columns
+	// GeoPackage: the tables as GeoParquet, and a GeoPackage holding
+	// them as layers (WriteGeoPackage) beside them.
+	GeoPackage
 )
 
 // ParseFormat parses "parquet" or "arrow".
@@ -134,13 +137,18 @@ func ParseFormat(s string) (Format, error) {
 		return Parquet, nil
 	case "arrow", "ipc", "feather":
 		return Arrow, nil
+	case "gpkg", "geopackage":
+		return GeoPackage, nil
 	}
-	return 0, fmt.Errorf("table: format %q: want parquet or arrow", s)
+	return 0, fmt.Errorf("table: format %q: want parquet, arrow or gpkg", s)
 }
 
 func (f Format) String() string {
-	if f == Arrow {
+	switch f {
+	case Arrow:
 		return "arrow"
+	case GeoPackage:
+		return "gpkg"
 	}
 	return "parquet"
 }

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -20,6 +21,7 @@ type diffOptions struct {
 	oldDir, newDir string
 	level          string
 	tolerance      float64
+	timeTolerance  float64
 	json           bool
 }
 
@@ -35,7 +37,10 @@ Territories are matched by (level, code): it prints those whose coverage,
 gap population or population changed, largest coverage change (in
 percentage points) first, then largest gap change; the territories present
 in one run only; the cells (matched by cell_id) whose served flag flipped,
-for the basket and per category; and the parameters and inputs (path,
+for the basket and per category, with their ids (the first 10 in text,
+all in JSON); the cells unserved for a category in both runs whose travel
+time changed by more than --time-tolerance minutes (or became reachable,
+or unreachable, within the cap); and the parameters and inputs (path,
 sha256) that differ between the two run.json manifests.
 
 Exit code 1 when some territory's coverage changed by more than --tolerance
@@ -49,6 +54,7 @@ percentage points, 0 otherwise, 2 on error. --json prints one JSON object.`,
 	f := cmd.Flags()
 	f.StringVar(&opts.level, "level", "", "compare the territories of this level only (default: all)")
 	f.Float64Var(&opts.tolerance, "tolerance", 0.5, "largest coverage change, in percentage points, that passes")
+	f.Float64Var(&opts.timeTolerance, "time-tolerance", compare.DefaultTimeTolerance, "largest travel-time change, in minutes, of a cell unserved in both runs that is not listed")
 	f.BoolVar(&opts.json, "json", false, "print JSON instead of text")
 	return cmd
 }
@@ -57,7 +63,10 @@ func runDiff(_ context.Context, opts *diffOptions, w io.Writer) error {
 	if opts.tolerance < 0 || math.IsNaN(opts.tolerance) {
 		return fmt.Errorf("diff: --tolerance %v: want a number ≥ 0", opts.tolerance)
 	}
-	r, err := compare.Dirs(opts.oldDir, opts.newDir, compare.Options{Level: opts.level, Tolerance: opts.tolerance})
+	if !(opts.timeTolerance >= 0 && opts.timeTolerance <= 24*60) {
+		return fmt.Errorf("diff: --time-tolerance %v: want minutes within 0–1440", opts.timeTolerance)
+	}
+	r, err := compare.Dirs(opts.oldDir, opts.newDir, compare.Options{Level: opts.level, Tolerance: opts.tolerance, TimeTolerance: opts.timeTolerance})
 	if err != nil {
 		return err
 	}
@@ -107,10 +116,26 @@ func printDiff(w io.Writer, r *compare.Report) {
 	if c := r.Cells; c != nil {
 		fmt.Fprintf(w, "cells: %d matched, %d only in old, %d only in new; served: %d gained, %d lost\n",
 			c.Matched, c.OnlyOld, c.OnlyNew, c.Served.Gained, c.Served.Lost)
+		printIDs(w, "    ", c.Served)
 		for _, cat := range slices.Sorted(maps.Keys(c.Categories)) {
 			f := c.Categories[cat]
 			if f.Gained != 0 || f.Lost != 0 {
 				fmt.Fprintf(w, "  served_%s: %d gained, %d lost\n", cat, f.Gained, f.Lost)
+				printIDs(w, "    ", f)
+			}
+		}
+		if n := len(c.TimeChanges); n > 0 {
+			fmt.Fprintf(w, "cells unserved in both runs whose travel time changed by more than %g min: %d\n", c.TimeTolerance, n)
+			for i, t := range c.TimeChanges {
+				if i == maxIDs {
+					fmt.Fprintf(w, "  … %d more (--json lists them all)\n", n-maxIDs)
+					break
+				}
+				change := "reachability changed"
+				if t.Change != nil {
+					change = fmt.Sprintf("%+.1f min", *t.Change)
+				}
+				fmt.Fprintf(w, "  %s %s: %s → %s (%s)\n", t.CellID, t.Category, minutesText(t.Old), minutesText(t.New), change)
 			}
 		}
 	}
@@ -127,4 +152,33 @@ func orNone(s string) string {
 		return "(none)"
 	}
 	return s
+}
+
+// maxIDs bounds the cell ids listed in text.
+const maxIDs = 10
+
+// printIDs lists the first cells gained and lost.
+func printIDs(w io.Writer, indent string, f compare.Flips) {
+	for _, l := range []struct {
+		what string
+		ids  []string
+	}{{"gained", f.GainedIDs}, {"lost", f.LostIDs}} {
+		if len(l.ids) == 0 {
+			continue
+		}
+		more := ""
+		ids := l.ids
+		if len(ids) > maxIDs {
+			ids, more = ids[:maxIDs], fmt.Sprintf(", … %d more", len(l.ids)-maxIDs)
+		}
+		fmt.Fprintf(w, "%s%s: %s%s\n", indent, l.what, strings.Join(ids, ", "), more)
+	}
+}
+
+// minutesText writes a travel time in minutes, or "unreachable".
+func minutesText(v *float64) string {
+	if v == nil {
+		return "unreachable"
+	}
+	return fmt.Sprintf("%.1f min", *v)
 }

@@ -10,12 +10,14 @@ import (
 )
 
 // extractExample copies the embedded example into a new temporary folder
-// and returns its path; the caller removes it.
-func extractExample() (string, error) {
+// and returns its path, and the embedded name of each file by its path
+// there ("embedded:example/poa_eptc.zip"); the caller removes the folder.
+func extractExample() (string, map[string]string, error) {
 	dir, err := os.MkdirTemp("", "vingt-example-")
 	if err != nil {
-		return "", fmt.Errorf("example: %w", err)
+		return "", nil, fmt.Errorf("example: %w", err)
 	}
+	names := map[string]string{}
 	err = fs.WalkDir(vingt.Example(), ".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -25,6 +27,7 @@ func extractExample() (string, error) {
 			return err
 		}
 		dst := filepath.Join(dir, filepath.FromSlash(path))
+		names[dst] = "embedded:example/" + path
 		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 			return err
 		}
@@ -32,7 +35,7 @@ func extractExample() (string, error) {
 	})
 	if err != nil {
 		os.RemoveAll(dir)
-		return "", fmt.Errorf("example: %w", err)
+		return "", nil, fmt.Errorf("example: %w", err)
 	}
-	return dir, nil
+	return dir, names, nil
 }

@@ -34,7 +34,8 @@ func newInspectCommand() *cobra.Command {
 all, the agencies, stops by location_type, routes by route_type, trips,
 stop_times, services, shapes, the first and last service date, the first
 and last time, and the warnings met while
-reading. With --date it adds the services, trips and stop_times that run that
+reading, among them the stops whose stop_lat and stop_lon look swapped
+(outside the box of the feed's stops, inside it when swapped). With --date it adds the services, trips and stop_times that run that
 day; trips of the previous service day still running past midnight are
 counted apart. With --json the same counts are printed as one JSON object
 whose top-level keys include stops, routes, trips, stop_times and date.`,
@@ -80,6 +81,7 @@ func runInspect(ctx context.Context, opts *inspectOptions) error {
 		if err != nil {
 			return err
 		}
+		gtfs.WarnSwappedStops(f)
 		c := gtfs.Summarize(f, date)
 		c.FirstTime, c.LastTime = clock(c.First), clock(c.Last)
 		total.Add(&c)

@@ -3,9 +3,11 @@ package main
 import (
 	"encoding/json"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/vingt/vingt/gtfs"
 	"github.com/vingt/vingt/internal/testutil"
 )
 
@@ -166,5 +168,35 @@ func TestInspectFrequencies(t *testing.T) {
 	}
 	if len(got.Warnings) == 0 || !strings.HasPrefix(got.Warnings[0].Kind, "spo: ") {
 		t.Errorf("warnings %+v: want spo's, named after the feed", got.Warnings)
+	}
+}
+
+// TestInspectSwappedStation reads the SNCF TER 2019 zip, whose files lie in
+// a sub-folder beside a __MACOSX folder, and flags its station with
+// latitude and longitude swapped (Audun-le-Roman, its StopArea and its
+// StopPoint).
+func TestInspectSwappedStation(t *testing.T) {
+	zip := testutil.SharedData(t, "gtfs-fixtures/sncf-ter-2019-09-macosx-subfolder.zip")
+	r := runVingt(t, "", "inspect", "--json", zip)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var rep struct {
+		Stops    int `json:"stops"`
+		Warnings []gtfs.Warning
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Stops != 9043 {
+		t.Errorf("%d stops read, want 9043", rep.Stops)
+	}
+	i := slices.IndexFunc(rep.Warnings, func(w gtfs.Warning) bool { return strings.HasSuffix(w.Kind, gtfs.SwappedStopsKind) })
+	if i < 0 || rep.Warnings[i].Count != 2 || !strings.Contains(rep.Warnings[i].Examples[0], "StopArea:OCE87686378") {
+		t.Fatalf("warnings %+v: want the 2 swapped stops of Audun-le-Roman", rep.Warnings)
+	}
+	text := runVingt(t, "", "inspect", zip)
+	if !strings.Contains(text.stdout, "stop_lat and stop_lon swapped") || !strings.Contains(text.stdout, "49.368986,5.901062") {
+		t.Errorf("text does not flag the swapped station:\n%s", text.stdout)
 	}
 }

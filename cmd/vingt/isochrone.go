@@ -19,6 +19,7 @@ import (
 	"github.com/vingt/vingt/router"
 	"github.com/vingt/vingt/streets"
 	"github.com/vingt/vingt/table"
+	"github.com/vingt/vingt/walk"
 )
 
 // isochroneOptions are the flags of vingt isochrone.
@@ -56,7 +57,7 @@ parts of the streets walkable in the time left (places farther than the link
 radius from every street keep their crow-fly disk).
 
 Files are written whole or not at all. A summary goes to standard output.`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runIsochrone(cmd.Context(), opts, cmd.OutOrStdout())
 		},
@@ -119,6 +120,9 @@ func resolveOrigin(tt *router.Timetable, from, fromStop string) (origin, error) 
 	lat, lon, err := parseLatLon(from)
 	if err != nil {
 		return origin{}, fmt.Errorf("--from %w", err)
+	}
+	if err := checkPlace(tt, "--from", walk.Place{Lat: lat, Lon: lon}); err != nil {
+		return origin{}, err
 	}
 	p := tt.Params()
 	return origin{access: tt.StopsNear(lat, lon, p.MaxWalk, nil), lat: lat, lon: lon, ok: true,

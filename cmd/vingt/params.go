@@ -28,7 +28,7 @@ type feedFlags struct {
 // addFeedFlags adds --gtfs (repeatable or comma-separated) and --date to
 // f, bound to ff.
 func addFeedFlags(f *pflag.FlagSet, ff *feedFlags) {
-	f.Var(&pathList{&ff.gtfs}, "gtfs", "GTFS feed, zip or folder (repeatable, or a comma-separated list)")
+	f.Var(&pathList{&ff.gtfs}, "gtfs", "GTFS feed, zip or folder (repeatable: --gtfs A --gtfs B, or --gtfs A,B)")
 	f.StringVar(&ff.date, "date", "", "analysis date, YYYY-MM-DD")
 	f.StringVar(&ff.osm, "osm", "", "OpenStreetMap extract (.osm.pbf): walk on its streets instead of crow-fly × detour")
 }

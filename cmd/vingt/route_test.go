@@ -2,7 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -160,8 +162,9 @@ func TestRouteUnreachable(t *testing.T) {
 	if res.Reachable || len(res.Legs) != 0 || !strings.Contains(res.Reason, "nothing arrives within 1h") {
 		t.Fatalf("%+v", res)
 	}
-	// Far from any stop, the reason says so.
-	res = routeJSON(t, "--at", "08:00", "--from", "44.0,0.7", "--to", creavallee, "--max-duration", "30m")
+	// Far from any stop (but among the feed's stops: 44.0,0.7 is now an
+	// error, outside them), the reason says so.
+	res = routeJSON(t, "--at", "08:00", "--from", "44.90,0.50", "--to", creavallee, "--max-duration", "30m")
 	if res.Reachable || !strings.Contains(res.Reason, "no stop served that day within 15min walk of the origin") ||
 		!strings.Contains(res.Reason, "within 30min") {
 		t.Fatalf("%+v", res)
@@ -187,7 +190,7 @@ func TestRouteErrors(t *testing.T) {
 		{"bad --to", []string{"--at", "08:00", "--from", bugeaud, "--to", "0.70,200"}, `--to "0.70,200": latitude must be within`},
 		{"bad --from", []string{"--at", "08:00", "--from", "x,y", "--to", creavallee}, `--from "x,y": want LAT,LON`},
 		{"bad params", []string{"--at", "08:00", "--from", bugeaud, "--to", creavallee, "--max-transfers", "-1"}, `"-1": must be within 0–20`},
-		{"stray argument", []string{"--at", "08:00", "--from", bugeaud, "--to", creavallee, "extra"}, "unknown command"},
+		{"stray argument", []string{"--at", "08:00", "--from", bugeaud, "--to", creavallee, "extra"}, `unexpected argument "extra"`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := runVingt(t, "", append(append([]string{}, base...), c.args...)...)
@@ -270,5 +273,105 @@ func TestRouteOSM(t *testing.T) {
 	}
 	if !street.Reachable || street.Rides != 0 || street.TotalSeconds != 180 {
 		t.Errorf("streets: %+v, want a walk of 180 s", street)
+	}
+}
+
+// TestRouteCell runs vingt route --config --cell --category --window on a
+// Dordogne cell reached by transit and checks that it agrees with the
+// run's cells.parquet row (coverage.TestExplainAgreesWithRun checks 100
+// cells in-process), in JSON and in text.
+func TestRouteCell(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a Dordogne run: not in -short")
+	}
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "run.toml")
+	toml := fmt.Sprintf(`gtfs = [%q]
+date = %q
+grid = %q
+window = "08:00-09:00"
+[services]
+france_services = %q
+`, testutil.SharedData(t, peribus), peribusDate,
+		testutil.SharedData(t, "dordogne/population/census2021_1km_dordogne_bbox.csv"),
+		testutil.SharedData(t, "dordogne/services/france_services_2020_dordogne.geojson"))
+	if err := os.WriteFile(cfg, []byte(toml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	if r := runVingt(t, "", "run", "-q", "--config", cfg, "--out", out); r.code != 0 {
+		t.Fatalf("vingt run: exit %d: %s", r.code, r.stderr)
+	}
+	cells := readTable(t, filepath.Join(out, "cells.parquet"))
+	tt, share, served := cells.Column("travel_time_france_services"), cells.Column("share_france_services"), cells.Column("served_france_services")
+	row := -1
+	for i := range tt.Float {
+		if tt.IsValid(i) && cells.Column("routed").Bool[i] && tt.Float[i] > 5 {
+			row = i
+			break
+		}
+	}
+	if row < 0 {
+		t.Fatal("no routed cell reaching France Services")
+	}
+	id := cells.Column("cell_id").String[row]
+	r := runVingt(t, "", "route", "--config", cfg, "--cell", id, "--category", "france_services", "--window", "--json")
+	if r.code != 0 {
+		t.Fatalf("vingt route: exit %d: %s", r.code, r.stderr)
+	}
+	var res routeResult
+	if err := json.Unmarshal([]byte(r.stdout), &res); err != nil {
+		t.Fatalf("%v: %s", err, r.stdout)
+	}
+	w := res.Window
+	if w == nil || w.TravelTime == nil || *w.TravelTime != tt.Float[row] || w.Share != share.Float[row] || w.Served != served.Bool[row] {
+		t.Fatalf("window %+v: cells.parquet has %v min, share %v, served %v", w, tt.Float[row], share.Float[row], served.Bool[row])
+	}
+	if w.Departures != 60 || w.From != "08:00:00" || len(w.Seconds) != 60 {
+		t.Errorf("window %s-%s, %d departures: the config's window is 08:00-09:00 at 1 minute", w.From, w.To, w.Departures)
+	}
+	if res.Cell != id || res.Point == nil || res.Point.ID == "" || !res.Reachable {
+		t.Fatalf("cell %q point %+v reachable %v", res.Cell, res.Point, res.Reachable)
+	}
+	// The itinerary leaves at a departure whose travel time is the median.
+	dep, _ := coverage.ParseClock(res.Departure)
+	i := (dep - 8*3600) / 60
+	if float64(res.TotalSeconds) != tt.Float[row]*60 || w.Seconds[i] == nil || *w.Seconds[i] != res.TotalSeconds {
+		t.Errorf("itinerary at %s takes %d s; the median is %v min", res.Departure, res.TotalSeconds, tt.Float[row])
+	}
+	text := runVingt(t, "", "route", "--config", cfg, "--cell", id, "--category", "france_services", "--window")
+	if text.code != 0 || !strings.Contains(text.stdout, "itinerary at the departure of the p50 travel time") || !strings.Contains(text.stdout, "from cell "+id) {
+		t.Errorf("text answer (exit %d):\n%s%s", text.code, text.stdout, text.stderr)
+	}
+}
+
+// TestRouteArgs checks the answers to the usual mistakes: a second feed
+// without its own --gtfs, --cell without --config.
+func TestRouteArgs(t *testing.T) {
+	feed := testutil.SharedData(t, peribus)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--gtfs", feed, "other.zip", "--date", peribusDate, "--at", "08:00", "--from", bugeaud, "--to", creavallee}, "several feeds are given as --gtfs A --gtfs B or --gtfs A,B"},
+		{[]string{"--gtfs", feed, "--date", peribusDate, "--window", "--cell", "X", "--category", "poste"}, "--cell: give --config RUN.toml"},
+		{[]string{"--gtfs", feed, "--date", peribusDate, "--window", "--cell", "X"}, "give both --cell CELL_ID and --category CAT"},
+		// Lon,lat (GeoJSON order): far from every stop, and among them swapped.
+		{[]string{"--gtfs", feed, "--date", peribusDate, "--at", "08:00", "--from", "0.708650,45.187008", "--to", creavallee}, "latitude and longitude swapped? 45.187008,0.70865 lies among the stops: give --from 45.187008,0.70865"},
+		{[]string{"--gtfs", feed, "--date", peribusDate, "--at", "08:00", "--from", bugeaud, "--to", "0.702277,45.132294"}, "give --to 45.132294,0.702277"},
+		{[]string{"--gtfs", feed, "--date", peribusDate, "--at", "08:00", "--from", "48.85,2.35", "--to", creavallee}, "--from 48.85,2.35: no stop within 1h walk, and outside the feeds' stops"},
+	} {
+		r := runVingt(t, "", append([]string{"route"}, c.args...)...)
+		if r.code != 2 || !strings.Contains(r.stderr, c.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", c.args, r.code, r.stderr, c.want)
+		}
+	}
+	iso := runVingt(t, "", "isochrone", "--gtfs", feed, "--date", peribusDate, "--at", "08:00", "--from", "0.708650,45.187008", "--out", filepath.Join(t.TempDir(), "i.geojson"))
+	if iso.code != 2 || !strings.Contains(iso.stderr, "give --from 45.187008,0.70865") {
+		t.Errorf("isochrone from lon,lat: exit %d, %s", iso.code, iso.stderr)
+	}
+	r := runVingt(t, "", "route", "--help")
+	if !strings.Contains(r.stdout, "--gtfs A --gtfs B, or --gtfs A,B") {
+		t.Errorf("route --help does not say how to give several feeds:\n%s", r.stdout)
 	}
 }

@@ -37,6 +37,9 @@ type runOptions struct {
 	cpuProfile string
 	// changed tells whether a flag was given on the command line.
 	changed func(name string) bool
+	// inputNames, for the embedded example, maps its extracted files to
+	// their embedded names, which the manifest records.
+	inputNames map[string]string
 }
 
 func newRunCommand() *cobra.Command {
@@ -55,7 +58,7 @@ sample data, with hand-drawn zones) into ./vingt-out.
 A --config FILE.toml holds the same keys as the flags (gtfs, date or dates,
 window, grid, services, territories, threshold, percentiles, walk_speed,
 …); flags given on the command line override it.`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.changed = cmd.Flags().Changed
 			return runRun(cmd.Context(), opts, cmd.OutOrStdout(), cmd.ErrOrStderr())
@@ -64,7 +67,7 @@ window, grid, services, territories, threshold, percentiles, walk_speed,
 	f := cmd.Flags()
 	c := &opts.flags
 	f.StringVar(&opts.config, "config", "", "TOML config file (flags override its keys)")
-	f.Var(&pathList{&c.GTFS}, "gtfs", "GTFS feed, zip or folder (repeatable, or a comma-separated list)")
+	f.Var(&pathList{&c.GTFS}, "gtfs", "GTFS feed, zip or folder (repeatable: --gtfs A --gtfs B, or --gtfs A,B)")
 	f.StringVar(&c.Date, "date", "", "analysis date, YYYY-MM-DD")
 	f.StringVar(&c.Today, "today", "", "reference day for the config's dates list (default: today)")
 	f.StringVar(&c.Grid, "grid", "", "population grid (Filosofi, Eurostat, point CSV, GeoJSON)")
@@ -78,7 +81,7 @@ window, grid, services, territories, threshold, percentiles, walk_speed,
 	opts.params = addParamFlags(f, false)
 	f.BoolVar(&c.AllowEmptyFeed, "allow-empty-feed", false, "go on when no trip of a feed runs on the date (default: fail naming the feed and its service dates)")
 	f.IntVar(&c.Workers, "workers", 0, "routing workers (default: all CPUs); outputs do not depend on it")
-	f.StringVar(&c.Format, "format", "parquet", "output format: parquet (GeoParquet 1.1) or arrow (Arrow IPC)")
+	f.StringVar(&c.Format, "format", "parquet", "output format: parquet (GeoParquet 1.1), arrow (Arrow IPC) or gpkg (GeoParquet and vingt.gpkg, a GeoPackage with the same tables as layers, for QGIS on any GDAL)")
 	f.BoolVar(&c.Impact, "impact", false, "also write points.parquet: what closing each service point alone would cost")
 	f.StringSliceVar(&c.Remove, "remove", nil, "service points to leave out, ID or CATEGORY:ID (comma-separated): a run as if they closed")
 	f.StringVar(&c.Out, "out", "vingt-out", "output folder")
@@ -109,10 +112,11 @@ func (o *runOptions) merged() (*coverage.Config, func(), error) {
 		}
 		cfg = c
 	case !given:
-		dir, err := extractExample()
+		dir, names, err := extractExample()
 		if err != nil {
 			return nil, cleanup, err
 		}
+		o.inputNames = names
 		cleanup = func() { os.RemoveAll(dir) }
 		c, err := coverage.LoadConfig(filepath.Join(dir, "vingt.toml"))
 		if err != nil {
@@ -168,6 +172,7 @@ func runRun(ctx context.Context, opts *runOptions, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	job.InputNames = opts.inputNames
 	lang, err := report.ParseLang(opts.lang)
 	if err != nil {
 		return fmt.Errorf("--lang: %w", err)
@@ -214,8 +219,8 @@ func runRun(ctx context.Context, opts *runOptions, stdout, stderr io.Writer) err
 	return nil
 }
 
-// printSummary writes, per territory of the coarsest level (the one with
-// the fewest territories), population, coverage and gap, then the outputs.
+// printSummary writes the run's parameters, then per level (printLevels)
+// the territories with the largest gaps, then the outputs.
 func printSummary(w io.Writer, rep *coverage.Report, took time.Duration) {
 	m := rep.Manifest
 	threshold, _ := strconv.Atoi(m.Parameter("threshold_seconds"))
@@ -229,36 +234,7 @@ func printSummary(w io.Writer, rep *coverage.Report, took time.Duration) {
 		slices.Sort(cats)
 		fmt.Fprintf(w, "opening hours used for: %s (served = open on arrival, min_open %ss)\n", strings.Join(cats, ", "), m.Parameter("min_open_seconds"))
 	}
-	if len(rep.Levels) > 0 {
-		count := map[string]int{}
-		for _, t := range rep.Territories {
-			count[t.Level]++
-		}
-		coarsest := rep.Levels[0]
-		for _, l := range rep.Levels {
-			if count[l] < count[coarsest] {
-				coarsest = l
-			}
-		}
-		var rows []coverage.TerritoryStats
-		for _, t := range rep.Territories {
-			if t.Level == coarsest && t.Population > 0 {
-				rows = append(rows, t)
-			}
-		}
-		sort.SliceStable(rows, func(i, j int) bool { return rows[i].GapPopulation() > rows[j].GapPopulation() })
-		const maxRows = 25
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintf(tw, "%s\tname\tpopulation\tcoverage\tgap population\n", coarsest)
-		for i, t := range rows {
-			if i == maxRows {
-				fmt.Fprintf(tw, "… %d more\t\t\t\t\n", len(rows)-maxRows)
-				break
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%.0f\t%.1f %%\t%.0f\n", t.Code, t.Name, t.Population, 100*t.Coverage(), t.GapPopulation())
-		}
-		tw.Flush()
-	}
+	printLevels(w, rep.Levels, rep.Territories)
 	fmt.Fprintf(w, "cells: %v routed, %v walk only; %.1f s; outputs:\n", m.Counts["cells_routed"], m.Counts["cells_walk_only"], took.Seconds())
 	for _, o := range rep.Outputs {
 		fmt.Fprintf(w, "  %s\n", o)
@@ -270,6 +246,85 @@ func printSummary(w io.Writer, rep *coverage.Report, took time.Duration) {
 		}
 		fmt.Fprintf(w, "input warnings (%d %s): see run.json\n", n, kinds)
 	}
+	for _, x := range m.Warnings {
+		if x.Kind == coverage.FarKind && len(x.Examples) > 0 {
+			fmt.Fprintf(w, "warning: %s: %d %s %s (e.g. %s)\n", x.Input, x.Count, plural(x.Count, "place", "places"), x.Kind, x.Examples[0])
+		}
+	}
+}
+
+// maxLevelRows is the number of territories, those with the largest gap
+// population, that the summary shows per level.
+const maxLevelRows = 10
+
+// printLevels writes every level, coarsest first (the fewest territories)
+// and finest last: its populated territories with the largest gap
+// population (at most maxLevelRows, then how many more and their gap), and
+// after the coarsest level the total over its territories.
+func printLevels(w io.Writer, levels []string, terr []coverage.TerritoryStats) {
+	count := map[string]int{}
+	for _, t := range terr {
+		count[t.Level]++
+	}
+	// Levels are given finest first: coarsest first is the reverse, then
+	// by number of territories.
+	order := slices.Clone(levels)
+	slices.Reverse(order)
+	sort.SliceStable(order, func(i, j int) bool { return count[order[i]] < count[order[j]] })
+	for li, level := range order {
+		var rows []coverage.TerritoryStats
+		var total coverage.TerritoryStats
+		for _, t := range terr {
+			if t.Level == level && t.Population > 0 {
+				rows = append(rows, t)
+				total.Population += t.Population
+				total.Served += t.Served
+			}
+		}
+		sort.SliceStable(rows, func(i, j int) bool { return rows[i].GapPopulation() > rows[j].GapPopulation() })
+		if li > 0 {
+			fmt.Fprintln(w)
+		}
+		shown := ""
+		if len(rows) > maxLevelRows {
+			shown = fmt.Sprintf(", the %d with the largest gap", maxLevelRows)
+		}
+		fmt.Fprintf(w, "%s: %d populated %s%s\n", level, len(rows), plural(len(rows), "territory", "territories"), shown)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintf(tw, "%s\tname\tpopulation\tcoverage\tgap population\n", level)
+		var rest coverage.TerritoryStats
+		for i, t := range rows {
+			if i >= maxLevelRows {
+				rest.Population += t.Population
+				rest.Served += t.Served
+				continue
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%.0f\t%s\t%.0f\n", t.Code, t.Name, t.Population, coverageText(t), t.GapPopulation())
+		}
+		if n := len(rows) - maxLevelRows; n > 0 {
+			fmt.Fprintf(tw, "… %d more\t\t%.0f\t%s\t%.0f\n", n, rest.Population, coverageText(rest), rest.GapPopulation())
+		}
+		if li == 0 {
+			fmt.Fprintf(tw, "total\t(every %s)\t%.0f\t%s\t%.0f\n", level, total.Population, coverageText(total), total.GapPopulation())
+		}
+		tw.Flush()
+	}
+}
+
+// coverageText writes a coverage in percent, "-" without population.
+func coverageText(t coverage.TerritoryStats) string {
+	if t.Population == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f %%", 100*t.Coverage())
+}
+
+// plural returns one or many after n.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // progress shows the run's stages and a bar with ETA on a terminal, or a

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"os"
 	"os/exec"
@@ -204,6 +205,29 @@ func TestRunExample(t *testing.T) {
 	}
 	if !strings.Contains(r.stderr, "routing") {
 		t.Errorf("example: no progress on stderr:\n%s", r.stderr)
+	}
+	// The manifest names the embedded files, not the temporary folder
+	// they were extracted into and that is gone.
+	b, err := os.ReadFile(filepath.Join(dir, "vingt-out", "run.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		Inputs []struct{ Role, Path string }
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Inputs) < 5 {
+		t.Fatalf("example run.json: %d inputs", len(m.Inputs))
+	}
+	for _, in := range m.Inputs {
+		if !strings.HasPrefix(in.Path, "embedded:example/") {
+			t.Errorf("example run.json: input %s at %q, want its embedded name", in.Role, in.Path)
+		}
+	}
+	if !strings.Contains(string(b), `"embedded:example/poa_eptc.zip"`) {
+		t.Errorf("example run.json does not name embedded:example/poa_eptc.zip")
 	}
 }
 
@@ -495,4 +519,37 @@ func TestRunOSMBadInput(t *testing.T) {
 			t.Errorf("osm warnings %v, want %v", got, want)
 		}
 	})
+}
+
+// TestRunGeoPackage runs the example with --format gpkg: vingt.gpkg holds
+// the cells and territories as layers, read back with the sqlite3 tool
+// (table.TestGeoPackage checks the encoding), beside the GeoParquet files.
+func TestRunGeoPackage(t *testing.T) {
+	sqlite, err := exec.LookPath("sqlite3")
+	if err != nil {
+		t.Skip("no sqlite3 command")
+	}
+	dir := t.TempDir()
+	if r := runVingt(t, dir, "run", "-q", "--format", "gpkg"); r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	out := filepath.Join(dir, "vingt-out")
+	cells := readTable(t, filepath.Join(out, "cells.parquet"))
+	got, err := exec.Command(sqlite, filepath.Join(out, "vingt.gpkg"),
+		"SELECT (SELECT count(*) FROM cells) || ' ' || (SELECT count(geom) FROM cells) || ' ' || (SELECT group_concat(table_name) FROM gpkg_geometry_columns)").CombinedOutput()
+	if err != nil {
+		t.Fatalf("sqlite3: %v: %s", err, got)
+	}
+	want := fmt.Sprintf("%d %d cells,territories,territories_gap", cells.Len(), cells.Len())
+	if strings.TrimSpace(string(got)) != want {
+		t.Errorf("vingt.gpkg: %q, want %q", got, want)
+	}
+	b, _ := os.ReadFile(filepath.Join(out, "run.json"))
+	if !strings.Contains(string(b), `"vingt.gpkg"`) {
+		t.Error("run.json does not list vingt.gpkg")
+	}
+	// A second run into the same folder is allowed: vingt.gpkg is a run's file.
+	if r := runVingt(t, dir, "run", "-q"); r.code != 0 {
+		t.Fatalf("second run over a gpkg run: exit %d: %s", r.code, r.stderr)
+	}
 }

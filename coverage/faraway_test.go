@@ -1,0 +1,51 @@
+package coverage
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/vingt/vingt/gtfs"
+	"github.com/vingt/vingt/internal/testutil"
+	"github.com/vingt/vingt/output"
+	"github.com/vingt/vingt/router"
+)
+
+// TestWarnFarPlaces checks the run's warning about cells and points that
+// no trip can reach: given as LON,LAT, or in another region; places near
+// the stops, or inside a territory, are not named.
+func TestWarnFarPlaces(t *testing.T) {
+	f, err := gtfs.Open(testutil.SharedData(t, "perigueux/peribus-gtfs.zip"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := gtfs.ParseDate("2026-01-13")
+	tt, err := router.Compile([]*gtfs.Feed{f}, d, router.DefaultParams())
+	if err != nil {
+		t.Fatal(err)
+	}
+	grid := &Grid{Cells: []Cell{
+		{ID: "bugeaud", Lat: 45.1842, Lon: 0.7214},
+		{ID: "swapped", Lat: 0.7214, Lon: 45.1842},
+		{ID: "paris", Lat: 48.85, Lon: 2.35},
+	}}
+	cats := []*Category{{Name: "poste", Points: []Point{{ID: "p1", Lat: 45.1842, Lon: 0.7214}, {ID: "p2", Lat: 0.70, Lon: 45.13}}}}
+	m := &Manifest{Counts: map[string]any{}}
+	warnFarPlaces(m, tt, []*gtfs.Feed{f}, grid, cats, nil)
+	got := map[string]output.Warning{}
+	for _, w := range m.Warnings {
+		if w.Kind == FarKind {
+			got[w.Input] = w
+		}
+	}
+	g, p := got["grid"], got["services:poste"]
+	if g.Count != 2 || len(g.Examples) != 2 || !strings.Contains(g.Examples[0], "cell swapped at 0.721400,45.184200: latitude and longitude swapped? 45.184200,0.721400 lies among the stops") ||
+		!strings.HasPrefix(g.Examples[1], "cell paris") || strings.Contains(g.Examples[1], "swapped") {
+		t.Errorf("grid warning %+v", g)
+	}
+	if p.Count != 1 || !strings.Contains(p.Examples[0], "point p2") {
+		t.Errorf("services warning %+v", p)
+	}
+	if len(got) != 2 {
+		t.Errorf("warnings %+v", m.Warnings)
+	}
+}
