@@ -217,9 +217,12 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	if interrupted != nil {
 		return nil, interrupted
 	}
-	tt, err := cancellable(ctx, "compiling the timetable", func() (*router.Timetable, error) {
-		return router.Compile(feeds, job.Date, job.Routing)
-	})
+	// The compilation looks at ctx itself and stops: nothing is left
+	// running in the background.
+	tt, err := router.CompileContext(ctx, feeds, job.Date, job.Routing)
+	if err != nil && ctx.Err() != nil {
+		return nil, fmt.Errorf("coverage: interrupted while compiling the timetable: %w", context.Cause(ctx))
+	}
 	if err != nil {
 		return nil, err
 	}

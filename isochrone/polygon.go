@@ -130,11 +130,12 @@ func disk(x, y, r float64) [][]float64 {
 // point, in metres: x east, y north.
 type aeqd struct {
 	lat0, lon0       float64 // radians
+	latDeg, lonDeg   float64 // the centre as given, for messages
 	sinLat0, cosLat0 float64
 }
 
 func newAEQD(lat, lon float64) aeqd {
-	p := aeqd{lat0: lat * math.Pi / 180, lon0: lon * math.Pi / 180}
+	p := aeqd{lat0: lat * math.Pi / 180, lon0: lon * math.Pi / 180, latDeg: lat, lonDeg: lon}
 	p.sinLat0, p.cosLat0 = math.Sincos(p.lat0)
 	return p
 }
@@ -164,8 +165,18 @@ func (p aeqd) inverse(x, y float64) (lat, lon float64) {
 	return phi * 180 / math.Pi, lam * 180 / math.Pi
 }
 
+// PoleMargin is how close, in metres, an isochrone may come to a pole:
+// Polygons and StreetPolygons refuse an origin whose area reached comes
+// nearer. A polygon around a pole has no faithful longitude–latitude
+// outline, and one within PoleMargin of it is distorted by the projection.
+const PoleMargin = 10000
+
 // inverseMulti projects a GEOS polygon or multipolygon back to WGS84 as a
-// valid orb multipolygon.
+// valid orb multipolygon, every longitude within [-180, 180]: a shape
+// across the antimeridian is cut there into parts on each side. It refuses
+// a shape that comes within PoleMargin of a pole. Away from the poles the
+// projected longitudes are continuous: the antipodal meridian of the
+// origin, where they wrap, is farther than the nearest pole.
 func (p aeqd) inverseMulti(g *geos.Geom) (orb.MultiPolygon, error) {
 	gm, err := wkb.Unmarshal(g.ToWKB())
 	if err != nil {
@@ -180,7 +191,26 @@ func (p aeqd) inverseMulti(g *geos.Geom) (orb.MultiPolygon, error) {
 	default:
 		return nil, fmt.Errorf("isochrone: polygons: union is a %T, want polygons", gm)
 	}
+	// The farthest vertex from the origin bounds the shape (its edges
+	// are straight in the projection, so no point is farther).
+	var reach float64
+	for _, poly := range mp {
+		for _, ring := range poly {
+			for _, pt := range ring {
+				reach = max(reach, math.Hypot(pt[0], pt[1]))
+			}
+		}
+	}
+	pole, toPole := "north", (math.Pi/2-p.lat0)*earthRadius
+	if p.lat0 < 0 {
+		pole, toPole = "south", (math.Pi/2+p.lat0)*earthRadius
+	}
+	if reach+PoleMargin >= toPole {
+		return nil, fmt.Errorf("isochrone: polygons: origin %v,%v: the area reached extends %.1f km, within %d km of the %s pole (%.1f km away): isochrones near a pole are not drawn; choose an origin farther from the pole or shorter cutoffs",
+			p.latDeg, p.lonDeg, reach/1000, PoleMargin/1000, pole, toPole/1000)
+	}
 	out := make(orb.MultiPolygon, len(mp))
+	wraps := false
 	for i, poly := range mp {
 		out[i] = make(orb.Polygon, len(poly))
 		for j, ring := range poly {
@@ -188,25 +218,74 @@ func (p aeqd) inverseMulti(g *geos.Geom) (orb.MultiPolygon, error) {
 			for k, pt := range ring {
 				lat, lon := p.inverse(pt[0], pt[1])
 				r[k] = orb.Point{lon, lat}
+				wraps = wraps || lon < -180 || lon > 180
 			}
 			out[i][j] = r
 		}
 	}
 	// Projecting back moves vertices slightly; repair in the rare case it
 	// made rings touch.
-	b, err := wkb.Marshal(out)
+	back, err := toGEOS(out)
 	if err != nil {
-		return nil, fmt.Errorf("isochrone: polygons: %w", err)
+		return nil, err
 	}
-	back, err := geos.NewGeomFromWKB(b)
-	if err != nil {
-		return nil, fmt.Errorf("isochrone: polygons: %w", err)
-	}
-	if back.IsValid() {
+	if !wraps && back.IsValid() {
 		return out, nil
 	}
-	fixed := back.MakeValid()
-	gm, err = wkb.Unmarshal(fixed.ToWKB())
+	if !back.IsValid() {
+		back = back.MakeValid()
+	}
+	if wraps {
+		// Cut at the antimeridian: the part beyond 180 (or −180) moves
+		// by 360° to the other side. Longitudes lie within lon0 ± 180.
+		var cut orb.MultiPolygon
+		for shift := -360.0; shift <= 360; shift += 360 {
+			c := back.Intersection(geos.NewGeomFromBounds(-180-shift, -90, 180-shift, 90))
+			if c == nil {
+				return nil, errors.New("isochrone: polygons: antimeridian cut failed")
+			}
+			if c.IsEmpty() {
+				continue
+			}
+			part, err := fromGEOS(c)
+			if err != nil {
+				return nil, err
+			}
+			for _, poly := range part {
+				for _, ring := range poly {
+					for k := range ring {
+						ring[k][0] = max(-180, min(180, ring[k][0]+shift))
+					}
+				}
+			}
+			cut = append(cut, part...)
+		}
+		if back, err = toGEOS(cut); err != nil {
+			return nil, err
+		}
+		if !back.IsValid() {
+			back = back.MakeValid()
+		}
+	}
+	return fromGEOS(back)
+}
+
+func toGEOS(mp orb.MultiPolygon) (*geos.Geom, error) {
+	b, err := wkb.Marshal(mp)
+	if err != nil {
+		return nil, fmt.Errorf("isochrone: polygons: %w", err)
+	}
+	g, err := geos.NewGeomFromWKB(b)
+	if err != nil {
+		return nil, fmt.Errorf("isochrone: polygons: %w", err)
+	}
+	return g, nil
+}
+
+// fromGEOS returns the polygons of g, dropping any lower-dimensional
+// pieces a repair or a cut left.
+func fromGEOS(g *geos.Geom) (orb.MultiPolygon, error) {
+	gm, err := wkb.Unmarshal(g.ToWKB())
 	if err != nil {
 		return nil, fmt.Errorf("isochrone: polygons: %w", err)
 	}
@@ -215,6 +294,19 @@ func (p aeqd) inverseMulti(g *geos.Geom) (orb.MultiPolygon, error) {
 		return orb.MultiPolygon{v}, nil
 	case orb.MultiPolygon:
 		return v, nil
+	case orb.Collection:
+		var mp orb.MultiPolygon
+		for _, x := range v {
+			switch y := x.(type) {
+			case orb.Polygon:
+				mp = append(mp, y)
+			case orb.MultiPolygon:
+				mp = append(mp, y...)
+			}
+		}
+		if len(mp) > 0 {
+			return mp, nil
+		}
 	}
 	return nil, fmt.Errorf("isochrone: polygons: repaired union is a %T, want polygons", gm)
 }

@@ -1,7 +1,10 @@
 package isochrone
 
 import (
+	"fmt"
+	"github.com/paulmach/orb/geo"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -293,6 +296,117 @@ func BenchmarkPolygons(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(len(reached)), "stops")
+		})
+	}
+}
+
+// polyLonsWithin fails unless every longitude of mp lies within
+// [-180, 180] and mp is valid for GEOS.
+func polyLonsWithin(t *testing.T, mp orb.MultiPolygon) *geos.Geom {
+	t.Helper()
+	for _, poly := range mp {
+		for _, ring := range poly {
+			for _, pt := range ring {
+				if pt[0] < -180 || pt[0] > 180 || pt[1] < -90 || pt[1] > 90 {
+					t.Fatalf("vertex %v out of range", pt)
+				}
+			}
+		}
+	}
+	g := polyGEOS(t, mp)
+	if !g.IsValid() {
+		t.Fatalf("invalid: %s", g.IsValidReason())
+	}
+	return g
+}
+
+func TestPolygonsAntimeridian(t *testing.T) {
+	p := router.DefaultParams() // 1 m per second of walk
+	for _, c := range []struct {
+		name     string
+		lat, lon float64 // origin
+		stopLon  float64 // a stop across the antimeridian, reached in 300 s
+		in, out  [][2]float64
+	}{
+		{"east of 179.99", 0, 179.99, -179.99,
+			[][2]float64{{0, 179.99}, {0, 179.9999}, {0, -179.9999}, {0, -179.99}, {0.005, -179.99}},
+			[][2]float64{{0, 179.97}, {0, -179.97}, {0, 0}}},
+		{"west of -179.99", 45, -179.99, 179.99,
+			[][2]float64{{45, -179.99}, {45, -179.9999}, {45, 179.9999}, {45, 179.99}},
+			[][2]float64{{45, -179.95}, {45, 179.95}}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			reached := []Reached{{Lat: c.lat, Lon: c.stopLon, Seconds: 300}}
+			polys, err := Polygons(c.lat, c.lon, reached, []int32{1200, 120}, p.MaxWalk, p.Walk())
+			if err != nil {
+				t.Fatal(err)
+			}
+			g := polyLonsWithin(t, polys[0])
+			if g.NumGeometries() < 2 {
+				t.Errorf("%d polygons, want the shape cut in two at least", g.NumGeometries())
+			}
+			for _, q := range c.in {
+				if !polyContains(t, g, q[0], q[1]) {
+					t.Errorf("%v outside", q)
+				}
+			}
+			for _, q := range c.out {
+				if polyContains(t, g, q[0], q[1]) {
+					t.Errorf("%v inside", q)
+				}
+			}
+			// Nothing lost or counted twice by the cut: the two disks
+			// (1,200 m around the origin, 900 m around the stop) overlap
+			// by a known lens; compare with the same shape away from
+			// the antimeridian.
+			shift := func(lon float64) float64 { return math.Remainder(lon+180, 360) }
+			ref, err := Polygons(c.lat, shift(c.lon), []Reached{{Lat: c.lat, Lon: shift(c.stopLon), Seconds: 300}}, []int32{1200}, p.MaxWalk, p.Walk())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a, want := geo.Area(polys[0]), geo.Area(ref[0]); math.Abs(a-want) > 1e-4*want {
+				t.Errorf("area %.0f m², want %.0f as away from the antimeridian", a, want)
+			}
+			// The small cutoff stays on one side, uncut.
+			if g := polyLonsWithin(t, polys[1]); g.NumGeometries() != 1 {
+				t.Errorf("cutoff 120: %d polygons, want 1", g.NumGeometries())
+			}
+		})
+	}
+}
+
+func TestPolygonsPole(t *testing.T) {
+	p := router.DefaultParams()
+	for _, c := range []struct {
+		name     string
+		lat, lon float64
+		reached  []Reached
+		cutoff   int32
+		pole     string // "" when drawn
+	}{
+		{"89.9 north, an hour", 89.9, 0, nil, 3600, "north"},
+		{"-89.9 south, an hour", -89.9, 120, nil, 3600, "south"},
+		{"a stop reached near the pole", 89.5, 10, []Reached{{Lat: 89.95, Lon: 170, Seconds: 600}}, 1200, "north"},
+		{"89.9 north, 5 minutes", 89.9, 0, nil, 300, ""},
+		{"a stop near the pole reached too late", 89.5, 10, []Reached{{Lat: 89.95, Lon: 170, Seconds: 1300}}, 1200, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			polys, err := Polygons(c.lat, c.lon, c.reached, []int32{c.cutoff}, p.MaxWalk, p.Walk())
+			if c.pole == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				polyLonsWithin(t, polys[0])
+				return
+			}
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, want := range []string{fmt.Sprintf("origin %v,%v", c.lat, c.lon), c.pole + " pole"} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q does not say %q", err, want)
+				}
+			}
 		})
 	}
 }

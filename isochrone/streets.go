@@ -121,6 +121,12 @@ func StreetPolygons(lat, lon float64, reached []Reached, cutoffs []int32, maxWal
 				elat, elon := g.LinkPoint(l)
 				f := min(float64(left/l.Off), 1)
 				p := at[k]
+				// across the antimeridian, the short way
+				if elon-p[0] > 180 {
+					elon -= 360
+				} else if p[0]-elon > 180 {
+					elon += 360
+				}
 				lines = append(lines, orb.LineString{p, {p[0] + f*(elon-p[0]), p[1] + f*(elat-p[1])}})
 			}
 		}

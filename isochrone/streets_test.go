@@ -3,6 +3,7 @@ package isochrone
 import (
 	"context"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/paulmach/orb/geo"
@@ -146,5 +147,26 @@ func TestStreetPolygonsErrors(t *testing.T) {
 		if _, err := StreetPolygons(c.lat, c.lon, c.reached, []int32{600}, c.maxWalk, c.w); err == nil {
 			t.Errorf("%s: no error", c.name)
 		}
+	}
+}
+
+func TestStreetPolygonsPoleAntimeridian(t *testing.T) {
+	w := fixtureWalker(t)
+	// Far from the fixture's streets: crow-fly disks, cut at the
+	// antimeridian like those of Polygons (2,400 s: 2,050 m around the
+	// origin, 1.1 km from the antimeridian).
+	polys, err := StreetPolygons(0, 179.99, []Reached{{Lat: 0, Lon: -179.99, Seconds: 300}}, []int32{2400}, 900, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := polyLonsWithin(t, polys[0])
+	for _, q := range [][2]float64{{0, 179.99}, {0, 179.9995}, {0, -179.9995}, {0, -179.99}} {
+		if !polyContains(t, g, q[0], q[1]) {
+			t.Errorf("%v outside", q)
+		}
+	}
+	_, err = StreetPolygons(89.9, 0, nil, []int32{3600}, 900, w)
+	if err == nil || !strings.Contains(err.Error(), "origin 89.9,0") || !strings.Contains(err.Error(), "north pole") {
+		t.Errorf("origin 89.9,0 for an hour: error %v, want one naming the origin and the north pole", err)
 	}
 }

@@ -8,6 +8,7 @@ package router
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -171,7 +172,23 @@ const (
 
 // Compile builds the timetable of date: the trips running that day, and
 // the previous day's trips still running after midnight, shifted by −24 h.
+// It is CompileContext with a context that is never cancelled.
 func Compile(feeds []*gtfs.Feed, date gtfs.Date, p Params) (*Timetable, error) {
+	return CompileContext(context.Background(), feeds, date, p)
+}
+
+// cancelEvery is how many trips or stop sequences the compilation
+// handles between two looks at its context.
+const cancelEvery = 1024
+
+// CompileContext is Compile, stopping when ctx is done: it looks at ctx
+// every cancelEvery trips and stop sequences and at every stop it links by
+// footpaths, and returns an error wrapping context.Cause(ctx) (context.Canceled
+// for a plain cancel).
+func CompileContext(ctx context.Context, feeds []*gtfs.Feed, date gtfs.Date, p Params) (*Timetable, error) {
+	if err := ctxErr(ctx, "starting"); err != nil {
+		return nil, err
+	}
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
@@ -207,8 +224,12 @@ func Compile(feeds []*gtfs.Feed, date gtfs.Date, p Params) (*Timetable, error) {
 	}
 	tt.stopIndex = tt.walker.Index(places)
 	tt.feedOff = offsets
-	tt.buildPatterns(feeds, offsets, date)
-	tt.buildFootpaths(feeds, offsets)
+	if err := tt.buildPatterns(ctx, feeds, offsets, date); err != nil {
+		return nil, err
+	}
+	if err := tt.buildFootpaths(ctx, feeds, offsets); err != nil {
+		return nil, err
+	}
 	tt.stats.Stops = len(tt.stops)
 	tt.stats.Patterns = len(tt.patTrips)
 	tt.stats.Trips = len(tt.refs)
@@ -220,6 +241,15 @@ func Compile(feeds []*gtfs.Feed, date gtfs.Date, p Params) (*Timetable, error) {
 	return tt, nil
 }
 
+// ctxErr returns nil while ctx runs, and an error saying which stage of
+// the compilation it stopped, wrapping the cause, once it is done.
+func ctxErr(ctx context.Context, stage string) error {
+	if ctx.Err() == nil {
+		return nil
+	}
+	return fmt.Errorf("router: compile: stopped while %s: %w", stage, context.Cause(ctx))
+}
+
 // instance is one trip running on the compiled date.
 type instance struct {
 	feed, trip int32
@@ -228,7 +258,7 @@ type instance struct {
 	first      int32 // departure at the first stop, shifted
 }
 
-func (tt *Timetable) buildPatterns(feeds []*gtfs.Feed, offsets []int32, date gtfs.Date) {
+func (tt *Timetable) buildPatterns(ctx context.Context, feeds []*gtfs.Feed, offsets []int32, date gtfs.Date) error {
 	var insts []instance
 	var key []byte
 	for fi, f := range feeds {
@@ -238,6 +268,11 @@ func (tt *Timetable) buildPatterns(feeds []*gtfs.Feed, offsets []int32, date gtf
 			keep[ri] = tt.params.Routes.Keeps(f.Name, &f.Routes[ri])
 		}
 		for ti := range f.Trips {
+			if ti%cancelEvery == cancelEvery-1 {
+				if err := ctxErr(ctx, "reading trips"); err != nil {
+					return err
+				}
+			}
 			t := &f.Trips[ti]
 			if t.N < 2 {
 				continue
@@ -278,7 +313,12 @@ func (tt *Timetable) buildPatterns(feeds []*gtfs.Feed, offsets []int32, date gtf
 	tt.patStopOff = []int32{0}
 	tt.patTimeOff = []int32{0}
 	tt.patTripOff = []int32{0}
-	for lo := 0; lo < len(insts); {
+	for lo, seqs := 0, 0; lo < len(insts); seqs++ {
+		if seqs%cancelEvery == cancelEvery-1 {
+			if err := ctxErr(ctx, "splitting patterns"); err != nil {
+				return err
+			}
+		}
 		hi := lo + 1
 		for hi < len(insts) && insts[hi].key == insts[lo].key {
 			hi++
@@ -306,6 +346,7 @@ func (tt *Timetable) buildPatterns(feeds []*gtfs.Feed, offsets []int32, date gtf
 			fill[s]++
 		}
 	}
+	return nil
 }
 
 // fifoWindow is how many of the latest patterns of a stop sequence a trip
@@ -409,12 +450,14 @@ const MaxFootpathsPerStop = 256
 // parameters' speed and detour links the quays.
 const MaxQuayWalk int32 = 1800
 
-func (tt *Timetable) buildFootpaths(feeds []*gtfs.Feed, offsets []int32) {
+func (tt *Timetable) buildFootpaths(ctx context.Context, feeds []*gtfs.Feed, offsets []int32) error {
 	p := tt.params
 	tt.selfExtra = make([]int32, len(tt.stops))
 	tt.fpOff = make([]int32, len(tt.stops)+1)
 	if p.MaxTransferWalk > 0 {
-		tt.walkFootpaths(feeds, offsets)
+		if err := tt.walkFootpaths(ctx, feeds, offsets); err != nil {
+			return err
+		}
 	}
 	// transfers.txt: min_transfer_time replaces the walk; type 3 forbids;
 	// of several rows for one pair, the last one decides.
@@ -450,7 +493,7 @@ func (tt *Timetable) buildFootpaths(feeds []*gtfs.Feed, offsets []int32) {
 		}
 	}
 	if len(over) == 0 {
-		return
+		return nil
 	}
 	slices.SortFunc(over, func(x, y override) int {
 		if c := cmp.Compare(x.from, y.from); c != 0 {
@@ -488,13 +531,14 @@ func (tt *Timetable) buildFootpaths(feeds []*gtfs.Feed, offsets []int32) {
 		off[s+1] = int32(len(fps))
 	}
 	tt.fps, tt.fpOff = fps, off
+	return nil
 }
 
 // walkFootpaths links every served stop to the stops within the transfer
 // radius, and the quays of one station to one another whatever their
 // distance, keeping the MaxFootpathsPerStop nearest of each stop, into
 // the flat arrays fpOff/fps (by stop, then target).
-func (tt *Timetable) walkFootpaths(feeds []*gtfs.Feed, offsets []int32) {
+func (tt *Timetable) walkFootpaths(ctx context.Context, feeds []*gtfs.Feed, offsets []int32) error {
 	p := tt.params
 	// Quays of one parent station: siblings[sibOff[g]:sibOff[g+1]] is
 	// group g; group[s] is the group of stop s, or -1.
@@ -543,6 +587,10 @@ func (tt *Timetable) walkFootpaths(feeds []*gtfs.Feed, offsets []int32) {
 	var cand []hop
 	var quay []hop
 	for s := range int32(len(tt.stops)) {
+		// Every stop: a street walker may take milliseconds per stop.
+		if err := ctxErr(ctx, "linking stops by footpaths"); err != nil {
+			return err
+		}
 		tt.fpOff[s] = int32(len(tt.fps))
 		st := &tt.stops[s]
 		if !st.HasCoords {
@@ -609,6 +657,7 @@ func (tt *Timetable) walkFootpaths(feeds []*gtfs.Feed, offsets []int32) {
 		tt.fps = append(tt.fps, cand...)
 	}
 	tt.fpOff[len(tt.stops)] = int32(len(tt.fps))
+	return nil
 }
 
 // selectNearest moves the k nearest hops (by seconds, then stop) to the

@@ -194,5 +194,5 @@ func loadTimetable(ctx context.Context, ff feedFlags, set coverage.Settings) (*r
 			return nil, fmt.Errorf("--osm: %w", err)
 		}
 	}
-	return router.Compile(fs, d, p)
+	return router.CompileContext(ctx, fs, d, p)
 }
