@@ -28,12 +28,16 @@ func (res *Results) Rows(lo, hi int) *Results {
 		}
 	}
 	if res.Impact != nil {
-		out.Impact = &Impact{Nearest: res.Impact.Nearest[lo*nk : hi*nk], IDs: res.Impact.IDs}
-		if res.Impact.AtPercentile != nil {
-			out.Impact.AtPercentile = res.Impact.AtPercentile[lo*nk : hi*nk]
+		imp := res.Impact
+		out.Impact = &Impact{IDs: imp.IDs}
+		if imp.Nearest != nil {
+			out.Impact.Nearest = imp.Nearest[lo*nk : hi*nk]
 		}
-		if res.Impact.Sole != nil {
-			out.Impact.Sole = res.Impact.Sole[lo*nk : hi*nk]
+		if imp.Sole != nil {
+			out.Impact.Sole = imp.Sole[lo*nk : hi*nk]
+		}
+		if imp.AtPercentile != nil {
+			out.Impact.AtPercentile = imp.AtPercentile[lo*nk : hi*nk]
 		}
 	}
 	return out

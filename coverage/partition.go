@@ -129,12 +129,15 @@ func (res *Results) Pick(idx []int) *Results {
 		}
 	}
 	if res.Impact != nil {
-		out.Impact = &Impact{Nearest: make([]int32, 0, len(idx)*nk), IDs: res.Impact.IDs}
-		if res.Impact.AtPercentile != nil {
-			out.Impact.AtPercentile = make([]int32, 0, len(idx)*nk)
+		out.Impact = &Impact{IDs: res.Impact.IDs}
+		if res.Impact.Nearest != nil {
+			out.Impact.Nearest = make([]int32, 0, len(idx)*nk)
 		}
 		if res.Impact.Sole != nil {
 			out.Impact.Sole = make([][]int32, 0, len(idx)*nk)
+		}
+		if res.Impact.AtPercentile != nil {
+			out.Impact.AtPercentile = make([]int32, 0, len(idx)*nk)
 		}
 	}
 	for _, c := range idx {
@@ -147,7 +150,9 @@ func (res *Results) Pick(idx []int) *Results {
 			out.Territory[l] = append(out.Territory[l], res.Territory[l][c])
 		}
 		if out.Impact != nil {
-			out.Impact.Nearest = append(out.Impact.Nearest, res.Impact.Nearest[c*nk:(c+1)*nk]...)
+			if out.Impact.Nearest != nil {
+				out.Impact.Nearest = append(out.Impact.Nearest, res.Impact.Nearest[c*nk:(c+1)*nk]...)
+			}
 			if out.Impact.AtPercentile != nil {
 				out.Impact.AtPercentile = append(out.Impact.AtPercentile, res.Impact.AtPercentile[c*nk:(c+1)*nk]...)
 			}
