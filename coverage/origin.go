@@ -128,8 +128,13 @@ func StopTravels(tt *router.Timetable, r *router.Router, access []router.Access,
 
 // StopPercentiles returns, per stop, the q-th percentile (nearest rank)
 // of the travel time over the departures from, from+step, … < to, by a
-// ride or by the access walk alone, as the indicator reduces a cell's
-// times; router.Unreached when beyond the cap.
+// ride (alighting there: router.RideArrival) or by the access walk alone,
+// as the indicator reduces a cell's times; router.Unreached when beyond
+// the cap. A stop reached by a footpath after the last ride is left out:
+// an isochrone walks at most MaxWalk from the stops it is given, and the
+// walk after the last ride is bounded by MaxWalk in total, footpath
+// included (a walk from the alighting stop covers the footpath's stop and
+// beyond, as far as the bound allows).
 func StopPercentiles(tt *router.Timetable, r *router.Router, access []router.Access, from, to, step int32, q float64) []int32 {
 	n := tt.NumStops()
 	m := int((to - from + step - 1) / step)
@@ -139,8 +144,8 @@ func StopPercentiles(tt *router.Timetable, r *router.Router, access []router.Acc
 	times := make([]float64, n*m)
 	r.Range(access, from, to, step, func(dep int32, arr []int32) {
 		i := int((dep - from) / step)
-		for s, a := range arr {
-			times[s*m+i] = seconds(TravelTime(walks[s], a, dep, cap))
+		for s := range arr {
+			times[s*m+i] = seconds(TravelTime(walks[s], r.RideArrival(int32(s)), dep, cap))
 		}
 	})
 	out := make([]int32, n)

@@ -2,7 +2,9 @@ package coverage
 
 import (
 	"context"
+	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/vingt/vingt/gtfs"
@@ -80,4 +82,59 @@ func TestBestTripIndicator(t *testing.T) {
 		t.Fatalf("%d departures, %d by transit, %d with a footpath after the last ride: the comparison proves little", compared, rides, chained)
 	}
 	t.Logf("%d departures, %d by transit, %d with a footpath after the last ride", compared, rides, chained)
+}
+
+// TestStopPercentilesRideArrival checks that the isochrone's stops are
+// timed by the last ride (or the access walk alone), never by a footpath
+// after the last ride: the isochrone walks MaxWalk from each of them, and
+// the walk after the last ride is bounded by MaxWalk in total. The brute
+// force queries every departure; the test fails unless some stop was
+// reached earlier through a footpath than by alighting there.
+func TestStopPercentilesRideArrival(t *testing.T) {
+	date, _ := gtfs.ParseDate("2026-01-13")
+	footpathFirst := 0
+	for seed := range 60 {
+		rng := rand.New(rand.NewPCG(uint64(seed), 29))
+		f := smallFeed(t, rng)
+		rp := router.DefaultParams()
+		rp.MaxWalk = int32(300 + rng.IntN(900))
+		tt, err := router.Compile([]*gtfs.Feed{f}, date, rp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lat, lon := 45+rng.Float64()*0.02, 0.7+rng.Float64()*0.02
+		access := tt.StopsNear(lat, lon, tt.Params().MaxWalk, nil)
+		from, to, step := int32(8*3600), int32(9*3600), int32(60)
+		r := router.NewRouter(tt)
+		got := StopPercentiles(tt, r, access, from, to, step, 50)
+
+		n := tt.NumStops()
+		walks := accessWalks(tt, access)
+		times := make([][]float64, n)
+		cap := tt.Params().MaxDuration
+		for dep := from; dep < to; dep += step {
+			arr := r.Query(access, dep)
+			for s := range n {
+				ride := r.RideArrival(int32(s))
+				if arr[s] != router.Unreached && arr[s] < ride && walks[s] == router.Unreached {
+					footpathFirst++
+				}
+				times[s] = append(times[s], seconds(TravelTime(walks[s], ride, dep, cap)))
+			}
+		}
+		for s := range n {
+			slices.Sort(times[s])
+			want := int32(router.Unreached)
+			if v := Percentile(times[s], 50); !math.IsInf(v, 1) {
+				want = int32(v)
+			}
+			if got[s] != want {
+				t.Fatalf("seed %d: stop %s: median %d s, want %d s (by the last ride)", seed, tt.Stop(int32(s)).ID, got[s], want)
+			}
+		}
+	}
+	if footpathFirst == 0 {
+		t.Fatal("no stop was reached earlier by a footpath after the last ride: the test does not exercise the rule")
+	}
+	t.Logf("%d departures × stops reached earlier by a footpath than by a ride", footpathFirst)
 }
