@@ -343,16 +343,22 @@ func (b *builder) readXML(ctx context.Context, r io.Reader) error {
 	return nil
 }
 
-// readPBF checks and hashes the file, then reads the walkable ways and the
-// nodes they use with the parallel osmpbf scanner.
-func (b *builder) readPBF(ctx context.Context, r io.ReadSeeker, procs int) error {
+// checkAndRewind checks and hashes the file (Stats.SHA256), then rewinds
+// it for the scanner.
+func (b *builder) checkAndRewind(r io.ReadSeeker) error {
 	h := sha256.New()
 	if err := checkPBF(r, h); err != nil {
 		return err
 	}
 	b.st.SHA256 = hex.EncodeToString(h.Sum(nil))
+	_, err := r.Seek(0, io.SeekStart)
+	return err
+}
 
-	if _, err := r.Seek(0, io.SeekStart); err != nil {
+// readPBF checks and hashes the file, then reads the walkable ways and the
+// nodes they use with the parallel osmpbf scanner.
+func (b *builder) readPBF(ctx context.Context, r io.ReadSeeker, procs int) error {
+	if err := b.checkAndRewind(r); err != nil {
 		return err
 	}
 	var ways atomic.Int64
@@ -408,13 +414,7 @@ func (b *builder) readPBF(ctx context.Context, r io.ReadSeeker, procs int) error
 // file's, not only those of walkable ways), and every reference to a node
 // outside or absent in Stats.MissingNodes.
 func (b *builder) readPBFClipped(ctx context.Context, r io.ReadSeeker, procs int) error {
-	h := sha256.New()
-	if err := checkPBF(r, h); err != nil {
-		return err
-	}
-	b.st.SHA256 = hex.EncodeToString(h.Sum(nil))
-
-	if _, err := r.Seek(0, io.SeekStart); err != nil {
+	if err := b.checkAndRewind(r); err != nil {
 		return err
 	}
 	var mu sync.Mutex
