@@ -60,33 +60,48 @@ func (a *analysis) buildProfiles(ctx context.Context, workers int) error {
 	for m := range a.minutes {
 		pr.deps = append(pr.deps, a.p.From+int32(m)*a.p.Step)
 	}
+	err := a.searchAll(ctx, workers, len(a.cats), func(ps *router.ProfileSearcher, k int) error {
+		e := &a.egress[k]
+		var err error
+		if e.timed() {
+			// The egress is a function of the time one alights: the
+			// search is seeded with each point's windows.
+			err = ps.SearchOpen(e.targets, e.open, a.p.From, a.p.To, &pr.prof[k])
+		} else {
+			// The walks from the stops: the search chains the footpaths
+			// before them itself.
+			err = ps.Search(e.direct, a.p.From, a.p.To, &pr.prof[k])
+		}
+		if err != nil {
+			return fmt.Errorf("coverage: category %s: %w", a.cats[k].Name, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	a.profiles = pr
+	return nil
+}
+
+// searchAll runs search(ps, i) for i in [0, n) on workers goroutines, each
+// with its own profile searcher, and returns the first error in i order,
+// or the context's when it was cancelled.
+func (a *analysis) searchAll(ctx context.Context, workers, n int, search func(ps *router.ProfileSearcher, i int) error) error {
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	errs := make([]error, len(a.cats))
-	for range min(workers, len(a.cats)) {
+	errs := make([]error, n)
+	for range min(workers, n) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			ps := router.NewProfileSearcher(a.tt)
 			for ctx.Err() == nil {
-				k := int(next.Add(1)) - 1
-				if k >= len(a.cats) {
+				i := int(next.Add(1)) - 1
+				if i >= n {
 					return
 				}
-				e := &a.egress[k]
-				var err error
-				if e.timed() {
-					// The egress is a function of the time one alights:
-					// the search is seeded with each point's windows.
-					err = ps.SearchOpen(e.targets, e.open, a.p.From, a.p.To, &pr.prof[k])
-				} else {
-					// The walks from the stops: the search chains the
-					// footpaths before them itself.
-					err = ps.Search(e.direct, a.p.From, a.p.To, &pr.prof[k])
-				}
-				if err != nil {
-					errs[k] = fmt.Errorf("coverage: category %s: %w", a.cats[k].Name, err)
-				}
+				errs[i] = search(ps, i)
 			}
 		}()
 	}
@@ -99,7 +114,6 @@ func (a *analysis) buildProfiles(ctx context.Context, workers int) error {
 			return err
 		}
 	}
-	a.profiles = pr
 	return nil
 }
 

@@ -36,8 +36,6 @@ import (
 	"fmt"
 	"math/bits"
 	"slices"
-	"sync"
-	"sync/atomic"
 
 	"github.com/vingt/vingt/router"
 	"github.com/vingt/vingt/walk"
@@ -140,34 +138,15 @@ func (a *analysis) buildImpactProfiles(ctx context.Context, workers int) error {
 			jobs = append(jobs, job{k, j})
 		}
 	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	errs := make([]error, len(jobs))
-	for range min(workers, len(jobs)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			ps := router.NewProfileSearcher(a.tt)
-			for ctx.Err() == nil {
-				i := int(next.Add(1)) - 1
-				if i >= len(jobs) {
-					return
-				}
-				jb := jobs[i]
-				if err := ps.Search(a.egress[jb.k].cls[jb.j], a.p.From, a.p.To, &pr.cls[jb.k][jb.j]); err != nil {
-					errs[i] = fmt.Errorf("coverage: category %s: %w", a.cats[jb.k].Name, err)
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("coverage: analysis interrupted: %w", err)
-	}
-	for _, err := range errs {
-		if err != nil {
-			return err
+	err := a.searchAll(ctx, workers, len(jobs), func(ps *router.ProfileSearcher, i int) error {
+		jb := jobs[i]
+		if err := ps.Search(a.egress[jb.k].cls[jb.j], a.p.From, a.p.To, &pr.cls[jb.k][jb.j]); err != nil {
+			return fmt.Errorf("coverage: category %s: %w", a.cats[jb.k].Name, err)
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	a.profiles = pr
 	return nil
