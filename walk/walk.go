@@ -235,20 +235,20 @@ func (ix *crowIndex) ranges(b int32, lon, dLon float64) (lo1, hi1, lo2, hi2 int)
 	switch {
 	case west < -180:
 		a, _ := slices.BinarySearch(lons, west+360)
-		b, _ := upper(lons, east)
+		b := upper(lons, east)
 		return lo + a, hi, lo, lo + b
 	case east > 180:
 		a, _ := slices.BinarySearch(lons, west)
-		b, _ := upper(lons, east-360)
+		b := upper(lons, east-360)
 		return lo + a, hi, lo, lo + b
 	}
 	a, _ := slices.BinarySearch(lons, west)
-	b2, _ := upper(lons, east)
+	b2 := upper(lons, east)
 	return lo + a, lo + b2, 0, 0
 }
 
 // upper returns the number of values ≤ x in the sorted slice.
-func upper(s []float64, x float64) (int, bool) {
+func upper(s []float64, x float64) int {
 	lo, hi := 0, len(s)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
@@ -258,7 +258,7 @@ func upper(s []float64, x float64) (int, bool) {
 			hi = m
 		}
 	}
-	return lo, true
+	return lo
 }
 
 // dist returns the crow-fly distance from the query to place k, or +Inf
