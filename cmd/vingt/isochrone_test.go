@@ -478,15 +478,22 @@ func TestMedianTravel(t *testing.T) {
 	}
 	r := router.NewRouter(tt)
 	per := make([][]float64, tt.NumStops())
+	// A stop is timed by the walk to it or by its last ride (a footpath
+	// after the last ride is a walk the isochrone draws from the stop
+	// itself), and a time past the cap is unreachable.
+	limit := float64(tt.Params().MaxDuration)
 	for dep := int32(from); dep < to; dep += 60 {
 		arr := r.Query(access, dep)
-		for s, a := range arr {
+		for s := range arr {
 			v := math.Inf(1)
 			if w, ok := walk[int32(s)]; ok {
 				v = float64(w)
 			}
-			if a != router.Unreached {
+			if a := r.RideArrival(int32(s)); a != router.Unreached {
 				v = math.Min(v, float64(a-dep))
+			}
+			if v > limit {
+				v = math.Inf(1)
 			}
 			per[s] = append(per[s], v)
 		}
