@@ -4,9 +4,7 @@
 package compare
 
 import (
-	"bytes"
 	"cmp"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -426,9 +424,7 @@ func ParseManifest(b []byte) (*Manifest, error) {
 // that differ between two manifests, in key order. The version is
 // reported as the parameter "version" when it differs.
 func Manifests(old, new *Manifest) (params, inputs []Change) {
-	po, pn := map[string]string{}, map[string]string{}
-	flatten("", old.Parameters, po)
-	flatten("", new.Parameters, pn)
+	po, pn := output.FlattenParameters(old.Parameters, false), output.FlattenParameters(new.Parameters, false)
 	po["version"], pn["version"] = old.Version, new.Version
 	params = diffMaps(po, pn)
 	return params, diffMaps(inputMap(old.Inputs), inputMap(new.Inputs))
@@ -446,27 +442,6 @@ func inputMap(in []Input) map[string]string {
 		m[k] = x.Path + " sha256:" + x.SHA256
 	}
 	return m
-}
-
-func flatten(prefix string, v any, out map[string]string) {
-	if m, ok := v.(map[string]any); ok {
-		for k, x := range m {
-			key := k
-			if prefix != "" {
-				key = prefix + "." + k
-			}
-			flatten(key, x, out)
-		}
-		return
-	}
-	if prefix == "" {
-		return
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.Encode(v)
-	out[prefix] = strings.TrimSpace(buf.String())
 }
 
 func diffMaps(a, b map[string]string) []Change {

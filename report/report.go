@@ -29,6 +29,7 @@ import (
 	"strings"
 
 	"github.com/vingt/vingt/compare"
+	"github.com/vingt/vingt/output"
 	"github.com/vingt/vingt/table"
 )
 
@@ -428,8 +429,7 @@ func (d *doc) writeRun(w *bufio.Writer) {
 		fmt.Fprintf(w, `<p>%s</p></section>`, esc(l.tr("noManifest")))
 		return
 	}
-	flat := map[string]string{}
-	flatten("", m.Parameters, flat)
+	flat := output.FlattenParameters(m.Parameters, true)
 	keys := make([]string, 0, len(flat))
 	for k := range flat {
 		keys = append(keys, k)
@@ -473,29 +473,6 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-// flatten flattens nested parameters to dotted keys, values as JSON.
-func flatten(prefix string, v any, out map[string]string) {
-	if m, ok := v.(map[string]any); ok {
-		for k, x := range m {
-			key := k
-			if prefix != "" {
-				key = prefix + "." + k
-			}
-			flatten(key, x, out)
-		}
-		return
-	}
-	if prefix == "" {
-		return
-	}
-	if s, ok := v.(string); ok {
-		out[prefix] = s
-		return
-	}
-	b, _ := json.Marshal(v)
-	out[prefix] = string(b)
 }
 
 func (d *doc) writeDiff(w *bufio.Writer) {
