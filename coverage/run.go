@@ -188,9 +188,13 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 			f.Warnings.Add("no trip runs on the date", msg)
 		}
 		feeds = append(feeds, f)
-		in, err := describe("gtfs", p)
-		if err != nil {
-			return nil, err
+		// A zip is hashed while it was read; a folder's files are
+		// hashed here.
+		in := output.Input{Role: "gtfs", Path: p, Bytes: f.Bytes, SHA256: f.SHA256}
+		if f.SHA256 == "" {
+			if in, err = describe("gtfs", p); err != nil {
+				return nil, err
+			}
 		}
 		in.Counts = map[string]int{"stops": len(f.Stops), "routes": len(f.Routes), "trips": len(f.Trips), "stop_times": f.StopTimes.Len()}
 		m.Inputs = append(m.Inputs, in)

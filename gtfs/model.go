@@ -56,6 +56,10 @@ type Feed struct {
 	Name string
 	// Path is where the feed was read from.
 	Path string
+	// SHA256 (hex) and Bytes describe a zip file as it was read, hashed
+	// while read; they are empty for a folder.
+	SHA256 string
+	Bytes  int64
 
 	Agencies    []Agency
 	Stops       []Stop

@@ -2,7 +2,10 @@ package gtfs
 
 import (
 	"archive/zip"
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -34,22 +37,72 @@ func OpenContext(ctx context.Context, p string) (*Feed, error) {
 		f, err = ReadContext(ctx, os.DirFS(p), name)
 	} else {
 		name = strings.TrimSuffix(name, filepath.Ext(name))
-		zr, zerr := zip.OpenReader(p)
-		if zerr != nil {
-			return nil, fmt.Errorf("gtfs: %s: not a readable zip file: %w", p, zerr)
+		var sum string
+		var size int64
+		f, sum, size, err = readZip(ctx, p, name, st)
+		if err != nil {
+			return nil, err
 		}
-		defer zr.Close()
-		fsys, zerr := checkZip(&zr.Reader, name)
-		if zerr != nil {
-			return nil, zerr
-		}
-		f, err = ReadContext(ctx, fsys, name)
+		f.SHA256, f.Bytes = sum, size
 	}
 	if err != nil {
 		return nil, err
 	}
 	f.Path = p
 	return f, nil
+}
+
+// readZip reads the feed in the zip file p, hashing the file's bytes as
+// they are read. A file that cannot seek (a pipe, such as a shell's
+// process substitution) is read whole into memory first, within the
+// bytes that a pipe may hold (a quarter of the inflated-bytes limit,
+// since its buffer may double as it grows).
+func readZip(ctx context.Context, p, name string, st fs.FileInfo) (*Feed, string, int64, error) {
+	fh, err := os.Open(p)
+	if err != nil {
+		return nil, "", 0, fmt.Errorf("gtfs: %w", err)
+	}
+	defer fh.Close()
+	var zr *zip.Reader
+	var hf *hashingFile
+	var sum string
+	size := st.Size()
+	if st.Mode().IsRegular() {
+		hf = newHashingFile(fh, size)
+		zr, err = zip.NewReader(hf, size)
+	} else {
+		max, why, lerr := inflatedLimit()
+		if lerr != nil {
+			return nil, "", 0, lerr
+		}
+		h := sha256.New()
+		data, rerr := io.ReadAll(io.LimitReader(io.TeeReader(fh, h), max/4+1))
+		if rerr != nil {
+			return nil, "", 0, fmt.Errorf("gtfs: %s: %w", p, rerr)
+		}
+		if int64(len(data)) > max/4 {
+			return nil, "", 0, &LimitError{Feed: name, What: "a zip read from a pipe or device holds", Limit: max / 4, Unit: "bytes", Why: "¼ of the inflated-bytes limit, " + why, Env: EnvMaxInflated}
+		}
+		size, sum = int64(len(data)), hex.EncodeToString(h.Sum(nil))
+		zr, err = zip.NewReader(bytes.NewReader(data), size)
+	}
+	if err != nil {
+		return nil, "", 0, fmt.Errorf("gtfs: %s: not a readable zip file: %w", p, err)
+	}
+	fsys, err := checkZip(zr, name)
+	if err != nil {
+		return nil, "", 0, err
+	}
+	f, err := ReadContext(ctx, fsys, name)
+	if err != nil {
+		return nil, "", 0, err
+	}
+	if hf != nil {
+		if sum, err = hf.finish(); err != nil {
+			return nil, "", 0, fmt.Errorf("gtfs: %s: %w", p, err)
+		}
+	}
+	return f, sum, size, nil
 }
 
 // checkZip refuses entries that would escape the feed, duplicate entries,
