@@ -50,6 +50,11 @@ INSERT INTO gpkg_spatial_ref_sys VALUES
   ('WGS 84 geodetic', 4326, 'EPSG', 4326, 'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AXIS["Latitude",NORTH],AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]]', 'longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid');
 `
 
+// GeoPackageLastChange is the last_change that WriteGeoPackage gives every
+// layer: a fixed time, so that the same tables make the same file byte for
+// byte whenever they are written (a run's manifest says when it ran).
+const GeoPackageLastChange = "1970-01-01T00:00:00.000Z"
+
 // WriteGeoPackage writes the layers into a new GeoPackage at path,
 // atomically (a temporary file of the same folder, renamed). Each layer is
 // a feature table: fid, then the table's columns (REAL, INTEGER, TEXT,
@@ -183,8 +188,8 @@ func writeLayer(tx *sql.Tx, l Layer) error {
 	if geom >= 0 {
 		srs = 4326
 	}
-	if _, err := tx.Exec(`INSERT INTO gpkg_contents (table_name, data_type, identifier, description, min_x, min_y, max_x, max_y, srs_id)
-		VALUES (?, ?, ?, '', ?, ?, ?, ?, ?)`, l.Name, dataType, l.Name, minX, minY, maxX, maxY, srs); err != nil {
+	if _, err := tx.Exec(`INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, min_x, min_y, max_x, max_y, srs_id)
+		VALUES (?, ?, ?, '', ?, ?, ?, ?, ?, ?)`, l.Name, dataType, l.Name, GeoPackageLastChange, minX, minY, maxX, maxY, srs); err != nil {
 		return err
 	}
 	if geom >= 0 {

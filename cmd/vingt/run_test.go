@@ -552,4 +552,27 @@ func TestRunGeoPackage(t *testing.T) {
 	if r := runVingt(t, dir, "run", "-q"); r.code != 0 {
 		t.Fatalf("second run over a gpkg run: exit %d: %s", r.code, r.stderr)
 	}
+	// Two shards merged write the single run's GeoPackage byte for byte
+	// (its layers' last_change does not follow the clock).
+	cfg, err := filepath.Abs("../../testdata/example/vingt.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) {
+		t.Helper()
+		if r := runVingt(t, dir, args...); r.code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, r.code, r.stderr)
+		}
+	}
+	run("run", "-q", "--config", cfg, "--format", "gpkg", "--out", "single")
+	run("run", "-q", "--config", cfg, "--format", "gpkg", "--shard", "0/2", "--out", "s0")
+	run("run", "-q", "--config", cfg, "--format", "gpkg", "--shard", "1/2", "--out", "s1")
+	run("merge", "-q", "s0", "s1", "--out", "merged")
+	for _, f := range []string{"cells.parquet", "territories.parquet", "vingt.gpkg"} {
+		a, errA := os.ReadFile(filepath.Join(dir, "single", f))
+		b, errB := os.ReadFile(filepath.Join(dir, "merged", f))
+		if errA != nil || errB != nil || !bytes.Equal(a, b) {
+			t.Errorf("%s: merged shards differ from the single run (%v, %v)", f, errA, errB)
+		}
+	}
 }
