@@ -103,6 +103,21 @@ func MergePartitioned(ctx context.Context, dirs []string, out, partition string,
 	if len(dirs) == 0 {
 		return nil, errors.New("coverage: merge: no shard folder")
 	}
+	// The output folder is replaced as a whole: checked and locked before
+	// any work, as a run's, and never one of the shards being read.
+	for _, d := range dirs {
+		if sameDir(d, out) {
+			return nil, fmt.Errorf("coverage: merge: the output folder %s is shard %s: merge into another folder", out, d)
+		}
+	}
+	lock, err := lockOut(out)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.release()
+	if err := checkOut(out); err != nil {
+		return nil, err
+	}
 	stage("checking the shards")
 	shards, err := readShards(dirs)
 	if err != nil {
@@ -307,4 +322,16 @@ func inputDiff(a, b []output.Input) string {
 		}
 	}
 	return ""
+}
+
+// sameDir tells whether paths a and b name one folder (b need not exist).
+func sameDir(a, b string) bool {
+	sa, errA := os.Stat(a)
+	sb, errB := os.Stat(b)
+	if errA == nil && errB == nil {
+		return os.SameFile(sa, sb)
+	}
+	absA, errA := filepath.Abs(a)
+	absB, errB := filepath.Abs(b)
+	return errA == nil && errB == nil && absA == absB
 }

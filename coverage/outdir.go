@@ -26,11 +26,11 @@ import (
 // beside it now).
 const stagingPrefix = ".vingt-staging-"
 
-// isOutputFile tells whether name is a file a run (or vingt run --report)
-// writes into its output folder.
+// isOutputFile tells whether name is a file a run (a shard, a merge, or
+// vingt run --report) writes into its output folder.
 func isOutputFile(name string) bool {
 	switch name {
-	case output.ManifestFile, "report.html", GeoPackageFile:
+	case output.ManifestFile, "report.html", GeoPackageFile, ShardResultsFile:
 		return true
 	case output.Cells: // the folder of partitioned cells
 		return true
@@ -87,7 +87,10 @@ func checkOut(out string) error {
 }
 
 // outLock is the lock a run holds on its output folder.
-type outLock struct{ f *os.File }
+type outLock struct {
+	f    *os.File
+	path string
+}
 
 // lockOut takes the lock on output folder out, creating the folder that
 // holds it if needed. It fails at once, naming the holder's pid, when
@@ -100,27 +103,44 @@ func lockOut(out string) (*outLock, error) {
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, fmt.Errorf("coverage: output folder %s: %w", out, err)
 	}
-	f, err := os.OpenFile(filepath.Join(parent, "."+base+".vingt-lock"), os.O_RDWR|os.O_CREATE, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("coverage: output folder %s: lock: %w", out, err)
-	}
-	if err := flock(f); err != nil {
-		b, _ := io.ReadAll(io.LimitReader(f, 32))
-		f.Close()
-		if errors.Is(err, errLocked) {
-			return nil, fmt.Errorf("coverage: another run is writing %s (pid %s)", out, strings.TrimSpace(string(b)))
+	path := filepath.Join(parent, "."+base+".vingt-lock")
+	// The holder removes the lock file when it is done: a lock taken on a
+	// file that was removed (or replaced) meanwhile is taken again on the
+	// file the path names now.
+	for try := 0; ; try++ {
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+		if err != nil {
+			return nil, fmt.Errorf("coverage: output folder %s: lock: %w", out, err)
 		}
-		return nil, fmt.Errorf("coverage: output folder %s: lock: %w", out, err)
+		if err := flock(f); err != nil {
+			b, _ := io.ReadAll(io.LimitReader(f, 32))
+			f.Close()
+			if errors.Is(err, errLocked) {
+				return nil, fmt.Errorf("coverage: another run is writing %s (pid %s)", out, strings.TrimSpace(string(b)))
+			}
+			return nil, fmt.Errorf("coverage: output folder %s: lock: %w", out, err)
+		}
+		held, herr := f.Stat()
+		named, nerr := os.Stat(path)
+		if herr == nil && nerr == nil && os.SameFile(held, named) {
+			if err := f.Truncate(0); err == nil {
+				_, _ = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+			}
+			return &outLock{f: f, path: path}, nil
+		}
+		f.Close()
+		if try == 100 {
+			return nil, fmt.Errorf("coverage: output folder %s: lock: %s keeps being replaced", out, path)
+		}
 	}
-	if err := f.Truncate(0); err == nil {
-		_, _ = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
-	}
-	return &outLock{f: f}, nil
 }
 
-// release lets other runs write the folder.
+// release removes the lock file (while still holding it) and lets other
+// runs write the folder. A run killed before it leaves the file, which
+// the next run takes over.
 func (l *outLock) release() {
 	if l != nil {
+		os.Remove(l.path)
 		l.f.Close()
 	}
 }

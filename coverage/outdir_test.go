@@ -23,11 +23,23 @@ func TestLockOut(t *testing.T) {
 		t.Fatalf("second lock: %v, want %q", err, want)
 	}
 	l.release()
+	if _, err := os.Stat(l.path); !os.IsNotExist(err) {
+		t.Errorf("lock file left after release: %v", err)
+	}
 	l2, err := lockOut(out)
 	if err != nil {
 		t.Fatalf("lock after release: %v", err)
 	}
-	l2.release()
+	// A lock file left by a killed run is taken over.
+	l2.f.Close()
+	l3, err := lockOut(out)
+	if err != nil {
+		t.Fatalf("lock over a killed run's file: %v", err)
+	}
+	l3.release()
+	if entries, _ := os.ReadDir(filepath.Dir(out)); len(entries) != 0 {
+		t.Errorf("left beside the output folder: %v", entries)
+	}
 }
 
 func TestCheckOut(t *testing.T) {

@@ -161,6 +161,44 @@ func TestMergeRefuses(t *testing.T) {
 			}
 		})
 	}
+	// The merge replaces its output folder as a whole, like a run: a
+	// folder holding a user's file, or a shard being read, is refused
+	// before any work, and nothing in it is lost.
+	precious := filepath.Join(dir, "precious")
+	if err := os.MkdirAll(precious, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(precious, "notes.txt"), []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ out, want string }{
+		{precious, "holds files that are not outputs of a run (notes.txt)"},
+		{dirs[0], "is shard " + dirs[0]},
+	} {
+		msg, err := vingtRun(t, nil, append([]string{"merge", "-q", "--out", c.out}, dirs...)...)
+		if err == nil || !strings.Contains(msg, c.want) {
+			t.Errorf("merge --out %s: %v, %q; want an error saying %q", c.out, err, msg, c.want)
+		}
+	}
+	if b, err := os.ReadFile(filepath.Join(precious, "notes.txt")); err != nil || string(b) != "mine" {
+		t.Errorf("notes.txt after the refused merge: %q, %v", b, err)
+	}
+	for _, d := range dirs {
+		if _, err := os.Stat(filepath.Join(d, coverage.ShardResultsFile)); err != nil {
+			t.Errorf("shard %s after the refused merge: %v", d, err)
+		}
+	}
+	// A shard runs again into its own folder (a nightly job, a pod
+	// retried): its results file is a run's output, not a stranger's.
+	if out, err := vingtRun(t, []string{coverage.ShardIndexEnv + "=0"}, "run", "-q", "--config", cfg, "--shard", "auto/3", "--out", dirs[0]); err != nil {
+		t.Errorf("shard 0 again into %s: %v\n%s", dirs[0], err, out)
+	}
+	// Runs and merges remove their lock files when they end.
+	locks, _ := filepath.Glob(filepath.Join(dir, "*", ".*.vingt-lock"))
+	more, _ := filepath.Glob(filepath.Join(dir, ".*.vingt-lock"))
+	if locks = append(locks, more...); len(locks) > 0 {
+		t.Errorf("lock files left: %v", locks)
+	}
 }
 
 func TestShardFlagErrors(t *testing.T) {
