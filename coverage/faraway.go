@@ -26,19 +26,18 @@ func warnFarPlaces(m *Manifest, tt *router.Timetable, feeds []*gtfs.Feed, grid *
 	}
 	cap := tt.Params().MaxDuration
 	var near []router.Access
+	// far tests the territories first when there are some: a point in a
+	// polygon costs less than a walk query, and most places lie in one.
 	far := func(lat, lon float64) bool {
-		if near = tt.StopsNear(lat, lon, cap, near[:0]); len(near) > 0 {
-			return false
-		}
 		if len(levels) == 0 {
-			return !ext.Contains(lat, lon)
+			return !nearStop(tt, lat, lon, cap, &near) && !ext.Contains(lat, lon)
 		}
 		for _, lv := range levels {
 			if lv.Locate(lon, lat) >= 0 {
 				return false
 			}
 		}
-		return true
+		return !nearStop(tt, lat, lon, cap, &near)
 	}
 	example := func(what string, lat, lon float64) string {
 		ex := fmt.Sprintf("%s at %.6f,%.6f", what, lat, lon)
@@ -62,5 +61,22 @@ func warnFarPlaces(m *Manifest, tt *router.Timetable, feeds []*gtfs.Feed, grid *
 			}
 		}
 		addWarnings(m, "services:"+c.Name, w)
+	}
+}
+
+// nearStop tells whether a served stop lies within cap seconds of walking
+// from lat, lon (near is scratch). The cap's walk spans a whole city (an
+// hour reaches thousands of stops, each a distance to compute and a place
+// to sort), so it asks a small walk first and widens it fourfold: what a
+// shorter walk reaches, the cap's walk reaches too, and the last query is
+// the cap's own.
+func nearStop(tt *router.Timetable, lat, lon float64, cap int32, near *[]router.Access) bool {
+	for s := min(cap, 120); ; s = min(4*s, cap) {
+		if *near = tt.StopsNear(lat, lon, s, (*near)[:0]); len(*near) > 0 {
+			return true
+		}
+		if s >= cap {
+			return false
+		}
 	}
 }
