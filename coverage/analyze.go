@@ -22,7 +22,8 @@ type analysis struct {
 	minutes int
 	res     *Results
 	// boarding lists, per stop, the departures that can be boarded there
-	// by someone leaving a cell within the window.
+	// by someone leaving a cell within the window (the forward engine's
+	// only: nil with the profile engine).
 	boarding [][]int32
 	// everyMinute searches every departure of the window instead of only
 	// those where boarding can change (for the tests that compare both).

@@ -328,6 +328,9 @@ func (a *analysis) buildEgress() {
 	if a.impact {
 		a.buildEgressImpact()
 	}
+	if a.p.engine() != EngineForward {
+		return // the boarding times are the forward engine's
+	}
 	// A departure t from a cell catches a trip leaving an access stop at
 	// d when t + walk + slack ≤ d: only d within these bounds matter.
 	lo := a.p.From + a.rp.BoardSlack
