@@ -142,12 +142,13 @@ type scratch struct {
 	search []bool       // per departure: whether it is searched
 	deps   []int32
 	sorted []float64
+	secs   []int32 // one category's travel seconds, sorted (summarise)
 	impactScratch
 }
 
 func (a *analysis) newScratch() *scratch {
 	s := &scratch{router: router.NewRouter(a.tt), walk: make([]int32, len(a.cats)), hits: make([][]walk.Hit, len(a.cats)),
-		sorted: make([]float64, a.minutes), search: make([]bool, a.minutes)}
+		sorted: make([]float64, a.minutes), secs: make([]int32, a.minutes), search: make([]bool, a.minutes)}
 	for range a.cats {
 		s.tt = append(s.tt, make([]int32, a.minutes))
 		s.best = append(s.best, make([]int32, a.minutes))
