@@ -194,6 +194,7 @@ type query struct {
 	lat, lon, rad, cos float64
 	metres             float64
 	aMax               float64 // haversine term beyond which a place is surely out of reach
+	dLat               float64 // degrees of latitude beyond which a place is surely out of reach
 }
 
 // span prepares a query of the places within metres of p: the bands it
@@ -211,6 +212,7 @@ func (ix *crowIndex) span(p Place, metres float64) (q query, bLo, bHi int32, dLo
 	q.aMax = s*s*(1+1e-9) + 1e-15
 	// Latitudes within δ, with a margin for rounding.
 	dLat := delta*180/math.Pi*(1+1e-9) + 1e-9
+	q.dLat = dLat
 	bLo = max(bandOf(math.Max(p.Lat-dLat, -90)), ix.minBand)
 	bHi = min(bandOf(math.Min(p.Lat+dLat, 90)), ix.minBand+int32(len(ix.off))-2)
 	// Longitudes: asin(sin δ / cos φ), or all of them when the cap
@@ -266,6 +268,11 @@ func upper(s []float64, x float64) int {
 // when it is surely beyond the query's metres (the haversine term alone
 // tells, before the arcsine).
 func (ix *crowIndex) dist(q *query, k int) float64 {
+	// The bands overshoot the radius by up to a band: their places
+	// beyond it in latitude alone are out, without a sine.
+	if math.Abs(ix.lat[k]-q.lat) > q.dLat {
+		return math.Inf(1)
+	}
 	dp, dl := (ix.rad[k]-q.rad)/2, (ix.lon[k]-q.lon)*math.Pi/180/2
 	sp, sl := math.Sin(dp), math.Sin(dl)
 	a := sp*sp + q.cos*ix.cos[k]*sl*sl
@@ -357,6 +364,9 @@ func (ix *crowIndex) nearestWithin(p Place, metres float64, max int32) int32 {
 		lo1, hi1, lo2, hi2 := ix.ranges(b, q.lon, dLon)
 		for _, r := range [2][2]int{{lo1, hi1}, {lo2, hi2}} {
 			for k := r[0]; k < r[1]; k++ {
+				if math.Abs(ix.lat[k]-q.lat) > q.dLat {
+					continue // beyond the radius in latitude alone
+				}
 				dp, dl := (ix.rad[k]-q.rad)/2, (ix.lon[k]-q.lon)*math.Pi/180/2
 				sp, sl := math.Sin(dp), math.Sin(dl)
 				a := sp*sp + q.cos*ix.cos[k]*sl*sl
