@@ -26,18 +26,23 @@ func warnFarPlaces(m *Manifest, tt *router.Timetable, feeds []*gtfs.Feed, grid *
 	}
 	cap := tt.Params().MaxDuration
 	var near []router.Access
-	// far tests the territories first when there are some: a point in a
-	// polygon costs less than a walk query, and most places lie in one.
+	// far asks the stops first: with nearStop's growing walk a place
+	// near a stop is answered by a short query, and the territories (a
+	// GEOS point per query, its C memory held until a collection) are
+	// asked only of the places without one.
 	far := func(lat, lon float64) bool {
+		if nearStop(tt, lat, lon, cap, &near) {
+			return false
+		}
 		if len(levels) == 0 {
-			return !nearStop(tt, lat, lon, cap, &near) && !ext.Contains(lat, lon)
+			return !ext.Contains(lat, lon)
 		}
 		for _, lv := range levels {
 			if lv.Locate(lon, lat) >= 0 {
 				return false
 			}
 		}
-		return !nearStop(tt, lat, lon, cap, &near)
+		return true
 	}
 	example := func(what string, lat, lon float64) string {
 		ex := fmt.Sprintf("%s at %.6f,%.6f", what, lat, lon)
