@@ -22,7 +22,8 @@ type analysis struct {
 	minutes int
 	res     *Results
 	// boarding lists, per stop, the departures that can be boarded there
-	// by someone leaving a cell within the window.
+	// by someone leaving a cell within the window (the forward engine's
+	// only: nil with the profile engine).
 	boarding [][]int32
 	// everyMinute searches every departure of the window instead of only
 	// those where boarding can change (for the tests that compare both).
@@ -132,7 +133,7 @@ func (a *analysis) run(ctx context.Context, progress func(done int)) (*Results, 
 
 // scratch is one worker's reusable state.
 type scratch struct {
-	router *router.Router
+	router *router.Router // the forward engine's; nil with the profile engine
 	access []router.Access
 	walk   []int32      // per category: walk-only seconds or Unreached
 	hits   [][]walk.Hit // per category with hours: the points within walking reach
@@ -141,12 +142,16 @@ type scratch struct {
 	search []bool       // per departure: whether it is searched
 	deps   []int32
 	sorted []float64
+	secs   []int32 // one category's travel seconds, sorted (summarise)
 	impactScratch
 }
 
 func (a *analysis) newScratch() *scratch {
-	s := &scratch{router: router.NewRouter(a.tt), walk: make([]int32, len(a.cats)), hits: make([][]walk.Hit, len(a.cats)),
-		sorted: make([]float64, a.minutes), search: make([]bool, a.minutes)}
+	s := &scratch{walk: make([]int32, len(a.cats)), hits: make([][]walk.Hit, len(a.cats)),
+		sorted: make([]float64, a.minutes), secs: make([]int32, a.minutes), search: make([]bool, a.minutes)}
+	if a.profiles == nil {
+		s.router = router.NewRouter(a.tt) // the forward engine's
+	}
 	for range a.cats {
 		s.tt = append(s.tt, make([]int32, a.minutes))
 		s.best = append(s.best, make([]int32, a.minutes))

@@ -26,8 +26,12 @@ func warnFarPlaces(m *Manifest, tt *router.Timetable, feeds []*gtfs.Feed, grid *
 	}
 	cap := tt.Params().MaxDuration
 	var near []router.Access
+	// far asks the stops first: with nearStop's growing walk a place
+	// near a stop is answered by a short query, and the territories (a
+	// GEOS point per query, its C memory held until a collection) are
+	// asked only of the places without one.
 	far := func(lat, lon float64) bool {
-		if near = tt.StopsNear(lat, lon, cap, near[:0]); len(near) > 0 {
+		if nearStop(tt, lat, lon, cap, &near) {
 			return false
 		}
 		if len(levels) == 0 {
@@ -62,5 +66,22 @@ func warnFarPlaces(m *Manifest, tt *router.Timetable, feeds []*gtfs.Feed, grid *
 			}
 		}
 		addWarnings(m, "services:"+c.Name, w)
+	}
+}
+
+// nearStop tells whether a served stop lies within cap seconds of walking
+// from lat, lon (near is scratch). The cap's walk spans a whole city (an
+// hour reaches thousands of stops, each a distance to compute and a place
+// to sort), so it asks a small walk first and widens it fourfold: what a
+// shorter walk reaches, the cap's walk reaches too, and the last query is
+// the cap's own.
+func nearStop(tt *router.Timetable, lat, lon float64, cap int32, near *[]router.Access) bool {
+	for s := min(cap, 120); ; s = min(4*s, cap) {
+		if *near = tt.StopsNear(lat, lon, s, (*near)[:0]); len(*near) > 0 {
+			return true
+		}
+		if s >= cap {
+			return false
+		}
 	}
 }

@@ -49,3 +49,39 @@ func TestWarnFarPlaces(t *testing.T) {
 		t.Errorf("warnings %+v", m.Warnings)
 	}
 }
+
+// TestNearStopWidening checks that asking a growing walk answers as the
+// cap's walk alone does, on points from the stops out to beyond the cap.
+func TestNearStopWidening(t *testing.T) {
+	f, err := gtfs.Open(testutil.SharedData(t, "perigueux/peribus-gtfs.zip"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := gtfs.ParseDate("2026-01-13")
+	tt, err := router.Compile([]*gtfs.Feed{f}, d, router.DefaultParams())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var near, all []router.Access
+	seen := [2]int{}
+	for _, cap := range []int32{0, 60, 119, 120, 121, 500, 3600} {
+		// A line eastward from the centre, past the network's edge, in
+		// steps of about 70 m.
+		for i := range 1000 {
+			lat, lon := 45.1842, 0.7214+float64(i)*0.0009
+			got := nearStop(tt, lat, lon, cap, &near)
+			all = tt.StopsNear(lat, lon, cap, all[:0])
+			if want := len(all) > 0; got != want {
+				t.Fatalf("cap %d at %.6f,%.6f: nearStop %v, StopsNear %d stops", cap, lat, lon, got, len(all))
+			}
+			if got {
+				seen[1]++
+			} else {
+				seen[0]++
+			}
+		}
+	}
+	if seen[0] == 0 || seen[1] == 0 {
+		t.Errorf("far/near points %v: both must be exercised", seen)
+	}
+}

@@ -328,6 +328,9 @@ func (a *analysis) buildEgress() {
 	if a.impact {
 		a.buildEgressImpact()
 	}
+	if a.p.engine() != EngineForward {
+		return // the boarding times are the forward engine's
+	}
 	// A departure t from a cell catches a trip leaving an access stop at
 	// d when t + walk + slack ≤ d: only d within these bounds matter.
 	lo := a.p.From + a.rp.BoardSlack
@@ -381,13 +384,19 @@ func (a *analysis) summarise(s *scratch, c int) {
 	all := true
 	for k := range a.cats {
 		within := 0
-		for m, v := range s.tt[k] {
-			s.sorted[m] = seconds(v)
+		for _, v := range s.tt[k] {
 			if v <= a.p.Threshold {
 				within++
 			}
 		}
-		slices.Sort(s.sorted)
+		// Sorted as seconds, then as floats: seconds is increasing
+		// (Unreached, the largest int32, becomes +Inf), so the order is
+		// the same, and integers sort faster than floats (no NaN).
+		copy(s.secs, s.tt[k])
+		slices.Sort(s.secs)
+		for m, v := range s.secs {
+			s.sorted[m] = seconds(v)
+		}
 		for i, q := range a.p.Percentiles {
 			r.TravelTime[(c*nk+k)*np+i] = Percentile(s.sorted, q)
 		}

@@ -327,6 +327,15 @@ func Distance(lat1, lon1, lat2, lon2 float64) float64 {
 	p1, p2 := lat1*math.Pi/180, lat2*math.Pi/180
 	dp, dl := p2-p1, (lon2-lon1)*math.Pi/180
 	a := math.Sin(dp/2)*math.Sin(dp/2) + math.Cos(p1)*math.Cos(p2)*math.Sin(dl/2)*math.Sin(dl/2)
+	return HaversineMetres(a)
+}
+
+// HaversineMetres is the last step of Distance: the distance in metres
+// of the haversine term a = sin²(Δφ/2) + cos φ1 cos φ2 sin²(Δλ/2). A
+// caller that has the sines and cosines already (a spatial index) gets
+// Distance's figure to the bit by computing a in the same order.
+func HaversineMetres(a float64) float64 {
+	const r = 6371000
 	return 2 * r * math.Asin(math.Min(1, math.Sqrt(a)))
 }
 

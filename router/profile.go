@@ -2,6 +2,7 @@ package router
 
 import (
 	"fmt"
+	"math"
 	"math/bits"
 	"slices"
 )
@@ -143,6 +144,13 @@ func (p *Profile) Eval(access []Access, deps []int32, out []int32) {
 	base := (p.rounds - 1) * (p.n + 1)
 	off := p.off[base : base+p.n+1]
 	d0, dl := deps[0], deps[nd-1]
+	// x / step as a multiplication (a division per entry was a sixth of
+	// Eval): with inv = ⌈2⁶⁴/step⌉, x·inv/2⁶⁴ = x/step + δ, 0 ≤ δ <
+	// x/2⁶⁴ < 1/step for 0 ≤ x < 2³², so its integer part is x/step's.
+	var inv uint64
+	if step > 1 {
+		inv = math.MaxUint64/uint64(step) + 1
+	}
 	for _, a := range access {
 		lo, hi := off[a.Stop], off[a.Stop+1]
 		tau, arr := p.tau[lo:hi], p.arr[lo:hi]
@@ -163,14 +171,14 @@ func (p *Profile) Eval(access []Access, deps []int32, out []int32) {
 			switch {
 			case t >= dl:
 				k = nd - 1
+			case step == 1:
+				k = int(t - d0)
 			case step > 0:
-				k = int((t - d0) / step)
+				k = quotient(uint64(t-d0), inv)
 			default:
 				k = upperBound(deps, t) - 1
 			}
-			if arr[j] < out[k] {
-				out[k] = arr[j]
-			}
+			out[k] = min(out[k], arr[j]) // without a branch to mispredict
 			if k == nd-1 {
 				break
 			}
@@ -181,6 +189,12 @@ func (p *Profile) Eval(access []Access, deps []int32, out []int32) {
 			out[i] = out[i+1]
 		}
 	}
+}
+
+// quotient returns x / d for 0 ≤ x < 2³², given inv = ⌈2⁶⁴/d⌉ (d ≥ 2).
+func quotient(x, inv uint64) int {
+	q, _ := bits.Mul64(x, inv)
+	return int(q)
 }
 
 // upperBound returns the number of values ≤ x in the increasing slice.
@@ -552,7 +566,12 @@ func (ps *ProfileSearcher) sCandidate(s, a, v, from int32) {
 	if a < from || v-a > ps.tt.params.MaxDuration {
 		return
 	}
-	if ps.egressAt(s, a) <= v {
+	// ps.egressAt(s, a) <= v, the plain walk tested inline (a call per
+	// candidate was a tenth of a search).
+	if w := ps.egressV[s]; w != Unreached && a+w <= v {
+		return
+	}
+	if ps.egOff[s] < ps.egOff[s+1] && ps.timedAt(s, a, Unreached) <= v {
 		return
 	}
 	if dominated(ps.sTau[ps.sOff[s]:ps.sOff[s+1]], ps.sArr[ps.sOff[s]:ps.sOff[s+1]], a, v) {

@@ -2,6 +2,7 @@ package router
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -330,5 +331,30 @@ func TestProfileReal(t *testing.T) {
 			}
 			t.Logf("%d departures compared, %d reached", compared, reached)
 		})
+	}
+}
+
+// TestQuotient checks Eval's division by a multiplication against the
+// division, for every step from 2 s to 2 h and the values around each
+// multiple of it up to 3 days, the largest values, and random ones.
+func TestQuotient(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for d := uint64(2); d <= 7200; d++ {
+		inv := math.MaxUint64/d + 1
+		check := func(x uint64) {
+			if got, want := quotient(x, inv), int(x/d); got != want {
+				t.Fatalf("%d / %d: %d, want %d", x, d, got, want)
+			}
+		}
+		for m := uint64(0); m*d <= 3*86400+d; m++ {
+			for _, x := range []uint64{m * d, m*d + 1, m*d + d - 1} {
+				check(x)
+			}
+		}
+		check(1<<32 - 1)
+		check(1<<31 - 1)
+		for range 50 {
+			check(rng.Uint64N(1 << 32))
+		}
 	}
 }

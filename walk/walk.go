@@ -13,6 +13,7 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 
 	"github.com/vingt/vingt/gtfs"
@@ -193,6 +194,7 @@ type query struct {
 	lat, lon, rad, cos float64
 	metres             float64
 	aMax               float64 // haversine term beyond which a place is surely out of reach
+	dLat               float64 // degrees of latitude beyond which a place is surely out of reach
 }
 
 // span prepares a query of the places within metres of p: the bands it
@@ -210,6 +212,7 @@ func (ix *crowIndex) span(p Place, metres float64) (q query, bLo, bHi int32, dLo
 	q.aMax = s*s*(1+1e-9) + 1e-15
 	// Latitudes within δ, with a margin for rounding.
 	dLat := delta*180/math.Pi*(1+1e-9) + 1e-9
+	q.dLat = dLat
 	bLo = max(bandOf(math.Max(p.Lat-dLat, -90)), ix.minBand)
 	bHi = min(bandOf(math.Min(p.Lat+dLat, 90)), ix.minBand+int32(len(ix.off))-2)
 	// Longitudes: asin(sin δ / cos φ), or all of them when the cap
@@ -265,13 +268,22 @@ func upper(s []float64, x float64) int {
 // when it is surely beyond the query's metres (the haversine term alone
 // tells, before the arcsine).
 func (ix *crowIndex) dist(q *query, k int) float64 {
-	dp, dl := (ix.rad[k]-q.rad)/2, (ix.lon[k]-q.lon)*math.Pi/180/2
-	sp, sl := math.Sin(dp), math.Sin(dl)
-	if a := sp*sp + q.cos*ix.cos[k]*sl*sl; a > q.aMax {
+	// The bands overshoot the radius by up to a band: their places
+	// beyond it in latitude alone are out, without a sine.
+	if math.Abs(ix.lat[k]-q.lat) > q.dLat {
 		return math.Inf(1)
 	}
-	// The exact figure, as every other walk computes it.
-	return gtfs.Distance(q.lat, q.lon, ix.lat[k], ix.lon[k])
+	dp, dl := (ix.rad[k]-q.rad)/2, (ix.lon[k]-q.lon)*math.Pi/180/2
+	sp, sl := math.Sin(dp), math.Sin(dl)
+	a := sp*sp + q.cos*ix.cos[k]*sl*sl
+	if a > q.aMax {
+		return math.Inf(1)
+	}
+	// The exact figure, as every other walk computes it: a is
+	// gtfs.Distance's haversine term, to the bit (the same sines and
+	// cosines of the same values, multiplied in the same order), so
+	// only its last step remains (TestDistMatchesGTFS).
+	return gtfs.HaversineMetres(a)
 }
 
 // Within implements Index.
@@ -298,7 +310,7 @@ func (ix *crowIndex) Within(p Place, max int32, dst []Hit) []Hit {
 			}
 		}
 	}
-	slices.SortFunc(dst[start:], func(a, b Hit) int { return cmp.Compare(a.Place, b.Place) })
+	sortHits(dst[start:])
 	return dst
 }
 
@@ -319,7 +331,7 @@ func (ix *crowIndex) WithinMetres(p Place, metres float64, dst []Hit) []Hit {
 			}
 		}
 	}
-	slices.SortFunc(dst[start:], func(a, b Hit) int { return cmp.Compare(a.Place, b.Place) })
+	sortHits(dst[start:])
 	return dst
 }
 
@@ -352,16 +364,20 @@ func (ix *crowIndex) nearestWithin(p Place, metres float64, max int32) int32 {
 		lo1, hi1, lo2, hi2 := ix.ranges(b, q.lon, dLon)
 		for _, r := range [2][2]int{{lo1, hi1}, {lo2, hi2}} {
 			for k := r[0]; k < r[1]; k++ {
+				if math.Abs(ix.lat[k]-q.lat) > q.dLat {
+					continue // beyond the radius in latitude alone
+				}
 				dp, dl := (ix.rad[k]-q.rad)/2, (ix.lon[k]-q.lon)*math.Pi/180/2
 				sp, sl := math.Sin(dp), math.Sin(dl)
 				a := sp*sp + q.cos*ix.cos[k]*sl*sl
 				if a > bestA {
 					continue // farther than a place already seen
 				}
-				// The exact figure, as every other walk computes it;
+				// The exact figure, as every other walk computes it (a
+				// is gtfs.Distance's haversine term, as in dist);
 				// places within a hair of the best are all computed.
 				bestA = math.Min(bestA, a*(1+1e-9)+1e-15)
-				if d := gtfs.Distance(q.lat, q.lon, ix.lat[k], ix.lon[k]); d <= q.metres {
+				if d := gtfs.HaversineMetres(a); d <= q.metres {
 					if w := ix.c.Seconds(d); w <= max && w < best {
 						best = w
 					}
@@ -370,4 +386,60 @@ func (ix *crowIndex) nearestWithin(p Place, metres float64, max int32) int32 {
 		}
 	}
 	return best
+}
+
+// sortHits sorts hits by place, as slices.SortFunc would (the places of
+// one query are distinct, so the order is the same whatever the sort),
+// without its comparison calls: a query of a city's walk sorts tens of
+// hits per cell. Quicksort, insertion sort below 16 hits, and
+// slices.SortFunc where the quicksort goes too deep.
+func sortHits(h []Hit) {
+	for depth := 2 * bits.Len(uint(len(h))); len(h) > 16; depth-- {
+		if depth == 0 {
+			slices.SortFunc(h, func(a, b Hit) int { return cmp.Compare(a.Place, b.Place) })
+			return
+		}
+		// Median of three as the pivot, then Hoare's partition.
+		m, last := len(h)/2, len(h)-1
+		if h[m].Place < h[0].Place {
+			h[m], h[0] = h[0], h[m]
+		}
+		if h[last].Place < h[0].Place {
+			h[last], h[0] = h[0], h[last]
+		}
+		if h[last].Place < h[m].Place {
+			h[last], h[m] = h[m], h[last]
+		}
+		pivot := h[m].Place
+		i, j := 0, last
+		for i <= j {
+			for h[i].Place < pivot {
+				i++
+			}
+			for h[j].Place > pivot {
+				j--
+			}
+			if i <= j {
+				h[i], h[j] = h[j], h[i]
+				i++
+				j--
+			}
+		}
+		// Recurse into the smaller side, loop on the larger.
+		if j+1 < len(h)-i {
+			sortHits(h[:j+1])
+			h = h[i:]
+		} else {
+			sortHits(h[i:])
+			h = h[:j+1]
+		}
+	}
+	for i := 1; i < len(h); i++ {
+		x := h[i]
+		j := i
+		for ; j > 0 && h[j-1].Place > x.Place; j-- {
+			h[j] = h[j-1]
+		}
+		h[j] = x
+	}
 }

@@ -188,3 +188,88 @@ func TestIndexAllocs(t *testing.T) {
 		t.Errorf("%v allocations per query (%d hits)", n, len(dst))
 	}
 }
+
+// TestDistMatchesGTFS checks that the index's distance is gtfs.Distance
+// to the bit wherever it computes one (it finishes gtfs.Distance's own
+// haversine term): places near and far, at all latitudes, across the
+// antimeridian, and at the same point.
+func TestDistMatchesGTFS(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	places := make([]Place, 2000)
+	for i := range places {
+		switch i % 4 {
+		case 0: // anywhere
+			places[i] = Place{Lat: rng.Float64()*180 - 90, Lon: rng.Float64()*360 - 180}
+		case 1: // a city
+			places[i] = Place{Lat: -30.1 + rng.Float64()*0.2, Lon: -51.3 + rng.Float64()*0.2}
+		case 2: // the antimeridian
+			places[i] = Place{Lat: rng.Float64()*2 - 1, Lon: 179.9 + rng.Float64()*0.2}
+			if places[i].Lon > 180 {
+				places[i].Lon -= 360
+			}
+		default: // on top of another place
+			places[i] = places[i-1]
+		}
+	}
+	ix := CrowFly{Speed: 1.3, Detour: 1}.Index(places).(*crowIndex)
+	computed := 0
+	for qi := range 400 {
+		p := places[rng.IntN(len(places))]
+		if qi%2 == 0 {
+			p.Lat += (rng.Float64() - 0.5) * 0.01
+			p.Lon += (rng.Float64() - 0.5) * 0.01
+			p.Lat = math.Max(-90, math.Min(90, p.Lat))
+			if p.Lon > 180 {
+				p.Lon -= 360
+			} else if p.Lon < -180 {
+				p.Lon += 360
+			}
+		}
+		q, _, _, _, ok := ix.span(p, math.Pi*earthR)
+		if !ok {
+			t.Fatalf("no query from %v", p)
+		}
+		for k := range ix.id {
+			d := ix.dist(&q, k)
+			if math.IsInf(d, 1) {
+				continue
+			}
+			computed++
+			if want := gtfs.Distance(p.Lat, p.Lon, ix.lat[k], ix.lon[k]); math.Float64bits(d) != math.Float64bits(want) {
+				t.Fatalf("from %v to %v,%v: %v m, gtfs.Distance %v m", p, ix.lat[k], ix.lon[k], d, want)
+			}
+		}
+	}
+	if computed < 100000 {
+		t.Errorf("%d distances computed: too few to tell", computed)
+	}
+}
+
+// TestSortHits checks sortHits against slices.SortFunc on distinct places
+// in random, sorted, reversed and organ-pipe orders, of every length up
+// to 300.
+func TestSortHits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for n := range 300 {
+		for order := range 4 {
+			h := make([]Hit, n)
+			for i := range h {
+				h[i] = Hit{Place: int32(i * 3), Seconds: int32(rng.IntN(1000))}
+			}
+			switch order {
+			case 0:
+				rng.Shuffle(n, func(i, j int) { h[i], h[j] = h[j], h[i] })
+			case 2:
+				slices.Reverse(h)
+			case 3:
+				slices.Reverse(h[n/2:])
+			}
+			want := slices.Clone(h)
+			slices.SortFunc(want, func(a, b Hit) int { return int(a.Place - b.Place) })
+			sortHits(h)
+			if !slices.Equal(h, want) {
+				t.Fatalf("%d hits, order %d: %v, want %v", n, order, h, want)
+			}
+		}
+	}
+}
