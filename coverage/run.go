@@ -241,7 +241,13 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	warnFarPlaces(m, tt, feeds, grid, cats, levels)
+	// The cells are located in the territories once, before routing:
+	// the far-places check and the aggregation share it.
+	terr, outside, err := locateCells(ctx, grid.Cells, levels)
+	if err != nil {
+		return nil, err
+	}
+	warnFarPlaces(m, tt, feeds, grid, terr, cats, levels)
 	for i, in := range m.Inputs {
 		if name, ok := job.InputNames[in.Path]; ok {
 			m.Inputs[i].Path = name
@@ -300,6 +306,13 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	}
 	lap("route")
 	if job.Shard.IsSet() {
+		res.Territory = make([][]int32, len(terr))
+		for l := range terr {
+			res.Territory[l] = make([]int32, len(idx))
+			for i, c := range idx {
+				res.Territory[l][i] = terr[l][c]
+			}
+		}
 		stage("writing the shard")
 		outputs, err := writeShard(job, m, res, cells, idx, levels, lap)
 		if err != nil {
@@ -307,7 +320,8 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 		}
 		return &Report{Manifest: m, Levels: m.Levels, Outputs: outputs}, nil
 	}
-	return finish(ctx, job, m, res, cells, cats, levels, stage, lap)
+	res.Territory = terr
+	return finish(ctx, job, m, res, cells, cats, levels, outside, stage, lap)
 }
 
 // loadInputs reads the grid, the service points and the territories,
@@ -402,16 +416,20 @@ func countCells(m *Manifest, res *Results) {
 }
 
 // finish aggregates the cells' results per territory and writes the
-// outputs.
-func finish(ctx context.Context, job Job, m *Manifest, res *Results, cells []Cell, cats []*Category, levels []*Level, stage, lap func(string)) (*Report, error) {
+// outputs. When res.Territory is set, the cells are located already and
+// outside counts, per level, those outside every territory (locateCells);
+// else they are located here.
+func finish(ctx context.Context, job Job, m *Manifest, res *Results, cells []Cell, cats []*Category, levels []*Level, outside []int, stage, lap func(string)) (*Report, error) {
 	countCells(m, res)
 	stage("aggregating per territory")
 	if ctx.Err() != nil {
 		return nil, fmt.Errorf("coverage: interrupted before aggregating: %w", context.Cause(ctx))
 	}
-	outside, err := AssignContext(ctx, res, cells, levels)
-	if err != nil {
-		return nil, err
+	if res.Territory == nil {
+		var err error
+		if outside, err = AssignContext(ctx, res, cells, levels); err != nil {
+			return nil, err
+		}
 	}
 	for _, lv := range levels {
 		addWarnings(m, "territories:"+lv.Name, lv.OverlapWarnings())
