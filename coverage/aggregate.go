@@ -128,7 +128,7 @@ func Aggregate(res *Results, cells []Cell, levels []*Level) ([]TerritoryStats, e
 			}
 			if res.ServedAll[c] {
 				st.Served += pop
-			} else if cells[c].Geometry != nil {
+			} else if cells[c].hasShape() {
 				gaps[i] = append(gaps[i], int32(c))
 			}
 		}

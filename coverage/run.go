@@ -733,7 +733,11 @@ func writeOutputs(ctx context.Context, job Job, m *Manifest, res *Results, cells
 		names = append(names, n)
 	}
 	if job.Format == table.GeoPackage {
-		layers := []table.Layer{{Name: output.Cells, Table: CellsTable(res, cells, levels)}, {Name: output.Territories, Table: TerritoriesTable(stats, res.Categories)}}
+		ct, err := CellsTable(res, cells, levels)
+		if err != nil {
+			return nil, err
+		}
+		layers := []table.Layer{{Name: output.Cells, Table: ct}, {Name: output.Territories, Table: TerritoriesTable(stats, res.Categories)}}
 		if job.Impact {
 			layers = append(layers, table.Layer{Name: output.Points, Table: PointsTable(pts, levels)})
 		}
