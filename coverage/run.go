@@ -241,6 +241,9 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Reading the territories leaves their GeoJSON as garbage: hand it
+	// back before locating the cells, whose GEOS points add to it.
+	debug.FreeOSMemory()
 	// The cells are located in the territories once, before routing:
 	// the far-places check and the aggregation share it.
 	terr, outside, err := locateCells(ctx, grid.Cells, levels)
@@ -253,9 +256,9 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 			m.Inputs[i].Path = name
 		}
 	}
-	// Reading the grid leaves about twice the cells' memory as garbage
-	// (CSV rows, the id map): hand it back before routing.
-	debug.FreeOSMemory()
+	// Locating the cells leaves GEOS points, freed by Go cleanups into
+	// the C allocator: hand both back before routing.
+	freeMemory()
 
 	// Routing.
 	cells, idx := grid.Cells, []int(nil)
@@ -345,6 +348,12 @@ func loadInputs(ctx context.Context, job Job, m *Manifest, cats []*Category, sta
 	in.Counts = map[string]int{"cells": len(grid.Cells), "cells_skipped_empty": grid.SkippedEmpty}
 	m.Inputs = append(m.Inputs, in)
 	addWarnings(m, "grid", grid.Warnings)
+	// Reading a large grid leaves about twice the cells' memory as
+	// garbage (CSV rows, the id map): hand it back before the services
+	// and territories are read.
+	if len(grid.Cells) > 1<<16 {
+		debug.FreeOSMemory()
+	}
 	lap("read_grid")
 
 	if cats == nil {
