@@ -233,7 +233,9 @@ func (g *Grid) readCSV(path, format string) error {
 			g.SkippedEmpty++
 			continue
 		}
-		c := Cell{ID: id, Population: pop}
+		// The id alone is kept: as read, it holds its whole CSV line
+		// (every column of a Filosofi row) in memory.
+		c := Cell{ID: strings.Clone(id), Population: pop}
 		if format == FormatCSV {
 			if c.Lon, c.Lat, err = t.lonLat(r, iLon, iLat); err != nil {
 				return err
