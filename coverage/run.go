@@ -468,9 +468,10 @@ func finish(ctx context.Context, job Job, m *Manifest, res *Results, cells []Cel
 	}
 	lap("aggregate")
 	// What reading and aggregating left (CSV rows, GEOS geometries held
-	// until their cleanups run) is freed before the outputs are built,
-	// so that it does not add to their peak.
-	debug.FreeOSMemory()
+	// until their cleanups run, and their pages in the C allocator; a
+	// merge locates its cells here) is freed before the outputs are
+	// built, so that it does not add to their peak.
+	freeMemory()
 
 	stage("writing outputs")
 	if ctx.Err() != nil {
