@@ -185,11 +185,13 @@ const RowGroup = 65536
 // asking chunk for its rows RowGroup at a time ([lo, hi), in order) and
 // writing each as one row group or record batch, so that only one chunk
 // of the encoded table is in memory at once. Every chunk must have the
-// same columns. The geometry metadata (types and bounding box), which
-// the schema carries, is gathered in a first pass over the chunks, so
-// chunk is called twice per range when the table has geometry columns;
-// it must return the same rows both times, and a table of its own each
-// time: a Parquet chunk's columns are let go (zeroed) as they are written.
+// same columns. The geometry metadata (types and bounding box) is
+// gathered while the chunks are written and goes into the Parquet
+// footer; an Arrow file, whose schema comes first, gathers it in a first
+// pass over the chunks, so chunk is called twice per range and must
+// return the same rows both times. chunk must return a table of its own
+// each time: a Parquet chunk's columns are let go (zeroed) as they are
+// written.
 //
 // A table of at most RowGroup rows is written byte for byte as Write
 // writes it.
@@ -218,10 +220,16 @@ func WriteChunks(path string, f Format, n int, chunk func(lo, hi int) (*Table, e
 		}
 		return t, nil
 	}
-	// First pass: the geometry metadata of all the rows.
+	// The geometry metadata of all the rows: Parquet keeps its key-value
+	// metadata in the footer, so it is gathered while the chunks are
+	// written and added before the footer (one pass); an Arrow file
+	// starts with its schema, so a first pass gathers it.
 	var geo *geoAcc
+	onePass := f != Arrow && n > RowGroup
 	if n > RowGroup {
 		geo = &geoAcc{}
+	}
+	if n > RowGroup && !onePass {
 		err := ranges(func(lo, hi int) error {
 			t, err := get(lo, hi)
 			if err != nil {
@@ -238,12 +246,17 @@ func WriteChunks(path string, f Format, n int, chunk func(lo, hi int) (*Table, e
 		var pw *pqarrow.FileWriter
 		var aw *ipc.FileWriter
 		var schema *arrow.Schema
+		var last *Table // a chunk, for its columns and metadata
 		err := ranges(func(lo, hi int) error {
 			t, err := get(lo, hi)
 			if err != nil {
 				return err
 			}
-			s, err := t.schema(geo)
+			if onePass {
+				geo.add(t)
+				last = t
+			}
+			s, err := t.schemaKV(geo, onePass)
 			if err != nil {
 				return err
 			}
@@ -273,6 +286,16 @@ func WriteChunks(path string, f Format, n int, chunk func(lo, hi int) (*Table, e
 			}
 			return writeRowGroup(pw, t)
 		})
+		if err == nil && onePass && pw != nil {
+			// The metadata keys from "geo" on, after the first ones
+			// that the schema gave the writer: their sorted order.
+			keys, vals := last.kv(geo)
+			for i := len(schema.Metadata().Keys()); i < len(keys); i++ {
+				if err = pw.AppendKeyValueMetadata(keys[i], vals[i]); err != nil {
+					break
+				}
+			}
+		}
 		switch {
 		case aw != nil:
 			if cerr := aw.Close(); err == nil {
@@ -526,7 +549,12 @@ func (t *Table) recordGeo(acc *geoAcc) (arrow.RecordBatch, error) {
 
 // schema returns the table's Arrow schema, its geometry metadata from acc
 // when set (see geo).
-func (t *Table) schema(acc *geoAcc) (*arrow.Schema, error) {
+func (t *Table) schema(acc *geoAcc) (*arrow.Schema, error) { return t.schemaKV(acc, false) }
+
+// schemaKV is schema; with head, its metadata stops before the key "geo"
+// (the keys from "geo" on are added to the file's footer once every
+// chunk is written).
+func (t *Table) schemaKV(acc *geoAcc, head bool) (*arrow.Schema, error) {
 	fields := make([]arrow.Field, 0, len(t.Columns))
 	for i := range t.Columns {
 		c := &t.Columns[i]
@@ -548,7 +576,23 @@ func (t *Table) schema(acc *geoAcc) (*arrow.Schema, error) {
 		}
 		fields = append(fields, f)
 	}
-	keys := make([]string, 0, len(t.Metadata)+1)
+	var keys, vals []string
+	if head {
+		keys, vals = t.kv(nil)
+		if i := slices.Index(keys, "geo"); i >= 0 {
+			keys, vals = keys[:i], vals[:i]
+		}
+	} else {
+		keys, vals = t.kv(acc)
+	}
+	md := arrow.NewMetadata(keys, vals)
+	return arrow.NewSchema(fields, &md), nil
+}
+
+// kv returns the schema's metadata, sorted by key: the table's and "geo",
+// the geometry metadata (from acc when set, see geo).
+func (t *Table) kv(acc *geoAcc) (keys, vals []string) {
+	keys = make([]string, 0, len(t.Metadata)+1)
 	for k := range t.Metadata {
 		keys = append(keys, k)
 	}
@@ -557,7 +601,7 @@ func (t *Table) schema(acc *geoAcc) (*arrow.Schema, error) {
 		keys = append(keys, "geo")
 	}
 	sort.Strings(keys)
-	vals := make([]string, len(keys))
+	vals = make([]string, len(keys))
 	for i, k := range keys {
 		if k == "geo" && hasGeo {
 			vals[i] = string(geo)
@@ -565,8 +609,7 @@ func (t *Table) schema(acc *geoAcc) (*arrow.Schema, error) {
 			vals[i] = t.Metadata[k]
 		}
 	}
-	md := arrow.NewMetadata(keys, vals)
-	return arrow.NewSchema(fields, &md), nil
+	return keys, vals
 }
 
 // array builds the column's Arrow array (of the type schema gives it).
