@@ -28,14 +28,26 @@ func Assign(res *Results, cells []Cell, levels []*Level) []int {
 
 // AssignContext is Assign, stopping when ctx is done.
 func AssignContext(ctx context.Context, res *Results, cells []Cell, levels []*Level) ([]int, error) {
-	res.Territory = make([][]int32, len(levels))
+	terr, outside, err := locateCells(ctx, cells, levels)
+	if err != nil {
+		return nil, err
+	}
+	res.Territory = terr
+	return outside, nil
+}
+
+// locateCells locates every cell's centre in every level: the territory
+// indices, [level][cell], and per level the number of cells outside
+// every territory; the overlaps are recorded in the levels.
+func locateCells(ctx context.Context, cells []Cell, levels []*Level) ([][]int32, []int, error) {
+	terr := make([][]int32, len(levels))
 	outside := make([]int, len(levels))
 	for l, lv := range levels {
 		ix := make([]int32, len(cells))
 		lv.overlaps = nil
 		for c := range cells {
 			if c%4096 == 0 && ctx.Err() != nil {
-				return nil, fmt.Errorf("coverage: interrupted while aggregating: %w", context.Cause(ctx))
+				return nil, nil, fmt.Errorf("coverage: interrupted while locating cells in territories: %w", context.Cause(ctx))
 			}
 			if c%assignGC == assignGC-1 {
 				// Each locate leaves a GEOS point that only a Go GC
@@ -53,9 +65,9 @@ func AssignContext(ctx context.Context, res *Results, cells []Cell, levels []*Le
 				lv.addOverlap(i, j, cells[c].Population)
 			}
 		}
-		res.Territory[l] = ix
+		terr[l] = ix
 	}
-	return outside, nil
+	return terr, outside, nil
 }
 
 // TerritoryStats is the indicator of one territory.
@@ -116,7 +128,7 @@ func Aggregate(res *Results, cells []Cell, levels []*Level) ([]TerritoryStats, e
 			}
 			if res.ServedAll[c] {
 				st.Served += pop
-			} else if cells[c].Geometry != nil {
+			} else if cells[c].hasShape() {
 				gaps[i] = append(gaps[i], int32(c))
 			}
 		}

@@ -18,27 +18,34 @@ const FarKind = "far from every stop (beyond the cap's walk) and outside every t
 // points farther than the cap's walk from every stop and outside every
 // territory (outside the box of the stops when there are no territories),
 // with their count and examples, noting those whose swapped coordinates
-// fall among the stops.
-func warnFarPlaces(m *Manifest, tt *router.Timetable, feeds []*gtfs.Feed, grid *Grid, cats []*Category, levels []*Level) {
+// fall among the stops. terr is the cells' territories, [level][cell]
+// (locateCells): cells are not located again.
+func warnFarPlaces(m *Manifest, tt *router.Timetable, feeds []*gtfs.Feed, grid *Grid, terr [][]int32, cats []*Category, levels []*Level) {
 	ext, ok := gtfs.StopsExtent(feeds...)
 	if !ok {
 		return
 	}
 	cap := tt.Params().MaxDuration
 	var near []router.Access
-	// far asks the stops first: with nearStop's growing walk a place
-	// near a stop is answered by a short query, and the territories (a
-	// GEOS point per query, its C memory held until a collection) are
-	// asked only of the places without one.
-	far := func(lat, lon float64) bool {
+	// far tells whether a place is far from every stop and outside
+	// every territory; cell, when not negative, is the place's index in
+	// the grid, whose territories are known. It asks the stops first:
+	// with nearStop's growing walk a place near a stop is answered by a
+	// short query, and the territories (for a service point, a GEOS
+	// point per query) are asked only of the places without one.
+	far := func(lat, lon float64, cell int) bool {
 		if nearStop(tt, lat, lon, cap, &near) {
 			return false
 		}
 		if len(levels) == 0 {
 			return !ext.Contains(lat, lon)
 		}
-		for _, lv := range levels {
-			if lv.Locate(lon, lat) >= 0 {
+		for l, lv := range levels {
+			if cell >= 0 {
+				if terr[l][cell] >= 0 {
+					return false
+				}
+			} else if lv.Locate(lon, lat) >= 0 {
 				return false
 			}
 		}
@@ -52,8 +59,8 @@ func warnFarPlaces(m *Manifest, tt *router.Timetable, feeds []*gtfs.Feed, grid *
 		return ex
 	}
 	var w gtfs.Warnings
-	for _, c := range grid.Cells {
-		if far(c.Lat, c.Lon) {
+	for i, c := range grid.Cells {
+		if far(c.Lat, c.Lon, i) {
 			w.Add(FarKind, example("cell "+c.ID, c.Lat, c.Lon))
 		}
 	}
@@ -61,7 +68,7 @@ func warnFarPlaces(m *Manifest, tt *router.Timetable, feeds []*gtfs.Feed, grid *
 	for _, c := range cats {
 		var w gtfs.Warnings
 		for _, p := range c.Points {
-			if far(p.Lat, p.Lon) {
+			if far(p.Lat, p.Lon, -1) {
 				w.Add(FarKind, example("point "+p.ID, p.Lat, p.Lon))
 			}
 		}

@@ -30,7 +30,7 @@ func TestWarnFarPlaces(t *testing.T) {
 	}}
 	cats := []*Category{{Name: "poste", Points: []Point{{ID: "p1", Lat: 45.1842, Lon: 0.7214}, {ID: "p2", Lat: 0.70, Lon: 45.13}}}}
 	m := &Manifest{Counts: map[string]any{}}
-	warnFarPlaces(m, tt, []*gtfs.Feed{f}, grid, cats, nil)
+	warnFarPlaces(m, tt, []*gtfs.Feed{f}, grid, nil, cats, nil)
 	got := map[string]output.Warning{}
 	for _, w := range m.Warnings {
 		if w.Kind == FarKind {

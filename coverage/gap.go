@@ -63,9 +63,13 @@ func gapGeometry(c *geos.Context, cells []Cell, idx []int32) (orb.Geometry, erro
 			return traceGap(g, cells, idx)
 		}
 	}
-	gs := make([]orb.Geometry, len(idx))
+	sub := make([]Cell, len(idx))
 	for k, i := range idx {
-		gs[k] = cells[i].Geometry
+		sub[k] = cells[i]
+	}
+	gs, err := cellShapes(sub)
+	if err != nil {
+		return nil, err
 	}
 	return unionGap(c, gs)
 }

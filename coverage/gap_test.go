@@ -65,11 +65,15 @@ func TestGapTraceDordogne(t *testing.T) {
 		t.Fatal(err)
 	}
 	square := map[string]orb.Geometry{}
-	for _, c := range grid.Cells {
+	shapes, err := cellShapes(grid.Cells)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range grid.Cells {
 		if c.sq.grid == nil {
 			t.Fatalf("cell %s not placed on its grid", c.ID)
 		}
-		square[c.ID] = c.Geometry
+		square[c.ID] = shapes[i]
 	}
 	cells, err := table.Read(filepath.Join(job.Out, "cells.parquet"))
 	if err != nil {
@@ -140,10 +144,7 @@ func TestGapTraceSubsets(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			gs := make([]orb.Geometry, len(ix))
-			for k, c := range ix {
-				gs[k] = grid.Cells[c].Geometry
-			}
+			gs := shapesOf(t, grid.Cells, ix)
 			u, err := unionGap(ctx, gs)
 			if err != nil {
 				t.Fatal(err)
@@ -219,10 +220,7 @@ func BenchmarkGapGeometry(b *testing.B) {
 						if method == "trace" {
 							_, err = gapGeometry(ctx, grid.Cells, ix)
 						} else {
-							gs := make([]orb.Geometry, len(ix))
-							for k, i := range ix {
-								gs[k] = grid.Cells[i].Geometry
-							}
+							gs := shapesOf(b, grid.Cells, ix)
 							_, err = unionGap(ctx, gs)
 						}
 						if err != nil {
@@ -260,10 +258,7 @@ func TestGapMixedGrids(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		gs := make([]orb.Geometry, len(idx))
-		for k, i := range idx {
-			gs[k] = g.Cells[i].Geometry
-		}
+		gs := shapesOf(t, g.Cells, idx)
 		want, err := unionGap(ctx, gs)
 		if err != nil {
 			t.Fatal(err)
@@ -307,4 +302,18 @@ func TestNormalizeLikeGEOS(t *testing.T) {
 			t.Fatalf("cells %v:\nnormalize %v\nGEOS      %v", cells, mp, wm)
 		}
 	}
+}
+
+// shapesOf returns the geometries of cells idx.
+func shapesOf(t testing.TB, cells []Cell, idx []int32) []orb.Geometry {
+	t.Helper()
+	sub := make([]Cell, len(idx))
+	for k, i := range idx {
+		sub[k] = cells[i]
+	}
+	gs, err := cellShapes(sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return gs
 }

@@ -22,10 +22,74 @@ type Cell struct {
 	Population float64
 	// Geometry is the cell in WGS84: a square derived from the id through
 	// PROJ when the id encodes one, else a point (or the input polygon).
+	// It is nil for a square of an aligned grid (sq set): that square is
+	// derived again from the cell's place on the grid when it is needed
+	// (Shape, cellShapes), rather than held for every cell of the grid.
 	Geometry orb.Geometry
 
 	// sq places a square cell on its grid, for tracing gap geometry.
 	sq gridRef
+}
+
+// Shape returns the cell's geometry: Geometry, or the square of a cell of
+// an aligned grid.
+func (c *Cell) Shape() (orb.Geometry, error) {
+	g, err := cellShapes([]Cell{*c})
+	if err != nil {
+		return nil, err
+	}
+	return g[0], nil
+}
+
+// hasShape tells whether the cell has a geometry (Shape is not nil).
+func (c *Cell) hasShape() bool { return c.Geometry != nil || c.sq.grid != nil }
+
+// cellShapes returns the geometries of cells (Shape of each): the squares
+// of aligned grid cells are made again from their corners on the grid, one
+// PROJ call per grid, the same points that reading the grid transformed,
+// so they are the squares it made.
+func cellShapes(cells []Cell) ([]orb.Geometry, error) {
+	geom := make([]orb.Geometry, len(cells))
+	var grids []*gridSpec // usually one
+	for i := range cells {
+		geom[i] = cells[i].Geometry
+		if g := cells[i].sq.grid; g != nil && !slices.Contains(grids, g) {
+			grids = append(grids, g)
+		}
+	}
+	for _, g := range grids {
+		n := 0
+		for i := range cells {
+			if cells[i].sq.grid == g {
+				n++
+			}
+		}
+		pts := make([]orb.Point, 0, 5*n)
+		for i := range cells {
+			if sq := cells[i].sq; sq.grid == g {
+				// col·size and row·size are the corner read from the
+				// id exactly (whole numbers, see gridRefs.ref).
+				gc := gridCell{crs: g.crs, size: g.size, east: float64(sq.col) * g.size, north: float64(sq.row) * g.size}
+				pts = gc.corners(pts)
+			}
+		}
+		if err := toLonLat(g.crs, pts); err != nil {
+			return nil, fmt.Errorf("coverage: cell squares: %w", err)
+		}
+		rings := make([]orb.Ring, n)
+		k := 0
+		for i := range cells {
+			if cells[i].sq.grid != g {
+				continue
+			}
+			r := orb.Ring(pts[5*k : 5*k+5 : 5*k+5])
+			r[4] = r[0] // the centre's place closes the ring
+			rings[k] = r
+			geom[i] = orb.Polygon(rings[k : k+1 : k+1])
+			k++
+		}
+	}
+	return geom, nil
 }
 
 // Grid is a population grid.
@@ -169,7 +233,9 @@ func (g *Grid) readCSV(path, format string) error {
 			g.SkippedEmpty++
 			continue
 		}
-		c := Cell{ID: id, Population: pop}
+		// The id alone is kept: as read, it holds its whole CSV line
+		// (every column of a Filosofi row) in memory.
+		c := Cell{ID: strings.Clone(id), Population: pop}
 		if format == FormatCSV {
 			if c.Lon, c.Lat, err = t.lonLat(r, iLon, iLat); err != nil {
 				return err
@@ -200,33 +266,58 @@ func (g *Grid) readCSV(path, format string) error {
 	if big {
 		runtime.GC()
 	}
-	// The squares, one PROJ call per CRS (in practice one).
+	// The centres (and the squares of cells off an aligned grid), CRS by
+	// CRS (in practice one).
 	crss := make([]string, 0, len(byCRS))
 	for crs := range byCRS {
 		crss = append(crss, crs)
 	}
 	slices.Sort(crss)
+	// The corners go through PROJ squareChunk cells at a time, in one
+	// buffer: the points of a whole national grid at once would be two
+	// large allocations (points and PROJ's flat copy) on top of the cells.
+	var pts []orb.Point
 	for _, crs := range crss {
-		cells := byCRS[crs]
-		pts := make([]orb.Point, 0, 5*len(cells))
-		for _, sc := range cells {
-			pts = sc.gc.corners(pts)
-		}
-		if err := toLonLat(crs, pts); err != nil {
-			sc := cells[0]
-			var pe *pointError
-			if errors.As(err, &pe) {
-				sc = cells[pe.Index/5]
+		all := byCRS[crs]
+		for lo := 0; lo < len(all); lo += squareChunk {
+			cells := all[lo:min(lo+squareChunk, len(all))]
+			if pts == nil {
+				pts = make([]orb.Point, 0, 5*min(len(all), squareChunk))
 			}
-			return &InputError{Path: path, Line: sc.line, Field: t.header[iID], Value: g.Cells[sc.cell].ID, Err: err}
-		}
-		for k, sc := range cells {
-			sq, centre := squareOf(pts[5*k : 5*k+5])
-			c := &g.Cells[sc.cell]
-			c.Lon, c.Lat, c.Geometry = centre[0], centre[1], sq
+			pts = pts[:0]
+			for _, sc := range cells {
+				pts = sc.gc.corners(pts)
+			}
+			if err := toLonLat(crs, pts); err != nil {
+				sc := all[0]
+				var pe *pointError
+				if errors.As(err, &pe) {
+					sc = cells[pe.Index/5]
+				}
+				return &InputError{Path: path, Line: sc.line, Field: t.header[iID], Value: g.Cells[sc.cell].ID, Err: err}
+			}
+			g.placeSquares(cells, pts)
 		}
 	}
 	return nil
+}
+
+// squareChunk is how many cells' corners readCSV projects at a time.
+const squareChunk = 1 << 16
+
+// placeSquares sets the centres of cells from their transformed corners
+// pts (5 a cell), and the squares of those not on an aligned grid.
+func (g *Grid) placeSquares(cells []squareCell, pts []orb.Point) {
+	for k, sc := range cells {
+		c := &g.Cells[sc.cell]
+		if c.sq.grid != nil {
+			// Its square is made again when written (cellShapes).
+			c.Lon, c.Lat = pts[5*k+4][0], pts[5*k+4][1]
+			continue
+		}
+		sq, centre := squareOf(pts[5*k : 5*k+5])
+		c.Lon, c.Lat, c.Geometry = centre[0], centre[1], sq
+	}
 }
 
 // squareCell is a cell whose square is still to be projected.

@@ -69,7 +69,7 @@ func FuzzReadGridCSV(f *testing.F) {
 			return
 		}
 		for _, c := range g.Cells {
-			if !(c.Population > 0) || math.IsInf(c.Population, 0) || !validLonLat(c.Lon, c.Lat) || c.Geometry == nil {
+			if !(c.Population > 0) || math.IsInf(c.Population, 0) || !validLonLat(c.Lon, c.Lat) || !c.hasShape() {
 				t.Fatalf("bad cell %+v", c)
 			}
 		}

@@ -19,7 +19,8 @@ import (
 
 // writeShard writes a shard's folder: the cells of the shard (in the
 // grid's order), their exact results for Merge and run.json with the
-// shard's index, count and resolved config.
+// shard's index, count and resolved config. The cells are located
+// already (res.Territory).
 func writeShard(job Job, m *Manifest, res *Results, cells []Cell, idx []int, levels []*Level, lap func(string)) ([]string, error) {
 	if job.Config == nil {
 		return nil, errors.New("coverage: a shard needs the job's config, to record it for merge")
@@ -28,7 +29,6 @@ func writeShard(job Job, m *Manifest, res *Results, cells []Cell, idx []int, lev
 	if err != nil {
 		return nil, fmt.Errorf("coverage: shard config: %w", err)
 	}
-	Assign(res, cells, levels)
 	countCells(m, res)
 	staging, err := newStaging(job.Out)
 	if err != nil {
@@ -210,7 +210,7 @@ func MergePartitioned(ctx context.Context, dirs []string, out, partition string,
 		m.Shards = append(m.Shards, info)
 	}
 	lap("merge")
-	return finish(ctx, job, m, res, grid.Cells, cats, levels, stage, lap)
+	return finish(ctx, job, m, res, grid.Cells, cats, levels, nil, stage, lap)
 }
 
 // readShards reads the manifests of the shard folders and checks that

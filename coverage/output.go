@@ -48,7 +48,7 @@ func (res *Results) Rows(lo, hi int) *Results {
 // and encoded values are held at once, whatever the number of cells.
 func WriteCells(path string, f table.Format, res *Results, cells []Cell, levels []*Level) error {
 	return table.WriteChunks(path, f, len(cells), func(lo, hi int) (*table.Table, error) {
-		return CellsTable(res.Rows(lo, hi), cells[lo:hi], levels), nil
+		return CellsTable(res.Rows(lo, hi), cells[lo:hi], levels)
 	})
 }
 
@@ -59,16 +59,19 @@ func WriteCells(path string, f table.Format, res *Results, cells []Cell, levels 
 // and served_<category> (and with the impact nearest_<category>, the id of
 // the point that decides the time, null when none); served, routed, lon
 // and lat (the cell's centre, its routing origin), and the cell geometry.
-func CellsTable(res *Results, cells []Cell, levels []*Level) *table.Table {
+func CellsTable(res *Results, cells []Cell, levels []*Level) (*table.Table, error) {
 	n := len(cells)
 	nk, np := len(res.Categories), len(res.Params.Percentiles)
 	t := &table.Table{}
 	ids := make([]string, n)
 	pop := make([]float64, n)
-	geom := make([]orb.Geometry, n)
+	geom, err := cellShapes(cells)
+	if err != nil {
+		return nil, err
+	}
 	lon, lat := make([]float64, n), make([]float64, n)
 	for c := range cells {
-		ids[c], pop[c], geom[c] = cells[c].ID, cells[c].Population, cells[c].Geometry
+		ids[c], pop[c] = cells[c].ID, cells[c].Population
 		lon[c], lat[c] = cells[c].Lon, cells[c].Lat
 	}
 	t.Columns = append(t.Columns,
@@ -131,7 +134,7 @@ func CellsTable(res *Results, cells []Cell, levels []*Level) *table.Table {
 		table.Column{Name: output.Lon, Kind: table.Float64, Float: lon},
 		table.Column{Name: output.Lat, Kind: table.Float64, Float: lat},
 		table.Column{Name: output.Geometry, Kind: table.Geometry, Geom: geom})
-	return t
+	return t, nil
 }
 
 // TerritoriesTable returns the per-territory output table: level, code,

@@ -94,7 +94,10 @@ func writePartitioned(dir string, res *Results, cells []Cell, levels []*Level, l
 			for j, c := range idx {
 				sub[j] = cells[c]
 			}
-			t := CellsTable(res.Pick(idx), sub, levels)
+			t, err := CellsTable(res.Pick(idx), sub, levels)
+			if err != nil {
+				return nil, err
+			}
 			t.Columns = slices.DeleteFunc(t.Columns, func(c table.Column) bool { return c.Name == lv.Name })
 			return t, nil
 		})

@@ -241,15 +241,24 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	warnFarPlaces(m, tt, feeds, grid, cats, levels)
+	// Reading the territories leaves their GeoJSON as garbage: hand it
+	// back before locating the cells, whose GEOS points add to it.
+	debug.FreeOSMemory()
+	// The cells are located in the territories once, before routing:
+	// the far-places check and the aggregation share it.
+	terr, outside, err := locateCells(ctx, grid.Cells, levels)
+	if err != nil {
+		return nil, err
+	}
+	warnFarPlaces(m, tt, feeds, grid, terr, cats, levels)
 	for i, in := range m.Inputs {
 		if name, ok := job.InputNames[in.Path]; ok {
 			m.Inputs[i].Path = name
 		}
 	}
-	// Reading the grid leaves about twice the cells' memory as garbage
-	// (CSV rows, the id map): hand it back before routing.
-	debug.FreeOSMemory()
+	// Locating the cells leaves GEOS points, freed by Go cleanups into
+	// the C allocator: hand both back before routing.
+	freeMemory()
 
 	// Routing.
 	cells, idx := grid.Cells, []int(nil)
@@ -300,6 +309,13 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	}
 	lap("route")
 	if job.Shard.IsSet() {
+		res.Territory = make([][]int32, len(terr))
+		for l := range terr {
+			res.Territory[l] = make([]int32, len(idx))
+			for i, c := range idx {
+				res.Territory[l][i] = terr[l][c]
+			}
+		}
 		stage("writing the shard")
 		outputs, err := writeShard(job, m, res, cells, idx, levels, lap)
 		if err != nil {
@@ -307,7 +323,8 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 		}
 		return &Report{Manifest: m, Levels: m.Levels, Outputs: outputs}, nil
 	}
-	return finish(ctx, job, m, res, cells, cats, levels, stage, lap)
+	res.Territory = terr
+	return finish(ctx, job, m, res, cells, cats, levels, outside, stage, lap)
 }
 
 // loadInputs reads the grid, the service points and the territories,
@@ -331,6 +348,12 @@ func loadInputs(ctx context.Context, job Job, m *Manifest, cats []*Category, sta
 	in.Counts = map[string]int{"cells": len(grid.Cells), "cells_skipped_empty": grid.SkippedEmpty}
 	m.Inputs = append(m.Inputs, in)
 	addWarnings(m, "grid", grid.Warnings)
+	// Reading a large grid leaves about twice the cells' memory as
+	// garbage (CSV rows, the id map): hand it back before the services
+	// and territories are read.
+	if len(grid.Cells) > 1<<16 {
+		debug.FreeOSMemory()
+	}
 	lap("read_grid")
 
 	if cats == nil {
@@ -402,16 +425,20 @@ func countCells(m *Manifest, res *Results) {
 }
 
 // finish aggregates the cells' results per territory and writes the
-// outputs.
-func finish(ctx context.Context, job Job, m *Manifest, res *Results, cells []Cell, cats []*Category, levels []*Level, stage, lap func(string)) (*Report, error) {
+// outputs. When res.Territory is set, the cells are located already and
+// outside counts, per level, those outside every territory (locateCells);
+// else they are located here.
+func finish(ctx context.Context, job Job, m *Manifest, res *Results, cells []Cell, cats []*Category, levels []*Level, outside []int, stage, lap func(string)) (*Report, error) {
 	countCells(m, res)
 	stage("aggregating per territory")
 	if ctx.Err() != nil {
 		return nil, fmt.Errorf("coverage: interrupted before aggregating: %w", context.Cause(ctx))
 	}
-	outside, err := AssignContext(ctx, res, cells, levels)
-	if err != nil {
-		return nil, err
+	if res.Territory == nil {
+		var err error
+		if outside, err = AssignContext(ctx, res, cells, levels); err != nil {
+			return nil, err
+		}
 	}
 	for _, lv := range levels {
 		addWarnings(m, "territories:"+lv.Name, lv.OverlapWarnings())
@@ -441,9 +468,10 @@ func finish(ctx context.Context, job Job, m *Manifest, res *Results, cells []Cel
 	}
 	lap("aggregate")
 	// What reading and aggregating left (CSV rows, GEOS geometries held
-	// until their cleanups run) is freed before the outputs are built,
-	// so that it does not add to their peak.
-	debug.FreeOSMemory()
+	// until their cleanups run, and their pages in the C allocator; a
+	// merge locates its cells here) is freed before the outputs are
+	// built, so that it does not add to their peak.
+	freeMemory()
 
 	stage("writing outputs")
 	if ctx.Err() != nil {
@@ -715,7 +743,11 @@ func writeOutputs(ctx context.Context, job Job, m *Manifest, res *Results, cells
 		names = append(names, n)
 	}
 	if job.Format == table.GeoPackage {
-		layers := []table.Layer{{Name: output.Cells, Table: CellsTable(res, cells, levels)}, {Name: output.Territories, Table: TerritoriesTable(stats, res.Categories)}}
+		ct, err := CellsTable(res, cells, levels)
+		if err != nil {
+			return nil, err
+		}
+		layers := []table.Layer{{Name: output.Cells, Table: ct}, {Name: output.Territories, Table: TerritoriesTable(stats, res.Categories)}}
 		if job.Impact {
 			layers = append(layers, table.Layer{Name: output.Points, Table: PointsTable(pts, levels)})
 		}

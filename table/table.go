@@ -185,10 +185,13 @@ const RowGroup = 65536
 // asking chunk for its rows RowGroup at a time ([lo, hi), in order) and
 // writing each as one row group or record batch, so that only one chunk
 // of the encoded table is in memory at once. Every chunk must have the
-// same columns. The geometry metadata (types and bounding box), which
-// the schema carries, is gathered in a first pass over the chunks, so
-// chunk is called twice per range when the table has geometry columns;
-// it must return the same rows both times.
+// same columns. The geometry metadata (types and bounding box) is
+// gathered while the chunks are written and goes into the Parquet
+// footer; an Arrow file, whose schema comes first, gathers it in a first
+// pass over the chunks, so chunk is called twice per range and must
+// return the same rows both times. chunk must return a table of its own
+// each time: a Parquet chunk's columns are let go (zeroed) as they are
+// written.
 //
 // A table of at most RowGroup rows is written byte for byte as Write
 // writes it.
@@ -217,10 +220,16 @@ func WriteChunks(path string, f Format, n int, chunk func(lo, hi int) (*Table, e
 		}
 		return t, nil
 	}
-	// First pass: the geometry metadata of all the rows.
+	// The geometry metadata of all the rows: Parquet keeps its key-value
+	// metadata in the footer, so it is gathered while the chunks are
+	// written and added before the footer (one pass); an Arrow file
+	// starts with its schema, so a first pass gathers it.
 	var geo *geoAcc
+	onePass := f != Arrow && n > RowGroup
 	if n > RowGroup {
 		geo = &geoAcc{}
+	}
+	if n > RowGroup && !onePass {
 		err := ranges(func(lo, hi int) error {
 			t, err := get(lo, hi)
 			if err != nil {
@@ -237,18 +246,22 @@ func WriteChunks(path string, f Format, n int, chunk func(lo, hi int) (*Table, e
 		var pw *pqarrow.FileWriter
 		var aw *ipc.FileWriter
 		var schema *arrow.Schema
+		var last *Table // a chunk, for its columns and metadata
 		err := ranges(func(lo, hi int) error {
 			t, err := get(lo, hi)
 			if err != nil {
 				return err
 			}
-			rec, err := t.recordGeo(geo)
+			if onePass {
+				geo.add(t)
+				last = t
+			}
+			s, err := t.schemaKV(geo, onePass)
 			if err != nil {
 				return err
 			}
-			defer rec.Release()
 			if schema == nil {
-				schema = rec.Schema()
+				schema = s
 				if f == Arrow {
 					aw, err = ipc.NewFileWriter(w, ipc.WithSchema(schema))
 				} else {
@@ -257,14 +270,32 @@ func WriteChunks(path string, f Format, n int, chunk func(lo, hi int) (*Table, e
 				if err != nil {
 					return err
 				}
-			} else if !rec.Schema().Equal(schema) {
+			} else if !s.Equal(schema) {
 				return fmt.Errorf("table: %s: rows [%d, %d) have another schema than the first rows", path, lo, hi)
 			}
-			if aw != nil {
-				return aw.Write(rec)
+			if aw != nil || hi == lo {
+				rec, err := t.recordGeo(geo)
+				if err != nil {
+					return err
+				}
+				defer rec.Release()
+				if aw != nil {
+					return aw.Write(rec)
+				}
+				return pw.Write(rec)
 			}
-			return pw.Write(rec)
+			return writeRowGroup(pw, t)
 		})
+		if err == nil && onePass && pw != nil {
+			// The metadata keys from "geo" on, after the first ones
+			// that the schema gave the writer: their sorted order.
+			keys, vals := last.kv(geo)
+			for i := len(schema.Metadata().Keys()); i < len(keys); i++ {
+				if err = pw.AppendKeyValueMetadata(keys[i], vals[i]); err != nil {
+					break
+				}
+			}
+		}
 		switch {
 		case aw != nil:
 			if cerr := aw.Close(); err == nil {
@@ -277,6 +308,29 @@ func WriteChunks(path string, f Format, n int, chunk func(lo, hi int) (*Table, e
 		}
 		return err
 	})
+}
+
+// writeRowGroup writes t as one row group of pw, as pw.Write of its record
+// would, but one column at a time: only one column's Arrow array is held
+// at once, and each column of t is let go once written.
+func writeRowGroup(pw *pqarrow.FileWriter, t *Table) error {
+	if err := pw.NewRowGroupChecked(); err != nil {
+		return err
+	}
+	mem := memory.NewGoAllocator()
+	for i := range t.Columns {
+		arr, err := t.Columns[i].array(mem)
+		if err != nil {
+			return err
+		}
+		err = pw.WriteColumnData(arr)
+		arr.Release()
+		if err != nil {
+			return err
+		}
+		t.Columns[i] = Column{Name: t.Columns[i].Name, Kind: t.Columns[i].Kind}
+	}
+	return nil
 }
 
 // geoAcc gathers the geometry metadata of a table written in chunks.
@@ -472,81 +526,73 @@ func (t *Table) record() (arrow.RecordBatch, error) { return t.recordGeo(nil) }
 // recordGeo builds one Arrow record of the table, its geometry metadata
 // from acc when set (see geo).
 func (t *Table) recordGeo(acc *geoAcc) (arrow.RecordBatch, error) {
+	schema, err := t.schema(acc)
+	if err != nil {
+		return nil, err
+	}
 	mem := memory.NewGoAllocator()
-	var fields []arrow.Field
-	var cols []arrow.Array
+	cols := make([]arrow.Array, 0, len(t.Columns))
 	defer func() {
 		for _, c := range cols {
 			c.Release()
 		}
 	}()
 	for i := range t.Columns {
+		arr, err := t.Columns[i].array(mem)
+		if err != nil {
+			return nil, err
+		}
+		cols = append(cols, arr)
+	}
+	return array.NewRecordBatch(schema, cols, int64(t.Len())), nil
+}
+
+// schema returns the table's Arrow schema, its geometry metadata from acc
+// when set (see geo).
+func (t *Table) schema(acc *geoAcc) (*arrow.Schema, error) { return t.schemaKV(acc, false) }
+
+// schemaKV is schema; with head, its metadata stops before the key "geo"
+// (the keys from "geo" on are added to the file's footer once every
+// chunk is written).
+func (t *Table) schemaKV(acc *geoAcc, head bool) (*arrow.Schema, error) {
+	fields := make([]arrow.Field, 0, len(t.Columns))
+	for i := range t.Columns {
 		c := &t.Columns[i]
 		f := arrow.Field{Name: c.Name, Nullable: c.Valid != nil || c.Kind == Geometry}
-		var arr arrow.Array
 		switch c.Kind {
 		case Float64:
-			b := array.NewFloat64Builder(mem)
-			b.AppendValues(c.Float, c.Valid)
-			arr, f.Type = b.NewArray(), arrow.PrimitiveTypes.Float64
-			b.Release()
+			f.Type = arrow.PrimitiveTypes.Float64
 		case Int64:
-			b := array.NewInt64Builder(mem)
-			b.AppendValues(c.Int, c.Valid)
-			arr, f.Type = b.NewArray(), arrow.PrimitiveTypes.Int64
-			b.Release()
+			f.Type = arrow.PrimitiveTypes.Int64
 		case String:
-			b := array.NewStringBuilder(mem)
-			size := 0
-			for _, s := range c.String {
-				size += len(s)
-			}
-			b.Reserve(len(c.String))
-			b.ReserveData(size)
-			b.AppendValues(c.String, c.Valid)
-			arr, f.Type = b.NewArray(), arrow.BinaryTypes.String
-			b.Release()
+			f.Type = arrow.BinaryTypes.String
 		case Bool:
-			b := array.NewBooleanBuilder(mem)
-			b.AppendValues(c.Bool, c.Valid)
-			arr, f.Type = b.NewArray(), arrow.FixedWidthTypes.Boolean
-			b.Release()
+			f.Type = arrow.FixedWidthTypes.Boolean
 		case Geometry:
-			// The builder is sized first (a WKB is known from its point
-			// counts), and each geometry encoded into one reused buffer.
-			b := array.NewBinaryBuilder(mem, arrow.BinaryTypes.Binary)
-			size := 0
-			for j, g := range c.Geom {
-				if g != nil && c.IsValid(j) {
-					size += wkbSize(g)
-				}
-			}
-			b.Reserve(len(c.Geom))
-			b.ReserveData(size)
-			var buf bytes.Buffer
-			enc := wkb.NewEncoder(&buf)
-			for j, g := range c.Geom {
-				if g == nil || !c.IsValid(j) {
-					b.AppendNull()
-					continue
-				}
-				buf.Reset()
-				if err := enc.Encode(g); err != nil {
-					b.Release()
-					return nil, fmt.Errorf("table: column %s row %d: %w", c.Name, j, err)
-				}
-				b.Append(buf.Bytes())
-			}
-			arr, f.Type = b.NewArray(), arrow.BinaryTypes.Binary
+			f.Type = arrow.BinaryTypes.Binary
 			f.Metadata = arrow.NewMetadata([]string{"ARROW:extension:metadata", "ARROW:extension:name"}, []string{geoArrowCRS, "geoarrow.wkb"})
-			b.Release()
 		default:
 			return nil, fmt.Errorf("table: column %s: unknown kind %d", c.Name, c.Kind)
 		}
 		fields = append(fields, f)
-		cols = append(cols, arr)
 	}
-	keys := make([]string, 0, len(t.Metadata)+1)
+	var keys, vals []string
+	if head {
+		keys, vals = t.kv(nil)
+		if i := slices.Index(keys, "geo"); i >= 0 {
+			keys, vals = keys[:i], vals[:i]
+		}
+	} else {
+		keys, vals = t.kv(acc)
+	}
+	md := arrow.NewMetadata(keys, vals)
+	return arrow.NewSchema(fields, &md), nil
+}
+
+// kv returns the schema's metadata, sorted by key: the table's and "geo",
+// the geometry metadata (from acc when set, see geo).
+func (t *Table) kv(acc *geoAcc) (keys, vals []string) {
+	keys = make([]string, 0, len(t.Metadata)+1)
 	for k := range t.Metadata {
 		keys = append(keys, k)
 	}
@@ -555,7 +601,7 @@ func (t *Table) recordGeo(acc *geoAcc) (arrow.RecordBatch, error) {
 		keys = append(keys, "geo")
 	}
 	sort.Strings(keys)
-	vals := make([]string, len(keys))
+	vals = make([]string, len(keys))
 	for i, k := range keys {
 		if k == "geo" && hasGeo {
 			vals[i] = string(geo)
@@ -563,9 +609,67 @@ func (t *Table) recordGeo(acc *geoAcc) (arrow.RecordBatch, error) {
 			vals[i] = t.Metadata[k]
 		}
 	}
-	md := arrow.NewMetadata(keys, vals)
-	schema := arrow.NewSchema(fields, &md)
-	return array.NewRecordBatch(schema, cols, int64(t.Len())), nil
+	return keys, vals
+}
+
+// array builds the column's Arrow array (of the type schema gives it).
+func (c *Column) array(mem memory.Allocator) (arrow.Array, error) {
+	switch c.Kind {
+	case Float64:
+		b := array.NewFloat64Builder(mem)
+		defer b.Release()
+		b.AppendValues(c.Float, c.Valid)
+		return b.NewArray(), nil
+	case Int64:
+		b := array.NewInt64Builder(mem)
+		defer b.Release()
+		b.AppendValues(c.Int, c.Valid)
+		return b.NewArray(), nil
+	case String:
+		b := array.NewStringBuilder(mem)
+		defer b.Release()
+		size := 0
+		for _, s := range c.String {
+			size += len(s)
+		}
+		b.Reserve(len(c.String))
+		b.ReserveData(size)
+		b.AppendValues(c.String, c.Valid)
+		return b.NewArray(), nil
+	case Bool:
+		b := array.NewBooleanBuilder(mem)
+		defer b.Release()
+		b.AppendValues(c.Bool, c.Valid)
+		return b.NewArray(), nil
+	case Geometry:
+		// The builder is sized first (a WKB is known from its point
+		// counts), and each geometry encoded into one reused buffer.
+		b := array.NewBinaryBuilder(mem, arrow.BinaryTypes.Binary)
+		defer b.Release()
+		size := 0
+		for j, g := range c.Geom {
+			if g != nil && c.IsValid(j) {
+				size += wkbSize(g)
+			}
+		}
+		b.Reserve(len(c.Geom))
+		b.ReserveData(size)
+		var buf bytes.Buffer
+		enc := wkb.NewEncoder(&buf)
+		for j, g := range c.Geom {
+			if g == nil || !c.IsValid(j) {
+				b.AppendNull()
+				continue
+			}
+			buf.Reset()
+			if err := enc.Encode(g); err != nil {
+				return nil, fmt.Errorf("table: column %s row %d: %w", c.Name, j, err)
+			}
+			b.Append(buf.Bytes())
+		}
+		return b.NewArray(), nil
+	}
+	return nil, fmt.Errorf("table: column %s: unknown kind %d", c.Name, c.Kind)
 }
 
 func parquetProps() *parquet.WriterProperties {
