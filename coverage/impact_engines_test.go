@@ -14,14 +14,17 @@ import (
 // TestImpactEnginesRandom checks the impact of the profile engine (site
 // classes, profile_impact.go) against the forward engine's on small random
 // networks: per cell and category the same served flag, the same nearest
-// site and the same sole points, and per departure the same best site
-// and best value through another site (within the cap). The categories have one to twenty points,
+// site, the same sole points and the same site at the percentile (served
+// or not), per departure the same best value (within the cap) and, where
+// it is within the threshold, the same best site and best value through
+// another site (that one exact within the threshold, beyond it in both
+// engines otherwise). The categories have one to twenty points,
 // some at the same coordinates, so that ties, one-site categories and
 // several bits are all met; every seed is then checked against removal
 // runs for two of its points.
 func TestImpactEnginesRandom(t *testing.T) {
 	date, _ := gtfs.ParseDate("2026-01-13")
-	var soles, ties int
+	var soles, ties, beyond, queries int
 	for seed := range 40 {
 		rng := rand.New(rand.NewPCG(uint64(seed), 12))
 		f := smallFeed(t, rng)
@@ -58,7 +61,11 @@ func TestImpactEnginesRandom(t *testing.T) {
 		}
 		p := DefaultParams()
 		p.From, p.To, p.Step = 8*3600, 10*3600, int32(60*(1+rng.IntN(3)))
-		p.Threshold = int32(10*60 + rng.IntN(20*60))
+		p.Threshold = int32(3*60 + rng.IntN(27*60))
+		// Low percentiles and thresholds too: unserved cells whose
+		// percentile transit decides (the profile engine asks the forward
+		// router for their site, transitSite).
+		p.Percentiles = []float64{[]float64{50, 10, 2}[rng.IntN(3)]}
 		var res [2]*Results
 		var minutes [2][][3][]int32 // [engine][cell*category] best, bestPt, best2
 		for i, engine := range []string{EngineForward, EngineProfile} {
@@ -74,30 +81,41 @@ func TestImpactEnginesRandom(t *testing.T) {
 			if res[i], err = a.run(context.Background(), nil); err != nil {
 				t.Fatal(err)
 			}
+			if engine == EngineProfile {
+				queries += int(a.forwardQueries.Load())
+			}
 		}
-		// Per departure, within the cap (the only place the impact looks).
-		within := func(v, dep int32) bool { return v != router.Unreached && v-dep <= rp.MaxDuration }
+		// Per departure: the best within the cap, its site and the best
+		// through another site within the threshold (the class searches'
+		// limit).
+		limit := min(p.Threshold, rp.MaxDuration)
+		within := func(v, dep, lim int32) bool { return v != router.Unreached && v-dep <= lim }
 		for i := range minutes[0] {
 			fw, pf := minutes[0][i], minutes[1][i]
 			for m := range fw[0] {
 				dep := p.From + int32(m)*p.Step
-				if within(fw[0][m], dep) != within(pf[0][m], dep) || within(fw[0][m], dep) && (fw[0][m] != pf[0][m] || fw[1][m] != pf[1][m]) ||
-					within(fw[2][m], dep) != within(pf[2][m], dep) || within(fw[2][m], dep) && fw[2][m] != pf[2][m] {
+				in := within(fw[0][m], dep, limit)
+				if within(fw[0][m], dep, rp.MaxDuration) != within(pf[0][m], dep, rp.MaxDuration) || within(fw[0][m], dep, rp.MaxDuration) && fw[0][m] != pf[0][m] ||
+					in && (fw[1][m] != pf[1][m] || within(fw[2][m], dep, limit) != within(pf[2][m], dep, limit) || within(fw[2][m], dep, limit) && fw[2][m] != pf[2][m]) {
 					t.Fatalf("seed %d, cell %d category %d, departure %d: forward best %d at %d, other %d; profile %d at %d, other %d", seed, i/len(cats), i%len(cats), m,
 						fw[0][m], fw[1][m], fw[2][m], pf[0][m], pf[1][m], pf[2][m])
 				}
-				if within(fw[0][m], dep) && fw[1][m] < 0 {
+				if in && fw[1][m] < 0 {
 					ties++
 				}
 			}
 		}
 		fw, pf := res[0], res[1]
 		for i := range fw.Served {
-			if fw.Served[i] != pf.Served[i] || fw.Impact.Nearest[i] != pf.Impact.Nearest[i] || !slices.Equal(fw.Impact.Sole[i], pf.Impact.Sole[i]) {
-				t.Fatalf("seed %d, cell %d category %d: forward served %v nearest %d sole %v; profile %v %d %v", seed, i/len(cats), i%len(cats),
-					fw.Served[i], fw.Impact.Nearest[i], fw.Impact.Sole[i], pf.Served[i], pf.Impact.Nearest[i], pf.Impact.Sole[i])
+			if fw.Served[i] != pf.Served[i] || fw.Impact.Nearest[i] != pf.Impact.Nearest[i] || !slices.Equal(fw.Impact.Sole[i], pf.Impact.Sole[i]) ||
+				fw.Impact.AtPercentile[i] != pf.Impact.AtPercentile[i] {
+				t.Fatalf("seed %d, cell %d category %d: forward served %v nearest %d sole %v at percentile %d; profile %v %d %v %d", seed, i/len(cats), i%len(cats),
+					fw.Served[i], fw.Impact.Nearest[i], fw.Impact.Sole[i], fw.Impact.AtPercentile[i], pf.Served[i], pf.Impact.Nearest[i], pf.Impact.Sole[i], pf.Impact.AtPercentile[i])
 			}
 			soles += len(fw.Impact.Sole[i])
+			if !fw.Served[i] && fw.Impact.AtPercentile[i] >= 0 {
+				beyond++
+			}
 		}
 		// Against removal runs: both engines' impact, for a point of each
 		// of the two larger categories.
@@ -107,34 +125,44 @@ func TestImpactEnginesRandom(t *testing.T) {
 			checkRemovals(t, job, tt, cells, cats, nil, [][2]int{{1, rng.IntN(len(cats[1].Points))}, {2, rng.IntN(len(cats[2].Points))}})
 		}
 	}
-	t.Logf("%d sole points, %d departures where two sites tie", soles, ties)
-	if soles == 0 || ties == 0 {
-		t.Error("no sole point or no tie in any seed: the test proves little")
+	t.Logf("%d sole points, %d departures where two sites tie, %d unserved cells with a site at the percentile, %d forward searches beyond the threshold", soles, ties, beyond, queries)
+	if soles == 0 || ties == 0 || beyond == 0 || queries == 0 {
+		t.Error("no sole point, no tie, no site beyond the threshold or no forward search in any seed: the test proves little")
 	}
 }
 
 // TestImpactEnginesDordogne checks that both engines give the same impact
-// on the Dordogne command (the removal runs check the default engine).
+// (nearest, sole and percentile sites) on the Dordogne command, with its
+// threshold and with 8 minutes (many unserved cells whose percentile
+// transit decides: the profile engine asks the forward router for their
+// site). The removal runs check the default engine.
 func TestImpactEnginesDordogne(t *testing.T) {
 	job, tt, cells, cats, _ := loadJob(t, "../testdata/configs/dordogne.toml")
-	var res [2]*Results
-	for i, engine := range []string{EngineForward, EngineProfile} {
-		p := job.Indicator
-		p.Engine = engine
-		var err error
-		if res[i], err = AnalyzeImpact(context.Background(), tt, cells, cats, p, nil); err != nil {
-			t.Fatal(err)
+	sole, queries := 0, int64(0)
+	for _, threshold := range []int32{job.Indicator.Threshold, 8 * 60} {
+		var res [2]*Results
+		for i, engine := range []string{EngineForward, EngineProfile} {
+			p := job.Indicator
+			p.Engine, p.Threshold = engine, threshold
+			a := &analysis{tt: tt, rp: tt.Params(), p: p, cells: cells, cats: cats, minutes: p.Minutes(), impact: true}
+			a.needed = neededWithin(a.minutes, p.Percentiles[0])
+			var err error
+			if res[i], err = a.run(context.Background(), nil); err != nil {
+				t.Fatal(err)
+			}
+			queries += a.forwardQueries.Load()
+		}
+		for i := range res[0].Served {
+			a, b := res[0].Impact, res[1].Impact
+			if res[0].Served[i] != res[1].Served[i] || a.Nearest[i] != b.Nearest[i] || !slices.Equal(a.Sole[i], b.Sole[i]) || a.AtPercentile[i] != b.AtPercentile[i] {
+				t.Fatalf("threshold %d s, cell %s category %s: forward nearest %d sole %v at percentile %d, profile %d %v %d", threshold, cells[i/len(cats)].ID, cats[i%len(cats)].Name,
+					a.Nearest[i], a.Sole[i], a.AtPercentile[i], b.Nearest[i], b.Sole[i], b.AtPercentile[i])
+			}
+			sole += len(a.Sole[i])
 		}
 	}
-	sole := 0
-	for i := range res[0].Served {
-		a, b := res[0].Impact, res[1].Impact
-		if res[0].Served[i] != res[1].Served[i] || a.Nearest[i] != b.Nearest[i] || !slices.Equal(a.Sole[i], b.Sole[i]) {
-			t.Fatalf("cell %s category %s: forward nearest %d sole %v, profile %d %v", cells[i/len(cats)].ID, cats[i%len(cats)].Name, a.Nearest[i], a.Sole[i], b.Nearest[i], b.Sole[i])
-		}
-		sole += len(a.Sole[i])
-	}
-	if sole == 0 {
-		t.Error("no sole point: the test proves little")
+	t.Logf("%d sole points, %d forward searches beyond the threshold", sole, queries)
+	if sole == 0 || queries == 0 {
+		t.Error("no sole point or no forward search: the test proves little")
 	}
 }

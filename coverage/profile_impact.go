@@ -22,14 +22,33 @@ package coverage
 //
 // (Two classes per bit of the site's index, the first version, is the
 // special case of codes with complementary halves: 2⌈log₂ n⌉ classes, 16
-// for 194 sites.) A profile is exact wherever the travel time is within
-// the cap, and beyond it (or Unreached) elsewhere, so the decoding is exact
-// within the cap: the only place the impact looks (beyond it the decoded
-// code may name no site). A category with one site needs one profile
-// (best2 is Unreached: no other site).
+// for 194 sites.)
 //
-// Cost: m searches per category instead of one, and m evaluations per
-// cell; BENCHMARKS.md, issue 12.
+// Only within the threshold. What the impact writes needs the best site
+// and best2 only at the departures whose travel time is within the
+// threshold T (impact.go, cellImpact): the nearest point, the sole points
+// and the without columns count those departures alone, and whether
+// best2 is within T is all a closure changes there. So the class
+// searches are bounded by T (router.ProfileSearcher.SearchWithin): a
+// class profile is exact wherever the class's travel time is within T,
+// and beyond T (or Unreached) elsewhere, never below the class's true
+// value (its entries are journeys). The best value b1 itself comes from
+// the category's own profile (the plain run's search, exact within the
+// cap). At a departure with b1 within T the classes with P_j = b1 are
+// exactly those holding a site reached at b1 (their value is b1 ≤ T,
+// exact; every other class is above b1), so J, the site and the tie are
+// exact; best2 is exact when within T, and beyond T when the true best2
+// is (each class value is at least its true one). At the other departures
+// nothing is decoded (bestPt is notDecoded): the one output that may look
+// there, the point deciding an unserved cell's percentile (between T and
+// the cap, nearest_<category>), asks the forward router at that departure
+// (transitSite), as the forward engine computes it. A category with one
+// site needs no class (best2 is Unreached: no other site).
+//
+// Cost: one search per category bounded by the cap, as the plain run,
+// and m per category bounded by the threshold; m evaluations per cell
+// that reaches the category within T by transit; a forward search per
+// unserved cell whose percentile transit decides. BENCHMARKS.md, issue 12.
 
 import (
 	"context"
@@ -76,23 +95,21 @@ func binom(n, k int) int {
 // buildClassEgress fills, per category, the codes of its sites and the
 // egress lists of its classes: class j holds the stops within max_walk of
 // a site whose code has bit j, with the walk from the stop itself to the
-// nearest such site. A
-// category with one site has one class, all its sites.
+// nearest such site. A category with one site has no class (its own
+// profile says all).
 func (a *analysis) buildClassEgress() {
 	var hits []walk.Hit
 	for k := range a.egress {
 		e := &a.egress[k]
 		e.codes = siteCodes(len(e.sites))
+		if e.codes == nil {
+			continue
+		}
 		code := make([]uint32, len(e.site)) // site index → code
 		for r, p := range e.sites {
-			if e.codes != nil {
-				code[p] = e.codes[r]
-			}
+			code[p] = e.codes[r]
 		}
-		nc := 1
-		if e.codes != nil {
-			nc = bits.Len32(e.codes[len(e.codes)-1])
-		}
+		nc := bits.Len32(e.codes[len(e.codes)-1])
 		e.cls = make([][]router.Access, nc)
 		best := make([]int32, nc)
 		// The walks from the stops themselves (e.direct): the search
@@ -104,10 +121,6 @@ func (a *analysis) buildClassEgress() {
 				best[j] = router.Unreached
 			}
 			for _, h := range hits {
-				if e.codes == nil {
-					best[0] = min(best[0], h.Seconds)
-					continue
-				}
 				for c := code[e.site[h.Place]]; c != 0; c &= c - 1 {
 					j := bits.TrailingZeros32(c)
 					best[j] = min(best[j], h.Seconds)
@@ -122,25 +135,48 @@ func (a *analysis) buildClassEgress() {
 	}
 }
 
-// buildImpactProfiles runs the profile searches of every site class of
-// every category, in parallel.
+// notDecoded is bestPt at a departure whose best value is beyond the
+// threshold, where the profile engine does not decode the site classes.
+const notDecoded = -2
+
+// classLimit is the travel time within which the class profiles answer:
+// the threshold (the cap when it is lower).
+func (a *analysis) classLimit() int32 { return min(a.p.Threshold, a.rp.MaxDuration) }
+
+// buildImpactProfiles runs, in parallel, the profile search of every
+// category (bounded by the cap, as the plain run) and those of its site
+// classes (bounded by the threshold), when it has two sites or more.
 func (a *analysis) buildImpactProfiles(ctx context.Context, workers int) error {
 	a.buildClassEgress()
-	pr := &profiles{cls: make([][]router.Profile, len(a.cats))}
+	pr := &profiles{prof: make([]router.Profile, len(a.cats)), cls: make([][]router.Profile, len(a.cats))}
 	for m := range a.minutes {
 		pr.deps = append(pr.deps, a.p.From+int32(m)*a.p.Step)
 	}
-	type job struct{ k, j int }
+	type job struct{ k, j int } // j = -1: the category's own search
 	var jobs []job
 	for k := range a.cats {
+		jobs = append(jobs, job{k, -1})
+	}
+	for k := range a.cats {
+		if a.egress[k].codes == nil {
+			continue
+		}
 		pr.cls[k] = make([]router.Profile, len(a.egress[k].cls))
 		for j := range pr.cls[k] {
 			jobs = append(jobs, job{k, j})
 		}
 	}
+	limit := a.classLimit()
 	err := a.searchAll(ctx, workers, len(jobs), func(ps *router.ProfileSearcher, i int) error {
 		jb := jobs[i]
-		if err := ps.Search(a.egress[jb.k].cls[jb.j], a.p.From, a.p.To, &pr.cls[jb.k][jb.j]); err != nil {
+		e := &a.egress[jb.k]
+		var err error
+		if jb.j < 0 {
+			err = ps.Search(e.direct, a.p.From, a.p.To, &pr.prof[jb.k])
+		} else {
+			err = ps.SearchWithin(e.cls[jb.j], a.p.From, a.p.To, limit, &pr.cls[jb.k][jb.j])
+		}
+		if err != nil {
 			return fmt.Errorf("coverage: category %s: %w", a.cats[jb.k].Name, err)
 		}
 		return nil
@@ -153,40 +189,48 @@ func (a *analysis) buildImpactProfiles(ctx context.Context, workers int) error {
 }
 
 // evalImpactProfiles sets, for every category and departure, the best
-// arrival by transit (best), its site when no other site ties with it
-// (bestPt, else -1) and the best arrival through another site (best2),
-// from the site classes' profiles.
+// arrival by transit (best, from the category's profile) and, where it is
+// within the threshold, its site when no other site ties with it (bestPt,
+// else -1) and the best arrival through another site (best2, exact when
+// within the threshold), from the site classes' profiles; elsewhere
+// bestPt is notDecoded.
 func (a *analysis) evalImpactProfiles(s *scratch) {
 	deps := a.profiles.deps
+	limit := a.classLimit()
 	for k := range a.cats {
 		e := &a.egress[k]
-		prof := a.profiles.cls[k]
-		for len(s.clsBuf) < len(prof) {
-			s.clsBuf = append(s.clsBuf, make([]int32, a.minutes))
-		}
-		for j := range prof {
-			prof[j].Eval(s.access, deps, s.clsBuf[j])
-		}
 		best, bestPt, best2 := s.best[k], s.bestPt[k], s.best2[k]
-		if len(prof) == 1 { // one site
-			for m, v := range s.clsBuf[0] {
-				best[m], bestPt[m], best2[m] = v, -1, router.Unreached
+		a.profiles.prof[k].Eval(s.access, deps, best)
+		prof := a.profiles.cls[k]
+		if len(prof) == 0 { // one site
+			for m, v := range best {
+				bestPt[m], best2[m] = -1, router.Unreached
 				if v != router.Unreached {
 					bestPt[m] = e.sites[0]
 				}
 			}
 			continue
 		}
+		within := false
+		for m, v := range best {
+			bestPt[m], best2[m] = notDecoded, router.Unreached
+			within = within || v != router.Unreached && v-deps[m] <= limit
+		}
+		if !within {
+			continue // no class is looked at
+		}
+		for len(s.clsBuf) < len(prof) {
+			s.clsBuf = append(s.clsBuf, make([]int32, a.minutes))
+		}
+		for j := range prof {
+			prof[j].Eval(s.access, deps, s.clsBuf[j])
+		}
 		w := len(prof) / 2 // the weight of a code
-		for m := range best {
-			b1 := router.Unreached
-			for j := range prof {
-				b1 = min(b1, s.clsBuf[j][m])
-			}
-			best[m], bestPt[m], best2[m] = b1, -1, router.Unreached
-			if b1 == router.Unreached {
+		for m, b1 := range best {
+			if b1 == router.Unreached || b1-deps[m] > limit {
 				continue
 			}
+			bestPt[m] = -1
 			var in uint32
 			b2 := router.Unreached
 			for j := range prof {
@@ -196,18 +240,15 @@ func (a *analysis) evalImpactProfiles(s *scratch) {
 					b2 = min(b2, v)
 				}
 			}
-			switch n := bits.OnesCount32(in); {
-			case n > w: // two sites reach it at b1
+			// Within the limit J is the union of the codes of the sites
+			// reached at b1: one code names the site, more is a tie.
+			if bits.OnesCount32(in) > w { // two sites reach it at b1
 				best2[m] = b1
-			case n == w:
-				best2[m] = b2
-				// Beyond the cap the values are not exact and the code
-				// may name no site; the impact does not look there.
-				if r, ok := slices.BinarySearch(e.codes, in); ok {
-					bestPt[m] = e.sites[r]
-				}
-			default:
-				best2[m] = b2
+				continue
+			}
+			best2[m] = b2
+			if r, ok := slices.BinarySearch(e.codes, in); ok {
+				bestPt[m] = e.sites[r]
 			}
 		}
 	}
