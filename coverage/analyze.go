@@ -38,9 +38,6 @@ type analysis struct {
 	profiles *profiles
 	// impact also computes Results.Impact (either engine).
 	impact bool
-	// forwardQueries counts, with the impact and the profile engine, the
-	// forward searches of transitSite (for the tests).
-	forwardQueries atomic.Int64
 	// needed, with the impact, is the least number of departures within
 	// the threshold for a cell to be served (neededWithin).
 	needed int

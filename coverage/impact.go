@@ -162,61 +162,22 @@ func (a *analysis) buildEgressImpact() {
 func (a *analysis) reduceMinuteImpact(s *scratch, dep int32, arrivals []int32) {
 	m := (dep - a.p.From) / a.p.Step
 	for k := range a.cats {
-		t2 := a.forwardTop2(s, k)
+		e := &a.egress[k]
+		// The best two values through distinct sites, in one pass: each
+		// stop offers its nearest site, then its second-nearest.
+		t2 := newTop2()
+		for i, st := range e.stops {
+			t := s.router.RideArrival(st)
+			if t == router.Unreached {
+				continue
+			}
+			t2.offer(t+e.secs[i], e.near1[i])
+			if e.near2[i] >= 0 {
+				t2.offer(t+e.secs2[i], e.near2[i])
+			}
+		}
 		s.best[k][m], s.bestPt[k][m], s.best2[k][m] = t2.b1, t2.unique(), t2.b2
 	}
-}
-
-// forwardTop2 returns, after a forward search (s.router), the best two
-// arrivals at category k by transit through distinct sites, in one pass:
-// each egress stop offers its nearest site, then its second-nearest.
-func (a *analysis) forwardTop2(s *scratch, k int) top2 {
-	e := &a.egress[k]
-	t2 := newTop2()
-	for i, st := range e.stops {
-		t := s.router.RideArrival(st)
-		if t == router.Unreached {
-			continue
-		}
-		t2.offer(t+e.secs[i], e.near1[i])
-		if e.near2[i] >= 0 {
-			t2.offer(t+e.secs2[i], e.near2[i])
-		}
-	}
-	return t2
-}
-
-// transitSite returns the site of the best arrival by transit at category
-// k and departure m (-1: none, or two sites tie). Where the profile engine
-// did not decode it (beyond the threshold, profile_impact.go), the forward
-// router searches that departure, as the forward engine does at every
-// one, and the answer is kept.
-func (a *analysis) transitSite(s *scratch, k, m int) int32 {
-	if pt := s.bestPt[k][m]; pt != notDecoded {
-		return pt
-	}
-	s.router.Query(s.access, a.p.From+int32(m)*a.p.Step)
-	t2 := a.forwardTop2(s, k)
-	s.bestPt[k][m], s.best2[k][m] = t2.unique(), t2.b2
-	a.forwardQueries.Add(1)
-	return s.bestPt[k][m]
-}
-
-// argmin returns the site through which the cell reaches category k
-// fastest at departure m, on foot or by transit (-1: two sites as fast,
-// or none).
-func (a *analysis) argmin(s *scratch, k, m int) int32 {
-	pt := s.walkPt[k]
-	if b := s.best[k][m]; b != router.Unreached {
-		dep := a.p.From + int32(m)*a.p.Step
-		switch {
-		case b-dep < s.walk[k]:
-			pt = a.transitSite(s, k, m)
-		case b-dep == s.walk[k] && a.transitSite(s, k, m) != pt:
-			pt = -1 // on foot and by transit to distinct sites, as fast
-		}
-	}
-	return pt
 }
 
 // neededWithin returns the least number of departures within the
@@ -248,10 +209,10 @@ type impactScratch struct {
 	walkPt  []int32   // per category: nearest point on foot
 	walk2   []int32   // per category: walk to the nearest other point
 	impHits []walk.Hit
-	cand    []int32   // distinct argmin points of the cell
-	count   []int32   // departures within the threshold per candidate
-	argmin  []int32   // per departure: the point achieving TT, or -1
-	clsBuf  [][]int32 // per site class, per departure: its profile's arrival
+	cand    []int32       // distinct argmin points of the cell
+	count   []int32       // departures within the threshold per candidate
+	argmin  []int32       // per departure: the point achieving TT, or -1
+	top2Buf []router.Top2 // per departure: the top-two profile's label
 }
 
 func (a *analysis) newImpactScratch(s *scratch) {
@@ -286,14 +247,20 @@ func (a *analysis) cellImpact(s *scratch, c int) {
 		imp.Nearest[c*nk+k] = -1
 		imp.AtPercentile[c*nk+k] = -1
 		q := a.res.TravelTime[(c*nk+k)*np]
-		// The candidates: the sites that decide a departure within the
-		// threshold, and how many (only those count: a site deciding
-		// departures beyond it alone is never the nearest nor sole).
 		s.cand, s.count = s.cand[:0], s.count[:0]
 		for m, v := range s.tt[k] {
 			pt := int32(-1)
-			if v <= a.p.Threshold {
-				pt = a.argmin(s, k, m)
+			if v != router.Unreached {
+				dep := a.p.From + int32(m)*a.p.Step
+				pt = s.walkPt[k]
+				if b := s.best[k][m]; b != router.Unreached {
+					switch {
+					case b-dep < s.walk[k]:
+						pt = s.bestPt[k][m]
+					case b-dep == s.walk[k] && s.bestPt[k][m] != pt:
+						pt = -1 // on foot and by transit to distinct sites, as fast
+					}
+				}
 			}
 			s.argmin[m] = pt
 			if pt < 0 {
@@ -310,26 +277,16 @@ func (a *analysis) cellImpact(s *scratch, c int) {
 				s.cand = append(s.cand, pt)
 				s.count = append(s.count, 0)
 			}
-			s.count[j]++
+			if v <= a.p.Threshold {
+				s.count[j]++
+			}
 		}
 		if !a.res.Served[c*nk+k] {
-			// The percentile is beyond the threshold: the site of the
-			// earliest departure at it (within the cap) that one site
-			// decides.
-			for m, v := range s.tt[k] {
-				if float64(v) != q {
-					continue
-				}
-				if pt := a.argmin(s, k, m); pt >= 0 {
-					imp.AtPercentile[c*nk+k] = pt
-					break
-				}
-			}
 			continue
 		}
 		best := -1
 		for j, pt := range s.cand {
-			if best < 0 || s.count[j] > s.count[best] || s.count[j] == s.count[best] && pt < s.cand[best] {
+			if s.count[j] > 0 && (best < 0 || s.count[j] > s.count[best] || s.count[j] == s.count[best] && pt < s.cand[best]) {
 				best = j
 			}
 		}
