@@ -57,8 +57,7 @@ import (
 // MaxDuration to some departure of the window [from, to): τ ≥ from,
 // v − τ ≤ MaxDuration and v ≤ to − 1 + MaxDuration. So Eval is exact
 // wherever the travel time is within the cap, and beyond the cap (or
-// Unreached) wherever it is not. SearchWithin does the same with a lower
-// limit in place of MaxDuration.
+// Unreached) wherever it is not.
 
 // Profile is the result of a profile search: per number of rides r
 // (1 … MaxTransfers+1, cumulative) and per stop, the Pareto set of
@@ -266,14 +265,8 @@ type ProfileSearcher struct {
 	// most is the most entries a profile of this searcher has had: a
 	// fresh dst gets that room at once (the impact's class searches, one
 	// searcher for many profiles, spent a fifth of their time growing
-	// dst by doubling). mostLimit is the limit of the searches it
-	// counts: a search with another limit starts counting afresh (the
-	// impact's class searches, bounded by the threshold, are far smaller
-	// than the category's own).
-	most, mostLimit int32
-	// limit bounds the travel times the search answers exactly:
-	// MaxDuration, or less with SearchWithin.
-	limit int32
+	// dst by doubling).
+	most int
 }
 
 // NewProfileSearcher returns a profile searcher over tt.
@@ -330,7 +323,7 @@ func (ps *ProfileSearcher) unkey(k uint64) (tau, v int32) {
 // returns the latest useful arrival.
 func (ps *ProfileSearcher) start(from, to int32, dst *Profile) (int32, error) {
 	n := ps.n
-	capT := ps.limit
+	capT := ps.tt.params.MaxDuration
 	if to <= from || to-from > 86400 || from < -86400 || to > 3*86400 {
 		return 0, fmt.Errorf("router: profile window %d–%d s: must be a non-empty span of at most 24 h within −24 h…72 h", from, to)
 	}
@@ -338,10 +331,7 @@ func (ps *ProfileSearcher) start(from, to int32, dst *Profile) (int32, error) {
 	dst.n, dst.rounds, dst.from, dst.to = n, ps.rounds, from, to
 	dst.off = grow(dst.off, int(ps.rounds)*int(n+1))
 	dst.tau, dst.arr = dst.tau[:0], dst.arr[:0]
-	if ps.mostLimit != capT {
-		ps.most, ps.mostLimit = 0, capT
-	}
-	if want := int(ps.most + ps.most/8); cap(dst.tau) < want {
+	if want := ps.most + ps.most/8; cap(dst.tau) < want {
 		dst.tau, dst.arr = make([]int32, 0, want), make([]int32, 0, want)
 	}
 	// Keys: stop, then τ and v counted from the window's start (at most
@@ -362,23 +352,9 @@ func (ps *ProfileSearcher) start(from, to int32, dst *Profile) (int32, error) {
 // footpath, footpath and walk within MaxWalk together (ChainEgress). It
 // allocates only while its buffers grow.
 func (ps *ProfileSearcher) Search(egress []Access, from, to int32, dst *Profile) error {
-	return ps.SearchWithin(egress, from, to, ps.tt.params.MaxDuration, dst)
-}
-
-// SearchWithin is Search for the travel times within limit seconds only
-// (0 < limit ≤ MaxDuration): dst answers exactly wherever the travel time
-// is within limit, and beyond limit (or Unreached) elsewhere. Its entries
-// are those of Search with v − τ ≤ limit, fewer and found in fewer rounds
-// of work when limit is well under MaxDuration (the impact's site classes
-// only need the threshold).
-func (ps *ProfileSearcher) SearchWithin(egress []Access, from, to, limit int32, dst *Profile) error {
 	tt := ps.tt
 	n := ps.n
-	if limit <= 0 || limit > tt.params.MaxDuration {
-		return fmt.Errorf("router: profile search within %d s: must be within 1 s–max duration (%d s)", limit, tt.params.MaxDuration)
-	}
-	ps.limit = limit
-	capT := limit
+	capT := tt.params.MaxDuration
 	for _, e := range egress {
 		if e.Stop < 0 || e.Stop >= n || e.Seconds < 0 {
 			return fmt.Errorf("router: profile egress %+v: no such stop or a negative walk", e)
@@ -578,7 +554,7 @@ func (ps *ProfileSearcher) search(from, to, hiT int32, dst *Profile) error {
 		ps.sTau, ps.nTau = ps.nTau, ps.sTau
 		ps.sArr, ps.nArr = ps.nArr, ps.sArr
 	}
-	ps.most = max(ps.most, int32(len(dst.tau)))
+	ps.most = max(ps.most, len(dst.tau))
 	return nil
 }
 
@@ -587,7 +563,7 @@ func (ps *ProfileSearcher) search(from, to, hiT int32, dst *Profile) error {
 // alighting at a (a + egress ≤ v; earlier alightings arrive earlier
 // still), or by an entry S already has.
 func (ps *ProfileSearcher) sCandidate(s, a, v, from int32) {
-	if a < from || v-a > ps.limit {
+	if a < from || v-a > ps.tt.params.MaxDuration {
 		return
 	}
 	// ps.egressAt(s, a) <= v, the plain walk tested inline (a call per
@@ -707,7 +683,7 @@ func (ps *ProfileSearcher) merge(oldTau, oldArr []int32, cand []uint64) {
 // stop where it may be boarded gets a candidate entry.
 func (ps *ProfileSearcher) scan(pat, last int32, from, hiT int32) {
 	tt := ps.tt
-	capT := ps.limit
+	capT := tt.params.MaxDuration
 	slack := tt.params.BoardSlack
 	so := tt.patStopOff[pat]
 	stops := tt.patStops[so:tt.patStopOff[pat+1]]

@@ -53,7 +53,6 @@ func (ps *ProfileSearcher) SearchOpen(targets []Target, open []hours.Windows, fr
 			return fmt.Errorf("router: profile target %+v: no such stop or point, or a negative walk", t)
 		}
 	}
-	ps.limit = capT
 	hiT, err := ps.start(from, to, dst)
 	if err != nil {
 		return err

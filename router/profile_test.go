@@ -127,8 +127,7 @@ func TestProfileRandom(t *testing.T) {
 	}
 	seen := map[string]int{}
 	compared, reached := 0, 0
-	var prof, within Profile
-	var inLimit, beyondLimit int // SearchWithin: departures within its limit, beyond it
+	var prof Profile
 	for n := range networks {
 		feeds := []*gtfs.Feed{randomFeed(t, rng, "a")}
 		if rng.IntN(4) == 0 {
@@ -178,28 +177,11 @@ func TestProfileRandom(t *testing.T) {
 			if err := ps.Search(egress, from, to, &prof); err != nil {
 				t.Fatal(err)
 			}
-			// The same search within a lower limit (the impact's site
-			// classes), the same searcher reused: exact within it, beyond
-			// it or Unreached elsewhere.
-			limit := 60 + rng.Int32N(p.MaxDuration-59)
-			if err := ps.SearchWithin(egress, from, to, limit, &within); err != nil {
-				t.Fatal(err)
-			}
 			got := make([]int32, len(deps))
-			gotWithin := make([]int32, len(deps))
 			for origin := range 4 {
 				acc := randomAccess(rng, tt.NumStops())
 				prof.Eval(acc, deps, got)
-				within.Eval(acc, deps, gotWithin)
 				for i := range got {
-					if in := got[i] != Unreached && got[i]-deps[i] <= limit; in && gotWithin[i] != got[i] ||
-						!in && gotWithin[i] != Unreached && gotWithin[i]-deps[i] <= limit {
-						t.Fatalf("timetable %d target %d origin %d: departure %d: profile %d, within %d s %d", n, target, origin, deps[i], got[i], limit, gotWithin[i])
-					} else if in {
-						inLimit++
-					} else if got[i] != Unreached {
-						beyondLimit++
-					}
 					got[i] = capped(got[i], deps[i], p.MaxDuration)
 				}
 				want := reversed(forwardBest(r, acc, egress, reversed(deps), p.MaxDuration))
@@ -236,9 +218,6 @@ func TestProfileRandom(t *testing.T) {
 	if reached == 0 || reached == compared {
 		t.Fatalf("%d of %d departures reached: the comparison proves little", reached, compared)
 	}
-	if inLimit == 0 || beyondLimit == 0 {
-		t.Fatalf("SearchWithin: %d departures within its limit, %d beyond: the comparison proves little", inLimit, beyondLimit)
-	}
 	for _, k := range []string{"board slack 0", "board slack 60", "max transfers 0", "max transfers 1", "max transfers 2",
 		"max transfers 3", "max transfers 4", "previous-day trips", "overtaking split", "frequency trips", "forbidden transfers",
 		"previous-day trip ridden", "frequency trip ridden", "transfer from a stop with a forbidden transfer",
@@ -247,7 +226,7 @@ func TestProfileRandom(t *testing.T) {
 			t.Errorf("the random timetables never exercised %s", k)
 		}
 	}
-	t.Logf("%d departures compared, %d reached (%d within SearchWithin's limit, %d beyond); exercised: %v", compared, reached, inLimit, beyondLimit, seen)
+	t.Logf("%d departures compared, %d reached; exercised: %v", compared, reached, seen)
 }
 
 // overtakes tells whether some trips were split into more patterns than
