@@ -155,14 +155,15 @@ type Top2Searcher struct {
 	ps *ProfileSearcher // its footpaths, pattern bounds, queues and radix
 
 	egW, egV []Top2 // per stop: walks to the sites, without and with a footpath first
-	// S per stop, current and next round; B of the round before (all
-	// rounds are kept in bOff/bTau/bLab, the last one being the profile).
+	// S per stop, current and next round; B of the round before in
+	// pOff/pTau/pLab (the current round is built in the profile itself:
+	// only the last round is kept).
 	sOff, nOff   []int32
 	sTau, nTau   []int32
 	sLab, nLab   []Top2
-	bOff         []int32 // rounds × (n+1)
-	bTau         []int32
-	bLab         []Top2
+	pOff         []int32
+	pTau         []int32
+	pLab         []Top2
 	prevOff      []int32
 	prevTau      []int32
 	prevLab      []Top2
@@ -265,11 +266,11 @@ func (ts *Top2Searcher) Search(egress []StopTop2, from, to int32, dst *ProfileTo
 
 	fill(ts.sOff, 0)
 	ts.sTau, ts.sLab = ts.sTau[:0], ts.sLab[:0]
-	ts.bOff = grow(ts.bOff, int(ps.rounds)*int(n+1))
-	ts.bTau, ts.bLab = ts.bTau[:0], ts.bLab[:0]
+	ts.pOff = grow(ts.pOff, int(n+1))
+	dst.off = grow(dst.off, int(n+1))
+	dst.tau, dst.lab = dst.tau[:0], dst.lab[:0]
 
 	for r := int32(1); r <= ps.rounds; r++ {
-		base := (r - 1) * (n + 1)
 		ps.patQueue = ps.patQueue[:0]
 		for w, word := range ps.changed {
 			for word != 0 {
@@ -290,7 +291,11 @@ func (ts *Top2Searcher) Search(egress []StopTop2, from, to int32, dst *ProfileTo
 		}
 		ts.candKey, ts.candLab = ts.candKey[:0], ts.candLab[:0]
 		if r > 1 {
-			ts.prevOff, ts.prevTau, ts.prevLab = ts.bOff[base-(n+1):base], ts.bTau, ts.bLab
+			// The round before moves to p*, its buffers to dst.
+			ts.pOff, dst.off = dst.off, ts.pOff
+			ts.pTau, dst.tau = dst.tau, ts.pTau[:0]
+			ts.pLab, dst.lab = dst.lab, ts.pLab[:0]
+			ts.prevOff, ts.prevTau, ts.prevLab = ts.pOff, ts.pTau, ts.pLab
 		} else {
 			ts.prevOff, ts.prevTau, ts.prevLab = ps.zeroOff, nil, nil
 		}
@@ -302,25 +307,19 @@ func (ts *Top2Searcher) Search(egress []StopTop2, from, to int32, dst *ProfileTo
 		ts.group()
 
 		ts.newStop, ts.newTau, ts.newLab = ts.newStop[:0], ts.newTau[:0], ts.newLab[:0]
-		prevBase := base - (n + 1)
 		for s := range n {
-			ts.bOff[base+s] = int32(len(ts.bTau))
-			var oldTau []int32
-			var oldLab []Top2
-			if r > 1 {
-				lo, hi := ts.bOff[prevBase+s], ts.bOff[prevBase+s+1]
-				oldTau, oldLab = ts.bTau[lo:hi], ts.bLab[lo:hi]
-			}
+			dst.off[s] = int32(len(dst.tau))
+			oldTau, oldLab := ts.prevTau[ts.prevOff[s]:ts.prevOff[s+1]], ts.prevLab[ts.prevOff[s]:ts.prevOff[s+1]]
 			cand := ts.sorted[ps.cnt[s]:ps.cnt[s+1]]
 			if len(cand) == 0 {
-				ts.bTau = append(ts.bTau, oldTau...)
-				ts.bLab = append(ts.bLab, oldLab...)
+				dst.tau = append(dst.tau, oldTau...)
+				dst.lab = append(dst.lab, oldLab...)
 				continue
 			}
 			ts.merge(oldTau, oldLab, cand)
 			for i := len(ts.tmpTau) - 1; i >= 0; i-- {
-				ts.bTau = append(ts.bTau, ts.tmpTau[i])
-				ts.bLab = append(ts.bLab, ts.tmpLab[i])
+				dst.tau = append(dst.tau, ts.tmpTau[i])
+				dst.lab = append(dst.lab, ts.tmpLab[i])
 				if ts.tmpNew[i] {
 					ts.newStop = append(ts.newStop, s)
 					ts.newTau = append(ts.newTau, ts.tmpTau[i])
@@ -328,7 +327,7 @@ func (ts *Top2Searcher) Search(egress []StopTop2, from, to int32, dst *ProfileTo
 				}
 			}
 		}
-		ts.bOff[base+n] = int32(len(ts.bTau))
+		dst.off[n] = int32(len(dst.tau))
 		if r == ps.rounds {
 			break
 		}
@@ -371,15 +370,6 @@ func (ts *Top2Searcher) Search(egress []StopTop2, from, to int32, dst *ProfileTo
 		ts.sTau, ts.nTau = ts.nTau, ts.sTau
 		ts.sLab, ts.nLab = ts.nLab, ts.sLab
 	}
-	// The profile: the last round.
-	base := (ps.rounds - 1) * (n + 1)
-	dst.off = grow(dst.off, int(n+1))
-	lo := ts.bOff[base]
-	for s := range n + 1 {
-		dst.off[s] = ts.bOff[base+s] - lo
-	}
-	dst.tau = append(dst.tau[:0], ts.bTau[lo:ts.bOff[base+n]]...)
-	dst.lab = append(dst.lab[:0], ts.bLab[lo:ts.bOff[base+n]]...)
 	return nil
 }
 
