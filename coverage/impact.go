@@ -66,7 +66,7 @@ type Impact struct {
 // AnalyzeImpact is Analyze that also computes, for every cell and
 // category, the points whose single closure would make it unserved
 // (Results.Impact), with the engine p.Engine names: both give the same
-// answer (the profile engine through the profiles of classes of sites,
+// answer (the profile engine through one top-two profile per category,
 // profile_impact.go).
 func AnalyzeImpact(ctx context.Context, tt *router.Timetable, cells []Cell, cats []*Category, p Params, progress func(done int)) (*Results, error) {
 	a := &analysis{tt: tt, rp: tt.Params(), p: p, cells: cells, cats: cats, minutes: p.Minutes(), impact: true}
