@@ -169,6 +169,8 @@ type Top2Searcher struct {
 	prevLab      []Top2
 	v            []Top2 // per trip of the pattern scanned
 	candKey      []uint64
+	candStop     []int32 // candidates: stop, τ and label, keyed by group
+	candTau      []int32
 	sorted       []uint64
 	candLab      []Top2
 	newStop      []int32
@@ -213,11 +215,6 @@ func (ts *Top2Searcher) Search(egress []StopTop2, from, to int32, dst *ProfileTo
 	hiT := to - 1 + capT
 	ts.capT, ts.hiTime, ts.from = capT, hiT, from
 	ts.tb = uint(bits.Len32(uint32(hiT - from)))
-	ts.idxBits = 26
-	ts.keyBits = uint(bits.Len32(uint32(n))) + ts.tb + ts.idxBits
-	if ts.keyBits > 64 {
-		return fmt.Errorf("router: profile search over %d stops: too many", n)
-	}
 	dst.n, dst.from, dst.to = n, from, to
 
 	// The egress: from the stop, or one footpath then a walk, within
@@ -289,7 +286,7 @@ func (ts *Top2Searcher) Search(egress []StopTop2, from, to int32, dst *ProfileTo
 				}
 			}
 		}
-		ts.candKey, ts.candLab = ts.candKey[:0], ts.candLab[:0]
+		ts.candStop, ts.candTau, ts.candLab = ts.candStop[:0], ts.candTau[:0], ts.candLab[:0]
 		if r > 1 {
 			// The round before moves to p*, its buffers to dst.
 			ts.pOff, dst.off = dst.off, ts.pOff
@@ -304,7 +301,9 @@ func (ts *Top2Searcher) Search(egress []StopTop2, from, to int32, dst *ProfileTo
 			ps.patLast[pat] = -1
 			ts.scan(pat, last, from, hiT)
 		}
-		ts.group()
+		if err := ts.group(); err != nil {
+			return err
+		}
 
 		ts.newStop, ts.newTau, ts.newLab = ts.newStop[:0], ts.newTau[:0], ts.newLab[:0]
 		for s := range n {
@@ -334,7 +333,7 @@ func (ts *Top2Searcher) Search(egress []StopTop2, from, to int32, dst *ProfileTo
 
 		// S_r = S_{r−1} ∪ the new entries shifted back by the transfer
 		// that leads to them.
-		ts.candKey, ts.candLab = ts.candKey[:0], ts.candLab[:0]
+		ts.candStop, ts.candTau, ts.candLab = ts.candStop[:0], ts.candTau[:0], ts.candLab[:0]
 		for i, s := range ts.newStop {
 			t, l := ts.newTau[i], ts.newLab[i]
 			if x := tt.selfExtra[s]; x != Unreached {
@@ -344,7 +343,9 @@ func (ts *Top2Searcher) Search(egress []StopTop2, from, to int32, dst *ProfileTo
 				ts.sCandidate(rw.to, t-rw.sec, l)
 			}
 		}
-		ts.group()
+		if err := ts.group(); err != nil {
+			return err
+		}
 		ps.changed.clear()
 		ts.nTau, ts.nLab = ts.nTau[:0], ts.nLab[:0]
 		for s := range n {
@@ -393,8 +394,8 @@ func at(tau []int32, lab []Top2, t int32) Top2 {
 
 // addCand adds a candidate entry (τ, label) of stop s.
 func (ts *Top2Searcher) addCand(s, tau int32, l Top2) {
-	idx := uint64(len(ts.candLab))
-	ts.candKey = append(ts.candKey, uint64(s)<<(ts.tb+ts.idxBits)|uint64(tau-ts.from)<<ts.idxBits|idx)
+	ts.candStop = append(ts.candStop, s)
+	ts.candTau = append(ts.candTau, tau)
 	ts.candLab = append(ts.candLab, l)
 }
 
@@ -416,10 +417,19 @@ func (ts *Top2Searcher) sCandidate(s, a int32, l Top2) {
 	ts.addCand(s, a, l)
 }
 
-// group sorts the candidates by (stop, τ) into ts.sorted, with stop s at
-// ts.sorted[ps.cnt[s]:ps.cnt[s+1]].
-func (ts *Top2Searcher) group() {
+// group sorts the candidates by (stop, τ) into ts.sorted, keys (stop, τ,
+// index of the candidate), with stop s at ts.sorted[ps.cnt[s]:ps.cnt[s+1]].
+func (ts *Top2Searcher) group() error {
 	ps := ts.ps
+	ts.idxBits = uint(bits.Len(uint(len(ts.candLab))))
+	ts.keyBits = uint(bits.Len32(uint32(ps.n))) + ts.tb + ts.idxBits
+	if ts.keyBits > 64 {
+		return fmt.Errorf("router: top-two profile search: %d candidates over %d stops: too many", len(ts.candLab), ps.n)
+	}
+	ts.candKey = ts.candKey[:0]
+	for i, s := range ts.candStop {
+		ts.candKey = append(ts.candKey, uint64(s)<<(ts.tb+ts.idxBits)|uint64(ts.candTau[i]-ts.from)<<ts.idxBits|uint64(i))
+	}
 	const digit = 11
 	src := ts.candKey
 	ts.sorted = grow64(ts.sorted, len(src))
@@ -454,6 +464,7 @@ func (ts *Top2Searcher) group() {
 	for s := range ps.n {
 		ps.cnt[s+1] += ps.cnt[s]
 	}
+	return nil
 }
 
 // merge computes the entries of old (τ increasing, labels cumulative)
