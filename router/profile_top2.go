@@ -158,31 +158,31 @@ type Top2Searcher struct {
 	// S per stop, current and next round; B of the round before in
 	// pOff/pTau/pLab (the current round is built in the profile itself:
 	// only the last round is kept).
-	sOff, nOff   []int32
-	sTau, nTau   []int32
-	sLab, nLab   []Top2
-	pOff         []int32
-	pTau         []int32
-	pLab         []Top2
-	prevOff      []int32
-	prevTau      []int32
-	prevLab      []Top2
-	v            []Top2 // per trip of the pattern scanned
-	candKey      []uint64
-	candStop     []int32 // candidates: stop, τ and label, keyed by group
-	candTau      []int32
-	sorted       []uint64
-	candLab      []Top2
-	newStop      []int32
-	newTau       []int32
-	newLab       []Top2
-	tmpTau       []int32
-	tmpLab       []Top2
-	tmpNew       []bool
-	from         int32
-	tb, idxBits  uint
-	keyBits      uint
-	capT, hiTime int32
+	sOff, nOff  []int32
+	sTau, nTau  []int32
+	sLab, nLab  []Top2
+	pOff        []int32
+	pTau        []int32
+	pLab        []Top2
+	prevOff     []int32
+	prevTau     []int32
+	prevLab     []Top2
+	v           []Top2 // per trip of the pattern scanned
+	candKey     []uint64
+	candStop    []int32 // candidates: stop, τ and label, keyed by group
+	candTau     []int32
+	sorted      []uint64
+	candLab     []Top2
+	newStop     []int32
+	newTau      []int32
+	newLab      []Top2
+	tmpTau      []int32
+	tmpLab      []Top2
+	tmpNew      []bool
+	from        int32
+	tb, idxBits uint
+	keyBits     uint
+	capT        int32
 }
 
 // NewTop2Searcher returns a top-two profile searcher over tt.
@@ -208,12 +208,12 @@ func (ts *Top2Searcher) Search(egress []StopTop2, from, to int32, dst *ProfileTo
 		return fmt.Errorf("router: profile window %d–%d s: must be a non-empty span of at most 24 h within −24 h…72 h", from, to)
 	}
 	for _, e := range egress {
-		if e.Stop < 0 || e.Stop >= n || e.L.V1 < 0 {
-			return fmt.Errorf("router: profile egress %+v: no such stop or a negative walk", e)
+		if e.Stop < 0 || e.Stop >= n || e.L.V1 < 0 || e.L.V2 < e.L.V1 || e.L.S1 < 0 && e.L.V1 != Unreached {
+			return fmt.Errorf("router: profile egress %+v: no such stop, a negative walk, a second site nearer than the first or no site", e)
 		}
 	}
 	hiT := to - 1 + capT
-	ts.capT, ts.hiTime, ts.from = capT, hiT, from
+	ts.capT, ts.from = capT, from
 	ts.tb = uint(bits.Len32(uint32(hiT - from)))
 	dst.n, dst.from, dst.to = n, from, to
 
