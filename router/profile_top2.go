@@ -306,6 +306,11 @@ func (ts *Top2Searcher) Search(egress []StopTop2, from, to int32, dst *ProfileTo
 		}
 
 		ts.newStop, ts.newTau, ts.newLab = ts.newStop[:0], ts.newTau[:0], ts.newLab[:0]
+		ts.newStop = reserve32(ts.newStop, len(ts.sorted))
+		ts.newTau = reserve32(ts.newTau, len(ts.sorted))
+		ts.newLab = reserveTop2(ts.newLab, len(ts.sorted))
+		dst.tau = reserve32(dst.tau, len(ts.prevTau)+len(ts.sorted))
+		dst.lab = reserveTop2(dst.lab, len(ts.prevTau)+len(ts.sorted))
 		for s := range n {
 			dst.off[s] = int32(len(dst.tau))
 			oldTau, oldLab := ts.prevTau[ts.prevOff[s]:ts.prevOff[s+1]], ts.prevLab[ts.prevOff[s]:ts.prevOff[s+1]]
@@ -333,7 +338,15 @@ func (ts *Top2Searcher) Search(egress []StopTop2, from, to int32, dst *ProfileTo
 
 		// S_r = S_{r−1} ∪ the new entries shifted back by the transfer
 		// that leads to them.
-		ts.candStop, ts.candTau, ts.candLab = ts.candStop[:0], ts.candTau[:0], ts.candLab[:0]
+		// Room for every candidate at once (a fresh searcher grew them
+		// by doubling: a third of its time).
+		bound := 0
+		for _, s := range ts.newStop {
+			bound += 1 + int(ps.revOff[s+1]-ps.revOff[s])
+		}
+		ts.candStop = reserve32(ts.candStop[:0], bound)
+		ts.candTau = reserve32(ts.candTau[:0], bound)
+		ts.candLab = reserveTop2(ts.candLab[:0], bound)
 		for i, s := range ts.newStop {
 			t, l := ts.newTau[i], ts.newLab[i]
 			if x := tt.selfExtra[s]; x != Unreached {
@@ -347,7 +360,8 @@ func (ts *Top2Searcher) Search(egress []StopTop2, from, to int32, dst *ProfileTo
 			return err
 		}
 		ps.changed.clear()
-		ts.nTau, ts.nLab = ts.nTau[:0], ts.nLab[:0]
+		ts.nTau = reserve32(ts.nTau[:0], len(ts.sTau)+len(ts.sorted))
+		ts.nLab = reserveTop2(ts.nLab[:0], len(ts.sTau)+len(ts.sorted))
 		for s := range n {
 			ts.nOff[s] = int32(len(ts.nTau))
 			oldTau, oldLab := ts.sTau[ts.sOff[s]:ts.sOff[s+1]], ts.sLab[ts.sOff[s]:ts.sOff[s+1]]
@@ -426,7 +440,7 @@ func (ts *Top2Searcher) group() error {
 	if ts.keyBits > 64 {
 		return fmt.Errorf("router: top-two profile search: %d candidates over %d stops: too many", len(ts.candLab), ps.n)
 	}
-	ts.candKey = ts.candKey[:0]
+	ts.candKey = reserve64(ts.candKey[:0], len(ts.candStop))
 	for i, s := range ts.candStop {
 		ts.candKey = append(ts.candKey, uint64(s)<<(ts.tb+ts.idxBits)|uint64(ts.candTau[i]-ts.from)<<ts.idxBits|uint64(i))
 	}
@@ -575,4 +589,14 @@ func (ts *Top2Searcher) scan(pat, last int32, from, hiT int32) {
 			}
 		}
 	}
+}
+
+// reserveTop2 is reserve32 for labels.
+func reserveTop2(s []Top2, n int) []Top2 {
+	if cap(s)-len(s) >= n {
+		return s
+	}
+	t := make([]Top2, len(s), max(2*cap(s), len(s)+n, 1024))
+	copy(t, s)
+	return t
 }
