@@ -66,7 +66,7 @@ type Impact struct {
 // AnalyzeImpact is Analyze that also computes, for every cell and
 // category, the points whose single closure would make it unserved
 // (Results.Impact), with the engine p.Engine names: both give the same
-// answer (the profile engine through the profiles of classes of sites,
+// answer (the profile engine through one top-two profile per category,
 // profile_impact.go).
 func AnalyzeImpact(ctx context.Context, tt *router.Timetable, cells []Cell, cats []*Category, p Params, progress func(done int)) (*Results, error) {
 	a := &analysis{tt: tt, rp: tt.Params(), p: p, cells: cells, cats: cats, minutes: p.Minutes(), impact: true}
@@ -209,10 +209,10 @@ type impactScratch struct {
 	walkPt  []int32   // per category: nearest point on foot
 	walk2   []int32   // per category: walk to the nearest other point
 	impHits []walk.Hit
-	cand    []int32   // distinct argmin points of the cell
-	count   []int32   // departures within the threshold per candidate
-	argmin  []int32   // per departure: the point achieving TT, or -1
-	clsBuf  [][]int32 // per site class, per departure: its profile's arrival
+	cand    []int32       // distinct argmin points of the cell
+	count   []int32       // departures within the threshold per candidate
+	argmin  []int32       // per departure: the point achieving TT, or -1
+	top2Buf []router.Top2 // per departure: the top-two profile's label
 }
 
 func (a *analysis) newImpactScratch(s *scratch) {

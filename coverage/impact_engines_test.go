@@ -11,17 +11,18 @@ import (
 	"github.com/vingt/vingt/router"
 )
 
-// TestImpactEnginesRandom checks the impact of the profile engine (site
-// classes, profile_impact.go) against the forward engine's on small random
-// networks: per cell and category the same served flag, the same nearest
-// site and the same sole points, and per departure the same best site
-// and best value through another site (within the cap). The categories have one to twenty points,
+// TestImpactEnginesRandom checks the impact of the profile engine
+// (top-two profiles, profile_impact.go) against the forward engine's on
+// small random networks: per cell and category the same served flag, the
+// same nearest site, the same sole points and the same site at the
+// percentile (served or not), and per departure the same best site and
+// best value through another site (within the cap). The categories have one to twenty points,
 // some at the same coordinates, so that ties, one-site categories and
 // several bits are all met; every seed is then checked against removal
 // runs for two of its points.
 func TestImpactEnginesRandom(t *testing.T) {
 	date, _ := gtfs.ParseDate("2026-01-13")
-	var soles, ties int
+	var soles, ties, beyond int
 	for seed := range 40 {
 		rng := rand.New(rand.NewPCG(uint64(seed), 12))
 		f := smallFeed(t, rng)
@@ -58,7 +59,10 @@ func TestImpactEnginesRandom(t *testing.T) {
 		}
 		p := DefaultParams()
 		p.From, p.To, p.Step = 8*3600, 10*3600, int32(60*(1+rng.IntN(3)))
-		p.Threshold = int32(10*60 + rng.IntN(20*60))
+		p.Threshold = int32(3*60 + rng.IntN(27*60))
+		// Low thresholds and percentiles too: unserved cells whose
+		// percentile transit decides.
+		p.Percentiles = []float64{[]float64{50, 10, 2}[rng.IntN(3)]}
 		var res [2]*Results
 		var minutes [2][][3][]int32 // [engine][cell*category] best, bestPt, best2
 		for i, engine := range []string{EngineForward, EngineProfile} {
@@ -93,11 +97,15 @@ func TestImpactEnginesRandom(t *testing.T) {
 		}
 		fw, pf := res[0], res[1]
 		for i := range fw.Served {
-			if fw.Served[i] != pf.Served[i] || fw.Impact.Nearest[i] != pf.Impact.Nearest[i] || !slices.Equal(fw.Impact.Sole[i], pf.Impact.Sole[i]) {
-				t.Fatalf("seed %d, cell %d category %d: forward served %v nearest %d sole %v; profile %v %d %v", seed, i/len(cats), i%len(cats),
-					fw.Served[i], fw.Impact.Nearest[i], fw.Impact.Sole[i], pf.Served[i], pf.Impact.Nearest[i], pf.Impact.Sole[i])
+			if fw.Served[i] != pf.Served[i] || fw.Impact.Nearest[i] != pf.Impact.Nearest[i] || !slices.Equal(fw.Impact.Sole[i], pf.Impact.Sole[i]) ||
+				fw.Impact.AtPercentile[i] != pf.Impact.AtPercentile[i] {
+				t.Fatalf("seed %d, cell %d category %d: forward served %v nearest %d sole %v at percentile %d; profile %v %d %v %d", seed, i/len(cats), i%len(cats),
+					fw.Served[i], fw.Impact.Nearest[i], fw.Impact.Sole[i], fw.Impact.AtPercentile[i], pf.Served[i], pf.Impact.Nearest[i], pf.Impact.Sole[i], pf.Impact.AtPercentile[i])
 			}
 			soles += len(fw.Impact.Sole[i])
+			if !fw.Served[i] && fw.Impact.AtPercentile[i] >= 0 {
+				beyond++
+			}
 		}
 		// Against removal runs: both engines' impact, for a point of each
 		// of the two larger categories.
@@ -107,34 +115,43 @@ func TestImpactEnginesRandom(t *testing.T) {
 			checkRemovals(t, job, tt, cells, cats, nil, [][2]int{{1, rng.IntN(len(cats[1].Points))}, {2, rng.IntN(len(cats[2].Points))}})
 		}
 	}
-	t.Logf("%d sole points, %d departures where two sites tie", soles, ties)
-	if soles == 0 || ties == 0 {
-		t.Error("no sole point or no tie in any seed: the test proves little")
+	t.Logf("%d sole points, %d departures where two sites tie, %d unserved cells with a site at the percentile", soles, ties, beyond)
+	if soles == 0 || ties == 0 || beyond == 0 {
+		t.Error("no sole point, no tie or no unserved cell with a site at the percentile in any seed: the test proves little")
 	}
 }
 
 // TestImpactEnginesDordogne checks that both engines give the same impact
-// on the Dordogne command (the removal runs check the default engine).
+// (nearest, sole and percentile sites) on the Dordogne command, with its
+// threshold and with 8 minutes (more unserved cells whose percentile
+// transit decides). The removal runs check the default engine.
 func TestImpactEnginesDordogne(t *testing.T) {
 	job, tt, cells, cats, _ := loadJob(t, "../testdata/configs/dordogne.toml")
-	var res [2]*Results
-	for i, engine := range []string{EngineForward, EngineProfile} {
-		p := job.Indicator
-		p.Engine = engine
-		var err error
-		if res[i], err = AnalyzeImpact(context.Background(), tt, cells, cats, p, nil); err != nil {
-			t.Fatal(err)
+	sole, beyond := 0, 0
+	for _, threshold := range []int32{job.Indicator.Threshold, 8 * 60} {
+		var res [2]*Results
+		for i, engine := range []string{EngineForward, EngineProfile} {
+			p := job.Indicator
+			p.Engine, p.Threshold = engine, threshold
+			var err error
+			if res[i], err = AnalyzeImpact(context.Background(), tt, cells, cats, p, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i := range res[0].Served {
+			a, b := res[0].Impact, res[1].Impact
+			if res[0].Served[i] != res[1].Served[i] || a.Nearest[i] != b.Nearest[i] || !slices.Equal(a.Sole[i], b.Sole[i]) || a.AtPercentile[i] != b.AtPercentile[i] {
+				t.Fatalf("threshold %d s, cell %s category %s: forward nearest %d sole %v at percentile %d, profile %d %v %d", threshold, cells[i/len(cats)].ID, cats[i%len(cats)].Name,
+					a.Nearest[i], a.Sole[i], a.AtPercentile[i], b.Nearest[i], b.Sole[i], b.AtPercentile[i])
+			}
+			sole += len(a.Sole[i])
+			if !res[0].Served[i] && a.AtPercentile[i] >= 0 {
+				beyond++
+			}
 		}
 	}
-	sole := 0
-	for i := range res[0].Served {
-		a, b := res[0].Impact, res[1].Impact
-		if res[0].Served[i] != res[1].Served[i] || a.Nearest[i] != b.Nearest[i] || !slices.Equal(a.Sole[i], b.Sole[i]) {
-			t.Fatalf("cell %s category %s: forward nearest %d sole %v, profile %d %v", cells[i/len(cats)].ID, cats[i%len(cats)].Name, a.Nearest[i], a.Sole[i], b.Nearest[i], b.Sole[i])
-		}
-		sole += len(a.Sole[i])
-	}
-	if sole == 0 {
-		t.Error("no sole point: the test proves little")
+	t.Logf("%d sole points, %d unserved cells with a site at the percentile", sole, beyond)
+	if sole == 0 || beyond == 0 {
+		t.Error("no sole point or no unserved cell with a site at the percentile: the test proves little")
 	}
 }

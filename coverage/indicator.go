@@ -188,11 +188,10 @@ type egress struct {
 	// points at the same coordinates, siteSize per such index the number
 	// of points there, and sites those indices, increasing.
 	site, siteSize, sites []int32
-	// cls and codes, for the impact with the profile engine, are the
-	// egress lists of the site classes and the sites' codes, in site
-	// order (profile_impact.go).
-	cls   [][]router.Access
-	codes []uint32
+	// top2, for the impact with the profile engine, are the egress
+	// labels of the stops: the walks to their nearest site and to the
+	// nearest other one (profile_impact.go).
+	top2 []router.StopTop2
 	// open, for a category with opening hours, are its points' arrival
 	// windows (nil otherwise: every point always open), and near, per
 	// egress stop, the points within max_walk (footpath included) and

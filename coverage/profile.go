@@ -42,9 +42,9 @@ func validEngine(e string) error {
 type profiles struct {
 	prof []router.Profile
 	deps []int32
-	// cls, with the impact, are per category the profiles of its site
-	// classes (profile_impact.go), and prof is unused.
-	cls [][]router.Profile
+	// top2, with the impact, are per category its top-two profile
+	// (profile_impact.go), and prof is unused.
+	top2 []router.ProfileTop2
 }
 
 // buildProfiles runs, for the profile engine, one profile search per
@@ -88,6 +88,11 @@ func (a *analysis) buildProfiles(ctx context.Context, workers int) error {
 // with its own profile searcher, and returns the first error in i order,
 // or the context's when it was cancelled.
 func (a *analysis) searchAll(ctx context.Context, workers, n int, search func(ps *router.ProfileSearcher, i int) error) error {
+	return searchPool(ctx, workers, n, func() *router.ProfileSearcher { return router.NewProfileSearcher(a.tt) }, search)
+}
+
+// searchPool is searchAll for any searcher, made by newSearcher.
+func searchPool[S any](ctx context.Context, workers, n int, newSearcher func() S, search func(ps S, i int) error) error {
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	errs := make([]error, n)
@@ -95,7 +100,7 @@ func (a *analysis) searchAll(ctx context.Context, workers, n int, search func(ps
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			ps := router.NewProfileSearcher(a.tt)
+			ps := newSearcher()
 			for ctx.Err() == nil {
 				i := int(next.Add(1)) - 1
 				if i >= n {

@@ -1,0 +1,602 @@
+package router
+
+import (
+	"fmt"
+	"math/bits"
+	"slices"
+)
+
+// This file is the profile search of the impact (measure 16): per stop and
+// time, not only the earliest arrival at a point of a category but the
+// best two through distinct sites. A label (V1, S1, V2) says: the best
+// arrival V1, a site S1 that gives it, and V2 the best arrival through a
+// site other than S1 (V2 = V1: two sites tie). Over a set of journeys it
+// is the least and the second least of the per-site bests, so two labels
+// combine exactly (Combine): with the same S1, the least of each; else
+// the better label's V1 and S1, and the least of its V2 and the other's
+// V1 (the other's S1 is another site). Combine is associative,
+// commutative and idempotent, and adding a walk or a ride to every
+// journey shifts the label: the search of profile.go carries over with
+// Combine in place of min. An entry is dominated where combining it
+// changes nothing. Values beyond the cap (v − τ > MaxDuration, or later
+// than the window's last useful arrival) are dropped from a label: they
+// are beyond the cap for every departure the entry answers.
+
+// Top2 is a label of the top-two search: the best arrival V1, a site S1
+// reaching it (-1 when none), and V2 the best arrival through a site other
+// than S1 (Unreached when none; V2 = V1 when two sites tie).
+type Top2 struct{ V1, S1, V2 int32 }
+
+// NoTop2 is the label of no journey.
+var NoTop2 = Top2{Unreached, -1, Unreached}
+
+// Combine returns the label of the union of the journeys of a and b.
+func (a Top2) Combine(b Top2) Top2 {
+	if a.S1 == b.S1 {
+		return Top2{min(a.V1, b.V1), a.S1, min(a.V2, b.V2)}
+	}
+	if a.V1 <= b.V1 {
+		return Top2{a.V1, a.S1, min(a.V2, b.V1)}
+	}
+	return Top2{b.V1, b.S1, min(b.V2, a.V1)}
+}
+
+// shift adds d seconds to every journey of the label.
+func (a Top2) shift(d int32) Top2 {
+	if a.V1 == Unreached {
+		return NoTop2
+	}
+	if a.V2 != Unreached {
+		a.V2 += d
+	}
+	a.V1 += d
+	return a
+}
+
+// within drops the values above h.
+func (a Top2) within(h int32) Top2 {
+	if a.V1 > h {
+		return NoTop2
+	}
+	if a.V2 > h {
+		a.V2 = Unreached
+	}
+	return a
+}
+
+// StopTop2 is the egress of a stop for the top-two search: the walks to
+// its nearest site and to the nearest other site, as a label.
+type StopTop2 struct {
+	Stop int32
+	L    Top2
+}
+
+// ProfileTop2 is the result of a top-two profile search: per stop, the
+// entries (τ, label), τ increasing, the label at τ combining every
+// journey from the stop at time ≤ τ (all rides allowed). Its zero value
+// is empty.
+type ProfileTop2 struct {
+	n        int32
+	from, to int32
+	off      []int32
+	tau      []int32
+	lab      []Top2
+}
+
+// Bytes returns the memory the profile's entries and offsets take.
+func (p *ProfileTop2) Bytes() int { return 4*(len(p.off)+len(p.tau)) + 12*len(p.lab) }
+
+// Eval writes to out[i] the label of the journeys with at least one ride
+// leaving at deps[i] from the access stops, as Profile.Eval does for the
+// earliest arrival: exact wherever a value is within MaxDuration, beyond
+// it (or absent) elsewhere. deps must increase within the window; out
+// must be as long as deps.
+func (p *ProfileTop2) Eval(access []Access, deps []int32, out []Top2) {
+	nd := len(deps)
+	if len(out) < nd {
+		panic("router: ProfileTop2.Eval: out shorter than deps")
+	}
+	out = out[:nd]
+	step := int32(0)
+	if nd > 1 {
+		step = deps[1] - deps[0]
+	}
+	for i := range deps {
+		if i > 0 && deps[i] <= deps[i-1] || deps[i] < p.from || deps[i] >= p.to {
+			panic("router: ProfileTop2.Eval: departures must increase within the window")
+		}
+		if i > 0 && deps[i]-deps[i-1] != step {
+			step = 0
+		}
+		out[i] = NoTop2
+	}
+	if nd == 0 || len(p.off) == 0 {
+		return
+	}
+	d0, dl := deps[0], deps[nd-1]
+	for _, a := range access {
+		lo, hi := p.off[a.Stop], p.off[a.Stop+1]
+		tau, lab := p.tau[lo:hi], p.lab[lo:hi]
+		first := d0 + a.Seconds
+		j, h := 0, len(tau)
+		for j < h {
+			m := int(uint(j+h) >> 1)
+			if tau[m] < first {
+				j = m + 1
+			} else {
+				h = m
+			}
+		}
+		for ; j < len(tau); j++ {
+			t := tau[j] - a.Seconds
+			var k int
+			switch {
+			case t >= dl:
+				k = nd - 1
+			case step > 0:
+				k = int((t - d0) / step)
+			default:
+				k = upperBound(deps, t) - 1
+			}
+			out[k] = out[k].Combine(lab[j])
+			if k == nd-1 {
+				break
+			}
+		}
+	}
+	for i := nd - 2; i >= 0; i-- {
+		out[i] = out[i].Combine(out[i+1])
+	}
+}
+
+// Top2Searcher runs top-two profile searches; like ProfileSearcher, one
+// per goroutine.
+type Top2Searcher struct {
+	ps *ProfileSearcher // its footpaths, pattern bounds, queues and radix
+
+	egW, egV []Top2 // per stop: walks to the sites, without and with a footpath first
+	// S per stop, current and next round; B of the round before in
+	// pOff/pTau/pLab (the current round is built in the profile itself:
+	// only the last round is kept).
+	sOff, nOff  []int32
+	sTau, nTau  []int32
+	sLab, nLab  []Top2
+	pOff        []int32
+	pTau        []int32
+	pLab        []Top2
+	prevOff     []int32
+	prevTau     []int32
+	prevLab     []Top2
+	v           []Top2 // per trip of the pattern scanned
+	candKey     []uint64
+	candStop    []int32 // candidates: stop, τ and label, keyed by group
+	candTau     []int32
+	sorted      []uint64
+	candLab     []Top2
+	newStop     []int32
+	newTau      []int32
+	newLab      []Top2
+	tmpTau      []int32
+	tmpLab      []Top2
+	tmpNew      []bool
+	from        int32
+	tb, idxBits uint
+	keyBits     uint
+	capT        int32
+}
+
+// NewTop2Searcher returns a top-two profile searcher over tt.
+func NewTop2Searcher(tt *Timetable) *Top2Searcher {
+	ps := NewProfileSearcher(tt)
+	n := ps.n
+	maxTrips := len(ps.v)
+	return &Top2Searcher{ps: ps, egW: make([]Top2, n), egV: make([]Top2, n),
+		sOff: make([]int32, n+1), nOff: make([]int32, n+1), v: make([]Top2, maxTrips)}
+}
+
+// Search computes into dst the top-two profiles of every stop towards
+// the sites that the egress labels reach (walks from the stops
+// themselves; after the last ride one footpath may come first, the two
+// within MaxWalk, as Search chains them), for the departures of [from,
+// to).
+func (ts *Top2Searcher) Search(egress []StopTop2, from, to int32, dst *ProfileTop2) error {
+	ps := ts.ps
+	tt := ps.tt
+	n := ps.n
+	capT := tt.params.MaxDuration
+	if to <= from || to-from > 86400 || from < -86400 || to > 3*86400 {
+		return fmt.Errorf("router: profile window %d–%d s: must be a non-empty span of at most 24 h within −24 h…72 h", from, to)
+	}
+	for _, e := range egress {
+		if e.Stop < 0 || e.Stop >= n || e.L.V1 < 0 || e.L.V2 < e.L.V1 || e.L.S1 < 0 && e.L.V1 != Unreached {
+			return fmt.Errorf("router: profile egress %+v: no such stop, a negative walk, a second site nearer than the first or no site", e)
+		}
+	}
+	hiT := to - 1 + capT
+	ts.capT, ts.from = capT, from
+	ts.tb = uint(bits.Len32(uint32(hiT - from)))
+	dst.n, dst.from, dst.to = n, from, to
+
+	// The egress: from the stop, or one footpath then a walk, within
+	// MaxWalk together.
+	for s := range ts.egW {
+		ts.egW[s] = NoTop2
+	}
+	for _, e := range egress {
+		ts.egW[e.Stop] = ts.egW[e.Stop].Combine(e.L.within(capT))
+	}
+	copy(ts.egV, ts.egW)
+	ps.changed.clear()
+	for _, e := range egress {
+		w := ts.egW[e.Stop]
+		if w.V1 == Unreached {
+			continue
+		}
+		ps.changed.set(e.Stop)
+		for _, r := range ps.rev[ps.revOff[e.Stop]:ps.revOff[e.Stop+1]] {
+			if x := w.shift(r.sec).within(tt.params.MaxWalk); x.V1 != Unreached {
+				if y := ts.egV[r.to].Combine(x); y != ts.egV[r.to] {
+					ts.egV[r.to] = y
+					ps.changed.set(r.to)
+				}
+			}
+		}
+	}
+
+	slack := tt.params.BoardSlack
+	for p := range tt.patTrips {
+		nt := tt.patTrips[p]
+		off := tt.patTimeOff[p]
+		so := tt.patStopOff[p]
+		lo, hi := nt, int32(0)
+		for i := range tt.patStopOff[p+1] - so {
+			if tt.patFlags[so+i]&canBoard == 0 {
+				continue
+			}
+			col := tt.dep[off+i*nt : off+(i+1)*nt]
+			l, _ := slices.BinarySearch(col, from+slack)
+			h, _ := slices.BinarySearch(col, hiT+slack+1)
+			lo, hi = min(lo, int32(l)), max(hi, int32(h))
+		}
+		ps.patLo[p], ps.patHi[p] = lo, hi
+	}
+
+	fill(ts.sOff, 0)
+	ts.sTau, ts.sLab = ts.sTau[:0], ts.sLab[:0]
+	ts.pOff = grow(ts.pOff, int(n+1))
+	dst.off = grow(dst.off, int(n+1))
+	dst.tau, dst.lab = dst.tau[:0], dst.lab[:0]
+
+	for r := int32(1); r <= ps.rounds; r++ {
+		ps.patQueue = ps.patQueue[:0]
+		for w, word := range ps.changed {
+			for word != 0 {
+				s := int32(w*64 + bits.TrailingZeros64(word))
+				word &= word - 1
+				for _, pp := range tt.stopPP[tt.stopPatOff[s]:tt.stopPatOff[s+1]] {
+					if ps.patLo[pp.pat] >= ps.patHi[pp.pat] {
+						continue
+					}
+					if l := ps.patLast[pp.pat]; l < 0 {
+						ps.patLast[pp.pat] = pp.pos
+						ps.patQueue = append(ps.patQueue, pp.pat)
+					} else if pp.pos > l {
+						ps.patLast[pp.pat] = pp.pos
+					}
+				}
+			}
+		}
+		ts.candStop, ts.candTau, ts.candLab = ts.candStop[:0], ts.candTau[:0], ts.candLab[:0]
+		if r > 1 {
+			// The round before moves to p*, its buffers to dst.
+			ts.pOff, dst.off = dst.off, ts.pOff
+			ts.pTau, dst.tau = dst.tau, ts.pTau[:0]
+			ts.pLab, dst.lab = dst.lab, ts.pLab[:0]
+			ts.prevOff, ts.prevTau, ts.prevLab = ts.pOff, ts.pTau, ts.pLab
+		} else {
+			ts.prevOff, ts.prevTau, ts.prevLab = ps.zeroOff, nil, nil
+		}
+		for _, pat := range ps.patQueue {
+			last := ps.patLast[pat]
+			ps.patLast[pat] = -1
+			ts.scan(pat, last, from, hiT)
+		}
+		if err := ts.group(); err != nil {
+			return err
+		}
+
+		ts.newStop, ts.newTau, ts.newLab = ts.newStop[:0], ts.newTau[:0], ts.newLab[:0]
+		ts.newStop = reserve32(ts.newStop, len(ts.sorted))
+		ts.newTau = reserve32(ts.newTau, len(ts.sorted))
+		ts.newLab = reserveTop2(ts.newLab, len(ts.sorted))
+		dst.tau = reserve32(dst.tau, len(ts.prevTau)+len(ts.sorted))
+		dst.lab = reserveTop2(dst.lab, len(ts.prevTau)+len(ts.sorted))
+		for s := range n {
+			dst.off[s] = int32(len(dst.tau))
+			oldTau, oldLab := ts.prevTau[ts.prevOff[s]:ts.prevOff[s+1]], ts.prevLab[ts.prevOff[s]:ts.prevOff[s+1]]
+			cand := ts.sorted[ps.cnt[s]:ps.cnt[s+1]]
+			if len(cand) == 0 {
+				dst.tau = append(dst.tau, oldTau...)
+				dst.lab = append(dst.lab, oldLab...)
+				continue
+			}
+			ts.merge(oldTau, oldLab, cand)
+			for i := len(ts.tmpTau) - 1; i >= 0; i-- {
+				dst.tau = append(dst.tau, ts.tmpTau[i])
+				dst.lab = append(dst.lab, ts.tmpLab[i])
+				if ts.tmpNew[i] {
+					ts.newStop = append(ts.newStop, s)
+					ts.newTau = append(ts.newTau, ts.tmpTau[i])
+					ts.newLab = append(ts.newLab, ts.tmpLab[i])
+				}
+			}
+		}
+		dst.off[n] = int32(len(dst.tau))
+		if r == ps.rounds {
+			break
+		}
+
+		// S_r = S_{r−1} ∪ the new entries shifted back by the transfer
+		// that leads to them.
+		// Room for every candidate at once (a fresh searcher grew them
+		// by doubling: a third of its time).
+		bound := 0
+		for _, s := range ts.newStop {
+			bound += 1 + int(ps.revOff[s+1]-ps.revOff[s])
+		}
+		ts.candStop = reserve32(ts.candStop[:0], bound)
+		ts.candTau = reserve32(ts.candTau[:0], bound)
+		ts.candLab = reserveTop2(ts.candLab[:0], bound)
+		for i, s := range ts.newStop {
+			t, l := ts.newTau[i], ts.newLab[i]
+			if x := tt.selfExtra[s]; x != Unreached {
+				ts.sCandidate(s, t-x, l)
+			}
+			for _, rw := range ps.rev[ps.revOff[s]:ps.revOff[s+1]] {
+				ts.sCandidate(rw.to, t-rw.sec, l)
+			}
+		}
+		if err := ts.group(); err != nil {
+			return err
+		}
+		ps.changed.clear()
+		ts.nTau = reserve32(ts.nTau[:0], len(ts.sTau)+len(ts.sorted))
+		ts.nLab = reserveTop2(ts.nLab[:0], len(ts.sTau)+len(ts.sorted))
+		for s := range n {
+			ts.nOff[s] = int32(len(ts.nTau))
+			oldTau, oldLab := ts.sTau[ts.sOff[s]:ts.sOff[s+1]], ts.sLab[ts.sOff[s]:ts.sOff[s+1]]
+			cand := ts.sorted[ps.cnt[s]:ps.cnt[s+1]]
+			if len(cand) == 0 {
+				ts.nTau = append(ts.nTau, oldTau...)
+				ts.nLab = append(ts.nLab, oldLab...)
+				continue
+			}
+			ts.merge(oldTau, oldLab, cand)
+			for i := len(ts.tmpTau) - 1; i >= 0; i-- {
+				ts.nTau = append(ts.nTau, ts.tmpTau[i])
+				ts.nLab = append(ts.nLab, ts.tmpLab[i])
+				if ts.tmpNew[i] {
+					ps.changed.set(s)
+				}
+			}
+		}
+		ts.nOff[n] = int32(len(ts.nTau))
+		ts.sOff, ts.nOff = ts.nOff, ts.sOff
+		ts.sTau, ts.nTau = ts.nTau, ts.sTau
+		ts.sLab, ts.nLab = ts.nLab, ts.sLab
+	}
+	return nil
+}
+
+// at returns the label of entries (τ increasing, labels cumulative) at
+// time t: that of the first entry with τ ≥ t.
+func at(tau []int32, lab []Top2, t int32) Top2 {
+	lo, hi := 0, len(tau)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if tau[m] < t {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo < len(tau) {
+		return lab[lo]
+	}
+	return NoTop2
+}
+
+// addCand adds a candidate entry (τ, label) of stop s.
+func (ts *Top2Searcher) addCand(s, tau int32, l Top2) {
+	ts.candStop = append(ts.candStop, s)
+	ts.candTau = append(ts.candTau, tau)
+	ts.candLab = append(ts.candLab, l)
+}
+
+// sCandidate adds the entry (a, l) to the candidates of S at stop s,
+// unless it is outside the window or changes nothing there: neither the
+// egress walk after alighting at a nor the entries S already has.
+func (ts *Top2Searcher) sCandidate(s, a int32, l Top2) {
+	if a < ts.from {
+		return
+	}
+	l = l.within(a + ts.capT)
+	if l.V1 == Unreached {
+		return
+	}
+	have := ts.egV[s].shift(a).Combine(at(ts.sTau[ts.sOff[s]:ts.sOff[s+1]], ts.sLab[ts.sOff[s]:ts.sOff[s+1]], a))
+	if have.Combine(l) == have {
+		return
+	}
+	ts.addCand(s, a, l)
+}
+
+// group sorts the candidates by (stop, τ) into ts.sorted, keys (stop, τ,
+// index of the candidate), with stop s at ts.sorted[ps.cnt[s]:ps.cnt[s+1]].
+func (ts *Top2Searcher) group() error {
+	ps := ts.ps
+	ts.idxBits = uint(bits.Len(uint(len(ts.candLab))))
+	ts.keyBits = uint(bits.Len32(uint32(ps.n))) + ts.tb + ts.idxBits
+	if ts.keyBits > 64 {
+		return fmt.Errorf("router: top-two profile search: %d candidates over %d stops: too many", len(ts.candLab), ps.n)
+	}
+	ts.candKey = reserve64(ts.candKey[:0], len(ts.candStop))
+	for i, s := range ts.candStop {
+		ts.candKey = append(ts.candKey, uint64(s)<<(ts.tb+ts.idxBits)|uint64(ts.candTau[i]-ts.from)<<ts.idxBits|uint64(i))
+	}
+	const digit = 11
+	src := ts.candKey
+	ts.sorted = grow64(ts.sorted, len(src))
+	dst := ts.sorted
+	passes := 0
+	for shift := ts.idxBits; shift < ts.keyBits; shift += digit {
+		passes++
+		count := ps.radix
+		fill(count, 0)
+		for _, k := range src {
+			count[k>>shift&(1<<digit-1)]++
+		}
+		sum := int32(0)
+		for i, c := range count {
+			count[i] = sum
+			sum += c
+		}
+		for _, k := range src {
+			d := k >> shift & (1<<digit - 1)
+			dst[count[d]] = k
+			count[d]++
+		}
+		src, dst = dst, src
+	}
+	if passes%2 == 0 {
+		ts.sorted, ts.candKey = src, dst[:0]
+	}
+	fill(ps.cnt, 0)
+	for _, k := range ts.sorted {
+		ps.cnt[k>>(ts.tb+ts.idxBits)+1]++
+	}
+	for s := range ps.n {
+		ps.cnt[s+1] += ps.cnt[s]
+	}
+	return nil
+}
+
+// merge computes the entries of old (τ increasing, labels cumulative)
+// and the candidates (sorted by τ) into tmpTau/tmpLab in decreasing τ,
+// labels cumulative, tmpNew telling which differ from old's at their τ.
+func (ts *Top2Searcher) merge(oldTau []int32, oldLab []Top2, cand []uint64) {
+	ts.tmpTau, ts.tmpLab, ts.tmpNew = ts.tmpTau[:0], ts.tmpLab[:0], ts.tmpNew[:0]
+	tmask := uint64(1)<<ts.tb - 1
+	imask := uint64(1)<<ts.idxBits - 1
+	cur, oldCum, last := NoTop2, NoTop2, NoTop2
+	i, j := len(oldTau)-1, len(cand)-1
+	for i >= 0 || j >= 0 {
+		// The latest τ among the remaining entries, and all entries at it.
+		t := int32(-1 << 31)
+		if i >= 0 {
+			t = oldTau[i]
+		}
+		if j >= 0 {
+			t = max(t, ts.from+int32(cand[j]>>ts.idxBits&tmask))
+		}
+		for i >= 0 && oldTau[i] == t {
+			oldCum = oldLab[i]
+			cur = cur.Combine(oldLab[i])
+			i--
+		}
+		for j >= 0 && ts.from+int32(cand[j]>>ts.idxBits&tmask) == t {
+			cur = cur.Combine(ts.candLab[cand[j]&imask])
+			j--
+		}
+		if cur == last {
+			continue
+		}
+		last = cur
+		ts.tmpTau = append(ts.tmpTau, t)
+		ts.tmpLab = append(ts.tmpLab, cur)
+		ts.tmpNew = append(ts.tmpNew, cur != oldCum)
+	}
+}
+
+// scan rides pattern pat backwards from position last, as
+// ProfileSearcher.scan, with labels.
+func (ts *Top2Searcher) scan(pat, last int32, from, hiT int32) {
+	ps := ts.ps
+	tt := ps.tt
+	capT := ts.capT
+	slack := tt.params.BoardSlack
+	so := tt.patStopOff[pat]
+	stops := tt.patStops[so:tt.patStopOff[pat+1]]
+	flags := tt.patFlags[so:tt.patStopOff[pat+1]]
+	nt := tt.patTrips[pat]
+	off := tt.patTimeOff[pat]
+	jlo, jhi := ps.patLo[pat], ps.patHi[pat]
+	prevOff, prevTau, prevLab := ts.prevOff, ts.prevTau, ts.prevLab
+	v := ts.v[:jhi]
+	for j := jlo; j < jhi; j++ {
+		v[j] = NoTop2
+	}
+	any := false
+	for i := last; i >= 0; i-- {
+		s := stops[i]
+		col := off + i*nt
+		if any && flags[i]&canBoard != 0 {
+			best := NoTop2
+			for j := jhi - 1; j >= jlo; j-- {
+				x := best.Combine(v[j])
+				if x == best {
+					continue
+				}
+				t := tt.dep[col+j] - slack
+				if t < from {
+					break
+				}
+				best = x
+				c := x.within(t + capT)
+				if c.V1 == Unreached {
+					continue
+				}
+				if have := at(prevTau[prevOff[s]:prevOff[s+1]], prevLab[prevOff[s]:prevOff[s+1]], t); have.Combine(c) != have {
+					ts.addCand(s, t, c)
+				}
+			}
+		}
+		if flags[i]&canAlight == 0 {
+			continue
+		}
+		e := ts.egV[s]
+		sTau, sLab := ts.sTau[ts.sOff[s]:ts.sOff[s+1]], ts.sLab[ts.sOff[s]:ts.sOff[s+1]]
+		if e.V1 == Unreached && len(sTau) == 0 {
+			continue
+		}
+		k := 0
+		for j := jlo; j < jhi; j++ {
+			a := tt.arr[col+j]
+			if a > hiT {
+				break
+			}
+			l := e.shift(a)
+			for k < len(sTau) && sTau[k] < a {
+				k++
+			}
+			if k < len(sTau) {
+				l = l.Combine(sLab[k])
+			}
+			l = l.within(hiT)
+			if y := v[j].Combine(l); y != v[j] {
+				v[j] = y
+				any = true
+			}
+		}
+	}
+}
+
+// reserveTop2 is reserve32 for labels.
+func reserveTop2(s []Top2, n int) []Top2 {
+	if cap(s)-len(s) >= n {
+		return s
+	}
+	t := make([]Top2, len(s), max(2*cap(s), len(s)+n, 1024))
+	copy(t, s)
+	return t
+}
