@@ -35,7 +35,7 @@ func isOutputFile(name string) bool {
 	case output.Cells: // the folder of partitioned cells
 		return true
 	}
-	for _, base := range []string{output.Cells, output.Territories} {
+	for _, base := range []string{output.Cells, output.Territories, output.Points} {
 		if name == base+".parquet" || name == base+".arrow" {
 			return true
 		}

@@ -52,7 +52,7 @@ func TestCheckOut(t *testing.T) {
 	if err := checkOut(filepath.Join(dir, "new")); err != nil {
 		t.Errorf("new folder: %v", err)
 	}
-	for _, n := range []string{"cells.arrow", "territories.parquet", "run.json", "report.html"} {
+	for _, n := range []string{"cells.arrow", "territories.parquet", "points.parquet", "points.arrow", "shard-results.bin", "vingt.gpkg", "run.json", "report.html"} {
 		write(n)
 	}
 	if err := checkOut(dir); err != nil {
