@@ -67,7 +67,29 @@ func sameFile(t *testing.T, a, b string) {
 }
 
 func TestShardsMergeByteIdentical(t *testing.T) {
-	cfg := dordogneConfig(t)
+	shardsMergeByteIdentical(t, dordogneConfig(t))
+}
+
+// TestShardsMergeNational simulates the Indexed Job on the national 1 km
+// run (373,122 cells, TER, La Poste, France Services, départements and
+// régions): 1, 3 and 7 shards merged equal the single run byte for byte.
+// Eleven national shards take minutes: not with -short.
+func TestShardsMergeNational(t *testing.T) {
+	if testing.Short() {
+		t.Skip("national shards take minutes: not with -short")
+	}
+	for _, f := range []string{"sncf-ter-2025-01.zip", "census2021_1km_france_metro.csv", "laposte_points_contact_2020.csv",
+		"france_services_2020.geojson", "departements.geojson", "regions.geojson"} {
+		testutil.SharedData(t, "france/"+f)
+	}
+	cfg, err := filepath.Abs(filepath.Join("..", "..", "testdata", "configs", "france.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shardsMergeByteIdentical(t, cfg)
+}
+
+func shardsMergeByteIdentical(t *testing.T, cfg string) {
 	dir := t.TempDir()
 	single := filepath.Join(dir, "single")
 	if out, err := vingtRun(t, nil, "run", "-q", "--config", cfg, "--out", single); err != nil {
