@@ -2,6 +2,7 @@ package coverage
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -42,32 +43,51 @@ func AssignContext(ctx context.Context, res *Results, cells []Cell, levels []*Le
 func locateCells(ctx context.Context, cells []Cell, levels []*Level) ([][]int32, []int, error) {
 	terr := make([][]int32, len(levels))
 	outside := make([]int, len(levels))
+	errs := make([]error, len(levels))
+	// Each level has its own GEOS context (one lock each): the levels are
+	// located at once, one goroutine each, each writing only its own
+	// slots.
+	var wg sync.WaitGroup
 	for l, lv := range levels {
-		ix := make([]int32, len(cells))
-		lv.overlaps = nil
-		for c := range cells {
-			if c%4096 == 0 && ctx.Err() != nil {
-				return nil, nil, fmt.Errorf("coverage: interrupted while locating cells in territories: %w", context.Cause(ctx))
-			}
-			if c%assignGC == assignGC-1 {
-				// Each locate leaves a GEOS point that only a Go GC
-				// frees (GEOS 3.11 has no point-free test), and those
-				// are C memory the Go heap does not count: collect now
-				// and then, or a national grid piles up 100 MB of them.
-				runtime.GC()
-			}
-			i, j := lv.locate2(cells[c].Lon, cells[c].Lat)
-			ix[c] = int32(i)
-			if i < 0 {
-				outside[l]++
-			}
-			if j >= 0 {
-				lv.addOverlap(i, j, cells[c].Population)
-			}
-		}
-		terr[l] = ix
+		wg.Go(func() {
+			terr[l], outside[l], errs[l] = locateLevel(ctx, cells, lv)
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, nil, err
 	}
 	return terr, outside, nil
+}
+
+// locateLevel returns the territory of level lv holding each cell (-1 for
+// none) and the count of cells outside every territory, recording the
+// territories that overlap.
+func locateLevel(ctx context.Context, cells []Cell, lv *Level) ([]int32, int, error) {
+	ix := make([]int32, len(cells))
+	outside := 0
+	lv.overlaps = nil
+	for c := range cells {
+		if c%4096 == 0 && ctx.Err() != nil {
+			return nil, 0, fmt.Errorf("coverage: interrupted while locating cells in territories: %w", context.Cause(ctx))
+		}
+		if c%assignGC == assignGC-1 {
+			// Each locate leaves a GEOS point that only a Go GC
+			// frees (GEOS 3.11 has no point-free test), and those
+			// are C memory the Go heap does not count: collect now
+			// and then, or a national grid piles up 100 MB of them.
+			runtime.GC()
+		}
+		i, j := lv.locate2(cells[c].Lon, cells[c].Lat)
+		ix[c] = int32(i)
+		if i < 0 {
+			outside++
+		}
+		if j >= 0 {
+			lv.addOverlap(i, j, cells[c].Population)
+		}
+	}
+	return ix, outside, nil
 }
 
 // TerritoryStats is the indicator of one territory.

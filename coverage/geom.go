@@ -128,12 +128,15 @@ func squareOf(pts []orb.Point) (orb.Polygon, orb.Point) {
 }
 
 // toGEOS converts an orb geometry to GEOS through WKB.
-func toGEOS(g orb.Geometry) (*geos.Geom, error) {
+func toGEOS(g orb.Geometry) (*geos.Geom, error) { return toGEOSIn(geos.DefaultContext, g) }
+
+// toGEOSIn is toGEOS in GEOS context c.
+func toGEOSIn(c *geos.Context, g orb.Geometry) (*geos.Geom, error) {
 	b, err := wkb.Marshal(g)
 	if err != nil {
 		return nil, err
 	}
-	return geos.NewGeomFromWKB(b)
+	return c.NewGeomFromWKB(b)
 }
 
 // fromGEOS converts a GEOS geometry to orb through WKB.

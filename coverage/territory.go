@@ -25,6 +25,9 @@ type Level struct {
 	Territories []Territory
 	Warnings    gtfs.Warnings
 
+	// gctx is the level's own GEOS context: each context serialises its
+	// calls under one lock, so levels are located in parallel.
+	gctx     *geos.Context
 	prepared []*geos.PrepGeom
 	bounds   []orb.Bound
 	// overlaps are the pairs of territories sharing cells, found by
@@ -85,7 +88,7 @@ func (l *Level) locate2(lon, lat float64) (int, int) {
 			continue
 		}
 		if pt == nil {
-			pt = geos.NewPointFromXY(lon, lat)
+			pt = l.gctx.NewPointFromXY(lon, lat)
 		}
 		if l.prepared[i].Contains(pt) {
 			if first < 0 {
@@ -206,9 +209,10 @@ func (l *Level) prepare() (err error) {
 			err = &InputError{Path: l.Path, Field: "territory " + code, Err: fmt.Errorf("GEOS: %v", r)}
 		}
 	}()
+	l.gctx = geos.NewContext()
 	for _, t := range l.Territories {
 		code = t.Code
-		g, err := toGEOS(t.Geometry)
+		g, err := toGEOSIn(l.gctx, t.Geometry)
 		if err != nil {
 			return &InputError{Path: l.Path, Field: "territory " + t.Code, Err: err}
 		}
@@ -229,8 +233,9 @@ func (l *Level) prepare() (err error) {
 // box first.
 //
 // Locate is safe for concurrent use: every GEOS call goes through the
-// go-geos default context, whose mutex serialises them (so calls from
-// several goroutines do not run in parallel). GEOS 3.11's
+// level's own go-geos context, whose mutex serialises them (so calls on
+// one level from several goroutines do not run in parallel; calls on
+// two levels do). GEOS 3.11's
 // PrepGeom.ContainsXY is a stub that always answers false, so a point
 // geometry is built instead.
 func (l *Level) Locate(lon, lat float64) int {
@@ -242,7 +247,7 @@ func (l *Level) Locate(lon, lat float64) int {
 			continue
 		}
 		if pt == nil {
-			pt = geos.NewPointFromXY(lon, lat)
+			pt = l.gctx.NewPointFromXY(lon, lat)
 		}
 		if l.prepared[i].Contains(pt) {
 			return i
