@@ -64,28 +64,45 @@ func cellShapes(cells []Cell) ([]orb.Geometry, error) {
 				n++
 			}
 		}
-		pts := make([]orb.Point, 0, 5*n)
+		// Neighbouring squares share corners: each distinct corner goes
+		// through PROJ once (the same floats as corners makes, so the
+		// same transformed points), and the centres, which a ring does
+		// not use, not at all.
+		seen := make(map[orb.Point]int32, 2*n)
+		var pts []orb.Point
+		ref := make([]int32, 0, 4*n)
 		for i := range cells {
 			if sq := cells[i].sq; sq.grid == g {
 				// col·size and row·size are the corner read from the
 				// id exactly (whole numbers, see gridRefs.ref).
 				gc := gridCell{crs: g.crs, size: g.size, east: float64(sq.col) * g.size, north: float64(sq.row) * g.size}
-				pts = gc.corners(pts)
+				var five [5]orb.Point
+				for _, p := range gc.corners(five[:0])[:4] {
+					k, ok := seen[p]
+					if !ok {
+						k = int32(len(pts))
+						seen[p] = k
+						pts = append(pts, p)
+					}
+					ref = append(ref, k)
+				}
 			}
 		}
 		if err := toLonLat(g.crs, pts); err != nil {
 			return nil, fmt.Errorf("coverage: cell squares: %w", err)
 		}
-		rings := make([]orb.Ring, n)
+		ring := make([]orb.Point, 5*n)
 		k := 0
 		for i := range cells {
 			if cells[i].sq.grid != g {
 				continue
 			}
-			r := orb.Ring(pts[5*k : 5*k+5 : 5*k+5])
-			r[4] = r[0] // the centre's place closes the ring
-			rings[k] = r
-			geom[i] = orb.Polygon(rings[k : k+1 : k+1])
+			r := orb.Ring(ring[5*k : 5*k+5 : 5*k+5])
+			for j := range 4 {
+				r[j] = pts[ref[4*k+j]]
+			}
+			r[4] = r[0]
+			geom[i] = orb.Polygon{r}
 			k++
 		}
 	}
