@@ -10,10 +10,9 @@ import (
 	"github.com/vingt/vingt/router"
 )
 
-// TestWarnFarPlaces checks the run's warning about cells and points that
-// no trip can reach: given as LON,LAT, or in another region; places near
-// the stops, or inside a territory, are not named.
-func TestWarnFarPlaces(t *testing.T) {
+// peribusTimetable compiles Péribus on a Tuesday, default parameters.
+func peribusTimetable(t *testing.T) (*gtfs.Feed, *router.Timetable) {
+	t.Helper()
 	f, err := gtfs.Open(testutil.SharedData(t, "perigueux/peribus-gtfs.zip"))
 	if err != nil {
 		t.Fatal(err)
@@ -23,6 +22,14 @@ func TestWarnFarPlaces(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return f, tt
+}
+
+// TestWarnFarPlaces checks the run's warning about cells and points that
+// no trip can reach: given as LON,LAT, or in another region; places near
+// the stops, or inside a territory, are not named.
+func TestWarnFarPlaces(t *testing.T) {
+	f, tt := peribusTimetable(t)
 	grid := &Grid{Cells: []Cell{
 		{ID: "bugeaud", Lat: 45.1842, Lon: 0.7214},
 		{ID: "swapped", Lat: 0.7214, Lon: 45.1842},
@@ -53,15 +60,7 @@ func TestWarnFarPlaces(t *testing.T) {
 // TestNearStopWidening checks that asking a growing walk answers as the
 // cap's walk alone does, on points from the stops out to beyond the cap.
 func TestNearStopWidening(t *testing.T) {
-	f, err := gtfs.Open(testutil.SharedData(t, "perigueux/peribus-gtfs.zip"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, _ := gtfs.ParseDate("2026-01-13")
-	tt, err := router.Compile([]*gtfs.Feed{f}, d, router.DefaultParams())
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, tt := peribusTimetable(t)
 	var near, all []router.Access
 	seen := [2]int{}
 	for _, cap := range []int32{0, 60, 119, 120, 121, 500, 3600} {
