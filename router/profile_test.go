@@ -129,19 +129,7 @@ func TestProfileRandom(t *testing.T) {
 	compared, reached := 0, 0
 	var prof Profile
 	for n := range networks {
-		feeds := []*gtfs.Feed{randomFeed(t, rng, "a")}
-		if rng.IntN(4) == 0 {
-			feeds = append(feeds, randomFeed(t, rng, "b"))
-		}
-		p := DefaultParams()
-		p.BoardSlack = []int32{0, 60}[rng.IntN(2)]
-		p.MaxTransferWalk = []float64{0, 300, 800, 2000}[rng.IntN(4)]
-		p.MaxTransfers = rng.IntN(5)
-		p.MaxDuration = []int32{1800, 3600, 7200}[rng.IntN(3)]
-		tt, err := Compile(feeds, date, p)
-		if err != nil {
-			t.Fatal(err)
-		}
+		feeds, p, tt := randomNetwork(t, rng, date)
 		features := map[string]bool{
 			fmt.Sprintf("board slack %d", p.BoardSlack):     true,
 			fmt.Sprintf("max transfers %d", p.MaxTransfers): true,
@@ -357,4 +345,24 @@ func TestQuotient(t *testing.T) {
 			check(rng.Uint64N(1 << 32))
 		}
 	}
+}
+
+// randomNetwork draws one or two random feeds and routing parameters
+// (slack, transfer walk, transfers, cap) and compiles them on date.
+func randomNetwork(t *testing.T, rng *rand.Rand, date gtfs.Date) ([]*gtfs.Feed, Params, *Timetable) {
+	t.Helper()
+	feeds := []*gtfs.Feed{randomFeed(t, rng, "a")}
+	if rng.IntN(4) == 0 {
+		feeds = append(feeds, randomFeed(t, rng, "b"))
+	}
+	p := DefaultParams()
+	p.BoardSlack = []int32{0, 60}[rng.IntN(2)]
+	p.MaxTransferWalk = []float64{0, 300, 800, 2000}[rng.IntN(4)]
+	p.MaxTransfers = rng.IntN(5)
+	p.MaxDuration = []int32{1800, 3600, 7200}[rng.IntN(3)]
+	tt, err := Compile(feeds, date, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return feeds, p, tt
 }

@@ -22,19 +22,7 @@ func TestProfileTop2Random(t *testing.T) {
 	var prof ProfileTop2
 	compared, reached, second, ties := 0, 0, 0, 0
 	for n := range networks {
-		feeds := []*gtfs.Feed{randomFeed(t, rng, "a")}
-		if rng.IntN(4) == 0 {
-			feeds = append(feeds, randomFeed(t, rng, "b"))
-		}
-		p := DefaultParams()
-		p.BoardSlack = []int32{0, 60}[rng.IntN(2)]
-		p.MaxTransferWalk = []float64{0, 300, 800, 2000}[rng.IntN(4)]
-		p.MaxTransfers = rng.IntN(5)
-		p.MaxDuration = []int32{1800, 3600, 7200}[rng.IntN(3)]
-		tt, err := Compile(feeds, date, p)
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, p, tt := randomNetwork(t, rng, date)
 		ts := NewTop2Searcher(tt)
 		r := NewRouter(tt)
 		for range 3 {
