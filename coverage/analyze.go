@@ -73,15 +73,12 @@ func (a *analysis) run(ctx context.Context, progress func(done int)) (*Results, 
 	for _, c := range cats {
 		a.res.Categories = append(a.res.Categories, c.Name)
 	}
+	// Every run names the point that decides each cell's time
+	// (AtPercentile: nearest_<category>); the impact adds what closing
+	// one would change.
+	a.res.Impact = &Impact{AtPercentile: make([]int32, len(cells)*nk), IDs: pointIDs(cats)}
 	if a.impact {
-		a.res.Impact = &Impact{Nearest: make([]int32, len(cells)*nk), Sole: make([][]int32, len(cells)*nk), AtPercentile: make([]int32, len(cells)*nk)}
-		for _, c := range cats {
-			ids := make([]string, len(c.Points))
-			for i, pt := range c.Points {
-				ids[i] = pt.ID
-			}
-			a.res.Impact.IDs = append(a.res.Impact.IDs, ids)
-		}
+		a.res.Impact.Nearest, a.res.Impact.Sole = make([]int32, len(cells)*nk), make([][]int32, len(cells)*nk)
 	}
 	a.buildEgress()
 
@@ -156,32 +153,25 @@ func (a *analysis) newScratch() *scratch {
 		s.tt = append(s.tt, make([]int32, a.minutes))
 		s.best = append(s.best, make([]int32, a.minutes))
 	}
-	if a.impact {
-		a.newImpactScratch(s)
-	}
+	a.newImpactScratch(s)
 	return s
 }
 
 // cell computes the indicator of cell c.
 func (a *analysis) cell(s *scratch, c int) {
 	cell := &a.cells[c]
-	if a.impact {
-		a.walkImpact(s, cell)
-	} else {
-		for k := range a.cats {
+	for k := range a.cats {
+		if a.egress[k].timed() {
 			s.walk[k] = a.egress[k].walkOnly(cell, a.rp)
-			if a.egress[k].timed() {
-				s.hits[k] = a.egress[k].points.Within(walk.Place{Lat: cell.Lat, Lon: cell.Lon}, a.rp.MaxDuration, s.hits[k][:0])
-			}
+			s.hits[k] = a.egress[k].points.Within(walk.Place{Lat: cell.Lat, Lon: cell.Lon}, a.rp.MaxDuration, s.hits[k][:0])
+		} else {
+			a.walkNearest(s, cell, k)
 		}
 	}
 	s.access = a.tt.StopsNear(cell.Lat, cell.Lon, a.rp.MaxWalk, s.access[:0])
 	for k := range a.cats {
 		for m := range s.best[k] {
-			s.best[k][m] = router.Unreached
-			if a.impact {
-				s.bestPt[k][m], s.best2[k][m] = -1, router.Unreached
-			}
+			s.best[k][m], s.bestPt[k][m], s.best2[k][m] = router.Unreached, -1, router.Unreached
 		}
 	}
 	if len(s.access) > 0 && a.profiles != nil {
@@ -191,22 +181,15 @@ func (a *analysis) cell(s *scratch, c int) {
 	if len(s.access) > 0 && a.profiles == nil {
 		// The forward engine.
 		a.res.Routed[c] = true
-		reduce := a.reduceMinute
-		if a.impact {
-			reduce = a.reduceMinuteImpact
-		}
 		s.router.RangeAt(s.access, a.departures(s), func(dep int32, arrivals []int32) {
-			reduce(s, dep, arrivals)
+			a.reduceMinute(s, dep, arrivals)
 		})
 		// A departure that was not searched catches the same trips as the
 		// next one: it arrives at the same times.
 		for m := a.minutes - 2; m >= 0; m-- {
 			if !s.search[m] {
 				for k := range a.cats {
-					s.best[k][m] = s.best[k][m+1]
-					if a.impact {
-						s.bestPt[k][m], s.best2[k][m] = s.bestPt[k][m+1], s.best2[k][m+1]
-					}
+					s.best[k][m], s.bestPt[k][m], s.best2[k][m] = s.best[k][m+1], s.bestPt[k][m+1], s.best2[k][m+1]
 				}
 			}
 		}
@@ -230,6 +213,8 @@ func (a *analysis) cell(s *scratch, c int) {
 			a.impactHook(c, s.best, s.bestPt, s.best2)
 		}
 		a.cellImpact(s, c)
+	} else {
+		a.cellNearest(s, c)
 	}
 }
 

@@ -107,6 +107,18 @@ func (t *top2) unique() int32 {
 	return t.p1
 }
 
+// pointIDs returns, per category, its points' ids.
+func pointIDs(cats []*Category) [][]string {
+	ids := make([][]string, len(cats))
+	for k, c := range cats {
+		ids[k] = make([]string, len(c.Points))
+		for i, pt := range c.Points {
+			ids[k][i] = pt.ID
+		}
+	}
+	return ids
+}
+
 // nearest2 returns, among hits, the nearest site (site maps a point to
 // its site) and its seconds, and the nearest other site and its seconds
 // (-1 and Unreached when absent).
@@ -140,12 +152,15 @@ func (a *analysis) buildSites() {
 	}
 }
 
-// buildEgressImpact fills, per category's egress stop, the nearest and the
-// second-nearest point.
+// buildEgressImpact fills, per egress stop of a category without opening
+// hours, its nearest and its second-nearest site (the forward engine's and
+// the impact's).
 func (a *analysis) buildEgressImpact() {
-	a.buildSites()
 	for k := range a.egress {
 		e := &a.egress[k]
+		if e.timed() {
+			continue // its egress is a function of the time (served)
+		}
 		e.near1 = make([]int32, len(e.stops))
 		e.near2 = make([]int32, len(e.stops))
 		e.secs2 = make([]int32, len(e.stops))
@@ -154,29 +169,6 @@ func (a *analysis) buildEgressImpact() {
 			p1, s1, p2, s2 := nearest2(e.near[i], e.site)
 			e.near1[i], e.secs[i], e.near2[i], e.secs2[i] = p1, s1, p2, s2
 		}
-	}
-}
-
-// reduceMinuteImpact is reduceMinute that also records the point of the
-// best arrival and the best arrival through any other point.
-func (a *analysis) reduceMinuteImpact(s *scratch, dep int32, arrivals []int32) {
-	m := (dep - a.p.From) / a.p.Step
-	for k := range a.cats {
-		e := &a.egress[k]
-		// The best two values through distinct sites, in one pass: each
-		// stop offers its nearest site, then its second-nearest.
-		t2 := newTop2()
-		for i, st := range e.stops {
-			t := s.router.RideArrival(st)
-			if t == router.Unreached {
-				continue
-			}
-			t2.offer(t+e.secs[i], e.near1[i])
-			if e.near2[i] >= 0 {
-				t2.offer(t+e.secs2[i], e.near2[i])
-			}
-		}
-		s.best[k][m], s.bestPt[k][m], s.best2[k][m] = t2.b1, t2.unique(), t2.b2
 	}
 }
 
@@ -225,15 +217,68 @@ func (a *analysis) newImpactScratch(s *scratch) {
 	s.argmin = make([]int32, a.minutes)
 }
 
-// walkImpact sets the walk-only times of a cell and its nearest points.
-func (a *analysis) walkImpact(s *scratch, cell *Cell) {
-	for k := range a.cats {
-		s.impHits = a.egress[k].points.Within(walk.Place{Lat: cell.Lat, Lon: cell.Lon}, a.rp.MaxDuration, s.impHits[:0])
-		p1, s1, _, s2 := nearest2(s.impHits, a.egress[k].site)
-		if s2 == s1 {
-			p1 = -1 // two sites as near: neither decides
+// walkNearest sets the walk-only time of a cell to category k, which has
+// no opening hours, and its nearest site on foot (-1 when two sites are as
+// near), and the walk to the nearest other site.
+func (a *analysis) walkNearest(s *scratch, cell *Cell, k int) {
+	place := walk.Place{Lat: cell.Lat, Lon: cell.Lon}
+	reach := a.rp.MaxDuration
+	if !a.impact {
+		// Without the impact only the nearest sites matter: the points
+		// within the nearest one's walk (the cap's disk holds hundreds
+		// of points in a city).
+		if reach = a.egress[k].points.Nearest(place, reach); reach == walk.Unreached {
+			s.walk[k], s.walkPt[k], s.walk2[k] = router.Unreached, -1, router.Unreached
+			return
 		}
-		s.walk[k], s.walkPt[k], s.walk2[k] = s1, p1, s2
+	}
+	s.impHits = a.egress[k].points.Within(place, reach, s.impHits[:0])
+	p1, s1, _, s2 := nearest2(s.impHits, a.egress[k].site)
+	if s2 == s1 {
+		p1 = -1 // two sites as near: neither decides
+	}
+	s.walk[k], s.walkPt[k], s.walk2[k] = s1, p1, s2
+}
+
+// argmins sets s.argmin, per departure, the site that gives the cell's
+// travel time to category k (-1: none within the cap, or two sites tie),
+// and the cell's AtPercentile for k: the site at the earliest departure
+// whose time is the first percentile's and at which one site decides. A
+// category with opening hours names none (-1).
+func (a *analysis) argmins(s *scratch, c, k int) {
+	nk := len(a.cats)
+	np := len(a.p.Percentiles)
+	at := &a.res.Impact.AtPercentile[c*nk+k]
+	*at = -1
+	if a.egress[k].timed() {
+		return
+	}
+	q := a.res.TravelTime[(c*nk+k)*np]
+	for m, v := range s.tt[k] {
+		pt := int32(-1)
+		if v != router.Unreached {
+			dep := a.p.From + int32(m)*a.p.Step
+			pt = s.walkPt[k]
+			if b := s.best[k][m]; b != router.Unreached {
+				switch {
+				case b-dep < s.walk[k]:
+					pt = s.bestPt[k][m]
+				case b-dep == s.walk[k] && s.bestPt[k][m] != pt:
+					pt = -1 // on foot and by transit to distinct sites, as fast
+				}
+			}
+		}
+		s.argmin[m] = pt
+		if pt >= 0 && *at < 0 && float64(v) == q {
+			*at = pt
+		}
+	}
+}
+
+// cellNearest sets the cell's AtPercentile for every category.
+func (a *analysis) cellNearest(s *scratch, c int) {
+	for k := range a.cats {
+		a.argmins(s, c, k)
 	}
 }
 
@@ -241,33 +286,15 @@ func (a *analysis) walkImpact(s *scratch, cell *Cell) {
 // point and its decisive points.
 func (a *analysis) cellImpact(s *scratch, c int) {
 	nk := len(a.cats)
-	np := len(a.p.Percentiles)
 	imp := a.res.Impact
 	for k := range a.cats {
 		imp.Nearest[c*nk+k] = -1
-		imp.AtPercentile[c*nk+k] = -1
-		q := a.res.TravelTime[(c*nk+k)*np]
+		a.argmins(s, c, k)
 		s.cand, s.count = s.cand[:0], s.count[:0]
 		for m, v := range s.tt[k] {
-			pt := int32(-1)
-			if v != router.Unreached {
-				dep := a.p.From + int32(m)*a.p.Step
-				pt = s.walkPt[k]
-				if b := s.best[k][m]; b != router.Unreached {
-					switch {
-					case b-dep < s.walk[k]:
-						pt = s.bestPt[k][m]
-					case b-dep == s.walk[k] && s.bestPt[k][m] != pt:
-						pt = -1 // on foot and by transit to distinct sites, as fast
-					}
-				}
-			}
-			s.argmin[m] = pt
+			pt := s.argmin[m]
 			if pt < 0 {
 				continue
-			}
-			if imp.AtPercentile[c*nk+k] < 0 && float64(v) == q {
-				imp.AtPercentile[c*nk+k] = pt
 			}
 			j := 0
 			for j < len(s.cand) && s.cand[j] != pt {

@@ -15,7 +15,8 @@ import (
 // (top-two profiles, profile_impact.go) against the forward engine's on
 // small random networks: per cell and category the same served flag, the
 // same nearest site, the same sole points and the same site at the
-// percentile (served or not), and per departure the same best site and
+// percentile (served or not; also without the impact, as every run
+// writes it), and per departure the same best site and
 // best value through another site (within the cap). The categories have one to twenty points,
 // some at the same coordinates, so that ties, one-site categories and
 // several bits are all met; every seed is then checked against removal
@@ -105,6 +106,20 @@ func TestImpactEnginesRandom(t *testing.T) {
 			soles += len(fw.Impact.Sole[i])
 			if !fw.Served[i] && fw.Impact.AtPercentile[i] >= 0 {
 				beyond++
+			}
+		}
+		// Without the impact, each engine names the same site at the
+		// percentile (the profile engine through its nearest-site
+		// searches) and gives the same times.
+		for _, engine := range []string{EngineForward, EngineProfile} {
+			p.Engine = engine
+			plain, err := Analyze(context.Background(), tt, cells, cats, p, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(plain.Impact.AtPercentile, fw.Impact.AtPercentile) || !slices.Equal(plain.TravelTime, fw.TravelTime) || !slices.Equal(plain.Served, fw.Served) {
+				t.Fatalf("seed %d, engine %s without the impact: sites at the percentile %v, times %v; with it %v, %v", seed, engine,
+					plain.Impact.AtPercentile, plain.TravelTime, fw.Impact.AtPercentile, fw.TravelTime)
 			}
 		}
 		// Against removal runs: both engines' impact, for a point of each

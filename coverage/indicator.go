@@ -255,7 +255,9 @@ func (a *analysis) buildEgress() {
 		ix := w.Index(places)
 		var e egress
 		e.points = ix
-		hitsOf := a.impact || c.WithHours() > 0
+		// The points of each stop: the forward engine's (to name the
+		// site each arrival reaches), the impact's and the hours'.
+		hitsOf := a.impact || a.p.engine() == EngineForward || c.WithHours() > 0
 		var direct [][]walk.Hit // per stop, with hitsOf
 		if hitsOf {
 			direct = make([][]walk.Hit, n)
@@ -324,7 +326,8 @@ func (a *analysis) buildEgress() {
 		}
 		a.egress = append(a.egress, e)
 	}
-	if a.impact {
+	a.buildSites()
+	if a.impact || a.p.engine() == EngineForward {
 		a.buildEgressImpact()
 	}
 	if a.p.engine() != EngineForward {
@@ -341,20 +344,18 @@ func (a *analysis) buildEgress() {
 }
 
 // reduceMinute records, for the departure dep, the earliest arrival at a
-// point of each category by transit: the best stop alighted at (arrival
-// by a ride: the walk after the last ride is the egress's) plus its
-// egress walk; for a category with opening hours, the earliest time
-// served, min over egress stops s and points p within max_walk of
-// Arrive_p(arrival(s) + walk(s,p)).
+// point of each category by transit (the forward engine's): the best stop
+// alighted at (arrival by a ride: the walk after the last ride is the
+// egress's) plus its walk; for a category without opening hours also the
+// site that gives it when no other ties (bestPt) and the best arrival
+// through another site (best2), in one pass: each stop offers its nearest
+// site, then its second-nearest.
 func (a *analysis) reduceMinute(s *scratch, dep int32, arrivals []int32) {
 	m := (dep - a.p.From) / a.p.Step
 	for k := range a.cats {
-		best := router.Unreached
 		e := &a.egress[k]
 		if e.timed() {
-			if a.profiles != nil {
-				continue // computed by the profile engine
-			}
+			best := router.Unreached
 			for i, st := range e.stops {
 				if t := s.router.RideArrival(st); t != router.Unreached {
 					best = e.served(i, t, best)
@@ -363,15 +364,18 @@ func (a *analysis) reduceMinute(s *scratch, dep int32, arrivals []int32) {
 			s.best[k][m] = best
 			continue
 		}
-		if a.profiles != nil {
-			continue // computed by the profile engine
-		}
+		t2 := newTop2()
 		for i, st := range e.stops {
-			if t := s.router.RideArrival(st); t != router.Unreached && t+e.secs[i] < best {
-				best = t + e.secs[i]
+			t := s.router.RideArrival(st)
+			if t == router.Unreached {
+				continue
+			}
+			t2.offer(t+e.secs[i], e.near1[i])
+			if e.near2[i] >= 0 {
+				t2.offer(t+e.secs2[i], e.near2[i])
 			}
 		}
-		s.best[k][m] = best
+		s.best[k][m], s.bestPt[k][m], s.best2[k][m] = t2.b1, t2.unique(), t2.b2
 	}
 }
 

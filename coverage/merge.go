@@ -171,7 +171,8 @@ func MergePartitioned(ctx context.Context, dirs []string, out, partition string,
 	n, nk, np := len(grid.Cells), len(cats), len(job.Indicator.Percentiles)
 	res := &Results{Params: job.Indicator, Categories: m.Categories,
 		TravelTime: make([]float64, n*nk*np), Share: make([]float64, n*nk), Served: make([]bool, n*nk),
-		ServedAll: make([]bool, n), Routed: make([]bool, n)}
+		ServedAll: make([]bool, n), Routed: make([]bool, n),
+		Impact: &Impact{AtPercentile: make([]int32, n*nk), IDs: pointIDs(cats)}}
 	seen := make([]bool, n)
 	for _, s := range shards {
 		if err := ctx.Err(); err != nil {
@@ -198,6 +199,12 @@ func MergePartitioned(ctx context.Context, dirs []string, out, partition string,
 			copy(res.TravelTime[int(c)*nk*np:(int(c)+1)*nk*np], r.TravelTime[i*nk*np:(i+1)*nk*np])
 			copy(res.Share[int(c)*nk:(int(c)+1)*nk], r.Share[i*nk:(i+1)*nk])
 			copy(res.Served[int(c)*nk:(int(c)+1)*nk], r.Served[i*nk:(i+1)*nk])
+			for k, p := range r.AtPercentile[i*nk : (i+1)*nk] {
+				if p < -1 || int(p) >= len(cats[k].Points) {
+					return nil, fmt.Errorf("coverage: merge: shard %s: cell index %d: point %d of category %s is out of its %d points", s.dir, c, p, cats[k].Name, len(cats[k].Points))
+				}
+			}
+			copy(res.Impact.AtPercentile[int(c)*nk:(int(c)+1)*nk], r.AtPercentile[i*nk:(i+1)*nk])
 			res.ServedAll[c], res.Routed[c] = r.ServedAll[i], r.Routed[i]
 		}
 	}

@@ -42,13 +42,18 @@ func validEngine(e string) error {
 type profiles struct {
 	prof []router.Profile
 	deps []int32
-	// top2, with the impact, are per category its top-two profile
-	// (profile_impact.go), and prof is unused.
+	// top2 are, per category without opening hours, its nearest-site
+	// profile, or with the impact its top-two profile (profile_impact.go);
+	// prof, per category with hours, its earliest-arrival profile.
 	top2 []router.ProfileTop2
 }
 
 // buildProfiles runs, for the profile engine, one profile search per
-// category, in parallel over the categories.
+// category, in parallel over the categories: for a category without
+// opening hours a nearest-site search (router.Top2Searcher.SearchNearest:
+// the earliest arrival and the site that gives it, for nearest_<category>),
+// for one with hours an earliest-arrival search seeded with the points'
+// opening windows; with the impact, a top-two search per category.
 func (a *analysis) buildProfiles(ctx context.Context, workers int) error {
 	if a.p.engine() != EngineProfile {
 		return nil
@@ -56,21 +61,32 @@ func (a *analysis) buildProfiles(ctx context.Context, workers int) error {
 	if a.impact {
 		return a.buildImpactProfiles(ctx, workers)
 	}
-	pr := &profiles{prof: make([]router.Profile, len(a.cats))}
+	a.buildTop2Egress()
+	pr := &profiles{prof: make([]router.Profile, len(a.cats)), top2: make([]router.ProfileTop2, len(a.cats))}
 	for m := range a.minutes {
 		pr.deps = append(pr.deps, a.p.From+int32(m)*a.p.Step)
 	}
-	err := a.searchAll(ctx, workers, len(a.cats), func(ps *router.ProfileSearcher, k int) error {
+	type searchers struct {
+		ps *router.ProfileSearcher
+		ts *router.Top2Searcher
+	}
+	err := searchPool(ctx, workers, len(a.cats), func() *searchers { return &searchers{} }, func(w *searchers, k int) error {
 		e := &a.egress[k]
 		var err error
 		if e.timed() {
 			// The egress is a function of the time one alights: the
 			// search is seeded with each point's windows.
-			err = ps.SearchOpen(e.targets, e.open, a.p.From, a.p.To, &pr.prof[k])
+			if w.ps == nil {
+				w.ps = router.NewProfileSearcher(a.tt)
+			}
+			err = w.ps.SearchOpen(e.targets, e.open, a.p.From, a.p.To, &pr.prof[k])
 		} else {
-			// The walks from the stops: the search chains the footpaths
-			// before them itself.
-			err = ps.Search(e.direct, a.p.From, a.p.To, &pr.prof[k])
+			// The walks from the stops to their nearest sites: the
+			// search chains the footpaths before them itself.
+			if w.ts == nil {
+				w.ts = router.NewTop2Searcher(a.tt)
+			}
+			err = w.ts.SearchNearest(e.top2, a.p.From, a.p.To, &pr.top2[k])
 		}
 		if err != nil {
 			return fmt.Errorf("coverage: category %s: %w", a.cats[k].Name, err)
@@ -124,13 +140,15 @@ func searchPool[S any](ctx context.Context, workers, n int, newSearcher func() S
 
 // evalProfiles sets, for every category and departure of the window, the
 // earliest arrival at a point by transit from the cell's access stops, as
-// the forward search and reduceMinute give it (within the cap).
+// the forward search and reduceMinute give it (within the cap), and for a
+// category without opening hours its site when no other ties (bestPt) and,
+// with the impact, the best arrival through another site (best2).
 func (a *analysis) evalProfiles(s *scratch) {
-	if a.impact {
-		a.evalImpactProfiles(s)
-		return
-	}
 	for k := range a.cats {
-		a.profiles.prof[k].Eval(s.access, a.profiles.deps, s.best[k])
+		if a.egress[k].timed() {
+			a.profiles.prof[k].Eval(s.access, a.profiles.deps, s.best[k])
+		} else {
+			a.evalTop2(s, k)
+		}
 	}
 }

@@ -35,6 +35,9 @@ func (a *analysis) buildTop2Egress() {
 	for k := range a.egress {
 		e := &a.egress[k]
 		e.top2 = e.top2[:0]
+		if e.timed() {
+			continue
+		}
 		for _, d := range e.direct {
 			hits = e.points.Within(a.tt.StopPlace(d.Stop), a.rp.MaxWalk, hits[:0])
 			p1, s1, _, s2 := nearest2(hits, e.site)
@@ -68,22 +71,20 @@ func (a *analysis) buildImpactProfiles(ctx context.Context, workers int) error {
 	return nil
 }
 
-// evalImpactProfiles sets, for every category and departure, the best
-// arrival by transit (best), its site when no other site ties with it
-// (bestPt, else -1) and the best arrival through another site (best2),
-// from the categories' top-two profiles.
-func (a *analysis) evalImpactProfiles(s *scratch) {
+// evalTop2 sets, for category k and every departure, the best arrival by
+// transit (best), its site when no other site ties with it (bestPt, else
+// -1) and, with the impact, the best arrival through another site (best2),
+// from the category's top-two or nearest-site profile.
+func (a *analysis) evalTop2(s *scratch, k int) {
 	if len(s.top2Buf) < a.minutes {
 		s.top2Buf = make([]router.Top2, a.minutes)
 	}
-	for k := range a.cats {
-		a.profiles.top2[k].Eval(s.access, a.profiles.deps, s.top2Buf)
-		best, bestPt, best2 := s.best[k], s.bestPt[k], s.best2[k]
-		for m, l := range s.top2Buf[:a.minutes] {
-			best[m], bestPt[m], best2[m] = l.V1, l.S1, l.V2
-			if l.V1 == router.Unreached || l.V2 == l.V1 {
-				bestPt[m] = -1 // none, or two sites tie
-			}
+	a.profiles.top2[k].Eval(s.access, a.profiles.deps, s.top2Buf)
+	best, bestPt, best2 := s.best[k], s.bestPt[k], s.best2[k]
+	for m, l := range s.top2Buf[:a.minutes] {
+		best[m], bestPt[m], best2[m] = l.V1, l.S1, l.V2
+		if l.V1 == router.Unreached || l.V2 == l.V1 {
+			bestPt[m] = -1 // none, or two sites tie
 		}
 	}
 }

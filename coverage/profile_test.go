@@ -133,7 +133,7 @@ func TestEnginesIdentical(t *testing.T) {
 				t.Skip("a forward run of Porto Alegre takes tens of seconds")
 			}
 			outs := map[string]map[string][]byte{}
-			var served, unserved int
+			var served, unserved, named int
 			for _, engine := range []string{EngineForward, EngineProfile} {
 				job := c.job(t)
 				job.Indicator.Engine = engine
@@ -161,6 +161,13 @@ func TestEnginesIdentical(t *testing.T) {
 						t.Fatal(err)
 					}
 					for _, col := range tab.Columns {
+						if strings.HasPrefix(col.Name, "nearest_") {
+							for i := range col.String {
+								if col.Valid == nil || col.Valid[i] {
+									named++
+								}
+							}
+						}
 						if strings.HasPrefix(col.Name, "served_") {
 							for _, b := range col.Bool {
 								if b {
@@ -182,10 +189,10 @@ func TestEnginesIdentical(t *testing.T) {
 					t.Errorf("%s differs between the engines (%d and %d bytes)", name, len(b), len(prof[name]))
 				}
 			}
-			if served == 0 || unserved == 0 {
-				t.Errorf("%d (cell, category) served, %d not: the comparison proves little", served, unserved)
+			if served == 0 || unserved == 0 || named == 0 {
+				t.Errorf("%d (cell, category) served, %d not, %d with a nearest point: the comparison proves little", served, unserved, named)
 			}
-			t.Logf("%d files identical; %d (cell, category) served, %d not", len(fwd), served, unserved)
+			t.Logf("%d files identical; %d (cell, category) served, %d not, %d with a nearest point", len(fwd), served, unserved, named)
 		})
 	}
 }

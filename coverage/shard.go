@@ -154,9 +154,13 @@ type ShardResults struct {
 	TravelTime, Share       []float64
 	Served, ServedAll       []bool
 	Routed                  []bool
+	// AtPercentile is, per cell and category, the index of the point that
+	// decides the cell's time (Impact.AtPercentile), or -1.
+	AtPercentile []int32
 }
 
-var shardMagic = [8]byte{'V', 'I', 'N', 'G', 'T', 'S', 'R', '1'}
+// shardMagic names the format: 2 added AtPercentile.
+var shardMagic = [8]byte{'V', 'I', 'N', 'G', 'T', 'S', 'R', '2'}
 
 // WriteShardResults writes the results of the cells idx (res is indexed
 // as idx) to path and returns the file's SHA-256.
@@ -173,8 +177,14 @@ func WriteShardResults(path string, idx []int, res *Results) (string, error) {
 	for i, c := range idx {
 		ix[i] = int32(c)
 	}
+	at := make([]int32, len(idx)*nk)
+	if res.Impact != nil && res.Impact.AtPercentile != nil {
+		copy(at, res.Impact.AtPercentile)
+	} else {
+		fill32(at, -1)
+	}
 	for _, v := range []any{shardMagic, [3]uint32{uint32(len(idx)), uint32(nk), uint32(np)},
-		ix, res.TravelTime, res.Share, res.Served, res.ServedAll, res.Routed} {
+		ix, res.TravelTime, res.Share, res.Served, res.ServedAll, res.Routed, at} {
 		if err := binary.Write(w, binary.LittleEndian, v); err != nil {
 			return "", fmt.Errorf("coverage: shard results %s: %w", path, err)
 		}
@@ -212,13 +222,13 @@ func parseShardResults(name string, b []byte) (*ShardResults, error) {
 	if n > maxShardCells || nk > 1<<10 || np > 1<<10 {
 		return nil, fmt.Errorf("coverage: shard results %s: header out of bounds (%d cells, %d categories, %d percentiles)", name, n, nk, np)
 	}
-	want := head + n*4 + n*nk*np*8 + n*nk*8 + n*nk + 2*n
+	want := head + n*4 + n*nk*np*8 + n*nk*8 + n*nk + 2*n + n*nk*4
 	if uint64(len(b)) != want {
 		return nil, fmt.Errorf("coverage: shard results %s: %d bytes, want %d: truncated or corrupt", name, len(b), want)
 	}
 	r := &ShardResults{Categories: int(nk), Percentiles: int(np),
 		Indices: make([]int32, n), TravelTime: make([]float64, n*nk*np), Share: make([]float64, n*nk),
-		Served: make([]bool, n*nk), ServedAll: make([]bool, n), Routed: make([]bool, n)}
+		Served: make([]bool, n*nk), ServedAll: make([]bool, n), Routed: make([]bool, n), AtPercentile: make([]int32, n*nk)}
 	p := b[head:]
 	for i := range r.Indices {
 		r.Indices[i] = int32(le.Uint32(p[4*i:]))
@@ -238,6 +248,9 @@ func parseShardResults(name string, b []byte) (*ShardResults, error) {
 			bs[i] = p[i] == 1
 		}
 		p = p[len(bs):]
+	}
+	for i := range r.AtPercentile {
+		r.AtPercentile[i] = int32(le.Uint32(p[4*i:]))
 	}
 	return r, nil
 }

@@ -127,7 +127,8 @@ func testResults() (*Results, []int) {
 	res := &Results{Params: Params{Percentiles: []float64{50, 90}}, Categories: []string{"a", "b"},
 		TravelTime: []float64{60, math.Inf(1), 0.1, 1e9, 3, 4, 5, 6},
 		Share:      []float64{0.5, 1, 0, 1.0 / 3}, Served: []bool{true, false, false, true},
-		ServedAll: []bool{false, true}, Routed: []bool{true, false}}
+		ServedAll: []bool{false, true}, Routed: []bool{true, false},
+		Impact: &Impact{AtPercentile: []int32{3, -1, 0, 1 << 20}}}
 	return res, []int{4, 9}
 }
 
@@ -147,7 +148,8 @@ func TestShardResultsRoundTrip(t *testing.T) {
 	}
 	if r.Categories != 2 || r.Percentiles != 2 || !slices.Equal(r.Indices, []int32{4, 9}) ||
 		!slices.Equal(r.TravelTime, res.TravelTime) || !slices.Equal(r.Share, res.Share) ||
-		!slices.Equal(r.Served, res.Served) || !slices.Equal(r.ServedAll, res.ServedAll) || !slices.Equal(r.Routed, res.Routed) {
+		!slices.Equal(r.Served, res.Served) || !slices.Equal(r.ServedAll, res.ServedAll) || !slices.Equal(r.Routed, res.Routed) ||
+		!slices.Equal(r.AtPercentile, res.Impact.AtPercentile) {
 		t.Errorf("round trip: got %+v, want %+v", r, res)
 	}
 	b, _ := os.ReadFile(path)
@@ -159,7 +161,7 @@ func TestShardResultsRoundTrip(t *testing.T) {
 		{"empty", nil, "not a shard results file"},
 		{"truncated", b[:len(b)-1], "truncated or corrupt"},
 		{"padded", append(slices.Clone(b), 0), "truncated or corrupt"},
-		{"bool", append(slices.Clone(b[:len(b)-1]), 7), "not a boolean"},
+		{"bool", append(append(slices.Clone(b[:len(b)-4*4-1]), 7), b[len(b)-4*4:]...), "not a boolean"},
 		{"huge", append(append(slices.Clone(b[:8]), 0xff, 0xff, 0xff, 0xff), b[12:]...), "out of bounds"},
 	} {
 		if _, err := parseShardResults("x", c.b); err == nil || !strings.Contains(err.Error(), c.want) {

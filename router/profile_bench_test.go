@@ -206,3 +206,68 @@ func BenchmarkProfileEval(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkProfileLabels compares, on one workload and a 2-hour window,
+// the earliest-arrival profile search (plain), the nearest-site search
+// (SearchNearest: which point decides, what cells.parquet's
+// nearest_<category> needs) and the top-two search of the impact (top2),
+// each from the same 50 random sites (a site: the stops within walking
+// reach of a random stop, its index the site). Run them in one call and
+// compare them side by side.
+func BenchmarkProfileLabels(b *testing.B) {
+	for _, c := range profileCases[:2] {
+		b.Run(c.name, func(b *testing.B) {
+			l := load(b, c)
+			tt := l.tt
+			rng := rand.New(rand.NewPCG(21, 22))
+			var served []int32
+			for s := range tt.NumStops() {
+				if tt.stopPatOff[s] < tt.stopPatOff[s+1] && tt.stops[s].HasCoords {
+					served = append(served, int32(s))
+				}
+			}
+			var plain []Access
+			var labels []StopTop2
+			for q := range 50 {
+				st := tt.Stop(served[rng.IntN(len(served))])
+				for _, a := range tt.StopsNear(st.Lat, st.Lon, tt.params.MaxWalk, nil) {
+					plain = append(plain, a)
+					labels = append(labels, StopTop2{a.Stop, Top2{a.Seconds, int32(q), Unreached}})
+				}
+			}
+			from, to := c.from, c.from+7200
+			ps := NewProfileSearcher(tt)
+			ts := NewTop2Searcher(tt)
+			var prof Profile
+			var prof2 ProfileTop2
+			for _, kind := range []string{"plain", "nearest", "top2"} {
+				b.Run(kind, func(b *testing.B) {
+					search := func() error {
+						switch kind {
+						case "plain":
+							return ps.Search(plain, from, to, &prof)
+						case "nearest":
+							return ts.SearchNearest(labels, from, to, &prof2)
+						}
+						return ts.Search(labels, from, to, &prof2)
+					}
+					if err := search(); err != nil { // grow the buffers once
+						b.Fatal(err)
+					}
+					b.ReportAllocs()
+					for b.Loop() {
+						if err := search(); err != nil {
+							b.Fatal(err)
+						}
+					}
+					entries, bytes := prof.Len(), prof.Bytes()
+					if kind != "plain" {
+						entries, bytes = len(prof2.tau), prof2.Bytes()
+					}
+					b.ReportMetric(float64(entries), "entries")
+					b.ReportMetric(float64(bytes)/float64(tt.NumStops()), "profile_B/stop")
+				})
+			}
+		})
+	}
+}

@@ -81,6 +81,7 @@ type ProfileTop2 struct {
 	off      []int32
 	tau      []int32
 	lab      []Top2
+	ties     bool // from SearchNearest: V2 kept only where it ties with V1
 }
 
 // Bytes returns the memory the profile's entries and offsets take.
@@ -147,6 +148,11 @@ func (p *ProfileTop2) Eval(access []Access, deps []int32, out []Top2) {
 	for i := nd - 2; i >= 0; i-- {
 		out[i] = out[i].Combine(out[i+1])
 	}
+	if p.ties {
+		for i := range out {
+			out[i] = out[i].tied()
+		}
+	}
 }
 
 // Top2Searcher runs top-two profile searches; like ProfileSearcher, one
@@ -183,6 +189,7 @@ type Top2Searcher struct {
 	tb, idxBits uint
 	keyBits     uint
 	capT        int32
+	ties        bool // SearchNearest's: labels projected by tied
 }
 
 // NewTop2Searcher returns a top-two profile searcher over tt.
@@ -200,6 +207,41 @@ func NewTop2Searcher(tt *Timetable) *Top2Searcher {
 // within MaxWalk, as Search chains them), for the departures of [from,
 // to).
 func (ts *Top2Searcher) Search(egress []StopTop2, from, to int32, dst *ProfileTop2) error {
+	ts.ties = false
+	return ts.search(egress, from, to, dst)
+}
+
+// SearchNearest is Search for the nearest site alone: its labels keep V2
+// only where it equals V1 (two sites tie), Unreached elsewhere, so that a
+// label answers which site is nearest, or that none is alone, and the
+// search keeps about as few entries as the earliest-arrival profile.
+// Projecting a label by tied commutes with Combine, shift and within (the
+// least value and whether two sites give it depend only on the projected
+// labels), so the search of projected labels is exact for V1, S1 and the
+// ties; ProfileTop2.Eval projects its results too.
+func (ts *Top2Searcher) SearchNearest(egress []StopTop2, from, to int32, dst *ProfileTop2) error {
+	ts.ties = true
+	return ts.search(egress, from, to, dst)
+}
+
+// tied returns the label with V2 dropped unless it ties with V1.
+func (a Top2) tied() Top2 {
+	if a.V2 != a.V1 {
+		a.V2 = Unreached
+	}
+	return a
+}
+
+// comb is Combine, projected by tied in SearchNearest.
+func (ts *Top2Searcher) comb(a, b Top2) Top2 {
+	c := a.Combine(b)
+	if ts.ties && c.V2 != c.V1 {
+		c.V2 = Unreached
+	}
+	return c
+}
+
+func (ts *Top2Searcher) search(egress []StopTop2, from, to int32, dst *ProfileTop2) error {
 	ps := ts.ps
 	tt := ps.tt
 	n := ps.n
@@ -215,7 +257,7 @@ func (ts *Top2Searcher) Search(egress []StopTop2, from, to int32, dst *ProfileTo
 	hiT := to - 1 + capT
 	ts.capT, ts.from = capT, from
 	ts.tb = uint(bits.Len32(uint32(hiT - from)))
-	dst.n, dst.from, dst.to = n, from, to
+	dst.n, dst.from, dst.to, dst.ties = n, from, to, ts.ties
 
 	// The egress: from the stop, or one footpath then a walk, within
 	// MaxWalk together.
@@ -223,7 +265,7 @@ func (ts *Top2Searcher) Search(egress []StopTop2, from, to int32, dst *ProfileTo
 		ts.egW[s] = NoTop2
 	}
 	for _, e := range egress {
-		ts.egW[e.Stop] = ts.egW[e.Stop].Combine(e.L.within(capT))
+		ts.egW[e.Stop] = ts.comb(ts.egW[e.Stop], e.L.within(capT))
 	}
 	copy(ts.egV, ts.egW)
 	ps.changed.clear()
@@ -235,7 +277,7 @@ func (ts *Top2Searcher) Search(egress []StopTop2, from, to int32, dst *ProfileTo
 		ps.changed.set(e.Stop)
 		for _, r := range ps.rev[ps.revOff[e.Stop]:ps.revOff[e.Stop+1]] {
 			if x := w.shift(r.sec).within(tt.params.MaxWalk); x.V1 != Unreached {
-				if y := ts.egV[r.to].Combine(x); y != ts.egV[r.to] {
+				if y := ts.comb(ts.egV[r.to], x); y != ts.egV[r.to] {
 					ts.egV[r.to] = y
 					ps.changed.set(r.to)
 				}
@@ -424,8 +466,8 @@ func (ts *Top2Searcher) sCandidate(s, a int32, l Top2) {
 	if l.V1 == Unreached {
 		return
 	}
-	have := ts.egV[s].shift(a).Combine(at(ts.sTau[ts.sOff[s]:ts.sOff[s+1]], ts.sLab[ts.sOff[s]:ts.sOff[s+1]], a))
-	if have.Combine(l) == have {
+	have := ts.comb(ts.egV[s].shift(a), at(ts.sTau[ts.sOff[s]:ts.sOff[s+1]], ts.sLab[ts.sOff[s]:ts.sOff[s+1]], a))
+	if ts.comb(have, l) == have {
 		return
 	}
 	ts.addCand(s, a, l)
@@ -501,11 +543,11 @@ func (ts *Top2Searcher) merge(oldTau []int32, oldLab []Top2, cand []uint64) {
 		}
 		for i >= 0 && oldTau[i] == t {
 			oldCum = oldLab[i]
-			cur = cur.Combine(oldLab[i])
+			cur = ts.comb(cur, oldLab[i])
 			i--
 		}
 		for j >= 0 && ts.from+int32(cand[j]>>ts.idxBits&tmask) == t {
-			cur = cur.Combine(ts.candLab[cand[j]&imask])
+			cur = ts.comb(cur, ts.candLab[cand[j]&imask])
 			j--
 		}
 		if cur == last {
@@ -543,7 +585,7 @@ func (ts *Top2Searcher) scan(pat, last int32, from, hiT int32) {
 		if any && flags[i]&canBoard != 0 {
 			best := NoTop2
 			for j := jhi - 1; j >= jlo; j-- {
-				x := best.Combine(v[j])
+				x := ts.comb(best, v[j])
 				if x == best {
 					continue
 				}
@@ -556,7 +598,7 @@ func (ts *Top2Searcher) scan(pat, last int32, from, hiT int32) {
 				if c.V1 == Unreached {
 					continue
 				}
-				if have := at(prevTau[prevOff[s]:prevOff[s+1]], prevLab[prevOff[s]:prevOff[s+1]], t); have.Combine(c) != have {
+				if have := at(prevTau[prevOff[s]:prevOff[s+1]], prevLab[prevOff[s]:prevOff[s+1]], t); ts.comb(have, c) != have {
 					ts.addCand(s, t, c)
 				}
 			}
@@ -580,10 +622,10 @@ func (ts *Top2Searcher) scan(pat, last int32, from, hiT int32) {
 				k++
 			}
 			if k < len(sTau) {
-				l = l.Combine(sLab[k])
+				l = ts.comb(l, sLab[k])
 			}
 			l = l.within(hiT)
-			if y := v[j].Combine(l); y != v[j] {
+			if y := ts.comb(v[j], l); y != v[j] {
 				v[j] = y
 				any = true
 			}

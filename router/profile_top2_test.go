@@ -19,7 +19,7 @@ func TestProfileTop2Random(t *testing.T) {
 	if testing.Short() {
 		networks = 100
 	}
-	var prof ProfileTop2
+	var prof, near ProfileTop2
 	compared, reached, second, ties := 0, 0, 0, 0
 	for n := range networks {
 		_, p, tt := randomNetwork(t, rng, date)
@@ -52,10 +52,20 @@ func TestProfileTop2Random(t *testing.T) {
 			if err := ts.Search(egress, from, to, &prof); err != nil {
 				t.Fatal(err)
 			}
+			// The nearest-site search of the same egress, after the full
+			// one in the same searcher (it must reset the mode too).
+			if err := ts.SearchNearest(egress, from, to, &near); err != nil {
+				t.Fatal(err)
+			}
+			if near.Bytes() > prof.Bytes() {
+				t.Fatalf("timetable %d: the nearest-site profile takes %d bytes, more than the top-two's %d", n, near.Bytes(), prof.Bytes())
+			}
 			got := make([]Top2, len(deps))
+			gotNear := make([]Top2, len(deps))
 			for origin := range 4 {
 				acc := randomAccess(rng, tt.NumStops())
 				prof.Eval(acc, deps, got)
+				near.Eval(acc, deps, gotNear)
 				i := len(deps) - 1
 				r.RangeAt(acc, reversed(deps), func(dep int32, _ []int32) {
 					per := make([]int32, nsites)
@@ -79,6 +89,13 @@ func TestProfileTop2Random(t *testing.T) {
 						in(w.V1) && w.V2 != w.V1 && g.S1 != w.S1
 					if bad {
 						t.Fatalf("timetable %d origin %d departure %d (%+v): forward %+v (per site %v), profile %+v", n, origin, dep, p, w, per, g)
+					}
+					// The nearest-site profile: the same least value, and
+					// the same site, or a tie where the forward one ties.
+					gn := gotNear[i]
+					if in(w.V1) != in(gn.V1) || in(w.V1) && (gn.V1 != w.V1 || (gn.V2 == gn.V1) != (w.V2 == w.V1) || w.V2 != w.V1 && gn.S1 != w.S1) ||
+						gn.V2 != gn.V1 && gn.V2 != Unreached {
+						t.Fatalf("timetable %d origin %d departure %d (%+v): forward %+v (per site %v), nearest-site profile %+v", n, origin, dep, p, w, per, gn)
 					}
 					if in(w.V1) {
 						reached++
