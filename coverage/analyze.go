@@ -199,7 +199,8 @@ func (a *analysis) cell(s *scratch, c int) {
 			dep := a.p.From + int32(m)*a.p.Step
 			w := s.walk[k]
 			if a.egress[k].timed() {
-				w = a.egress[k].walkOnlyAt(s.hits[k], dep)
+				w, s.walkPtAt[k][m] = a.egress[k].walkOnlyAtSite(s.hits[k], dep)
+				s.walkAt[k][m] = w
 			}
 			s.tt[k][m] = TravelTime(w, s.best[k][m], dep, a.rp.MaxDuration)
 		}

@@ -103,6 +103,7 @@ func TestHoursBruteForce(t *testing.T) {
 	date, _ := gtfs.ParseDate("2026-01-13")
 	// Seed 213 is the first whose answer a footpath chained before the
 	// egress walk beyond max_walk would change.
+	named := 0
 	for _, seed := range append(seq(40), 213) {
 		rng := rand.New(rand.NewPCG(uint64(seed), 17))
 		f := smallFeed(t, rng)
@@ -138,16 +139,22 @@ func TestHoursBruteForce(t *testing.T) {
 		// The brute force.
 		w := tt.Walker()
 		want := make([][][]int32, len(cells)) // [cell][category][minute]
+		// The point that serves first at each minute (-1: none or a tie;
+		// the random points are at distinct places: one site each).
+		wantPt := make([][][]int32, len(cells))
 		r := router.NewRouter(tt)
 		for c, cell := range cells {
 			cp := walk.Place{Lat: cell.Lat, Lon: cell.Lon}
 			access := tt.StopsNear(cell.Lat, cell.Lon, rp.MaxWalk, nil)
 			for _, cat := range []*Category{timed, plain} {
-				var row []int32
+				var row, rowPt []int32
 				for m := range p.Minutes() {
 					dep := p.From + int32(m)*p.Step
 					best := int32(router.Unreached)
-					serve := func(pt Point, at int32) {
+					per := make([]int32, len(cat.Points))
+					fill32(per, router.Unreached)
+					serve := func(i int, at int32) {
+						pt := cat.Points[i]
 						win := hours.AlwaysWindows()
 						if pt.Hours != nil {
 							win = pt.Hours.Windows(p.Date, p.MinOpen, nil)
@@ -155,10 +162,13 @@ func TestHoursBruteForce(t *testing.T) {
 						if v, ok := win.Arrive(at); ok && v-dep < best {
 							best = v - dep
 						}
+						if v, ok := win.Arrive(at); ok && v-dep < per[i] {
+							per[i] = v - dep
+						}
 					}
-					for _, pt := range cat.Points {
+					for i, pt := range cat.Points {
 						if s, _ := w.Walk(cp, walk.Place{Lat: pt.Lat, Lon: pt.Lon}, rp.MaxDuration); s != walk.Unreached {
-							serve(pt, dep+s)
+							serve(i, dep+s)
 						}
 					}
 					if len(access) > 0 {
@@ -176,9 +186,9 @@ func TestHoursBruteForce(t *testing.T) {
 								if !tt.Served(l.Stop) {
 									continue
 								}
-								for _, pt := range cat.Points {
+								for i, pt := range cat.Points {
 									if ws, _ := w.Walk(tt.StopPlace(l.Stop), walk.Place{Lat: pt.Lat, Lon: pt.Lon}, rp.MaxWalk); ws != walk.Unreached && l.Seconds+ws <= rp.MaxWalk {
-										serve(pt, a+l.Seconds+ws)
+										serve(i, a+l.Seconds+ws)
 									}
 								}
 							}
@@ -188,8 +198,20 @@ func TestHoursBruteForce(t *testing.T) {
 						best = router.Unreached
 					}
 					row = append(row, best)
+					first := int32(-1)
+					for i, v := range per {
+						if best != router.Unreached && v == best {
+							if first >= 0 {
+								first = -2 // a tie
+							} else if first == -1 {
+								first = int32(i)
+							}
+						}
+					}
+					rowPt = append(rowPt, max(first, -1))
 				}
 				want[c] = append(want[c], row)
+				wantPt[c] = append(wantPt[c], rowPt)
 			}
 		}
 
@@ -202,11 +224,28 @@ func TestHoursBruteForce(t *testing.T) {
 					got[c] = append(got[c], append([]int32(nil), row...))
 				}
 			}
-			if _, err := a.run(context.Background(), nil); err != nil {
+			res, err := a.run(context.Background(), nil)
+			if err != nil {
 				t.Fatal(err)
 			}
 			for c := range cells {
 				for k := range 2 {
+					// The point named at the percentile: at the earliest
+					// minute whose time is the percentile's with one
+					// point first.
+					q, at := res.TravelTime[(c*2+k)*len(p.Percentiles)], int32(-1)
+					for m, v := range want[c][k] {
+						if float64(v) == q && wantPt[c][k][m] >= 0 {
+							at = wantPt[c][k][m]
+							break
+						}
+					}
+					if got := res.Impact.AtPercentile[c*2+k]; got != at {
+						t.Fatalf("seed %d %s: cell %d category %d: point at the percentile %d, want %d", seed, engine, c, k, got, at)
+					}
+					if at >= 0 && k == 0 {
+						named++
+					}
 					for m := range want[c][k] {
 						if got[c][k][m] != want[c][k][m] {
 							t.Fatalf("seed %d %s: cell %d category %d departure %s: got %d, want %d", seed, engine, c, k,
@@ -216,5 +255,9 @@ func TestHoursBruteForce(t *testing.T) {
 				}
 			}
 		}
+	}
+	t.Logf("%d (cell, engine) pairs name a point with opening hours at their percentile", named)
+	if named == 0 {
+		t.Error("no cell names a point with opening hours at its percentile: the test proves little")
 	}
 }

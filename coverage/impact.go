@@ -196,21 +196,28 @@ func neededWithin(minutes int, q float64) int {
 
 // impactScratch is a worker's extra state for the impact.
 type impactScratch struct {
-	bestPt  [][]int32 // per category, per departure: point of the transit best
-	best2   [][]int32 // per category, per departure: transit best via another point
-	walkPt  []int32   // per category: nearest point on foot
-	walk2   []int32   // per category: walk to the nearest other point
-	impHits []walk.Hit
-	cand    []int32       // distinct argmin points of the cell
-	count   []int32       // departures within the threshold per candidate
-	argmin  []int32       // per departure: the point achieving TT, or -1
-	top2Buf []router.Top2 // per departure: the top-two profile's label
+	bestPt   [][]int32 // per category, per departure: point of the transit best
+	best2    [][]int32 // per category, per departure: transit best via another point
+	walkPt   []int32   // per category: nearest point on foot
+	walkAt   [][]int32 // per category with hours, per departure: walk-only time
+	walkPtAt [][]int32 // the same: the site that serves first on foot, or -1
+	walk2    []int32   // per category: walk to the nearest other point
+	impHits  []walk.Hit
+	cand     []int32       // distinct argmin points of the cell
+	count    []int32       // departures within the threshold per candidate
+	argmin   []int32       // per departure: the point achieving TT, or -1
+	top2Buf  []router.Top2 // per departure: the top-two profile's label
 }
 
 func (a *analysis) newImpactScratch(s *scratch) {
-	for range a.cats {
+	for k := range a.cats {
 		s.bestPt = append(s.bestPt, make([]int32, a.minutes))
 		s.best2 = append(s.best2, make([]int32, a.minutes))
+		var at, pt []int32
+		if a.egress[k].timed() {
+			at, pt = make([]int32, a.minutes), make([]int32, a.minutes)
+		}
+		s.walkAt, s.walkPtAt = append(s.walkAt, at), append(s.walkPtAt, pt)
 	}
 	s.walkPt = make([]int32, len(a.cats))
 	s.walk2 = make([]int32, len(a.cats))
@@ -243,27 +250,29 @@ func (a *analysis) walkNearest(s *scratch, cell *Cell, k int) {
 // argmins sets s.argmin, per departure, the site that gives the cell's
 // travel time to category k (-1: none within the cap, or two sites tie),
 // and the cell's AtPercentile for k: the site at the earliest departure
-// whose time is the first percentile's and at which one site decides. A
-// category with opening hours names none (-1).
+// whose time is the first percentile's and at which one site decides
+// (with opening hours: the site that serves first, the wait included).
 func (a *analysis) argmins(s *scratch, c, k int) {
 	nk := len(a.cats)
 	np := len(a.p.Percentiles)
 	at := &a.res.Impact.AtPercentile[c*nk+k]
 	*at = -1
-	if a.egress[k].timed() {
-		return
-	}
+	timed := a.egress[k].timed()
 	q := a.res.TravelTime[(c*nk+k)*np]
 	for m, v := range s.tt[k] {
 		pt := int32(-1)
 		if v != router.Unreached {
 			dep := a.p.From + int32(m)*a.p.Step
+			w := s.walk[k]
 			pt = s.walkPt[k]
+			if timed {
+				w, pt = s.walkAt[k][m], s.walkPtAt[k][m]
+			}
 			if b := s.best[k][m]; b != router.Unreached {
 				switch {
-				case b-dep < s.walk[k]:
+				case b-dep < w:
 					pt = s.bestPt[k][m]
-				case b-dep == s.walk[k] && s.bestPt[k][m] != pt:
+				case b-dep == w && s.bestPt[k][m] != pt:
 					pt = -1 // on foot and by transit to distinct sites, as fast
 				}
 			}

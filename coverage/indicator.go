@@ -33,7 +33,8 @@ package coverage
 // A point closed all the window long (and until the cap) is the point
 // removed. Both engines compute it exactly: the forward one evaluates
 // Arrive per departure; the profile one seeds its backward search with
-// each point's windows (router.ProfileSearcher.SearchOpen).
+// each point's windows (router.Top2Searcher.SearchNearestOpen, which
+// also names the point that serves first).
 //
 // The walk after the last ride, like the access walk, is bounded by
 // max_walk in total: from the stop alighted at, or one footpath to
@@ -204,32 +205,38 @@ type egress struct {
 // function of the arrival time.
 func (e *egress) timed() bool { return e.open != nil }
 
-// served returns the earliest time a traveller who reaches stop i of the
-// egress at arr is served at a point (walk, then Arrive), no earlier than
-// best: best when none is better.
-func (e *egress) served(i int, arr, best int32) int32 {
-	if arr+e.secs[i] >= best {
-		return best // Arrive(arr+walk) >= arr+walk >= arr+secs[i]
+// servedSites offers to t the times a traveller who reaches stop i of the
+// egress at arr is served at its points (walk, then Arrive), by site,
+// skipping the stop when none can be earlier than t's best or tie with it.
+func (e *egress) servedSites(i int, arr int32, t *top2) {
+	if arr+e.secs[i] > t.b1 {
+		return // Arrive(arr+walk) >= arr+walk >= arr+secs[i]
 	}
 	for _, h := range e.near[i] {
-		if v, ok := e.open[h.Place].Arrive(arr + h.Seconds); ok && v < best {
-			best = v
+		if v, ok := e.open[h.Place].Arrive(arr + h.Seconds); ok {
+			t.offer(v, e.site[h.Place])
 		}
 	}
-	return best
 }
 
 // walkOnlyAt returns, for a category with opening hours, the walk-only
 // travel time leaving at dep through the points hits (within the walking
 // limit): the least Arrive(dep+walk) − dep, or Unreached.
 func (e *egress) walkOnlyAt(hits []walk.Hit, dep int32) int32 {
-	best := router.Unreached
+	best, _ := e.walkOnlyAtSite(hits, dep)
+	return best
+}
+
+// walkOnlyAtSite is walkOnlyAt that also returns the site of the point
+// that serves first, or -1 when none or when two sites serve as early.
+func (e *egress) walkOnlyAtSite(hits []walk.Hit, dep int32) (int32, int32) {
+	t := newTop2()
 	for _, h := range hits {
-		if v, ok := e.open[h.Place].Arrive(dep + h.Seconds); ok && v-dep < best {
-			best = v - dep
+		if v, ok := e.open[h.Place].Arrive(dep + h.Seconds); ok {
+			t.offer(v-dep, e.site[h.Place])
 		}
 	}
-	return best
+	return t.b1, t.unique()
 }
 
 // walkOnly returns the walk-only time from a cell to the nearest point of
@@ -355,13 +362,13 @@ func (a *analysis) reduceMinute(s *scratch, dep int32, arrivals []int32) {
 	for k := range a.cats {
 		e := &a.egress[k]
 		if e.timed() {
-			best := router.Unreached
+			t2 := newTop2()
 			for i, st := range e.stops {
 				if t := s.router.RideArrival(st); t != router.Unreached {
-					best = e.served(i, t, best)
+					e.servedSites(i, t, &t2)
 				}
 			}
-			s.best[k][m] = best
+			s.best[k][m], s.bestPt[k][m] = t2.b1, t2.unique()
 			continue
 		}
 		t2 := newTop2()

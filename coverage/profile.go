@@ -40,20 +40,19 @@ func validEngine(e string) error {
 // profiles is the profile engine's shared, read-only state: one profile
 // per category and the window's departures, increasing.
 type profiles struct {
-	prof []router.Profile
 	deps []int32
-	// top2 are, per category without opening hours, its nearest-site
-	// profile, or with the impact its top-two profile (profile_impact.go);
-	// prof, per category with hours, its earliest-arrival profile.
+	// top2 are per category its nearest-site profile (with opening hours:
+	// seeded with the points' windows), or with the impact its top-two
+	// profile (profile_impact.go).
 	top2 []router.ProfileTop2
 }
 
 // buildProfiles runs, for the profile engine, one profile search per
-// category, in parallel over the categories: for a category without
-// opening hours a nearest-site search (router.Top2Searcher.SearchNearest:
-// the earliest arrival and the site that gives it, for nearest_<category>),
-// for one with hours an earliest-arrival search seeded with the points'
-// opening windows; with the impact, a top-two search per category.
+// category, in parallel over the categories: a nearest-site search
+// (router.Top2Searcher.SearchNearest: the earliest arrival and the site
+// that gives it, for nearest_<category>), seeded with the points' opening
+// windows for a category with hours (SearchNearestOpen); with the impact,
+// a top-two search per category.
 func (a *analysis) buildProfiles(ctx context.Context, workers int) error {
 	if a.p.engine() != EngineProfile {
 		return nil
@@ -62,31 +61,21 @@ func (a *analysis) buildProfiles(ctx context.Context, workers int) error {
 		return a.buildImpactProfiles(ctx, workers)
 	}
 	a.buildTop2Egress()
-	pr := &profiles{prof: make([]router.Profile, len(a.cats)), top2: make([]router.ProfileTop2, len(a.cats))}
+	pr := &profiles{top2: make([]router.ProfileTop2, len(a.cats))}
 	for m := range a.minutes {
 		pr.deps = append(pr.deps, a.p.From+int32(m)*a.p.Step)
 	}
-	type searchers struct {
-		ps *router.ProfileSearcher
-		ts *router.Top2Searcher
-	}
-	err := searchPool(ctx, workers, len(a.cats), func() *searchers { return &searchers{} }, func(w *searchers, k int) error {
+	err := searchPool(ctx, workers, len(a.cats), func() *router.Top2Searcher { return router.NewTop2Searcher(a.tt) }, func(ts *router.Top2Searcher, k int) error {
 		e := &a.egress[k]
 		var err error
 		if e.timed() {
 			// The egress is a function of the time one alights: the
 			// search is seeded with each point's windows.
-			if w.ps == nil {
-				w.ps = router.NewProfileSearcher(a.tt)
-			}
-			err = w.ps.SearchOpen(e.targets, e.open, a.p.From, a.p.To, &pr.prof[k])
+			err = ts.SearchNearestOpen(e.targets, e.open, e.site, a.p.From, a.p.To, &pr.top2[k])
 		} else {
 			// The walks from the stops to their nearest sites: the
 			// search chains the footpaths before them itself.
-			if w.ts == nil {
-				w.ts = router.NewTop2Searcher(a.tt)
-			}
-			err = w.ts.SearchNearest(e.top2, a.p.From, a.p.To, &pr.top2[k])
+			err = ts.SearchNearest(e.top2, a.p.From, a.p.To, &pr.top2[k])
 		}
 		if err != nil {
 			return fmt.Errorf("coverage: category %s: %w", a.cats[k].Name, err)
@@ -100,14 +89,9 @@ func (a *analysis) buildProfiles(ctx context.Context, workers int) error {
 	return nil
 }
 
-// searchAll runs search(ps, i) for i in [0, n) on workers goroutines, each
-// with its own profile searcher, and returns the first error in i order,
-// or the context's when it was cancelled.
-func (a *analysis) searchAll(ctx context.Context, workers, n int, search func(ps *router.ProfileSearcher, i int) error) error {
-	return searchPool(ctx, workers, n, func() *router.ProfileSearcher { return router.NewProfileSearcher(a.tt) }, search)
-}
-
-// searchPool is searchAll for any searcher, made by newSearcher.
+// searchPool runs search(ps, i) for i in [0, n) on workers goroutines,
+// each with its own searcher made by newSearcher, and returns the first
+// error in i order, or the context's when it was cancelled.
 func searchPool[S any](ctx context.Context, workers, n int, newSearcher func() S, search func(ps S, i int) error) error {
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -145,10 +129,6 @@ func searchPool[S any](ctx context.Context, workers, n int, newSearcher func() S
 // with the impact, the best arrival through another site (best2).
 func (a *analysis) evalProfiles(s *scratch) {
 	for k := range a.cats {
-		if a.egress[k].timed() {
-			a.profiles.prof[k].Eval(s.access, a.profiles.deps, s.best[k])
-		} else {
-			a.evalTop2(s, k)
-		}
+		a.evalTop2(s, k)
 	}
 }

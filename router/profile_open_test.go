@@ -212,3 +212,123 @@ func TestProfileOpenRandom(t *testing.T) {
 	}
 	t.Logf("%d departures compared, %d reached, %d served later for the hours", compared, reached, waited)
 }
+
+// TestProfileNearestOpenRandom checks SearchNearestOpen against the brute
+// force on random timetables with random hours, sites shared by points
+// and always-open points among them: per departure, the least time
+// served, its site, or a tie between two sites, within the cap.
+func TestProfileNearestOpenRandom(t *testing.T) {
+	rng := rand.New(rand.NewPCG(19, 2026))
+	date, _ := gtfs.ParseDate("2026-01-13")
+	networks := 200
+	if testing.Short() {
+		networks = 60
+	}
+	compared, reached, ties := 0, 0, 0
+	var prof ProfileTop2
+	for n := range networks {
+		feeds := []*gtfs.Feed{randomFeed(t, rng, "a")}
+		p := DefaultParams()
+		p.BoardSlack = []int32{0, 60}[rng.IntN(2)]
+		p.MaxTransferWalk = []float64{0, 300, 800, 2000}[rng.IntN(4)]
+		p.MaxTransfers = rng.IntN(4)
+		p.MaxWalk = []int32{300, 900}[rng.IntN(2)]
+		p.MaxDuration = []int32{1800, 3600, 7200}[rng.IntN(3)]
+		tt, err := Compile(feeds, date, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts := NewTop2Searcher(tt)
+		r := NewRouter(tt)
+		minOpen := int32(60 * rng.IntN(30))
+		npts := 1 + rng.IntN(5)
+		nsites := 1 + rng.IntN(npts)
+		open := make([]hours.Windows, npts)
+		site := make([]int32, npts)
+		for i := range open {
+			open[i] = randomOpen(rng, date, minOpen)
+			site[i] = int32(rng.IntN(nsites))
+		}
+		if rng.IntN(2) == 0 {
+			// An always-open point beside timed ones at the same walk:
+			// the timed ones must still tie with it.
+			open[0] = hours.AlwaysWindows()
+		}
+		var targets []Target
+		for range 1 + rng.IntN(8) {
+			tg := Target{Stop: int32(rng.IntN(tt.NumStops())), Point: int32(rng.IntN(npts)), Seconds: 60 * int32(rng.IntN(int(p.MaxWalk)/60+1))}
+			if len(targets) > 0 && rng.IntN(3) == 0 {
+				// Another point as far from a stop as one before: ties.
+				q := targets[rng.IntN(len(targets))]
+				tg.Stop, tg.Seconds = q.Stop, q.Seconds
+			}
+			targets = append(targets, tg)
+		}
+		from := randomDeparture(rng)
+		step := []int32{60, 60, 23}[rng.IntN(3)]
+		count := 1 + rng.IntN(120)
+		to := from + step*int32(count-1) + 1
+		var deps []int32
+		for d := from; d < to; d += step {
+			deps = append(deps, d)
+		}
+		if err := ts.SearchNearestOpen(targets, open, site, from, to, &prof); err != nil {
+			t.Fatal(err)
+		}
+		got := make([]Top2, len(deps))
+		for origin := range 4 {
+			acc := randomAccess(rng, tt.NumStops())
+			prof.Eval(acc, deps, got)
+			i := len(deps) - 1
+			r.RangeAt(acc, reversed(deps), func(dep int32, _ []int32) {
+				per := make([]int32, nsites)
+				fill(per, Unreached)
+				try := func(pt, at int32) {
+					if v, ok := open[pt].Arrive(at); ok && v < per[site[pt]] {
+						per[site[pt]] = v
+					}
+				}
+				for _, tg := range targets {
+					if tg.Seconds > p.MaxDuration {
+						continue
+					}
+					if a := r.RideArrival(tg.Stop); a != Unreached {
+						try(tg.Point, a+tg.Seconds)
+					}
+					for s := range int32(tt.NumStops()) {
+						for _, fp := range tt.Footpaths(s, nil) {
+							if fp.Stop == tg.Stop && fp.Seconds+tg.Seconds <= p.MaxWalk {
+								if a := r.RideArrival(s); a != Unreached {
+									try(tg.Point, a+fp.Seconds+tg.Seconds)
+								}
+							}
+						}
+					}
+				}
+				w := NoTop2
+				for q, v := range per {
+					w = w.Combine(Top2{v, int32(q), Unreached}.within(Unreached - 1))
+				}
+				w = w.tied()
+				g := got[i]
+				in := func(v int32) bool { return v != Unreached && v-dep <= p.MaxDuration }
+				compared++
+				if in(w.V1) != in(g.V1) || in(w.V1) && (g.V1 != w.V1 || (g.V2 == g.V1) != (w.V2 == w.V1) || w.V2 != w.V1 && g.S1 != w.S1) {
+					t.Fatalf("timetable %d origin %d departure %d (%+v; targets %v, sites %v, min_open %d): brute force %+v (per site %v), profile %+v",
+						n, origin, dep, p, targets, site, minOpen, w, per, g)
+				}
+				if in(w.V1) {
+					reached++
+					if w.V2 == w.V1 {
+						ties++
+					}
+				}
+				i--
+			})
+		}
+	}
+	t.Logf("%d departures compared, %d reached, %d ties", compared, reached, ties)
+	if reached == 0 || reached == compared || ties == 0 {
+		t.Fatalf("%d of %d departures reached, %d ties: the comparison proves little", reached, compared, ties)
+	}
+}

@@ -1,9 +1,12 @@
 package router
 
 import (
+	"cmp"
 	"fmt"
 	"math/bits"
 	"slices"
+
+	"github.com/vingt/vingt/hours"
 )
 
 // This file is the profile search of the impact (measure 16): per stop and
@@ -190,6 +193,17 @@ type Top2Searcher struct {
 	keyBits     uint
 	capT        int32
 	ties        bool // SearchNearest's: labels projected by tied
+
+	// SearchNearestOpen's: the targets, the points' windows and sites,
+	// and per stop its timed items (as SearchOpen's: alighting at a ≤ D,
+	// one is served at max(a + walk, O)), each with its site.
+	timed                bool
+	targets              []Target
+	open                 []hours.Windows
+	site                 []int32
+	tgt                  []tgtWalk
+	egOff                []int32
+	egD, egSec, egO, egS []int32
 }
 
 // NewTop2Searcher returns a top-two profile searcher over tt.
@@ -241,6 +255,112 @@ func (ts *Top2Searcher) comb(a, b Top2) Top2 {
 	return c
 }
 
+// SearchNearestOpen is SearchNearest towards points with opening hours,
+// as ProfileSearcher.SearchOpen is Search: targets are the walks from
+// stops to points, open[p] the arrival windows of point p, site[p] its
+// site. A label's V1 is the time the traveller is served (the wait for
+// the opening included), its site the one that serves first, or a tie.
+func (ts *Top2Searcher) SearchNearestOpen(targets []Target, open []hours.Windows, site []int32, from, to int32, dst *ProfileTop2) error {
+	n := ts.ps.n
+	if len(site) != len(open) {
+		return fmt.Errorf("router: profile: %d sites for %d points", len(site), len(open))
+	}
+	for _, t := range targets {
+		if t.Stop < 0 || t.Stop >= n || t.Seconds < 0 || t.Point < 0 || int(t.Point) >= len(open) || site[t.Point] < 0 {
+			return fmt.Errorf("router: profile target %+v: no such stop, point or site, or a negative walk", t)
+		}
+	}
+	// The points always open give the plain egress labels (the search
+	// chains a footpath before them); the others timed items.
+	var always []StopTop2
+	for _, t := range targets {
+		if open[t.Point].Always() {
+			always = append(always, StopTop2{t.Stop, Top2{t.Seconds, site[t.Point], Unreached}})
+		}
+	}
+	ts.ties, ts.timed = true, true
+	ts.targets, ts.open, ts.site = targets, open, site
+	defer func() { ts.timed, ts.targets, ts.open, ts.site = false, nil, nil, nil }()
+	return ts.search(always, from, to, dst)
+}
+
+// buildItems sets the timed items of every stop, as SearchOpen does:
+// the walks to the points with hours from the stop or after one
+// footpath, within MaxWalk together, the least per stop and point; an
+// item is left out where an always-open site is strictly nearer (it
+// serves strictly earlier at every alighting: no tie is lost).
+func (ts *Top2Searcher) buildItems(from, hiT int32) {
+	ps := ts.ps
+	tt := ps.tt
+	n := ps.n
+	ts.tgt = ts.tgt[:0]
+	for _, t := range ts.targets {
+		if t.Seconds > tt.params.MaxDuration || ts.open[t.Point].None() || ts.open[t.Point].Always() {
+			continue
+		}
+		ts.tgt = append(ts.tgt, tgtWalk{t.Stop, t.Point, t.Seconds})
+		for _, r := range ps.rev[ps.revOff[t.Stop]:ps.revOff[t.Stop+1]] {
+			if x := r.sec + t.Seconds; x <= tt.params.MaxWalk {
+				ts.tgt = append(ts.tgt, tgtWalk{r.to, t.Point, x})
+			}
+		}
+	}
+	slices.SortFunc(ts.tgt, func(x, y tgtWalk) int {
+		if c := cmp.Compare(x.stop, y.stop); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(x.point, y.point); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.sec, y.sec)
+	})
+	ts.egOff = grow(ts.egOff, int(n+1))
+	ts.egD, ts.egSec, ts.egO, ts.egS = ts.egD[:0], ts.egSec[:0], ts.egO[:0], ts.egS[:0]
+	i := 0
+	for s := range n {
+		ts.egOff[s] = int32(len(ts.egD))
+		e := ts.egV[s].V1
+		for ; i < len(ts.tgt) && ts.tgt[i].stop == s; i++ {
+			t := ts.tgt[i]
+			if i > 0 && ts.tgt[i-1].stop == s && ts.tgt[i-1].point == t.point {
+				continue // a longer walk to the same point
+			}
+			if e != Unreached && t.sec > e {
+				continue
+			}
+			pairs := ts.open[t.point].Pairs()
+			for j := 0; j+1 < len(pairs); j += 2 {
+				d, o := pairs[j+1]-t.sec, pairs[j]
+				if d < from || o > hiT {
+					continue // no alighting in the search is served by it usefully
+				}
+				ts.egD = append(ts.egD, d)
+				ts.egSec = append(ts.egSec, t.sec)
+				ts.egO = append(ts.egO, o)
+				ts.egS = append(ts.egS, ts.site[t.point])
+			}
+		}
+		if int(ts.egOff[s]) < len(ts.egD) {
+			ps.changed.set(s)
+		}
+	}
+	ts.egOff[n] = int32(len(ts.egD))
+}
+
+// egressAt is the label of alighting at stop s at a: the walks to the
+// always-open sites and the timed items still serving.
+func (ts *Top2Searcher) egressAt(s, a int32) Top2 {
+	l := ts.egV[s].shift(a)
+	if ts.timed {
+		for i := ts.egOff[s]; i < ts.egOff[s+1]; i++ {
+			if ts.egD[i] >= a {
+				l = ts.comb(l, Top2{max(a+ts.egSec[i], ts.egO[i]), ts.egS[i], Unreached})
+			}
+		}
+	}
+	return l
+}
+
 func (ts *Top2Searcher) search(egress []StopTop2, from, to int32, dst *ProfileTop2) error {
 	ps := ts.ps
 	tt := ps.tt
@@ -283,6 +403,10 @@ func (ts *Top2Searcher) search(egress []StopTop2, from, to int32, dst *ProfileTo
 				}
 			}
 		}
+	}
+
+	if ts.timed {
+		ts.buildItems(from, hiT)
 	}
 
 	slack := tt.params.BoardSlack
@@ -466,7 +590,7 @@ func (ts *Top2Searcher) sCandidate(s, a int32, l Top2) {
 	if l.V1 == Unreached {
 		return
 	}
-	have := ts.comb(ts.egV[s].shift(a), at(ts.sTau[ts.sOff[s]:ts.sOff[s+1]], ts.sLab[ts.sOff[s]:ts.sOff[s+1]], a))
+	have := ts.comb(ts.egressAt(s, a), at(ts.sTau[ts.sOff[s]:ts.sOff[s+1]], ts.sLab[ts.sOff[s]:ts.sOff[s+1]], a))
 	if ts.comb(have, l) == have {
 		return
 	}
@@ -608,7 +732,8 @@ func (ts *Top2Searcher) scan(pat, last int32, from, hiT int32) {
 		}
 		e := ts.egV[s]
 		sTau, sLab := ts.sTau[ts.sOff[s]:ts.sOff[s+1]], ts.sLab[ts.sOff[s]:ts.sOff[s+1]]
-		if e.V1 == Unreached && len(sTau) == 0 {
+		items := ts.timed && ts.egOff[s] < ts.egOff[s+1]
+		if e.V1 == Unreached && len(sTau) == 0 && !items {
 			continue
 		}
 		k := 0
@@ -618,6 +743,9 @@ func (ts *Top2Searcher) scan(pat, last int32, from, hiT int32) {
 				break
 			}
 			l := e.shift(a)
+			if items {
+				l = ts.egressAt(s, a)
+			}
 			for k < len(sTau) && sTau[k] < a {
 				k++
 			}
