@@ -72,16 +72,19 @@ func TestStopDetours(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			links := make([]Link, len(pts))
+			links := make([]Links, len(pts))
 			linked := make([]bool, len(pts))
-			nl := 0
+			nl, n2 := 0, 0
 			for i, p := range pts {
-				links[i], linked[i] = g.Link(p.Lat, p.Lon, 0)
+				links[i], linked[i] = g.LinkAll(p.Lat, p.Lon, 0)
 				if linked[i] {
 					nl++
 				}
+				if links[i].N == 2 {
+					n2++
+				}
 			}
-			t.Logf("%d stops with coordinates, %d linked within %g m; graph %+v", len(pts), nl, g.LinkRadius(), g.Stats())
+			t.Logf("%d stops with coordinates, %d linked within %g m, %d of them also to the other side; graph %+v", len(pts), nl, g.LinkRadius(), n2, g.Stats())
 			if nl < 2 {
 				t.Skip("fewer than 2 stops linked")
 			}
@@ -90,7 +93,7 @@ func TestStopDetours(t *testing.T) {
 			{
 				near := make([]bool, len(links))
 				for i := range links {
-					near[i] = linked[i] && links[i].Off <= closeLink
+					near[i] = linked[i] && links[i].L[0].Off <= closeLink
 				}
 				close, _, _ = stopRatiosOf(t, g, pts, links, linked, near)
 			}
@@ -120,7 +123,7 @@ const farPair = 100
 // least farPair metres apart, and the number of pairs
 // at the same place (under 1 m apart, skipped). A street distance shorter
 // than the straight line is an error.
-func stopRatios(t testing.TB, g *Graph, pts []Point, links []Link, linked []bool) (ratios, far []float64, same int) {
+func stopRatios(t testing.TB, g *Graph, pts []Point, links []Links, linked []bool) (ratios, far []float64, same int) {
 	return stopRatiosOf(t, g, pts, links, linked, linked)
 }
 
@@ -130,7 +133,7 @@ const closeLink = 100
 // stopRatiosOf is stopRatios for the stops of which, among the linked stops
 // (the neighbours), only those marked in from are measured, to neighbours
 // also marked.
-func stopRatiosOf(t testing.TB, g *Graph, pts []Point, links []Link, linked, from []bool) (ratios, far []float64, same int) {
+func stopRatiosOf(t testing.TB, g *Graph, pts []Point, links []Links, linked, from []bool) (ratios, far []float64, same int) {
 	s := g.NewSearch()
 	type nb struct {
 		j int
@@ -152,7 +155,7 @@ func stopRatiosOf(t testing.TB, g *Graph, pts []Point, links []Link, linked, fro
 				near = near[:min(5, len(near))]
 			}
 		}
-		s.FromLinks(links[i:i+1], nil, float32(3*near[len(near)-1].d)+1)
+		s.FromPlace(&links[i], float32(3*near[len(near)-1].d)+1)
 		for _, n := range near {
 			if !from[n.j] {
 				continue
@@ -161,7 +164,7 @@ func stopRatiosOf(t testing.TB, g *Graph, pts []Point, links []Link, linked, fro
 				same++
 				continue
 			}
-			w := s.To(links[n.j])
+			w := s.ToLinks(links[n.j])
 			if w == Inf {
 				ratios = append(ratios, math.Inf(1))
 				if n.d >= farPair {

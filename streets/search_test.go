@@ -117,7 +117,7 @@ func TestBetween(t *testing.T) {
 				if !(w <= max) {
 					w = Inf
 				}
-				if got := early.Between(la, lb, max); got != w {
+				if got := early.Between(One(la), One(lb), max); got != w {
 					t.Errorf("%s → %s bound %g: Between %g, full search %g", a, b, max, got, w)
 				}
 				if n := len(early.Reached()); n > nFull {
@@ -128,7 +128,7 @@ func TestBetween(t *testing.T) {
 	}
 	home, _ := fixtureLink(t, g, "home")
 	bakery, _ := fixtureLink(t, g, "bakery")
-	if d := early.Between(home, bakery, 1e9); math.Abs(float64(d)-2.7*u) > 0.01 || len(early.Reached()) != 1 {
+	if d := early.Between(One(home), One(bakery), 1e9); math.Abs(float64(d)-2.7*u) > 0.01 || len(early.Reached()) != 1 {
 		t.Errorf("home → bakery %g m (want %.2f), %d vertices settled (want 1)", d, 2.7*u, len(early.Reached()))
 	}
 }
