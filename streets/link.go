@@ -160,9 +160,10 @@ func (g *Graph) Link(lat, lon, radius float64) (Link, bool) {
 //
 // OpenTripPlanner's VertexLinker links to every edge within 1 mm of the
 // nearest (back edges and duplicate ways); R5 links to the nearest only.
-// On the Porto Alegre feed, the stops whose nearest opposite street is less
-// than 15 m farther than their nearest are twice as many as the background
-// of points in blocks (BENCHMARKS.md): the carriageways of divided avenues.
+// In Porto Alegre 26 % of the linked stops link to both sides, against 14 %
+// of the hexagon centres (points placed regardless of the streets): the
+// stops' excess lies below 15 m farther, the carriageways of divided
+// avenues (BENCHMARKS.md).
 func (g *Graph) LinkAll(lat, lon, radius float64) (Links, bool) {
 	return g.link(lat, lon, radius, nil, true)
 }
