@@ -13,8 +13,10 @@ import (
 // loadStreets reads the job's OpenStreetMap extract, keeping the components
 // that the feeds' stops and the service points link to, and returns the
 // walker on its streets. It records the extract in the manifest: the input
-// (path, hash), the graph's counts under counts["osm"], and as warnings the
-// stops and points that do not link (they walk crow-fly × detour).
+// (path, hash), the graph's counts under counts["osm"], the stops and
+// points linked to both sides (streets.Graph.LinkAll) under
+// counts["osm_links"], and as warnings the stops and points that do not
+// link (they walk crow-fly × detour).
 func loadStreets(ctx context.Context, job Job, feeds []*gtfs.Feed, cats []*Category, m *Manifest) (walk.Walker, error) {
 	radius := job.LinkRadius
 	if radius == 0 {
@@ -51,10 +53,17 @@ func loadStreets(ctx context.Context, job Job, feeds []*gtfs.Feed, cats []*Categ
 	m.Inputs = append(m.Inputs, in)
 	m.Counts["osm"] = st
 	// Which stops and points link, and which walk crow-fly.
-	var unStops, unPoints int
+	var unStops, unPoints, bothStops, bothPoints int
 	var exStops, exPoints []string
 	for i, p := range keep {
-		if _, ok := g.Link(p.Lat, p.Lon, 0); ok {
+		if ls, ok := g.LinkAll(p.Lat, p.Lon, 0); ok {
+			// linked to both sides of the place: the carriageways of a
+			// divided avenue
+			if ls.N == 2 && i < stops {
+				bothStops++
+			} else if ls.N == 2 {
+				bothPoints++
+			}
 			continue
 		}
 		ex := fmt.Sprintf("%.6f,%.6f", p.Lat, p.Lon)
@@ -70,8 +79,8 @@ func loadStreets(ctx context.Context, job Job, feeds []*gtfs.Feed, cats []*Categ
 			}
 		}
 	}
-	m.Counts["osm_links"] = map[string]int{"stops": stops, "stops_unlinked": unStops,
-		"points": len(keep) - stops, "points_unlinked": unPoints}
+	m.Counts["osm_links"] = map[string]int{"stops": stops, "stops_unlinked": unStops, "stops_both_sides": bothStops,
+		"points": len(keep) - stops, "points_unlinked": unPoints, "points_both_sides": bothPoints}
 	if unStops > 0 {
 		m.Warnings = append(m.Warnings, output.Warning{Input: "osm", Kind: fmt.Sprintf("stops farther than %g m from any street (walk crow-fly)", radius), Count: unStops, Examples: exStops})
 	}

@@ -114,18 +114,30 @@ func BenchmarkCategorySearch(b *testing.B) {
 	}
 }
 
-// BenchmarkLink measures linking a hexagon centre through the grid.
+// BenchmarkLink measures linking a hexagon centre through the grid: to its
+// nearest street (Link), and also to the other side (LinkAll).
 func BenchmarkLink(b *testing.B) {
 	g, err := Load(context.Background(), realData(b, "porto-alegre/poa_osm.pbf"), Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
 	pts := hexCentres(b, realData(b, "porto-alegre/poa_hexgrid.csv"))
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		p := pts[i%len(pts)]
-		g.Link(p.Lat, p.Lon, 0)
-		i++
-	}
+	b.Run("nearest", func(b *testing.B) {
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			p := pts[i%len(pts)]
+			g.Link(p.Lat, p.Lon, 0)
+			i++
+		}
+	})
+	b.Run("all", func(b *testing.B) {
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			p := pts[i%len(pts)]
+			g.LinkAll(p.Lat, p.Lon, 0)
+			i++
+		}
+	})
 }

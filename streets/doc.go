@@ -13,7 +13,11 @@
 // by the caller; no detour factor applies on streets (the network is the
 // detour). A point is linked to the nearest point of any edge's shape
 // (projection onto the segment); the walk from the point to the edge is
-// counted crow-fly. A kept component of fewer than IslandVertices vertices
+// counted crow-fly. LinkAll, which the Walker uses, also links it to the
+// nearest point on its other side, more than 120° away and at most
+// OppositeExtra (15 m) farther: the carriageways of a divided avenue; each
+// link is then a source (or a target) of the searches, with its own
+// crow-fly walk, and no edge is added. A kept component of fewer than IslandVertices vertices
 // (an island: a station footway, a platform, a park path not joined to the
 // streets) is linked to only when no larger component lies within the link
 // radius.

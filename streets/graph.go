@@ -198,9 +198,11 @@ func (b *builder) build(opt Options) (*Graph, error) {
 			return islandComp(comp[g.eu[e-1]])
 		}
 		for _, p := range opt.Keep {
-			if l, ok := g.link(p.Lat, p.Lon, opt.LinkRadius, island); ok {
+			if ls, ok := g.link(p.Lat, p.Lon, opt.LinkRadius, island, true); ok {
 				b.st.KeepLinked++
-				keep[comp[l.U]] = true
+				for _, l := range ls.All() {
+					keep[comp[l.U]] = true
+				}
 			} else {
 				b.st.KeepUnlinked++
 			}

@@ -353,10 +353,10 @@ func TestClippedPBF(t *testing.T) {
 	}
 	sf, so := first.NewSearch(), oracle.NewSearch()
 	for _, q := range [][4]float64{{45.0013, 2.0018, 45.0063, 2.0098}, {45.0030, 2.0050, 45.0020, 2.0090}, {45.0013, 2.0098, 45.0063, 2.0018}} {
-		af, _ := first.Link(q[0], q[1], 0)
-		bf, _ := first.Link(q[2], q[3], 0)
-		ao, _ := oracle.Link(q[0], q[1], 0)
-		bo, _ := oracle.Link(q[2], q[3], 0)
+		af, _ := first.LinkAll(q[0], q[1], 0)
+		bf, _ := first.LinkAll(q[2], q[3], 0)
+		ao, _ := oracle.LinkAll(q[0], q[1], 0)
+		bo, _ := oracle.LinkAll(q[2], q[3], 0)
 		df, do := sf.Between(af, bf, 1e6), so.Between(ao, bo, 1e6)
 		if df != do || df == Inf {
 			t.Errorf("%v: box first %g m, ways first %g m", q, df, do)

@@ -28,8 +28,8 @@ func realData(t testing.TB, rel string) string {
 	return p
 }
 
-// TestStopDetours checks, for every stop of each feed, the street distance
-// to its 5 crow-fly nearest stops: never shorter than the straight line,
+// TestStopDetours checks, for every stop of each feed (linked by LinkAll),
+// the street distance to its 5 crow-fly nearest stops: never shorter than the straight line,
 // and at most 3 times it for at least 95 % of the pairs. The distribution of
 // the ratio (logged) calibrates the crow-fly detour factor.
 func TestStopDetours(t *testing.T) {
@@ -39,23 +39,30 @@ func TestStopDetours(t *testing.T) {
 	for _, c := range []struct {
 		feed, pbf string
 		// floor is the share of all pairs within 3× measured on these
-		// extracts (the issue hoped for 95 %). Along the straight line of
-		// the failing pairs lie, in Porto Alegre, the bus corridors in the
-		// median of divided avenues (highway=service, access=no,
-		// bus=designated: 249 of 847 failing pairs; making them walkable
-		// changes nothing, 92.7 %, the stops are on either carriageway and
-		// the crossings are at the junctions), foot=no carriageways and
-		// cycleways, walls; in São Paulo railways (99 of 106), trunk roads
-		// (Av. do Estado along the Tamanduateí, 74), the metro and
-		// platforms not joined to any footway. 38 % of the failing pairs
-		// in Porto Alegre have a stop linked more than 100 m away (the
-		// extract ends near it). farFloor is the same for pairs at least
-		// farPair metres apart.
+		// extracts (the issue asks for 95 %), with LinkAll: a stop between
+		// the two carriageways of a divided avenue links to both (616 of
+		// the 2,387 linked stops of Porto Alegre, 35 of 170 in São Paulo;
+		// linked to the nearest only: 92.9 % and 87.5 %). What still
+		// fails, in Porto Alegre (588 pairs): 322 have a stop more than
+		// 100 m from any street (the extract ends near it) and 57 one
+		// 30–100 m away; of the 209 with both stops within 30 m of a
+		// street, those examined by hand are stops on either bank of Av.
+		// Ipiranga (the Arroio Dilúvio and a foot=no cycleway between
+		// carriageways 40–50 m apart), kerb stops on either side of an
+		// avenue crossed only at its junctions, and streets that do not
+		// meet within 3× in the extract. In São Paulo (88):
+		// 39 have a stop more than 100 m from any street (Palmeiras-Barra
+		// Funda, R. Vergueiro: the extract ends there); the others cross
+		// railways, Av. do Estado (trunk, foot=no on the far carriageway,
+		// the Tamanduateí), the foot=no central lanes of Av. Dom Pedro I,
+		// and the foot=no bus lanes between the platforms of Terminal
+		// Parque Dom Pedro II: real detours, the access rules are kept.
+		// farFloor is the same for pairs at least farPair metres apart.
 		floor, farFloor float64
 	}{
-		{"porto-alegre/poa_eptc.zip", "porto-alegre/poa_osm.pbf", 0.92, 0.95},
+		{"porto-alegre/poa_eptc.zip", "porto-alegre/poa_osm.pbf", 0.95, 0.95},
 		{"porto-alegre/poa_trensurb.zip", "porto-alegre/poa_osm.pbf", 0, 0},
-		{"sao-paulo/spo.zip", "sao-paulo/spo_osm.pbf", 0.85, 0.88},
+		{"sao-paulo/spo.zip", "sao-paulo/spo_osm.pbf", 0.89, 0.92},
 	} {
 		t.Run(filepath.Base(c.feed), func(t *testing.T) {
 			f, err := gtfs.Open(realData(t, c.feed))
@@ -72,16 +79,19 @@ func TestStopDetours(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			links := make([]Link, len(pts))
+			links := make([]Links, len(pts))
 			linked := make([]bool, len(pts))
-			nl := 0
+			nl, n2 := 0, 0
 			for i, p := range pts {
-				links[i], linked[i] = g.Link(p.Lat, p.Lon, 0)
+				links[i], linked[i] = g.LinkAll(p.Lat, p.Lon, 0)
 				if linked[i] {
 					nl++
 				}
+				if links[i].N == 2 {
+					n2++
+				}
 			}
-			t.Logf("%d stops with coordinates, %d linked within %g m; graph %+v", len(pts), nl, g.LinkRadius(), g.Stats())
+			t.Logf("%d stops with coordinates, %d linked within %g m, %d of them also to the other side; graph %+v", len(pts), nl, g.LinkRadius(), n2, g.Stats())
 			if nl < 2 {
 				t.Skip("fewer than 2 stops linked")
 			}
@@ -90,7 +100,7 @@ func TestStopDetours(t *testing.T) {
 			{
 				near := make([]bool, len(links))
 				for i := range links {
-					near[i] = linked[i] && links[i].Off <= closeLink
+					near[i] = linked[i] && links[i].L[0].Off <= closeLink
 				}
 				close, _, _ = stopRatiosOf(t, g, pts, links, linked, near)
 			}
@@ -120,7 +130,7 @@ const farPair = 100
 // least farPair metres apart, and the number of pairs
 // at the same place (under 1 m apart, skipped). A street distance shorter
 // than the straight line is an error.
-func stopRatios(t testing.TB, g *Graph, pts []Point, links []Link, linked []bool) (ratios, far []float64, same int) {
+func stopRatios(t testing.TB, g *Graph, pts []Point, links []Links, linked []bool) (ratios, far []float64, same int) {
 	return stopRatiosOf(t, g, pts, links, linked, linked)
 }
 
@@ -130,7 +140,7 @@ const closeLink = 100
 // stopRatiosOf is stopRatios for the stops of which, among the linked stops
 // (the neighbours), only those marked in from are measured, to neighbours
 // also marked.
-func stopRatiosOf(t testing.TB, g *Graph, pts []Point, links []Link, linked, from []bool) (ratios, far []float64, same int) {
+func stopRatiosOf(t testing.TB, g *Graph, pts []Point, links []Links, linked, from []bool) (ratios, far []float64, same int) {
 	s := g.NewSearch()
 	type nb struct {
 		j int
@@ -152,7 +162,7 @@ func stopRatiosOf(t testing.TB, g *Graph, pts []Point, links []Link, linked, fro
 				near = near[:min(5, len(near))]
 			}
 		}
-		s.FromLinks(links[i:i+1], nil, float32(3*near[len(near)-1].d)+1)
+		s.FromPlace(&links[i], float32(3*near[len(near)-1].d)+1)
 		for _, n := range near {
 			if !from[n.j] {
 				continue
@@ -161,7 +171,7 @@ func stopRatiosOf(t testing.TB, g *Graph, pts []Point, links []Link, linked, fro
 				same++
 				continue
 			}
-			w := s.To(links[n.j])
+			w := s.ToLinks(links[n.j])
 			if w == Inf {
 				ratios = append(ratios, math.Inf(1))
 				if n.d >= farPair {
@@ -317,32 +327,56 @@ type simpleLink struct {
 	off        float64
 }
 
-// link finds the nearest segment by brute force, in the same local
-// equirectangular projection as Graph.Link.
-func (sg *simpleGraph) link(lat, lon, radius float64) (simpleLink, bool) {
+// links finds by brute force the nearest segment, in the same local
+// equirectangular projection as Graph.Link, and the nearest segment on the
+// other side of the point (Graph.LinkAll): its nearest point q more than
+// 120° from the first's p, as seen from the point, and at most
+// OppositeExtra metres farther.
+func (sg *simpleGraph) links(lat, lon, radius float64) ([]simpleLink, bool) {
 	kx := math.Cos(lat*math.Pi/180) * degM
-	best := math.Inf(1)
-	var l simpleLink
-	for _, s := range sg.segs {
-		alat, alon, blat, blon := sg.lat[s[0]], sg.lon[s[0]], sg.lat[s[1]], sg.lon[s[1]]
-		ax, ay := (alon-lon)*kx, (alat-lat)*degM
-		bx, by := (blon-lon)*kx, (blat-lat)*degM
-		dx, dy := bx-ax, by-ay
-		tt := 0.0
-		if l2 := dx*dx + dy*dy; l2 > 0 {
-			tt = math.Min(math.Max(-(ax*dx+ay*dy)/l2, 0), 1)
-		}
-		px, py := ax+tt*dx, ay+tt*dy
-		if d := px*px + py*py; d < best {
-			best = d
-			l = simpleLink{seg: s, plat: alat + tt*(blat-alat), plon: alon + tt*(blon-alon)}
-		}
+	type near struct {
+		d2, px, py float64
+		l          simpleLink
 	}
-	if math.IsInf(best, 1) {
-		return l, false
+	nearest := func(ok func(px, py, d2 float64) bool) (near, bool) {
+		best := near{d2: math.Inf(1)}
+		for _, s := range sg.segs {
+			alat, alon, blat, blon := sg.lat[s[0]], sg.lon[s[0]], sg.lat[s[1]], sg.lon[s[1]]
+			ax, ay := (alon-lon)*kx, (alat-lat)*degM
+			bx, by := (blon-lon)*kx, (blat-lat)*degM
+			dx, dy := bx-ax, by-ay
+			tt := 0.0
+			if l2 := dx*dx + dy*dy; l2 > 0 {
+				tt = math.Min(math.Max(-(ax*dx+ay*dy)/l2, 0), 1)
+			}
+			px, py := ax+tt*dx, ay+tt*dy
+			if d := px*px + py*py; d < best.d2 && ok(px, py, d) {
+				best = near{d, px, py, simpleLink{seg: s, plat: alat + tt*(blat-alat), plon: alon + tt*(blon-alon)}}
+			}
+		}
+		if math.IsInf(best.d2, 1) {
+			return best, false
+		}
+		best.l.off = gtfs.Distance(lat, lon, best.l.plat, best.l.plon)
+		return best, best.l.off <= radius
 	}
-	l.off = gtfs.Distance(lat, lon, l.plat, l.plon)
-	return l, l.off <= radius
+	first, ok := nearest(func(px, py, d2 float64) bool { return true })
+	if !ok {
+		return nil, false
+	}
+	out := []simpleLink{first.l}
+	if first.d2 == 0 {
+		return out, true
+	}
+	lim := math.Sqrt(first.d2) + OppositeExtra
+	other, ok := nearest(func(px, py, d2 float64) bool {
+		cos := (px*first.px + py*first.py) / math.Sqrt(d2*first.d2)
+		return cos < -0.5 && d2 <= lim*lim
+	})
+	if ok {
+		out = append(out, other.l)
+	}
+	return out, true
 }
 
 type pq struct {
@@ -373,9 +407,11 @@ func (q *pq) Pop() any {
 	return e
 }
 
-// walk returns the walked metres between two linked points (lazy-deletion
-// Dijkstra over every node).
-func (sg *simpleGraph) walk(a, b simpleLink) float64 {
+// walk returns the walked metres between two linked points, each linked to
+// one or two segments: the shortest from a link of a to a link of b
+// (lazy-deletion Dijkstra over every node, seeded at both ends of each
+// link of a).
+func (sg *simpleGraph) walk(as, bs []simpleLink) float64 {
 	dist := map[int64]float64{}
 	q := &pq{}
 	push := func(v int64, d float64) {
@@ -388,8 +424,10 @@ func (sg *simpleGraph) walk(a, b simpleLink) float64 {
 			d  float64
 		}{v, d})
 	}
-	for _, v := range a.seg {
-		push(v, a.off+gtfs.Distance(a.plat, a.plon, sg.lat[v], sg.lon[v]))
+	for _, a := range as {
+		for _, v := range a.seg {
+			push(v, a.off+gtfs.Distance(a.plat, a.plon, sg.lat[v], sg.lon[v]))
+		}
 	}
 	done := map[int64]bool{}
 	for q.Len() > 0 {
@@ -406,15 +444,19 @@ func (sg *simpleGraph) walk(a, b simpleLink) float64 {
 		}
 	}
 	best := math.Inf(1)
-	for _, v := range b.seg {
-		if d, ok := dist[v]; ok {
-			best = math.Min(best, d+gtfs.Distance(b.plat, b.plon, sg.lat[v], sg.lon[v]))
+	for _, b := range bs {
+		for _, v := range b.seg {
+			if d, ok := dist[v]; ok {
+				best = math.Min(best, d+gtfs.Distance(b.plat, b.plon, sg.lat[v], sg.lon[v])+b.off)
+			}
+		}
+		for _, a := range as {
+			if a.seg == b.seg || a.seg == [2]int64{b.seg[1], b.seg[0]} {
+				best = math.Min(best, a.off+gtfs.Distance(a.plat, a.plon, b.plat, b.plon)+b.off)
+			}
 		}
 	}
-	if a.seg == b.seg || a.seg == [2]int64{b.seg[1], b.seg[0]} {
-		best = math.Min(best, a.off+gtfs.Distance(a.plat, a.plon, b.plat, b.plon))
-	}
-	return best + b.off
+	return best
 }
 
 // hexCentres reads the lat, lon columns of an r5r hexgrid CSV.
@@ -445,9 +487,10 @@ func hexCentres(t testing.TB, path string) []Point {
 	return pts
 }
 
-// TestOracleHexPairs compares the folded graph, its grid linking and its
-// heap against the simple reader's full node graph, brute-force linking and
-// container/heap Dijkstra on 200 random pairs of hexagon centres.
+// TestOracleHexPairs compares the folded graph, its grid linking (both
+// sides: LinkAll) and its heap against the simple reader's full node graph,
+// brute-force linking and container/heap Dijkstra on 200 random pairs of
+// hexagon centres.
 func TestOracleHexPairs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("real data: slow in -short")
@@ -461,47 +504,68 @@ func TestOracleHexPairs(t *testing.T) {
 	sg := readSimple(t, pbf)
 	rng := rand.New(rand.NewPCG(11, 2026))
 	s := g.NewSearch()
-	compared, unlinked, worst := 0, 0, 0.0
+	compared, unlinked, both, worst := 0, 0, 0, 0.0
 	for range 200 {
 		pa, pb := pts[rng.IntN(len(pts))], pts[rng.IntN(len(pts))]
-		la, oka := g.Link(pa.Lat, pa.Lon, 0)
-		lb, okb := g.Link(pb.Lat, pb.Lon, 0)
-		sa, soka := sg.link(pa.Lat, pa.Lon, DefaultLinkRadius)
-		sb, sokb := sg.link(pb.Lat, pb.Lon, DefaultLinkRadius)
+		la, oka := g.LinkAll(pa.Lat, pa.Lon, 0)
+		lb, okb := g.LinkAll(pb.Lat, pb.Lon, 0)
+		sa, soka := sg.links(pa.Lat, pa.Lon, DefaultLinkRadius)
+		sb, sokb := sg.links(pb.Lat, pb.Lon, DefaultLinkRadius)
 		if oka != soka || okb != sokb {
 			t.Errorf("%v or %v: linked %v %v, oracle %v %v", pa, pb, oka, okb, soka, sokb)
 			continue
-		}
-		if oka && math.Abs(float64(la.Off)-sa.off) > 1e-3 {
-			t.Errorf("%v: off-edge %.4f m, oracle %.4f m", pa, la.Off, sa.off)
 		}
 		if !oka || !okb {
 			unlinked++
 			continue
 		}
+		for _, c := range []struct {
+			p  Point
+			l  Links
+			sl []simpleLink
+		}{{pa, la, sa}, {pb, lb, sb}} {
+			if int(c.l.N) != len(c.sl) {
+				t.Errorf("%v: %d links, oracle %d", c.p, c.l.N, len(c.sl))
+				continue
+			}
+			for k, l := range c.l.All() {
+				if math.Abs(float64(l.Off)-c.sl[k].off) > 1e-3 {
+					t.Errorf("%v: link %d off-edge %.4f m, oracle %.4f m", c.p, k, l.Off, c.sl[k].off)
+				}
+			}
+		}
+		if la.N == 2 || lb.N == 2 {
+			both++
+		}
 		want := sg.walk(sa, sb)
-		s.FromLinks([]Link{la}, nil, 1e9)
-		got := float64(s.To(lb))
+		s.FromPlace(&la, 1e9)
+		got := float64(s.ToLinks(lb))
 		tol := 0.01 + 2e-6*want
 		if d := math.Abs(got - want); d > tol {
 			t.Errorf("%v → %v: %.3f m, oracle %.3f m", pa, pb, got, want)
 		} else {
 			worst = math.Max(worst, d)
 		}
+		if d := float64(s.Between(la, lb, 1e9)); math.Abs(d-want) > tol {
+			t.Errorf("%v → %v: Between %.3f m, oracle %.3f m", pa, pb, d, want)
+		}
 		// bounded: reached just above, not reached below
-		s.FromLinks([]Link{la}, nil, float32(want+tol))
-		if s.To(lb) == Inf {
+		s.FromPlace(&la, float32(want+tol))
+		if s.ToLinks(lb) == Inf {
 			t.Errorf("%v → %v: not reached within %.3f m", pa, pb, want+tol)
 		}
 		if want > 1 {
-			s.FromLinks([]Link{la}, nil, float32(want-tol-0.01))
-			if s.To(lb) != Inf {
+			s.FromPlace(&la, float32(want-tol-0.01))
+			if s.ToLinks(lb) != Inf {
 				t.Errorf("%v → %v: reached within %.3f m < oracle %.3f m", pa, pb, want-tol-0.01, want)
 			}
 		}
 		compared++
 	}
-	t.Logf("%d pairs compared, %d with an unlinked end; worst difference %.4f m", compared, unlinked, worst)
+	if both < 20 {
+		t.Errorf("only %d pairs with an end linked to both sides", both)
+	}
+	t.Logf("%d pairs compared (%d with an end linked to both sides), %d with an unlinked end; worst difference %.4f m", compared, both, unlinked, worst)
 	if compared < 150 {
 		t.Errorf("only %d pairs compared", compared)
 	}

@@ -52,20 +52,28 @@ func (s *Search) FromLinks(src []Link, init []float32, maxMetres float32) {
 	s.run(src, init, maxMetres, nil)
 }
 
-// Between returns the walked metres from a to b, Inf beyond maxMetres. The
-// search stops as soon as no vertex left can shorten the walk to b, so its
-// cost is that of a search bounded by the walk itself, however large
-// maxMetres is (a walk between two quays of a station asked with no bound
-// explores only the streets around them). Afterwards Dist and Reached
-// describe that partial search.
-func (s *Search) Between(a, b Link, maxMetres float32) float32 {
-	s.run([]Link{a}, nil, maxMetres, &b)
-	return s.To(b)
+// FromPlace runs FromLinks from the links of one place (LinkAll): each link
+// is a source with its own off-edge walk.
+func (s *Search) FromPlace(ls *Links, maxMetres float32) {
+	s.run(ls.All(), nil, maxMetres, nil)
 }
 
-// run is FromLinks; with a target, it stops once the vertex settled is no
-// nearer than the best walk to the target found so far.
-func (s *Search) run(src []Link, init []float32, maxMetres float32, target *Link) {
+// Between returns the walked metres from a to b (each linked by LinkAll,
+// or One of a Link), Inf beyond maxMetres: the shortest walk from any link
+// of a to any link of b. The search stops as soon as no vertex left can
+// shorten the walk to b, so its cost is that of a search bounded by the
+// walk itself, however large maxMetres is (a walk between two quays of a
+// station asked with no bound explores only the streets around them).
+// Afterwards Dist and Reached describe that partial search.
+func (s *Search) Between(a, b Links, maxMetres float32) float32 {
+	s.run(a.All(), nil, maxMetres, b.All())
+	return s.ToLinks(b)
+}
+
+// run is FromLinks; with targets, it stops once the vertex settled plus
+// the shortest off-edge walk of the targets is no nearer than the best walk
+// to a target found so far.
+func (s *Search) run(src []Link, init []float32, maxMetres float32, targets []Link) {
 	s.reset()
 	s.max = maxMetres
 	for i, l := range src {
@@ -82,22 +90,27 @@ func (s *Search) run(src []Link, init []float32, maxMetres float32, target *Link
 	}
 	slices.SortFunc(s.src, func(a, b source) int { return cmp.Compare(a.edge, b.edge) })
 	g := s.g
-	best := Inf // best walk to the target without its off-edge part
-	if target != nil {
-		best = s.To(*target) - target.Off // along its own edge, or Inf
+	// best walk to a target (off-edge walk included) and the shortest
+	// off-edge walk of the targets
+	best, minOff := Inf, Inf
+	for _, t := range targets {
+		best = min(best, s.To(t)) // along its own edge, or Inf
+		minOff = min(minOff, t.Off)
 	}
 	for len(s.heap) > 0 {
 		v := s.pop()
 		d := s.dist[v]
-		if target != nil {
-			if d >= best {
+		if len(targets) > 0 {
+			if d+minOff >= best {
 				break
 			}
-			if v == target.U {
-				best = min(best, d+target.ToU)
-			}
-			if v == target.V {
-				best = min(best, d+target.ToV)
+			for _, t := range targets {
+				if v == t.U {
+					best = min(best, d+t.ToU+t.Off)
+				}
+				if v == t.V {
+					best = min(best, d+t.ToV+t.Off)
+				}
 			}
 		}
 		s.reached = append(s.reached, v)
@@ -209,6 +222,16 @@ func (s *Search) To(l Link) float32 {
 	best += l.Off
 	if !(best <= s.max) {
 		return Inf
+	}
+	return best
+}
+
+// ToLinks returns the walked metres from the last search's sources to a
+// place linked by LinkAll: the shortest of To over its links.
+func (s *Search) ToLinks(ls Links) float32 {
+	best := Inf
+	for i := range ls.N {
+		best = min(best, s.To(ls.L[i]))
 	}
 	return best
 }

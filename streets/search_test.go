@@ -15,12 +15,21 @@ func TestSearchAllocs(t *testing.T) {
 	}
 	s := g.NewSearch()
 	s.FromLinks(links, nil, 1e6)
+	d := loadDivided(t)
+	sd := d.NewSearch()
+	sd.FromLinks(links[:0], nil, 1e6)
 	allocs := testing.AllocsPerRun(100, func() {
 		s.FromLinks(links[:3], []float32{0, 10, 20}, 1e6)
 		for _, l := range links {
 			_ = s.To(l)
 		}
 		_, _ = g.Link(0.0005, 0.001, 0)
+		// a place linked to both carriageways of an avenue
+		a, _ := d.LinkAll(0.00008, 0.005, 0)
+		b, _ := d.LinkAll(0.00055, 0.005, 0)
+		sd.FromPlace(&a, 1e6)
+		_ = sd.ToLinks(b)
+		_ = sd.Between(a, b, 1e6)
 	})
 	if allocs != 0 {
 		t.Errorf("%g allocations per warm search", allocs)
@@ -117,7 +126,7 @@ func TestBetween(t *testing.T) {
 				if !(w <= max) {
 					w = Inf
 				}
-				if got := early.Between(la, lb, max); got != w {
+				if got := early.Between(One(la), One(lb), max); got != w {
 					t.Errorf("%s → %s bound %g: Between %g, full search %g", a, b, max, got, w)
 				}
 				if n := len(early.Reached()); n > nFull {
@@ -128,7 +137,7 @@ func TestBetween(t *testing.T) {
 	}
 	home, _ := fixtureLink(t, g, "home")
 	bakery, _ := fixtureLink(t, g, "bakery")
-	if d := early.Between(home, bakery, 1e9); math.Abs(float64(d)-2.7*u) > 0.01 || len(early.Reached()) != 1 {
+	if d := early.Between(One(home), One(bakery), 1e9); math.Abs(float64(d)-2.7*u) > 0.01 || len(early.Reached()) != 1 {
 		t.Errorf("home → bakery %g m (want %.2f), %d vertices settled (want 1)", d, 2.7*u, len(early.Reached()))
 	}
 }

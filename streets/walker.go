@@ -11,7 +11,9 @@ import (
 
 // Walker walks on the street graph at a constant speed: it implements
 // walk.Walker. A place is linked to its nearest edge within the graph's link
-// radius; a walk between two linked places follows the streets (no detour
+// radius, and also to the nearest edge on its other side when that is at
+// most OppositeExtra metres farther (Graph.LinkAll: the carriageways of a
+// divided avenue); a walk between two linked places follows the streets (no detour
 // factor: the network is the detour), and a walk from or to a place that
 // does not link falls back to crow-fly × Detour, counted in Unlinked.
 // Walk seconds are ceil(metres / speed). It is safe for concurrent use.
@@ -60,11 +62,11 @@ func (w *Walker) Linked() int64 { return w.linked.Load() }
 func (w *Walker) Unlinked() int64 { return w.missed.Load() }
 
 // link attaches p to the graph, counting the outcome.
-func (w *Walker) link(p walk.Place) (Link, bool) {
+func (w *Walker) link(p walk.Place) (Links, bool) {
 	if !p.Valid() {
-		return Link{}, false
+		return Links{}, false
 	}
-	l, ok := w.g.Link(p.Lat, p.Lon, 0)
+	l, ok := w.g.LinkAll(p.Lat, p.Lon, 0)
 	if ok {
 		w.linked.Add(1)
 	} else {
@@ -119,19 +121,19 @@ func (w *Walker) Reach(seconds int32) float64 { return float64(seconds) * w.spee
 
 // Describe implements walk.Walker.
 func (w *Walker) Describe() string {
-	return fmt.Sprintf("streets (%d vertices, %d edges, link radius %g m) at %g m/s; unlinked places %s",
-		w.g.Vertices(), w.g.Edges(), w.g.LinkRadius(), w.speed, w.crow.Describe())
+	return fmt.Sprintf("streets (%d vertices, %d edges, link radius %g m, opposite side within %d m more) at %g m/s; unlinked places %s",
+		w.g.Vertices(), w.g.Edges(), w.g.LinkRadius(), OppositeExtra, w.speed, w.crow.Describe())
 }
 
 // Index implements walk.Walker: it links every place once.
 func (w *Walker) Index(places []walk.Place) walk.Index {
-	ix := &streetIndex{w: w, places: places, links: make([]Link, len(places)), ok: make([]bool, len(places)),
+	ix := &streetIndex{w: w, places: places, links: make([]Links, len(places)), ok: make([]bool, len(places)),
 		cand: w.plain.Index(places), crow: w.crow.Index(places), nearest: map[int32]*nearestSearch{}}
 	var linked []Link
 	for i, p := range places {
 		ix.links[i], ix.ok[i] = w.link(p)
 		if ix.ok[i] {
-			linked = append(linked, ix.links[i])
+			linked = append(linked, ix.links[i].All()...)
 		} else {
 			ix.unlinked = append(ix.unlinked, p)
 			ix.Unlinked++
@@ -146,9 +148,9 @@ func (w *Walker) Index(places []walk.Place) walk.Index {
 type streetIndex struct {
 	w            *Walker
 	places       []walk.Place
-	links        []Link
+	links        []Links
 	ok           []bool
-	linked       []Link       // the links of the linked places
+	linked       []Link       // every link of the linked places
 	unlinked     []walk.Place // the places that did not link
 	cand         walk.Index   // crow-fly metres, to find candidates
 	crow         walk.Index   // crow-fly × detour, when the query does not link
@@ -199,14 +201,14 @@ func (ix *streetIndex) within(p walk.Place, metres float64, max int32, dst []wal
 	if ok {
 		s = ix.w.pool.Get().(*Search)
 		defer ix.w.pool.Put(s)
-		s.FromLinks([]Link{lp}, nil, float32(metres))
+		s.FromPlace(&lp, float32(metres))
 	}
 	n := start
 	for _, h := range dst[start:] {
 		var sec int32
 		var m float64
 		if ok && ix.ok[h.Place] {
-			d := s.To(ix.links[h.Place])
+			d := s.ToLinks(ix.links[h.Place])
 			sec, m = ix.w.seconds(d), float64(d)
 		} else {
 			sec, m = ix.w.crow.Walk(p, ix.places[h.Place], max)
@@ -234,7 +236,7 @@ func (ix *streetIndex) Nearest(p walk.Place, max int32) int32 {
 	best := ix.crowUnlinked.Nearest(p, max)
 	if len(ix.linked) > 0 {
 		ns := ix.search(max)
-		if sec := ix.w.seconds(ns.s.To(lp)); sec <= max && sec < best {
+		if sec := ix.w.seconds(ns.s.ToLinks(lp)); sec <= max && sec < best {
 			best = sec
 		}
 	}

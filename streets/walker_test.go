@@ -34,17 +34,17 @@ func walkerFixture(t testing.TB) (*Walker, []string, []walk.Place) {
 	return w, names, places
 }
 
-// bruteWalk is the oracle: one fresh single-source search per pair, from b
-// to a (streets are undirected), or crow-fly × 1.3 when either end does not
+// bruteWalk is the oracle: one fresh search per pair, from the links of b
+// to those of a (streets are undirected), or crow-fly × 1.3 when either end does not
 // link; Unreached beyond max seconds.
 func bruteWalk(g *Graph, a, b walk.Place, max int32) int32 {
-	la, oka := g.Link(a.Lat, a.Lon, 0)
-	lb, okb := g.Link(b.Lat, b.Lon, 0)
+	la, oka := g.LinkAll(a.Lat, a.Lon, 0)
+	lb, okb := g.LinkAll(b.Lat, b.Lon, 0)
 	var sec float64
 	if oka && okb {
 		s := g.NewSearch()
-		s.FromLinks([]Link{lb}, nil, float32(math.Inf(1)))
-		sec = math.Ceil(float64(s.To(la)) / 1.3)
+		s.FromLinks(lb.All(), nil, float32(math.Inf(1)))
+		sec = math.Ceil(float64(s.ToLinks(la)) / 1.3)
 	} else {
 		sec = math.Ceil(gtfs.Distance(a.Lat, a.Lon, b.Lat, b.Lon) * 1.3 / 1.3)
 	}
