@@ -65,14 +65,14 @@ func StreetPolygons(lat, lon float64, reached []Reached, cutoffs []int32, maxWal
 	proj := newAEQD(lat, lon)
 	// Link the origin and the places once.
 	type linked struct {
-		l  streets.Link
+		l  streets.Links
 		ok bool
 	}
 	origin := linked{}
-	origin.l, origin.ok = g.Link(lat, lon, 0)
+	origin.l, origin.ok = g.LinkAll(lat, lon, 0)
 	links := make([]linked, len(reached))
 	for i, r := range reached {
-		links[i].l, links[i].ok = g.Link(r.Lat, r.Lon, 0)
+		links[i].l, links[i].ok = g.LinkAll(r.Lat, r.Lon, 0)
 	}
 	s := g.NewSearch()
 	var (
@@ -93,9 +93,11 @@ func StreetPolygons(lat, lon float64, reached []Reached, cutoffs []int32, maxWal
 				return
 			}
 			if l.ok {
-				src = append(src, l.l)
-				at = append(at, orb.Point{plon, plat})
-				init = append(init, total-float32(float64(left)*speed))
+				for _, x := range l.l.All() {
+					src = append(src, x)
+					at = append(at, orb.Point{plon, plat})
+					init = append(init, total-float32(float64(left)*speed))
+				}
 				return
 			}
 			x, y := proj.forward(plat, plon)
