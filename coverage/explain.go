@@ -156,12 +156,29 @@ func (w Window) PercentileDeparture() int {
 	return 0
 }
 
+// NearestDeparture returns the index of the departure whose itinerary
+// explains the run's nearest_<category>: the first whose travel time is
+// the first percentile's and at which one place is reached first, else
+// PercentileDeparture.
+func (e *Explain) NearestDeparture(r *router.Router, w Window) int {
+	q := w.Percentiles[0]
+	for i, v := range w.Seconds {
+		if seconds(v) == q && v != router.Unreached && !e.TripAt(r, w.Departures[i]).Tie {
+			return i
+		}
+	}
+	return w.PercentileDeparture()
+}
+
 // CategoryTrip is the best trip to any point of a category.
 type CategoryTrip struct {
 	Trip
 	// Point is the index, in the category, of the point reached (-1 when
 	// none is).
 	Point int
+	// Tie reports that a point at another place is reached as early: the
+	// run then names neither at this departure (nearest_<category>).
+	Tie bool
 }
 
 // TripAt returns the best trip from the cell's centre to a point of the
@@ -239,6 +256,28 @@ func (e *Explain) TripAt(r *router.Router, dep int32) CategoryTrip {
 		}
 	}
 	trip.Seconds = TravelTime(walkOnly, transit, dep, rp.MaxDuration)
+	if trip.Seconds != router.Unreached {
+		// Whether points at two places are reached as early (points at
+		// the same coordinates are one site, as in the run).
+		var first *Point
+		other := func(i int32) {
+			if first == nil {
+				first = &pts[i]
+			} else if pts[i].Lat != first.Lat || pts[i].Lon != first.Lon {
+				trip.Tie = true
+			}
+		}
+		for _, h := range ix.Within(from, rp.MaxDuration, nil) {
+			if arrive(h.Place, dep+h.Seconds) == dep+trip.Seconds {
+				other(h.Place)
+			}
+		}
+		for _, c := range cands {
+			if c.at == dep+trip.Seconds {
+				other(c.point)
+			}
+		}
+	}
 	switch {
 	case trip.Seconds == router.Unreached:
 	case trip.Seconds == walkOnly:

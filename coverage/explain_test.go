@@ -16,7 +16,8 @@ import (
 // routed ones), for each
 // category, Explain.Window gives the run's travel time, share, served and
 // routed columns, and the trip at the first percentile's departure takes
-// exactly that travel time.
+// exactly that travel time to the point cells.parquet names
+// (nearest_<category>).
 func TestExplainAgreesWithRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a Dordogne run: not in -short")
@@ -62,7 +63,7 @@ func TestExplainAgreesWithRun(t *testing.T) {
 		r := router.NewRouter(ex.TT)
 		ttCol, share, served := cells.Column("travel_time_"+cat), cells.Column("share_"+cat), cells.Column("served_"+cat)
 		routed := cells.Column("routed")
-		var nServed, nReached, nRide int
+		var nServed, nReached, nRide, nNamed, nTie int
 		for _, row := range sample {
 			e := *ex
 			e.Cell = byID[ids[row]]
@@ -81,7 +82,7 @@ func TestExplainAgreesWithRun(t *testing.T) {
 				t.Errorf("%s %s: window share %v served %v routed %v, cells.parquet %v %v %v", cat, ids[row],
 					w.Share, w.Served, w.Routed, share.Float[row], served.Bool[row], routed.Bool[row])
 			}
-			m := w.PercentileDeparture()
+			m := e.NearestDeparture(r, w)
 			trip := e.TripAt(r, w.Departures[m])
 			if trip.Seconds != w.Seconds[m] {
 				t.Errorf("%s %s: trip at %s takes %d s, the window %d s", cat, ids[row], FormatClock(w.Departures[m]), trip.Seconds, w.Seconds[m])
@@ -90,6 +91,22 @@ func TestExplainAgreesWithRun(t *testing.T) {
 				nReached++
 				if trip.Point < 0 {
 					t.Errorf("%s %s: reached, but no point named", cat, ids[row])
+				}
+				// The point the itinerary reaches is the run's nearest,
+				// or, where points at two places tie at every such
+				// departure, the run names none.
+				near := cells.Column("nearest_" + cat)
+				if trip.Tie {
+					nTie++
+					if near.IsValid(row) {
+						t.Errorf("%s %s: the trip at %s ties, cells.parquet's nearest_%s is %q", cat, ids[row], FormatClock(w.Departures[m]), cat, near.String[row])
+					}
+				} else if !near.IsValid(row) || e.Category.Points[trip.Point].ID != near.String[row] {
+					t.Errorf("%s %s: the trip at %s reaches %s, cells.parquet's nearest_%s is %q (valid %v)", cat, ids[row], FormatClock(w.Departures[m]),
+						e.Category.Points[trip.Point].ID, cat, near.String[row], near.IsValid(row))
+				}
+				if !trip.Tie {
+					nNamed++
 				}
 				if trip.EgressStop >= 0 {
 					nRide++
@@ -100,7 +117,7 @@ func TestExplainAgreesWithRun(t *testing.T) {
 			}
 		}
 		// The sample must hold both answers, or the test proves little.
-		t.Logf("%s: %d of %d served, %d reached at the median departure, %d by transit", cat, nServed, len(sample), nReached, nRide)
+		t.Logf("%s: %d of %d served, %d reached at the median departure (%d naming the run's nearest point, %d ties), %d by transit", cat, nServed, len(sample), nReached, nNamed, nTie, nRide)
 		if nServed == 0 || nServed == len(sample) {
 			t.Errorf("%s: %d served: the sample does not exercise both answers", cat, nServed)
 		}

@@ -159,6 +159,8 @@ type routePoint struct {
 	Name     string  `json:"name,omitempty"`
 	Lat      float64 `json:"lat"`
 	Lon      float64 `json:"lon"`
+	// Tie: a point at another place is reached as early.
+	Tie bool `json:"tie,omitempty"`
 }
 
 // routeWindow is the indicator of the origin over the window.
@@ -322,6 +324,10 @@ func runRoute(ctx context.Context, opts *routeOptions, stdout io.Writer) error {
 			return err
 		}
 		win = presentWindow(w, ex.Params)
+		if at < 0 && opts.cell != "" {
+			// The departure whose point cells.parquet names.
+			at = w.Departures[ex.NearestDeparture(router.NewRouter(ex.TT), w)]
+		}
 		if at < 0 {
 			at = w.Departures[w.PercentileDeparture()]
 		}
@@ -415,6 +421,7 @@ func explainRoute(ex *coverage.Explain, at int32) routeResult {
 		pt := ex.Category.Points[trip.Point]
 		res.Point.ID, res.Point.Name, res.Point.Lat, res.Point.Lon = pt.ID, pt.Name, pt.Lat, pt.Lon
 		res.To = [2]float64{pt.Lat, pt.Lon}
+		res.Point.Tie = trip.Tie
 	}
 	present(tt, &res, trip.Trip, at)
 	return res
@@ -531,6 +538,9 @@ func printRoute(w io.Writer, res routeResult) {
 		}
 		fmt.Fprintf(w, "from cell %s (centre %g,%g) to %s %s at %g,%g (%d m crow-fly), leaving %s on %s\n",
 			res.Cell, res.From[0], res.From[1], res.Point.Category, name, res.To[0], res.To[1], res.CrowFlyMetres, res.Departure, res.Date)
+		if res.Point.Tie {
+			fmt.Fprintf(w, "(a point of %s at another place is reached as early: cells.parquet names neither for this departure)\n", res.Point.Category)
+		}
 	}
 	if !res.Reachable {
 		fmt.Fprintln(w, res.Reason)

@@ -337,6 +337,9 @@ france_services = %q
 	if res.Cell != id || res.Point == nil || res.Point.ID == "" || !res.Reachable {
 		t.Fatalf("cell %q point %+v reachable %v", res.Cell, res.Point, res.Reachable)
 	}
+	if near := cells.Column("nearest_france_services"); !near.IsValid(row) || near.String[row] != res.Point.ID || res.Point.Tie {
+		t.Errorf("the itinerary reaches %s (tie %v); cells.parquet's nearest_france_services is %q", res.Point.ID, res.Point.Tie, near.String[row])
+	}
 	// The itinerary leaves at a departure whose travel time is the median.
 	dep, _ := coverage.ParseClock(res.Departure)
 	i := (dep - 8*3600) / 60
