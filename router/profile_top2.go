@@ -3,6 +3,7 @@ package router
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"math/bits"
 	"slices"
 
@@ -118,6 +119,11 @@ func (p *ProfileTop2) Eval(access []Access, deps []int32, out []Top2) {
 		return
 	}
 	d0, dl := deps[0], deps[nd-1]
+	// x / step as a multiplication, as Profile.Eval.
+	var inv uint64
+	if step > 1 {
+		inv = math.MaxUint64/uint64(step) + 1
+	}
 	for _, a := range access {
 		lo, hi := p.off[a.Stop], p.off[a.Stop+1]
 		tau, lab := p.tau[lo:hi], p.lab[lo:hi]
@@ -137,8 +143,10 @@ func (p *ProfileTop2) Eval(access []Access, deps []int32, out []Top2) {
 			switch {
 			case t >= dl:
 				k = nd - 1
+			case step == 1:
+				k = int(t - d0)
 			case step > 0:
-				k = int((t - d0) / step)
+				k = quotient(uint64(t-d0), inv)
 			default:
 				k = upperBound(deps, t) - 1
 			}
