@@ -598,7 +598,11 @@ func (ts *Top2Searcher) sCandidate(s, a int32, l Top2) {
 	if l.V1 == Unreached {
 		return
 	}
-	have := ts.comb(ts.egressAt(s, a), at(ts.sTau[ts.sOff[s]:ts.sOff[s+1]], ts.sLab[ts.sOff[s]:ts.sOff[s+1]], a))
+	e := ts.egV[s].shift(a)
+	if ts.timed {
+		e = ts.egressAt(s, a)
+	}
+	have := ts.comb(e, at(ts.sTau[ts.sOff[s]:ts.sOff[s+1]], ts.sLab[ts.sOff[s]:ts.sOff[s+1]], a))
 	if ts.comb(have, l) == have {
 		return
 	}
