@@ -49,7 +49,8 @@ func portoAlegreHoursJob(tb testing.TB) Job {
 // BenchmarkRunHours compares the Porto Alegre run with and without opening
 // hours on healthcare points: with the forward engine (the cost of the
 // time-dependent egress alone) and with the profile engine (whose
-// backward search is seeded with the points' windows: SearchOpen).
+// nearest-site search is seeded with the points' windows:
+// SearchNearestOpen).
 func BenchmarkRunHours(b *testing.B) {
 	for _, c := range []struct {
 		name   string
