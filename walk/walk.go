@@ -154,6 +154,7 @@ func (c CrowFly) Index(places []Place) Index {
 	ix.lat = make([]float64, len(order))
 	ix.rad = make([]float64, len(order))
 	ix.cos = make([]float64, len(order))
+	ix.half = make([]halfAngles, len(order))
 	ix.id = order
 	for k, i := range order {
 		p := places[i]
@@ -161,6 +162,7 @@ func (c CrowFly) Index(places []Place) Index {
 		ix.lon[k], ix.lat[k] = p.Lon, p.Lat
 		ix.rad[k] = p.Lat * math.Pi / 180
 		ix.cos[k] = math.Cos(ix.rad[k])
+		ix.half[k] = halves(p)
 	}
 	for b := range nb {
 		ix.off[b+1] += ix.off[b]
@@ -182,7 +184,22 @@ type crowIndex struct {
 	off      []int32
 	lon, lat []float64
 	rad, cos []float64 // latitude in radians and its cosine
+	half     []halfAngles
 	id       []int32
+}
+
+// halfAngles holds the sines and cosines of half a place's latitude and
+// longitude (in radians): the fast distance (near) gets the sines of
+// half the differences from them by sin(a−b) = sin a cos b − cos a sin b,
+// two products instead of a sine.
+type halfAngles struct {
+	sLat, cLat, sLon, cLon float64
+}
+
+func halves(p Place) halfAngles {
+	sLat, cLat := math.Sincos(p.Lat * math.Pi / 180 / 2)
+	sLon, cLon := math.Sincos(p.Lon * math.Pi / 180 / 2)
+	return halfAngles{sLat: sLat, cLat: cLat, sLon: sLon, cLon: cLon}
 }
 
 // earthR is the radius of gtfs.Distance's sphere.
@@ -195,6 +212,10 @@ type query struct {
 	metres             float64
 	aMax               float64 // haversine term beyond which a place is surely out of reach
 	dLat               float64 // degrees of latitude beyond which a place is surely out of reach
+	half               halfAngles
+	// aFar is the fast haversine term (near) beyond which the exact one
+	// is surely above aMax.
+	aFar float64
 }
 
 // span prepares a query of the places within metres of p: the bands it
@@ -210,6 +231,9 @@ func (ix *crowIndex) span(p Place, metres float64) (q query, bLo, bHi int32, dLo
 	q.cos = math.Cos(q.rad)
 	s := math.Sin(math.Min(delta/2, math.Pi/2))
 	q.aMax = s*s*(1+1e-9) + 1e-15
+	q.half = halves(p)
+	xFar := math.Sqrt(q.aMax) + 2*nearErr
+	q.aFar = xFar * xFar * (1 + 1e-12)
 	// Latitudes within δ, with a margin for rounding.
 	dLat := delta*180/math.Pi*(1+1e-9) + 1e-9
 	q.dLat = dLat
@@ -286,26 +310,97 @@ func (ix *crowIndex) dist(q *query, k int) float64 {
 	return gtfs.HaversineMetres(a)
 }
 
+// nearErr bounds how far √a of near's haversine term can be from √a of
+// dist's (the exact one, gtfs.Distance's): both are sines of half angles
+// within a few units in the last place (~1e-16) of each other, squared
+// and summed (√ of a sum of squares moves by at most the moves of its
+// terms), so a few 1e-16; nearErr is 1e-12, thousands of times that
+// (TestNearMatchesDist measures the largest gap).
+const nearErr = 1e-12
+
+// nearMax is the √a (about 127 km) below which near's distance is used:
+// the arcsine's series to x⁵ is then within 1e-15 relative of it.
+const nearMax = 0.01
+
+// nearTol is how far near's metres can be from dist's: 2R × nearErr (the
+// arcsine's slope is below 1.0001 under nearMax), plus the roundings of
+// both figures (~1e-11 m at 127 km), with a margin.
+const nearTol = 2 * earthR * nearErr * 1.01
+
+// nearA returns the haversine term of place k from the query, from the
+// half angles' sines and cosines (no sine computed): within nearErr in √a
+// of dist's.
+func (ix *crowIndex) nearA(q *query, k int) float64 {
+	h := &ix.half[k]
+	sp := h.sLat*q.half.cLat - h.cLat*q.half.sLat
+	sl := h.sLon*q.half.cLon - h.cLon*q.half.sLon
+	return sp*sp + q.cos*ix.cos[k]*sl*sl
+}
+
+// nearMetres returns the distance of haversine term a, within nearTol of
+// dist's when the a is near's, or -1 when √a is at or beyond nearMax
+// (the caller then asks dist).
+func nearMetres(a float64) float64 {
+	x := math.Sqrt(a)
+	if !(x < nearMax) {
+		return -1
+	}
+	// asin x = x (1 + x²/6 + 3x⁴/40 + …): the next term, 5x⁶/112, is
+	// below 5e-14 relative under nearMax.
+	return 2 * earthR * x * (1 + a*(1.0/6+a*(3.0/40)))
+}
+
+// secondsNear returns the walk to place k, as dist and Seconds give it,
+// and whether it is within q.metres; it computes the exact distance
+// (dist: two sines and an arcsine) only when near's figure, within
+// nearTol, cannot tell.
+func (ix *crowIndex) secondsNear(q *query, k int) (int32, bool) {
+	if math.Abs(ix.lat[k]-q.lat) > q.dLat {
+		return Unreached, false // beyond the radius in latitude alone
+	}
+	a := ix.nearA(q, k)
+	if a > q.aFar {
+		return Unreached, false // the exact term is above aMax
+	}
+	if d := nearMetres(a); d >= 0 {
+		if d-nearTol > q.metres {
+			return Unreached, false
+		}
+		if d+nearTol <= q.metres {
+			if w := ix.c.Seconds(d - nearTol); w == ix.c.Seconds(d+nearTol) {
+				return w, true // the exact distance's seconds too
+			}
+		}
+	}
+	if d := ix.dist(q, k); d <= q.metres {
+		return ix.c.Seconds(d), true
+	}
+	return Unreached, false
+}
+
 // Within implements Index.
 func (ix *crowIndex) Within(p Place, max int32, dst []Hit) []Hit {
 	if max < 0 {
 		return dst
 	}
-	start := len(dst)
 	// One metre more than the walk allows, for rounding: the seconds
 	// decide.
 	q, bLo, bHi, dLon, ok := ix.span(p, ix.c.Reach(max)+1)
 	if !ok {
 		return dst
 	}
+	return ix.within(&q, bLo, bHi, dLon, max, dst)
+}
+
+// within appends the places within q.metres and max seconds, sorted.
+func (ix *crowIndex) within(q *query, bLo, bHi int32, dLon float64, max int32, dst []Hit) []Hit {
+	start := len(dst)
 	for b := bLo; b <= bHi; b++ {
 		lo1, hi1, lo2, hi2 := ix.ranges(b, q.lon, dLon)
 		for _, r := range [2][2]int{{lo1, hi1}, {lo2, hi2}} {
 			for k := r[0]; k < r[1]; k++ {
-				if d := ix.dist(&q, k); d <= q.metres {
-					if w := ix.c.Seconds(d); w <= max {
-						dst = append(dst, Hit{Place: ix.id[k], Seconds: w})
-					}
+				if w, in := ix.secondsNear(q, k); in && w <= max {
+					dst = append(dst, Hit{Place: ix.id[k], Seconds: w})
 				}
 			}
 		}
@@ -316,29 +411,19 @@ func (ix *crowIndex) Within(p Place, max int32, dst []Hit) []Hit {
 
 // WithinMetres implements Index: the crow-fly distance is within metres.
 func (ix *crowIndex) WithinMetres(p Place, metres float64, dst []Hit) []Hit {
-	start := len(dst)
 	q, bLo, bHi, dLon, ok := ix.span(p, metres)
 	if !ok {
 		return dst
 	}
-	for b := bLo; b <= bHi; b++ {
-		lo1, hi1, lo2, hi2 := ix.ranges(b, q.lon, dLon)
-		for _, r := range [2][2]int{{lo1, hi1}, {lo2, hi2}} {
-			for k := r[0]; k < r[1]; k++ {
-				if d := ix.dist(&q, k); d <= metres {
-					dst = append(dst, Hit{Place: ix.id[k], Seconds: ix.c.Seconds(d)})
-				}
-			}
-		}
-	}
-	sortHits(dst[start:])
-	return dst
+	// span caps metres at half the circumference, which no distance
+	// exceeds: q.metres decides as metres would.
+	return ix.within(&q, bLo, bHi, dLon, Unreached, dst)
 }
 
 // Nearest implements Index. It looks within a few hundred metres first and
 // widens the radius fourfold until a place is found (the nearest place is
 // then within the radius searched), and computes the exact distance only
-// of places whose haversine term is near the least one seen.
+// of places that near cannot place surely.
 func (ix *crowIndex) Nearest(p Place, max int32) int32 {
 	if max < 0 {
 		return Unreached
@@ -359,7 +444,6 @@ func (ix *crowIndex) nearestWithin(p Place, metres float64, max int32) int32 {
 	if !ok {
 		return best
 	}
-	bestA := q.aMax
 	for b := bLo; b <= bHi; b++ {
 		lo1, hi1, lo2, hi2 := ix.ranges(b, q.lon, dLon)
 		for _, r := range [2][2]int{{lo1, hi1}, {lo2, hi2}} {
@@ -367,17 +451,26 @@ func (ix *crowIndex) nearestWithin(p Place, metres float64, max int32) int32 {
 				if math.Abs(ix.lat[k]-q.lat) > q.dLat {
 					continue // beyond the radius in latitude alone
 				}
-				dp, dl := (ix.rad[k]-q.rad)/2, (ix.lon[k]-q.lon)*math.Pi/180/2
-				sp, sl := math.Sin(dp), math.Sin(dl)
-				a := sp*sp + q.cos*ix.cos[k]*sl*sl
-				if a > bestA {
-					continue // farther than a place already seen
+				a := ix.nearA(&q, k)
+				if a > q.aFar {
+					continue
 				}
-				// The exact figure, as every other walk computes it (a
-				// is gtfs.Distance's haversine term, as in dist);
-				// places within a hair of the best are all computed.
-				bestA = math.Min(bestA, a*(1+1e-9)+1e-15)
-				if d := gtfs.HaversineMetres(a); d <= q.metres {
+				if d := nearMetres(a); d >= 0 {
+					if d-nearTol > q.metres {
+						continue
+					}
+					// The exact walk is at least this: a place that
+					// cannot beat the best is passed over.
+					lo := ix.c.Seconds(d - nearTol)
+					if lo >= best || lo > max {
+						continue
+					}
+					if d+nearTol <= q.metres && lo == ix.c.Seconds(d+nearTol) {
+						best = lo
+						continue
+					}
+				}
+				if d := ix.dist(&q, k); d <= q.metres {
 					if w := ix.c.Seconds(d); w <= max && w < best {
 						best = w
 					}

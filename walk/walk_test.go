@@ -273,3 +273,91 @@ func TestSortHits(t *testing.T) {
 		}
 	}
 }
+
+// TestNearMatchesDist checks the fast distance against the exact one
+// (dist, gtfs.Distance's figure): √a within a hundredth of nearErr and
+// the metres within a hundredth of nearTol, for places within nearMax of
+// queries in a city, at all latitudes, near the poles and across the
+// antimeridian; and secondsNear against Seconds(dist) for every place,
+// with queries placed where the exact walk is within a hair of a whole
+// second (where near cannot tell and must ask dist). The test fails
+// unless both of secondsNear's paths were taken.
+func TestNearMatchesDist(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	centres := []Place{{-30.05, -51.2}, {45.2, 0.7}, {0, 0}, {89.95, 10}, {-89.97, -170}, {10, 179.99}, {-30, -179.99}, {60, 180}}
+	var places []Place
+	for _, ctr := range centres {
+		for range 400 {
+			lat := math.Max(-90, math.Min(90, ctr.Lat+(rng.Float64()-0.5)*0.4))
+			lon := ctr.Lon + (rng.Float64()-0.5)*0.4
+			if lon > 180 {
+				lon -= 360
+			} else if lon < -180 {
+				lon += 360
+			}
+			places = append(places, Place{lat, lon})
+		}
+	}
+	for _, c := range []CrowFly{{Speed: 1.3, Detour: 1.3}, {Speed: 1.1, Detour: 1}, {Speed: 5.0 / 3.6, Detour: 1.21}} {
+		ix := c.Index(places).(*crowIndex)
+		var worstX, worstD float64
+		sure, exact, boundary := 0, 0, 0
+		check := func(p Place, metres float64) {
+			q, _, _, _, ok := ix.span(p, metres)
+			if !ok {
+				t.Fatalf("no query from %v", p)
+			}
+			for k := range ix.id {
+				a := ix.nearA(&q, k)
+				dp, dl := (ix.rad[k]-q.rad)/2, (ix.lon[k]-q.lon)*math.Pi/180/2
+				sp, sl := math.Sin(dp), math.Sin(dl)
+				aExact := sp*sp + q.cos*ix.cos[k]*sl*sl
+				dExact := gtfs.HaversineMetres(aExact)
+				if math.Sqrt(aExact) < nearMax {
+					worstX = math.Max(worstX, math.Abs(math.Sqrt(a)-math.Sqrt(aExact)))
+					if d := nearMetres(a); d >= 0 {
+						worstD = math.Max(worstD, math.Abs(d-dExact))
+					}
+				}
+				w, in := ix.secondsNear(&q, k)
+				wantIn := dExact <= q.metres
+				if in != wantIn || (in && w != c.Seconds(dExact)) {
+					t.Fatalf("%v: from %v to %v,%v within %v m: %d s %v, want %d s %v", c, p, ix.lat[k], ix.lon[k], q.metres, w, in, c.Seconds(dExact), wantIn)
+				}
+				if in {
+					if d := nearMetres(a); d >= 0 && d+nearTol <= q.metres && c.Seconds(d-nearTol) == c.Seconds(d+nearTol) {
+						sure++
+					} else {
+						exact++
+					}
+				}
+			}
+		}
+		for qi := range 300 {
+			p := places[rng.IntN(len(places))]
+			p.Lat = math.Max(-90, math.Min(90, p.Lat+(rng.Float64()-0.5)*0.01))
+			check(p, float64(rng.IntN(30000)))
+			// A query due north of place k at a distance whose walk is
+			// a whole second, or within 1e-9 m of one: near cannot
+			// tell which second it is, and dist must decide.
+			k := rng.IntN(len(ix.id))
+			secs := float64(1 + rng.IntN(3000))
+			d := secs*c.Speed/c.Detour + float64(rng.IntN(3)-1)*1e-9
+			if q := (Place{Lat: ix.lat[k] + d/earthR*180/math.Pi, Lon: ix.lon[k]}); q.Valid() {
+				before := exact
+				check(q, 4000)
+				if qi%3 == 0 {
+					check(q, gtfs.Distance(q.Lat, q.Lon, ix.lat[k], ix.lon[k])) // the place at the very edge
+				}
+				boundary += exact - before
+			}
+		}
+		if worstX > nearErr/100 || worstD > nearTol/100 {
+			t.Errorf("%v: near is %g from dist in √a (bound %g), %g m (bound %g m)", c, worstX, nearErr, worstD, nearTol)
+		}
+		t.Logf("%v: largest gaps %g in √a, %g m; %d walks sure, %d asked of dist (%d near a whole second)", c, worstX, worstD, sure, exact, boundary)
+		if sure == 0 || boundary == 0 {
+			t.Errorf("%v: %d walks sure, %d asked of dist near a whole second: both paths must be taken", c, sure, boundary)
+		}
+	}
+}
