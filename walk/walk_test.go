@@ -1,6 +1,7 @@
 package walk
 
 import (
+	"cmp"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -358,6 +359,40 @@ func TestNearMatchesDist(t *testing.T) {
 		t.Logf("%v: largest gaps %g in √a, %g m; %d walks sure, %d asked of dist (%d near a whole second)", c, worstX, worstD, sure, exact, boundary)
 		if sure == 0 || boundary == 0 {
 			t.Errorf("%v: %d walks sure, %d asked of dist near a whole second: both paths must be taken", c, sure, boundary)
+		}
+	}
+}
+
+// TestRadixHits checks radixHits against slices.SortFunc: distinct places
+// in random orders, of every length from radixMin to 400, spread over a
+// few hundred places, over 65,535 (two full bytes), and beyond (where it
+// hands over to sortHits), negative places included.
+func TestRadixHits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	for n := radixMin; n <= 400; n++ {
+		for _, spread := range []int{n, 3 * n, 1<<16 - 1, 1 << 16, 1 << 30} {
+			base := int32(rng.IntN(1<<20)) - 1<<19
+			seen := map[int32]bool{}
+			h := make([]Hit, 0, n)
+			for len(h) < n {
+				p := base + int32(rng.IntN(spread))
+				if len(h) == 0 {
+					p = base
+				} else if len(h) == 1 {
+					p = base + int32(spread-1) // the whole spread
+				}
+				if !seen[p] {
+					seen[p] = true
+					h = append(h, Hit{Place: p, Seconds: int32(rng.IntN(1000))})
+				}
+			}
+			rng.Shuffle(n, func(i, j int) { h[i], h[j] = h[j], h[i] })
+			want := slices.Clone(h)
+			slices.SortFunc(want, func(a, b Hit) int { return cmp.Compare(a.Place, b.Place) })
+			radixHits(h, make([]Hit, n))
+			if !slices.Equal(h, want) {
+				t.Fatalf("%d hits over %d places: %v, want %v", n, spread, h, want)
+			}
 		}
 	}
 }
