@@ -632,21 +632,25 @@ func (tt *Timetable) walkFootpaths(ctx context.Context, feeds []*gtfs.Feed, offs
 		if len(cand) == 0 {
 			continue
 		}
-		// One footpath per target, the shortest.
-		slices.SortFunc(cand, func(x, y hop) int {
-			if c := cmp.Compare(x.to, y.to); c != 0 {
-				return c
+		// One footpath per target, the shortest. The walker's hits alone
+		// are that already (distinct places, sorted by place): only the
+		// quays' walks need sorting in.
+		if group[s] >= 0 {
+			slices.SortFunc(cand, func(x, y hop) int {
+				if c := cmp.Compare(x.to, y.to); c != 0 {
+					return c
+				}
+				return cmp.Compare(x.sec, y.sec)
+			})
+			n := 0
+			for i, h := range cand {
+				if i == 0 || h.to != cand[n-1].to {
+					cand[n] = h
+					n++
+				}
 			}
-			return cmp.Compare(x.sec, y.sec)
-		})
-		n := 0
-		for i, h := range cand {
-			if i == 0 || h.to != cand[n-1].to {
-				cand[n] = h
-				n++
-			}
+			cand = cand[:n]
 		}
-		cand = cand[:n]
 		if len(cand) > MaxFootpathsPerStop {
 			tt.warnings.Add(fmt.Sprintf("stop with more than %d footpaths (the nearest kept)", MaxFootpathsPerStop),
 				fmt.Sprintf("%s: %d within reach", st.ID, len(cand)))
