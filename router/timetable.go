@@ -254,77 +254,76 @@ func ctxErr(ctx context.Context, stage string) error {
 type instance struct {
 	feed, trip int32
 	shift      int32
-	key        string
+	seq        int32 // its stop sequence (tripsBySequence's seqs)
 	first      int32 // departure at the first stop, shifted
 }
 
-func (tt *Timetable) buildPatterns(ctx context.Context, feeds []*gtfs.Feed, offsets []int32, date gtfs.Date) error {
-	var insts []instance
-	var key []byte
-	for fi, f := range feeds {
-		today, yesterday := f.ActiveServices(date), f.ActiveServices(date.AddDays(-1))
-		keep := make([]bool, len(f.Routes))
-		for ri := range f.Routes {
-			keep[ri] = tt.params.Routes.Keeps(f.Name, &f.Routes[ri])
+// seqTrip is a trip whose stop sequence stands for every trip with the
+// same one.
+type seqTrip struct{ feed, trip int32 }
+
+// findSeq returns the sequence of seqs that trip ti of feed fi has (the
+// same stops, pickup and drop-off refusals), or len(seqs) when it has a
+// new one, then recorded under its hash in byHash.
+func findSeq(feeds []*gtfs.Feed, offsets []int32, seqs []seqTrip, byHash map[uint64][]int32, fi, ti int32) int32 {
+	f := feeds[fi]
+	t := &f.Trips[ti]
+	h := uint64(14695981039346656037) // FNV-1a over the sequence
+	for k := range int(t.N) {
+		st := int(t.First) + k
+		v := uint64(uint32(offsets[fi]+f.StopTimes.Stop[st]))<<2 | b2u(f.StopTimes.Pickup[st] == gtfs.NoService)<<1 | b2u(f.StopTimes.DropOff[st] == gtfs.NoService)
+		h = (h ^ v) * 1099511628211
+	}
+	for _, q := range byHash[h] {
+		g := feeds[seqs[q].feed]
+		u := &g.Trips[seqs[q].trip]
+		if u.N != t.N {
+			continue
 		}
-		for ti := range f.Trips {
-			if ti%cancelEvery == cancelEvery-1 {
-				if err := ctxErr(ctx, "reading trips"); err != nil {
-					return err
-				}
-			}
-			t := &f.Trips[ti]
-			if t.N < 2 {
-				continue
-			}
-			if r := int(t.Route); r >= 0 && r < len(keep) && !keep[r] {
-				tt.stats.TripsFilteredOut++
-				continue
-			}
-			for _, shift := range []int32{0, -86400} {
-				if shift == 0 && !today[t.Service] || shift != 0 && (!yesterday[t.Service] || f.Arrival(t, int(t.N)-1) < 86400) {
-					continue
-				}
-				if shift != 0 {
-					tt.stats.PreviousDayTrips++
-				}
-				// "stop/noPickup/noDropOff," per stop: the text (and so the
-				// order of the patterns) of before, without fmt.
-				key = key[:0]
-				for k := range int(t.N) {
-					st := int(t.First) + k
-					key = strconv.AppendInt(key, int64(offsets[fi]+f.StopTimes.Stop[st]), 10)
-					key = append(key, '/')
-					key = strconv.AppendBool(key, f.StopTimes.Pickup[st] == gtfs.NoService)
-					key = append(key, '/')
-					key = strconv.AppendBool(key, f.StopTimes.DropOff[st] == gtfs.NoService)
-					key = append(key, ',')
-				}
-				insts = append(insts, instance{feed: int32(fi), trip: int32(ti), shift: shift, key: string(key), first: f.Departure(t, 0) + shift})
-			}
+		same := true
+		for k := 0; k < int(t.N) && same; k++ {
+			a, b := int(t.First)+k, int(u.First)+k
+			same = offsets[fi]+f.StopTimes.Stop[a] == offsets[seqs[q].feed]+g.StopTimes.Stop[b] &&
+				(f.StopTimes.Pickup[a] == gtfs.NoService) == (g.StopTimes.Pickup[b] == gtfs.NoService) &&
+				(f.StopTimes.DropOff[a] == gtfs.NoService) == (g.StopTimes.DropOff[b] == gtfs.NoService)
+		}
+		if same {
+			return q
 		}
 	}
-	slices.SortStableFunc(insts, func(a, b instance) int {
-		if c := strings.Compare(a.key, b.key); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.first, b.first)
-	})
+	byHash[h] = append(byHash[h], int32(len(seqs)))
+	return int32(len(seqs))
+}
+
+func b2u(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// buildPatterns splits the trips of the date into patterns (one stop
+// sequence, no overtaking) and indexes them by stop.
+func (tt *Timetable) buildPatterns(ctx context.Context, feeds []*gtfs.Feed, offsets []int32, date gtfs.Date) error {
+	insts, start, stopTimes, err := tt.tripsBySequence(ctx, feeds, offsets, date)
+	if err != nil {
+		return err
+	}
 	tt.patStopOff = []int32{0}
 	tt.patTimeOff = []int32{0}
 	tt.patTripOff = []int32{0}
-	for lo, seqs := 0, 0; lo < len(insts); seqs++ {
-		if seqs%cancelEvery == cancelEvery-1 {
+	// Every trip's times land in arr and dep, and every trip in refs:
+	// their room at once.
+	tt.arr = make([]int32, 0, stopTimes)
+	tt.dep = make([]int32, 0, stopTimes)
+	tt.refs = make([]tripRef, 0, len(insts))
+	for r := range len(start) - 1 {
+		if r%cancelEvery == cancelEvery-1 {
 			if err := ctxErr(ctx, "splitting patterns"); err != nil {
 				return err
 			}
 		}
-		hi := lo + 1
-		for hi < len(insts) && insts[hi].key == insts[lo].key {
-			hi++
-		}
-		tt.addPatterns(feeds, offsets, insts[lo:hi])
-		lo = hi
+		tt.addPatterns(feeds, offsets, insts[start[r]:start[r+1]])
 	}
 	// stop → (pattern, position)
 	counts := make([]int32, len(tt.stops)+1)
@@ -347,6 +346,105 @@ func (tt *Timetable) buildPatterns(ctx context.Context, feeds []*gtfs.Feed, offs
 		}
 	}
 	return nil
+}
+
+func (tt *Timetable) tripsBySequence(ctx context.Context, feeds []*gtfs.Feed, offsets []int32, date gtfs.Date) (insts []instance, start []int32, stopTimes int, err error) {
+	// Trips are grouped by stop sequence (stops and pickup/drop-off
+	// refusals): seqs holds one trip of each, found again through a hash
+	// of the sequence (equal sequences checked stop by stop).
+	var seqs []seqTrip
+	byHash := map[uint64][]int32{}
+	for fi, f := range feeds {
+		today, yesterday := f.ActiveServices(date), f.ActiveServices(date.AddDays(-1))
+		keep := make([]bool, len(f.Routes))
+		for ri := range f.Routes {
+			keep[ri] = tt.params.Routes.Keeps(f.Name, &f.Routes[ri])
+		}
+		for ti := range f.Trips {
+			if ti%cancelEvery == cancelEvery-1 {
+				if err := ctxErr(ctx, "reading trips"); err != nil {
+					return nil, nil, 0, err
+				}
+			}
+			t := &f.Trips[ti]
+			if t.N < 2 {
+				continue
+			}
+			if r := int(t.Route); r >= 0 && r < len(keep) && !keep[r] {
+				tt.stats.TripsFilteredOut++
+				continue
+			}
+			seq := int32(-1)
+			for _, shift := range []int32{0, -86400} {
+				if shift == 0 && !today[t.Service] || shift != 0 && (!yesterday[t.Service] || f.Arrival(t, int(t.N)-1) < 86400) {
+					continue
+				}
+				if shift != 0 {
+					tt.stats.PreviousDayTrips++
+				}
+				if seq < 0 {
+					seq = findSeq(feeds, offsets, seqs, byHash, int32(fi), int32(ti))
+					if int(seq) == len(seqs) {
+						seqs = append(seqs, seqTrip{feed: int32(fi), trip: int32(ti)})
+					}
+				}
+				insts = append(insts, instance{feed: int32(fi), trip: int32(ti), shift: shift, seq: seq, first: f.Departure(t, 0) + shift})
+				stopTimes += int(t.N)
+			}
+		}
+	}
+	// The sequences in the order of their text, "stop/noPickup/noDropOff,"
+	// per stop (the order of the patterns of before), then the trips by
+	// first departure, stably (a counting sort by sequence keeps the
+	// trips' order, the stable sort by departure within each keeps it
+	// between equal departures): the order a stable sort of the trips by
+	// (text, first departure) gives.
+	var key []byte
+	keys := make([]string, len(seqs))
+	for q, sq := range seqs {
+		f := feeds[sq.feed]
+		t := &f.Trips[sq.trip]
+		key = key[:0]
+		for k := range int(t.N) {
+			st := int(t.First) + k
+			key = strconv.AppendInt(key, int64(offsets[sq.feed]+f.StopTimes.Stop[st]), 10)
+			key = append(key, '/')
+			key = strconv.AppendBool(key, f.StopTimes.Pickup[st] == gtfs.NoService)
+			key = append(key, '/')
+			key = strconv.AppendBool(key, f.StopTimes.DropOff[st] == gtfs.NoService)
+			key = append(key, ',')
+		}
+		keys[q] = string(key)
+	}
+	order := make([]int32, len(seqs))
+	for q := range order {
+		order[q] = int32(q)
+	}
+	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(keys[a], keys[b]) })
+	rank := make([]int32, len(seqs))
+	for r, q := range order {
+		rank[q] = int32(r)
+	}
+	start = make([]int32, len(seqs)+1)
+	for i := range insts {
+		start[rank[insts[i].seq]+1]++
+	}
+	for r := range seqs {
+		start[r+1] += start[r]
+	}
+	sorted := make([]instance, len(insts))
+	fill := slices.Clone(start[:len(seqs)])
+	for _, in := range insts {
+		r := rank[in.seq]
+		sorted[fill[r]] = in
+		fill[r]++
+	}
+	insts = sorted
+	for r := range seqs {
+		group := insts[start[r]:start[r+1]]
+		slices.SortStableFunc(group, func(a, b instance) int { return cmp.Compare(a.first, b.first) })
+	}
+	return insts, start, stopTimes, nil
 }
 
 // fifoWindow is how many of the latest patterns of a stop sequence a trip
