@@ -109,3 +109,54 @@ func TestTripsBySequence(t *testing.T) {
 		t.Error("no trip of the day before: the shift is not exercised")
 	}
 }
+
+// TestFindSeq checks findSeq where the hash cannot tell sequences apart:
+// trips that agree on the five rows it hashes but not on the others (a
+// middle stop, a pickup refusal), trips that differ only in pickup types
+// that are both served (the same sequence), and the same rows in two
+// feeds (other stops once offset).
+func TestFindSeq(t *testing.T) {
+	// Seven stops a trip; rows 0, 1, 3, 5, 6 are hashed (n/4 = 1, n/2 =
+	// 3, 3n/4 = 5).
+	base := []int32{10, 11, 12, 13, 14, 15, 16}
+	trips := [][]int32{base, {10, 11, 99, 13, 14, 15, 16}, base, base, {10, 11, 12, 13, 98, 15, 16}}
+	f := &gtfs.Feed{}
+	for i, stops := range trips {
+		f.Trips = append(f.Trips, gtfs.Trip{First: int32(len(f.StopTimes.Stop)), N: int32(len(stops))})
+		for k, s := range stops {
+			f.StopTimes.Stop = append(f.StopTimes.Stop, s)
+			pickup := gtfs.Regular
+			if i == 2 && k == 2 {
+				pickup = gtfs.NoService // an unhashed row refuses pickup
+			}
+			if i == 3 && k == 4 {
+				pickup = gtfs.PhoneAgency // served: the same sequence as trip 0
+			}
+			f.StopTimes.Pickup = append(f.StopTimes.Pickup, pickup)
+			f.StopTimes.DropOff = append(f.StopTimes.DropOff, gtfs.Regular)
+		}
+	}
+	g := &gtfs.Feed{Trips: f.Trips[:1], StopTimes: f.StopTimes}
+	feeds := []*gtfs.Feed{f, g}
+	offsets := []int32{0, 100}
+	var seqs []seqTrip
+	byHash := map[uint64][]int32{}
+	add := func(fi, ti int32) int32 {
+		q := findSeq(feeds, offsets, seqs, byHash, fi, ti)
+		if int(q) == len(seqs) {
+			seqs = append(seqs, seqTrip{feed: fi, trip: ti})
+		}
+		return q
+	}
+	got := []int32{add(0, 0), add(0, 1), add(0, 2), add(0, 3), add(0, 4), add(1, 0), add(0, 0)}
+	if want := []int32{0, 1, 2, 0, 3, 4, 0}; !slices.Equal(got, want) {
+		t.Errorf("sequences %v, want %v", got, want)
+	}
+	collided := false
+	for _, qs := range byHash {
+		collided = collided || len(qs) > 1
+	}
+	if !collided {
+		t.Error("no two sequences share a hash: the comparison is not exercised")
+	}
+}
