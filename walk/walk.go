@@ -137,16 +137,25 @@ func (c CrowFly) Index(places []Place) Index {
 		ix.off = []int32{0}
 		return ix
 	}
-	band := func(i int32) int32 { return bandOf(places[i].Lat) }
-	slices.SortFunc(order, func(a, b int32) int {
-		if c := cmp.Compare(band(a), band(b)); c != 0 {
+	// Sorted by (band, longitude, index), each place's band computed
+	// once rather than at every comparison.
+	keys := make([]placeKey, len(order))
+	for k, i := range order {
+		keys[k] = placeKey{band: bandOf(places[i].Lat), lon: places[i].Lon, id: i}
+	}
+	slices.SortFunc(keys, func(a, b placeKey) int {
+		if c := cmp.Compare(a.band, b.band); c != 0 {
 			return c
 		}
-		if c := cmp.Compare(places[a].Lon, places[b].Lon); c != 0 {
+		if c := cmp.Compare(a.lon, b.lon); c != 0 {
 			return c
 		}
-		return cmp.Compare(a, b)
+		return cmp.Compare(a.id, b.id)
 	})
+	for k := range keys {
+		order[k] = keys[k].id
+	}
+	band := func(i int32) int32 { return bandOf(places[i].Lat) }
 	ix.minBand = band(order[0])
 	nb := band(order[len(order)-1]) - ix.minBand + 1
 	ix.off = make([]int32, nb+1)
@@ -168,6 +177,13 @@ func (c CrowFly) Index(places []Place) Index {
 		ix.off[b+1] += ix.off[b]
 	}
 	return ix
+}
+
+// placeKey is the order of the places of a crow-fly index.
+type placeKey struct {
+	band int32
+	lon  float64
+	id   int32
 }
 
 // bandDeg is the height of a latitude band of a crow-fly index.
