@@ -243,7 +243,9 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	}
 	// Reading the territories leaves their GeoJSON as garbage: hand it
 	// back before locating the cells, whose GEOS points add to it.
-	debug.FreeOSMemory()
+	if largeRun(len(grid.Cells)) {
+		debug.FreeOSMemory()
+	}
 	// The cells are located in the territories once, before routing:
 	// the far-places check and the aggregation share it.
 	terr, outside, err := locateCells(ctx, grid.Cells, levels)
@@ -351,7 +353,7 @@ func loadInputs(ctx context.Context, job Job, m *Manifest, cats []*Category, sta
 	// Reading a large grid leaves about twice the cells' memory as
 	// garbage (CSV rows, the id map): hand it back before the services
 	// and territories are read.
-	if len(grid.Cells) > 1<<16 {
+	if largeRun(len(grid.Cells)) {
 		debug.FreeOSMemory()
 	}
 	lap("read_grid")
@@ -471,7 +473,9 @@ func finish(ctx context.Context, job Job, m *Manifest, res *Results, cells []Cel
 	// until their cleanups run, and their pages in the C allocator; a
 	// merge locates its cells here) is freed before the outputs are
 	// built, so that it does not add to their peak.
-	freeMemory()
+	if largeRun(len(cells)) {
+		freeMemory()
+	}
 
 	stage("writing outputs")
 	if ctx.Err() != nil {
@@ -703,11 +707,13 @@ func writeOutputs(ctx context.Context, job Job, m *Manifest, res *Results, cells
 	defer os.RemoveAll(staging)
 	// Writing makes garbage at a high rate (each row group's columns,
 	// Arrow buffers, WKB, compression) over a heap that no longer grows:
-	// collecting it sooner keeps the run's peak at that of routing.
-	if old := debug.SetGCPercent(writeGCPercent); old >= 0 && old < writeGCPercent {
-		debug.SetGCPercent(old)
-	} else {
-		defer debug.SetGCPercent(old)
+	// collecting it sooner keeps a large run's peak at that of routing.
+	if largeRun(len(cells)) {
+		if old := debug.SetGCPercent(writeGCPercent); old >= 0 && old < writeGCPercent {
+			debug.SetGCPercent(old)
+		} else {
+			defer debug.SetGCPercent(old)
+		}
 	}
 	ext := ".parquet"
 	if job.Format == table.Arrow {
@@ -725,7 +731,9 @@ func writeOutputs(ctx context.Context, job Job, m *Manifest, res *Results, cells
 	}
 	// The territories table is encoded whole (its polygons and traced
 	// gaps, tens of MB of WKB): the cells' garbage goes back first.
-	debug.FreeOSMemory()
+	if largeRun(len(cells)) {
+		debug.FreeOSMemory()
+	}
 	if err := table.Write(filepath.Join(staging, output.Territories+ext), job.Format, TerritoriesTable(stats, res.Categories)); err != nil {
 		return nil, err
 	}
@@ -780,8 +788,15 @@ func writeOutputs(ctx context.Context, job Job, m *Manifest, res *Results, cells
 	return out, nil
 }
 
-// writeGCPercent is the GOGC of the write stage (unless GOGC is lower).
+// writeGCPercent is the GOGC of the write stage of a large run (unless
+// GOGC is lower).
 const writeGCPercent = 25
+
+// largeRun reports whether a run of n cells is large enough for its peak
+// memory to be worth forced collections between the stages (the national
+// 1 km grid: 373,122 cells): on a small run they cost CPU (a third of the
+// embedded example's collections) and save a few MB.
+func largeRun(n int) bool { return n > 1<<16 }
 
 // describe returns an input's role, path, size and SHA-256; a folder (a
 // GTFS feed) is hashed as its files' names and contents in name order,

@@ -84,8 +84,9 @@ func TravelTimeAt(category string, q float64) string {
 // Share names the share column of a category.
 func Share(category string) string { return "share_" + category }
 
-// Nearest names the column of cells.parquet holding, with the impact, the
-// id of the point of a category that decides the cell's travel time.
+// Nearest names the column of cells.parquet holding the id of the point
+// of a category that decides the cell's travel time (null when none is
+// within the cap, or when points at two places tie).
 func Nearest(category string) string { return "nearest_" + category }
 
 // Served names the served flag of a category.
