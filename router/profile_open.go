@@ -59,27 +59,7 @@ func (ps *ProfileSearcher) SearchOpen(targets []Target, open []hours.Windows, fr
 	}
 	// The walks after the last ride: from the stop, or one footpath
 	// before, within MaxWalk in total; the least per stop and point.
-	ps.tgt = ps.tgt[:0]
-	for _, t := range targets {
-		if t.Seconds > capT || open[t.Point].None() {
-			continue
-		}
-		ps.tgt = append(ps.tgt, tgtWalk{t.Stop, t.Point, t.Seconds})
-		for _, r := range ps.rev[ps.revOff[t.Stop]:ps.revOff[t.Stop+1]] {
-			if x := r.sec + t.Seconds; x <= tt.params.MaxWalk {
-				ps.tgt = append(ps.tgt, tgtWalk{r.to, t.Point, x})
-			}
-		}
-	}
-	slices.SortFunc(ps.tgt, func(x, y tgtWalk) int {
-		if c := cmp.Compare(x.stop, y.stop); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(x.point, y.point); c != 0 {
-			return c
-		}
-		return cmp.Compare(x.sec, y.sec)
-	})
+	ps.tgt = ps.chainTargets(ps.tgt[:0], targets, func(t Target) bool { return t.Seconds <= capT && !open[t.Point].None() })
 	// Points always open give the plain egress; the others their items.
 	fill(ps.egressV, Unreached)
 	for _, t := range ps.tgt {
@@ -121,6 +101,33 @@ func (ps *ProfileSearcher) SearchOpen(targets []Target, open []hours.Windows, fr
 	}
 	ps.egOff[n] = int32(len(ps.egD))
 	return ps.search(from, to, hiT, dst)
+}
+
+// chainTargets appends to dst the walks after the last ride to the
+// targets that keep accepts: from the target's stop, or one footpath
+// before, within MaxWalk together; sorted by stop, point and walk.
+func (ps *ProfileSearcher) chainTargets(dst []tgtWalk, targets []Target, keep func(Target) bool) []tgtWalk {
+	for _, t := range targets {
+		if !keep(t) {
+			continue
+		}
+		dst = append(dst, tgtWalk{t.Stop, t.Point, t.Seconds})
+		for _, r := range ps.rev[ps.revOff[t.Stop]:ps.revOff[t.Stop+1]] {
+			if x := r.sec + t.Seconds; x <= ps.tt.params.MaxWalk {
+				dst = append(dst, tgtWalk{r.to, t.Point, x})
+			}
+		}
+	}
+	slices.SortFunc(dst, func(x, y tgtWalk) int {
+		if c := cmp.Compare(x.stop, y.stop); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(x.point, y.point); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.sec, y.sec)
+	})
+	return dst
 }
 
 // pruneItems sorts the items of a stop (from start on) by D and drops

@@ -1,7 +1,6 @@
 package router
 
 import (
-	"cmp"
 	"fmt"
 	"math"
 	"math/bits"
@@ -301,26 +300,8 @@ func (ts *Top2Searcher) buildItems(from, hiT int32) {
 	ps := ts.ps
 	tt := ps.tt
 	n := ps.n
-	ts.tgt = ts.tgt[:0]
-	for _, t := range ts.targets {
-		if t.Seconds > tt.params.MaxDuration || ts.open[t.Point].None() || ts.open[t.Point].Always() {
-			continue
-		}
-		ts.tgt = append(ts.tgt, tgtWalk{t.Stop, t.Point, t.Seconds})
-		for _, r := range ps.rev[ps.revOff[t.Stop]:ps.revOff[t.Stop+1]] {
-			if x := r.sec + t.Seconds; x <= tt.params.MaxWalk {
-				ts.tgt = append(ts.tgt, tgtWalk{r.to, t.Point, x})
-			}
-		}
-	}
-	slices.SortFunc(ts.tgt, func(x, y tgtWalk) int {
-		if c := cmp.Compare(x.stop, y.stop); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(x.point, y.point); c != 0 {
-			return c
-		}
-		return cmp.Compare(x.sec, y.sec)
+	ts.tgt = ps.chainTargets(ts.tgt[:0], ts.targets, func(t Target) bool {
+		return t.Seconds <= tt.params.MaxDuration && !ts.open[t.Point].None() && !ts.open[t.Point].Always()
 	})
 	ts.egOff = grow(ts.egOff, int(n+1))
 	ts.egD, ts.egSec, ts.egO, ts.egS = ts.egD[:0], ts.egSec[:0], ts.egO[:0], ts.egS[:0]
