@@ -98,6 +98,24 @@ func openBest(r *Router, orc *oracle, access []Access, targets []Target, open []
 	return out
 }
 
+// openNetwork draws a random one-feed timetable and the parameters of the
+// opening-hours tests (slack, transfer walk and count, walks, cap).
+func openNetwork(t *testing.T, rng *rand.Rand, date gtfs.Date) ([]*gtfs.Feed, Params, *Timetable) {
+	t.Helper()
+	feeds := []*gtfs.Feed{randomFeed(t, rng, "a")}
+	p := DefaultParams()
+	p.BoardSlack = []int32{0, 60}[rng.IntN(2)]
+	p.MaxTransferWalk = []float64{0, 300, 800, 2000}[rng.IntN(4)]
+	p.MaxTransfers = rng.IntN(4)
+	p.MaxWalk = []int32{300, 900}[rng.IntN(2)]
+	p.MaxDuration = []int32{1800, 3600, 7200}[rng.IntN(3)]
+	tt, err := Compile(feeds, date, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return feeds, p, tt
+}
+
 // TestProfileOpenRandom checks the profile search towards points with
 // opening hours (SearchOpen then Eval) against the brute force on random
 // timetables with random hours and min_open: every departure of the
@@ -114,17 +132,7 @@ func TestProfileOpenRandom(t *testing.T) {
 	compared, reached, waited := 0, 0, 0
 	var prof, plain Profile
 	for n := range networks {
-		feeds := []*gtfs.Feed{randomFeed(t, rng, "a")}
-		p := DefaultParams()
-		p.BoardSlack = []int32{0, 60}[rng.IntN(2)]
-		p.MaxTransferWalk = []float64{0, 300, 800, 2000}[rng.IntN(4)]
-		p.MaxTransfers = rng.IntN(4)
-		p.MaxWalk = []int32{300, 900}[rng.IntN(2)]
-		p.MaxDuration = []int32{1800, 3600, 7200}[rng.IntN(3)]
-		tt, err := Compile(feeds, date, p)
-		if err != nil {
-			t.Fatal(err)
-		}
+		feeds, p, tt := openNetwork(t, rng, date)
 		orc := newOracle(feeds, date, p)
 		ps := NewProfileSearcher(tt)
 		r := NewRouter(tt)
@@ -227,17 +235,7 @@ func TestProfileNearestOpenRandom(t *testing.T) {
 	compared, reached, ties := 0, 0, 0
 	var prof ProfileTop2
 	for n := range networks {
-		feeds := []*gtfs.Feed{randomFeed(t, rng, "a")}
-		p := DefaultParams()
-		p.BoardSlack = []int32{0, 60}[rng.IntN(2)]
-		p.MaxTransferWalk = []float64{0, 300, 800, 2000}[rng.IntN(4)]
-		p.MaxTransfers = rng.IntN(4)
-		p.MaxWalk = []int32{300, 900}[rng.IntN(2)]
-		p.MaxDuration = []int32{1800, 3600, 7200}[rng.IntN(3)]
-		tt, err := Compile(feeds, date, p)
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, p, tt := openNetwork(t, rng, date)
 		ts := NewTop2Searcher(tt)
 		r := NewRouter(tt)
 		minOpen := int32(60 * rng.IntN(30))
