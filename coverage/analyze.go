@@ -162,7 +162,7 @@ func (a *analysis) cell(s *scratch, c int) {
 	cell := &a.cells[c]
 	for k := range a.cats {
 		if a.egress[k].timed() {
-			s.walk[k] = a.egress[k].walkOnly(cell, a.rp)
+			// The walk-only time depends on the departure (below).
 			s.hits[k] = a.egress[k].points.Within(walk.Place{Lat: cell.Lat, Lon: cell.Lon}, a.rp.MaxDuration, s.hits[k][:0])
 		} else {
 			a.walkNearest(s, cell, k)
@@ -197,10 +197,12 @@ func (a *analysis) cell(s *scratch, c int) {
 	for k := range a.cats {
 		for m := range s.tt[k] {
 			dep := a.p.From + int32(m)*a.p.Step
-			w := s.walk[k]
+			var w int32
 			if a.egress[k].timed() {
 				w, s.walkPtAt[k][m] = a.egress[k].walkOnlyAtSite(s.hits[k], dep)
 				s.walkAt[k][m] = w
+			} else {
+				w = s.walk[k]
 			}
 			s.tt[k][m] = TravelTime(w, s.best[k][m], dep, a.rp.MaxDuration)
 		}

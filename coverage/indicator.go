@@ -219,16 +219,11 @@ func (e *egress) servedSites(i int, arr int32, t *top2) {
 	}
 }
 
-// walkOnlyAt returns, for a category with opening hours, the walk-only
-// travel time leaving at dep through the points hits (within the walking
-// limit): the least Arrive(dep+walk) − dep, or Unreached.
-func (e *egress) walkOnlyAt(hits []walk.Hit, dep int32) int32 {
-	best, _ := e.walkOnlyAtSite(hits, dep)
-	return best
-}
-
-// walkOnlyAtSite is walkOnlyAt that also returns the site of the point
-// that serves first, or -1 when none or when two sites serve as early.
+// walkOnlyAtSite returns, for a category with opening hours, the
+// walk-only travel time leaving at dep through the points hits (within
+// the cap): the least Arrive(dep+walk) − dep, or Unreached; and the site
+// of the point that serves first, or -1 when none or when two sites serve
+// as early.
 func (e *egress) walkOnlyAtSite(hits []walk.Hit, dep int32) (int32, int32) {
 	t := newTop2()
 	for _, h := range hits {
@@ -237,13 +232,6 @@ func (e *egress) walkOnlyAtSite(hits []walk.Hit, dep int32) (int32, int32) {
 		}
 	}
 	return t.b1, t.unique()
-}
-
-// walkOnly returns the walk-only time from a cell to the nearest point of
-// the category, within the travel-time cap (max_walk bounds only the legs
-// before and after transit), or Unreached.
-func (e *egress) walkOnly(c *Cell, rp router.Params) int32 {
-	return e.points.Nearest(walk.Place{Lat: c.Lat, Lon: c.Lon}, rp.MaxDuration)
 }
 
 // buildEgress precomputes, once per category, the walk from every stop to
