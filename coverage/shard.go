@@ -214,6 +214,9 @@ func ReadShardResults(path string) (*ShardResults, error) {
 
 func parseShardResults(name string, b []byte) (*ShardResults, error) {
 	const head = 8 + 12
+	if len(b) >= 8 && string(b[:7]) == string(shardMagic[:7]) && b[7] != shardMagic[7] {
+		return nil, fmt.Errorf("coverage: shard results %s: format %c, this vingt reads format %c: run the shards again with this version", name, b[7], shardMagic[7])
+	}
 	if len(b) < head || [8]byte(b[:8]) != shardMagic {
 		return nil, fmt.Errorf("coverage: shard results %s: not a shard results file", name)
 	}

@@ -159,6 +159,7 @@ func TestShardResultsRoundTrip(t *testing.T) {
 		want string
 	}{
 		{"empty", nil, "not a shard results file"},
+		{"format 1", append([]byte("VINGTSR1"), b[8:]...), "format 1, this vingt reads format 2: run the shards again"},
 		{"truncated", b[:len(b)-1], "truncated or corrupt"},
 		{"padded", append(slices.Clone(b), 0), "truncated or corrupt"},
 		{"bool", append(append(slices.Clone(b[:len(b)-4*4-1]), 7), b[len(b)-4*4:]...), "not a boolean"},

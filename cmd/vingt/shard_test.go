@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"os/exec"
@@ -150,6 +152,31 @@ func TestMergeRefuses(t *testing.T) {
 	if err := os.Truncate(filepath.Join(truncated, coverage.ShardResultsFile), int64(len(b)/3)); err != nil {
 		t.Fatal(err)
 	}
+	// A shard whose results name a point its category does not have,
+	// its manifest's hash made to match (a hostile or buggy writer).
+	badPoint := copyDir(dirs[1], "badpoint")
+	bp := filepath.Join(badPoint, coverage.ShardResultsFile)
+	good, err := os.ReadFile(bp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := bytes.Clone(good)
+	copy(bad[len(bad)-4:], []byte{0xff, 0xff, 0xff, 0x7f})
+	if err := os.WriteFile(bp, bad, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	oldSum, newSum := sha256.Sum256(good), sha256.Sum256(bad)
+	mj := filepath.Join(badPoint, "run.json")
+	m, err := os.ReadFile(mj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(m, []byte(hex.EncodeToString(oldSum[:]))) {
+		t.Fatal("run.json does not hold the shard results' sha256")
+	}
+	if err := os.WriteFile(mj, bytes.ReplaceAll(m, []byte(hex.EncodeToString(oldSum[:])), []byte(hex.EncodeToString(newSum[:]))), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	failed := copyDir(dirs[1], "failed")
 	if err := os.Remove(filepath.Join(failed, "run.json")); err != nil {
 		t.Fatal(err)
@@ -164,6 +191,7 @@ func TestMergeRefuses(t *testing.T) {
 		{"failed", []string{dirs[0], failed, dirs[2]}, []string{failed, "no run.json"}},
 		{"corrupt", []string{dirs[0], corrupt, dirs[2]}, []string{corrupt, "corrupt"}},
 		{"truncated", []string{dirs[0], truncated, dirs[2]}, []string{truncated, "corrupt"}},
+		{"point", []string{dirs[0], badPoint, dirs[2]}, []string{badPoint, "point 2147483647 of category", "out of its"}},
 		{"parameters", []string{dirs[0], other[1], dirs[2]}, []string{other[1], "parameters.threshold_seconds"}},
 		{"count", []string{dirs[0], dirs[1], dirs[2], filepath.Join(dir, "one")}, []string{"shard.count"}},
 	} {
