@@ -83,16 +83,11 @@ func (ps *ProfileSearcher) SearchOpen(targets []Target, open []hours.Windows, fr
 			if open[t.point].Always() || e != Unreached && t.sec >= e {
 				continue // served no later by an always-open point
 			}
-			pairs := open[t.point].Pairs()
-			for j := 0; j+1 < len(pairs); j += 2 {
-				d, o := pairs[j+1]-t.sec, pairs[j]
-				if d < from || o > hiT {
-					continue // no alighting in the search is served by it usefully
-				}
+			windowItems(open[t.point], t.sec, from, hiT, func(d, o int32) {
 				ps.egD = append(ps.egD, d)
 				ps.egW = append(ps.egW, t.sec)
 				ps.egO = append(ps.egO, o)
-			}
+			})
 		}
 		ps.pruneItems(start)
 		if e != Unreached || len(ps.egD) > start {
@@ -101,6 +96,21 @@ func (ps *ProfileSearcher) SearchOpen(targets []Target, open []hours.Windows, fr
 	}
 	ps.egOff[n] = int32(len(ps.egD))
 	return ps.search(from, to, hiT, dst)
+}
+
+// windowItems calls add(D, O) for each arrival window [first, last] of w
+// that a point walked to in sec seconds after alighting offers a search
+// alighting within [from, hiT]: alighting at a ≤ D = last − sec, one is
+// served at max(a + sec, O = first).
+func windowItems(w hours.Windows, sec, from, hiT int32, add func(d, o int32)) {
+	pairs := w.Pairs()
+	for j := 0; j+1 < len(pairs); j += 2 {
+		d, o := pairs[j+1]-sec, pairs[j]
+		if d < from || o > hiT {
+			continue // no alighting in the search is served by it usefully
+		}
+		add(d, o)
+	}
 }
 
 // chainTargets appends to dst the walks after the last ride to the

@@ -317,17 +317,12 @@ func (ts *Top2Searcher) buildItems(from, hiT int32) {
 			if e != Unreached && t.sec > e {
 				continue
 			}
-			pairs := ts.open[t.point].Pairs()
-			for j := 0; j+1 < len(pairs); j += 2 {
-				d, o := pairs[j+1]-t.sec, pairs[j]
-				if d < from || o > hiT {
-					continue // no alighting in the search is served by it usefully
-				}
+			windowItems(ts.open[t.point], t.sec, from, hiT, func(d, o int32) {
 				ts.egD = append(ts.egD, d)
 				ts.egSec = append(ts.egSec, t.sec)
 				ts.egO = append(ts.egO, o)
 				ts.egS = append(ts.egS, ts.site[t.point])
-			}
+			})
 		}
 		if int(ts.egOff[s]) < len(ts.egD) {
 			ps.changed.set(s)
@@ -466,26 +461,7 @@ func (ts *Top2Searcher) search(egress []StopTop2, from, to int32, dst *ProfileTo
 		ts.newLab = reserveTop2(ts.newLab, len(ts.sorted))
 		dst.tau = reserve32(dst.tau, len(ts.prevTau)+len(ts.sorted))
 		dst.lab = reserveTop2(dst.lab, len(ts.prevTau)+len(ts.sorted))
-		for s := range n {
-			dst.off[s] = int32(len(dst.tau))
-			oldTau, oldLab := ts.prevTau[ts.prevOff[s]:ts.prevOff[s+1]], ts.prevLab[ts.prevOff[s]:ts.prevOff[s+1]]
-			cand := ts.sorted[ps.cnt[s]:ps.cnt[s+1]]
-			if len(cand) == 0 {
-				dst.tau = append(dst.tau, oldTau...)
-				dst.lab = append(dst.lab, oldLab...)
-				continue
-			}
-			ts.merge(oldTau, oldLab, cand)
-			for i := len(ts.tmpTau) - 1; i >= 0; i-- {
-				dst.tau = append(dst.tau, ts.tmpTau[i])
-				dst.lab = append(dst.lab, ts.tmpLab[i])
-				if ts.tmpNew[i] {
-					ts.newStop = append(ts.newStop, s)
-					ts.newTau = append(ts.newTau, ts.tmpTau[i])
-					ts.newLab = append(ts.newLab, ts.tmpLab[i])
-				}
-			}
-		}
+		dst.tau, dst.lab = ts.mergeStops(ts.prevOff, ts.prevTau, ts.prevLab, dst.off, dst.tau, dst.lab, true)
 		dst.off[n] = int32(len(dst.tau))
 		if r == ps.rounds {
 			break
@@ -517,30 +493,48 @@ func (ts *Top2Searcher) search(egress []StopTop2, from, to int32, dst *ProfileTo
 		ps.changed.clear()
 		ts.nTau = reserve32(ts.nTau[:0], len(ts.sTau)+len(ts.sorted))
 		ts.nLab = reserveTop2(ts.nLab[:0], len(ts.sTau)+len(ts.sorted))
-		for s := range n {
-			ts.nOff[s] = int32(len(ts.nTau))
-			oldTau, oldLab := ts.sTau[ts.sOff[s]:ts.sOff[s+1]], ts.sLab[ts.sOff[s]:ts.sOff[s+1]]
-			cand := ts.sorted[ps.cnt[s]:ps.cnt[s+1]]
-			if len(cand) == 0 {
-				ts.nTau = append(ts.nTau, oldTau...)
-				ts.nLab = append(ts.nLab, oldLab...)
-				continue
-			}
-			ts.merge(oldTau, oldLab, cand)
-			for i := len(ts.tmpTau) - 1; i >= 0; i-- {
-				ts.nTau = append(ts.nTau, ts.tmpTau[i])
-				ts.nLab = append(ts.nLab, ts.tmpLab[i])
-				if ts.tmpNew[i] {
-					ps.changed.set(s)
-				}
-			}
-		}
+		ts.nTau, ts.nLab = ts.mergeStops(ts.sOff, ts.sTau, ts.sLab, ts.nOff, ts.nTau, ts.nLab, false)
 		ts.nOff[n] = int32(len(ts.nTau))
 		ts.sOff, ts.nOff = ts.nOff, ts.sOff
 		ts.sTau, ts.nTau = ts.nTau, ts.sTau
 		ts.sLab, ts.nLab = ts.nLab, ts.sLab
 	}
 	return nil
+}
+
+// mergeStops merges, stop by stop, the entries of (oldOff, oldTau,
+// oldLab) with the grouped candidates (ts.sorted) into off, and appended
+// to tau and lab, which it returns. An entry that changes its stop's
+// profile is kept in newStop/newTau/newLab when keepNew (the round's new
+// entries, walked from next), else marks its stop changed (the stops
+// whose patterns the next round scans).
+func (ts *Top2Searcher) mergeStops(oldOff, oldTau []int32, oldLab []Top2, off, tau []int32, lab []Top2, keepNew bool) ([]int32, []Top2) {
+	ps := ts.ps
+	for s := range ps.n {
+		off[s] = int32(len(tau))
+		oT, oL := oldTau[oldOff[s]:oldOff[s+1]], oldLab[oldOff[s]:oldOff[s+1]]
+		cand := ts.sorted[ps.cnt[s]:ps.cnt[s+1]]
+		if len(cand) == 0 {
+			tau = append(tau, oT...)
+			lab = append(lab, oL...)
+			continue
+		}
+		ts.merge(oT, oL, cand)
+		for i := len(ts.tmpTau) - 1; i >= 0; i-- {
+			tau = append(tau, ts.tmpTau[i])
+			lab = append(lab, ts.tmpLab[i])
+			switch {
+			case !ts.tmpNew[i]:
+			case keepNew:
+				ts.newStop = append(ts.newStop, s)
+				ts.newTau = append(ts.newTau, ts.tmpTau[i])
+				ts.newLab = append(ts.newLab, ts.tmpLab[i])
+			default:
+				ps.changed.set(s)
+			}
+		}
+	}
+	return tau, lab
 }
 
 // at returns the label of entries (τ increasing, labels cumulative) at
