@@ -3,6 +3,7 @@ package router
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/vingt/vingt/gtfs"
@@ -328,5 +329,42 @@ func TestProfileNearestOpenRandom(t *testing.T) {
 	t.Logf("%d departures compared, %d reached, %d ties", compared, reached, ties)
 	if reached == 0 || reached == compared || ties == 0 {
 		t.Fatalf("%d of %d departures reached, %d ties: the comparison proves little", reached, compared, ties)
+	}
+}
+
+// TestSearchOpenBadArguments checks the errors of the opening-hours
+// searches for targets naming no stop, point or site, a negative walk, and
+// sites not matching the points.
+func TestSearchOpenBadArguments(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	date, _ := gtfs.ParseDate("2026-01-13")
+	_, _, tt := openNetwork(t, rng, date)
+	open := []hours.Windows{hours.AlwaysWindows(), hours.AlwaysWindows()}
+	ps, ts := NewProfileSearcher(tt), NewTop2Searcher(tt)
+	var prof Profile
+	var prof2 ProfileTop2
+	n := int32(tt.NumStops())
+	for _, c := range []struct {
+		name    string
+		targets []Target
+		site    []int32
+		want    string
+	}{
+		{"stop", []Target{{Stop: n, Point: 0}}, []int32{0, 1}, "no such stop"},
+		{"point", []Target{{Stop: 0, Point: 2}}, []int32{0, 1}, "no such stop"},
+		{"walk", []Target{{Stop: 0, Point: 1, Seconds: -1}}, []int32{0, 1}, "negative walk"},
+		{"site", []Target{{Stop: 0, Point: 1}}, []int32{0, -1}, "no such stop, point or site"},
+		{"sites", []Target{{Stop: 0, Point: 0}}, []int32{0}, "a site per point is needed (sites: 1, points: 2)"},
+	} {
+		err := ts.SearchNearestOpen(c.targets, open, c.site, 8*3600, 9*3600, &prof2)
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "router: ") {
+			t.Errorf("%s: SearchNearestOpen: %v, want %q", c.name, err, c.want)
+		}
+		if c.name == "site" || c.name == "sites" {
+			continue // SearchOpen has no sites
+		}
+		if err := ps.SearchOpen(c.targets, open, 8*3600, 9*3600, &prof); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: SearchOpen: %v, want %q", c.name, err, c.want)
+		}
 	}
 }

@@ -270,7 +270,7 @@ func (ts *Top2Searcher) comb(a, b Top2) Top2 {
 func (ts *Top2Searcher) SearchNearestOpen(targets []Target, open []hours.Windows, site []int32, from, to int32, dst *ProfileTop2) error {
 	n := ts.ps.n
 	if len(site) != len(open) {
-		return fmt.Errorf("router: profile: %d sites for %d points", len(site), len(open))
+		return fmt.Errorf("router: profile: a site per point is needed (sites: %d, points: %d)", len(site), len(open))
 	}
 	for _, t := range targets {
 		if t.Stop < 0 || t.Stop >= n || t.Seconds < 0 || t.Point < 0 || int(t.Point) >= len(open) || site[t.Point] < 0 {
