@@ -79,7 +79,7 @@ func (a *analysis) evalTop2(s *scratch, k int) {
 	if len(s.top2Buf) < a.minutes {
 		s.top2Buf = make([]router.Top2, a.minutes)
 	}
-	a.profiles.top2[k].Eval(s.access, a.profiles.deps, s.top2Buf)
+	a.profiles.top2[k].EvalPruned(&s.evalScratch, s.access, a.profiles.deps, s.top2Buf)
 	best, bestPt, best2 := s.best[k], s.bestPt[k], s.best2[k]
 	for m, l := range s.top2Buf[:a.minutes] {
 		best[m], bestPt[m], best2[m] = l.V1, l.S1, l.V2

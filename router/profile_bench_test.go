@@ -44,7 +44,7 @@ var (
 // load opens and compiles a workload once per test binary, and draws two
 // categories of 50 random served stops (egress: the stops within walking
 // reach of each).
-func load(b *testing.B, c profileCase) *loaded {
+func load(b testing.TB, c profileCase) *loaded {
 	loadedMu.Lock()
 	defer loadedMu.Unlock()
 	if l := loadedCache[c.name]; l != nil {

@@ -85,6 +85,15 @@ type ProfileTop2 struct {
 	tau      []int32
 	lab      []Top2
 	ties     bool // from SearchNearest: V2 kept only where it ties with V1
+
+	// What EvalPruned needs (profile_prune.go): MaxDuration and MaxWalk of
+	// the search, per stop the least V1 − τ of its entries, and the stops
+	// absorbing it (absBy[absOff[s]:absOff[s+1]]) with their slack.
+	capT, maxWalk int32
+	minTT         []int32
+	absOff        []int32
+	absBy, absX   []int32
+	pruned        bool
 }
 
 // Bytes returns the memory the profile's entries and offsets take.
@@ -96,11 +105,25 @@ func (p *ProfileTop2) Bytes() int { return 4*(len(p.off)+len(p.tau)) + 12*len(p.
 // it (or absent) elsewhere. deps must increase within the window; out
 // must be as long as deps.
 func (p *ProfileTop2) Eval(access []Access, deps []int32, out []Top2) {
+	step, ok := p.start(deps, out)
+	if !ok {
+		return
+	}
+	inv := inverse(step)
+	for _, a := range access {
+		p.addStop(a, deps, step, inv, out, math.MaxInt32)
+	}
+	p.finish(out[:len(deps)])
+}
+
+// start checks the departures of an evaluation, sets out to no journey
+// and returns the step between departures (0 when uneven), false when
+// there is nothing to evaluate.
+func (p *ProfileTop2) start(deps []int32, out []Top2) (int32, bool) {
 	nd := len(deps)
 	if len(out) < nd {
 		panic("router: ProfileTop2.Eval: out shorter than deps")
 	}
-	out = out[:nd]
 	step := int32(0)
 	if nd > 1 {
 		step = deps[1] - deps[0]
@@ -114,48 +137,63 @@ func (p *ProfileTop2) Eval(access []Access, deps []int32, out []Top2) {
 		}
 		out[i] = NoTop2
 	}
-	if nd == 0 || len(p.off) == 0 {
-		return
-	}
-	d0, dl := deps[0], deps[nd-1]
-	// x / step as a multiplication, as Profile.Eval.
-	var inv uint64
+	return step, nd > 0 && len(p.off) > 0
+}
+
+// inverse returns ⌈2⁶⁴/step⌉, to divide by step as a multiplication (0
+// for a step of 0 or 1).
+func inverse(step int32) uint64 {
 	if step > 1 {
-		inv = math.MaxUint64/uint64(step) + 1
+		return math.MaxUint64/uint64(step) + 1
 	}
-	for _, a := range access {
-		lo, hi := p.off[a.Stop], p.off[a.Stop+1]
-		tau, lab := p.tau[lo:hi], p.lab[lo:hi]
-		first := d0 + a.Seconds
-		j, h := 0, len(tau)
-		for j < h {
-			m := int(uint(j+h) >> 1)
-			if tau[m] < first {
-				j = m + 1
-			} else {
-				h = m
-			}
+	return 0
+}
+
+// addStop combines the entries of access stop a into out, each at the
+// last departure it answers (finish spreads them to the earlier ones),
+// but those slower than slow seconds from that departure (out is known to
+// be faster at every departure: they would change nothing).
+func (p *ProfileTop2) addStop(a Access, deps []int32, step int32, inv uint64, out []Top2, slow int32) {
+	nd := len(deps)
+	d0, dl := deps[0], deps[nd-1]
+	lo, hi := p.off[a.Stop], p.off[a.Stop+1]
+	tau, lab := p.tau[lo:hi], p.lab[lo:hi]
+	first := d0 + a.Seconds
+	j, h := 0, len(tau)
+	for j < h {
+		m := int(uint(j+h) >> 1)
+		if tau[m] < first {
+			j = m + 1
+		} else {
+			h = m
 		}
-		for ; j < len(tau); j++ {
-			t := tau[j] - a.Seconds
-			var k int
-			switch {
-			case t >= dl:
-				k = nd - 1
-			case step == 1:
-				k = int(t - d0)
-			case step > 0:
-				k = quotient(uint64(t-d0), inv)
-			default:
-				k = upperBound(deps, t) - 1
-			}
+	}
+	for ; j < len(tau); j++ {
+		t := tau[j] - a.Seconds
+		var k int
+		switch {
+		case t >= dl:
+			k = nd - 1
+		case step == 1:
+			k = int(t - d0)
+		case step > 0:
+			k = quotient(uint64(t-d0), inv)
+		default:
+			k = upperBound(deps, t) - 1
+		}
+		if lab[j].V1-t <= slow {
 			out[k] = out[k].Combine(lab[j])
-			if k == nd-1 {
-				break
-			}
+		}
+		if k == nd-1 {
+			break
 		}
 	}
-	for i := nd - 2; i >= 0; i-- {
+}
+
+// finish spreads every label to the earlier departures and, for a
+// nearest-site profile, projects the labels.
+func (p *ProfileTop2) finish(out []Top2) {
+	for i := len(out) - 2; i >= 0; i-- {
 		out[i] = out[i].Combine(out[i+1])
 	}
 	if p.ties {
@@ -499,6 +537,7 @@ func (ts *Top2Searcher) search(egress []StopTop2, from, to int32, dst *ProfileTo
 		ts.sTau, ts.nTau = ts.nTau, ts.sTau
 		ts.sLab, ts.nLab = ts.nLab, ts.sLab
 	}
+	ts.prepare(dst)
 	return nil
 }
 

@@ -116,3 +116,176 @@ func TestProfileTop2Random(t *testing.T) {
 		t.Fatal("the comparison proves little")
 	}
 }
+
+// TestEvalPrunedRandom compares EvalPruned with Eval (values beyond the
+// cap dropped, ties' sites set to -1) on random timetables, top-two and
+// nearest-site profiles, with and without opening hours' timed items
+// left aside: the same labels at every departure. It fails unless both
+// rules left stops out.
+func TestEvalPrunedRandom(t *testing.T) {
+	rng := rand.New(rand.NewPCG(27, 28))
+	date, _ := gtfs.ParseDate("2026-01-13")
+	networks := 300
+	if testing.Short() {
+		networks = 100
+	}
+	var prof ProfileTop2
+	var sc EvalScratch
+	evals := 0
+	for n := range networks {
+		_, p, tt := randomNetwork(t, rng, date)
+		ts := NewTop2Searcher(tt)
+		for rep := range 4 {
+			nsites := 1 + rng.IntN(4)
+			var egress []StopTop2
+			for q := range nsites {
+				for range 1 + rng.IntN(3) {
+					egress = append(egress, StopTop2{int32(rng.IntN(tt.NumStops())), Top2{int32(60 * rng.IntN(int(p.MaxWalk)/60+1)), int32(q), Unreached}})
+				}
+			}
+			from := randomDeparture(rng)
+			step := []int32{60, 60, 23}[rng.IntN(3)]
+			count := 1 + rng.IntN(120)
+			to := from + step*int32(count-1) + 1 + int32(rng.IntN(int(step)))
+			var deps []int32
+			for d := from; d < to; d += step {
+				deps = append(deps, d)
+			}
+			search := ts.Search
+			if rep%2 == 1 {
+				search = ts.SearchNearest
+			}
+			if err := search(egress, from, to, &prof); err != nil {
+				t.Fatal(err)
+			}
+			want := make([]Top2, len(deps))
+			got := make([]Top2, len(deps))
+			for origin := range 12 {
+				var acc []Access
+				if origin%2 == 0 {
+					acc = randomAccess(rng, tt.NumStops())
+				} else {
+					// Many stops, walks up to MaxWalk: what a cell has.
+					for s := range int32(tt.NumStops()) {
+						w := int32(rng.IntN(int(p.MaxWalk) + 1))
+						if origin%4 == 3 {
+							w -= w % 60 // whole minutes, as the timetable: ties
+						}
+						if rng.IntN(3) > 0 {
+							acc = append(acc, Access{s, w})
+						}
+					}
+				}
+				prof.Eval(acc, deps, want)
+				prof.normalize(deps, want)
+				prof.EvalPruned(&sc, acc, deps, got)
+				evals++
+				for i := range deps {
+					if got[i] != want[i] {
+						t.Fatalf("timetable %d, search %d, origin %d (%d access stops), departure %d: pruned %+v, all stops %+v", n, rep, origin, len(acc), deps[i], got[i], want[i])
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d evaluations, %d stops absorbed, %d too slow", evals, sc.absorbedN, sc.slowN)
+	if sc.absorbedN == 0 || sc.slowN == 0 {
+		t.Fatal("a rule never left a stop out: the comparison proves little")
+	}
+}
+
+// TestEvalPrunedTieAtBound is the case the random networks rarely draw:
+// a stop whose fastest journey is exactly as slow as the cell's slowest
+// departure, to another site. It ties there, so EvalPruned must not leave
+// it out (nor its entry): the site becomes a tie.
+func TestEvalPrunedTieAtBound(t *testing.T) {
+	p := ProfileTop2{n: 5, from: 0, to: 60, ties: true, capT: 3600, maxWalk: 900, pruned: true}
+	for s := range int32(5) {
+		p.off = append(p.off, s)
+		p.tau = append(p.tau, 0)
+		site := int32(0)
+		if s == 4 {
+			site = 1
+		}
+		p.lab = append(p.lab, Top2{100, site, Unreached})
+		p.minTT = append(p.minTT, 100)
+	}
+	p.off = append(p.off, 5)
+	p.absOff = make([]int32, 6)
+	var access []Access
+	for s := range int32(5) {
+		access = append(access, Access{s, 0})
+	}
+	deps := []int32{0}
+	want, got := make([]Top2, 1), make([]Top2, 1)
+	p.Eval(access, deps, want)
+	p.normalize(deps, want)
+	var sc EvalScratch
+	p.EvalPruned(&sc, access, deps, got)
+	if want[0] != (Top2{100, -1, 100}) || got[0] != want[0] {
+		t.Fatalf("pruned %+v, all stops %+v, want a tie at 100", got[0], want[0])
+	}
+}
+
+// TestEvalPrunedPortoAlegre compares EvalPruned with Eval on the Porto
+// Alegre feeds: nearest-site and top-two profiles towards 117 random
+// sites (as many as the example's healthcare hexagons), 14:00–16:00, from
+// 1,000 origins around served stops with all their access stops.
+func TestEvalPrunedPortoAlegre(t *testing.T) {
+	l := load(t, profileCases[1])
+	tt := l.tt
+	rng := rand.New(rand.NewPCG(31, 32))
+	var served []int32
+	for s := range tt.NumStops() {
+		if tt.stopPatOff[s] < tt.stopPatOff[s+1] && tt.stops[s].HasCoords {
+			served = append(served, int32(s))
+		}
+	}
+	var egress []StopTop2
+	for q := range 117 {
+		st := tt.Stop(served[rng.IntN(len(served))])
+		for _, a := range tt.StopsNear(st.Lat, st.Lon, tt.params.MaxWalk, nil) {
+			egress = append(egress, StopTop2{a.Stop, Top2{a.Seconds, int32(q), Unreached}})
+		}
+	}
+	from, to := int32(14*3600), int32(16*3600)
+	var deps []int32
+	for d := from; d < to; d += 60 {
+		deps = append(deps, d)
+	}
+	ts := NewTop2Searcher(tt)
+	want, got := make([]Top2, len(deps)), make([]Top2, len(deps))
+	origins := 1000
+	if testing.Short() {
+		origins = 200
+	}
+	for _, nearest := range []bool{true, false} {
+		var p ProfileTop2
+		search := ts.Search
+		if nearest {
+			search = ts.SearchNearest
+		}
+		if err := search(egress, from, to, &p); err != nil {
+			t.Fatal(err)
+		}
+		var sc EvalScratch
+		total := 0
+		for o := range origins {
+			st := tt.Stop(served[rng.IntN(len(served))])
+			acc := tt.StopsNear(st.Lat+(rng.Float64()-0.5)*0.01, st.Lon+(rng.Float64()-0.5)*0.01, tt.params.MaxWalk, nil)
+			total += len(acc)
+			p.Eval(acc, deps, want)
+			p.normalize(deps, want)
+			p.EvalPruned(&sc, acc, deps, got)
+			for i := range deps {
+				if got[i] != want[i] {
+					t.Fatalf("nearest %v, origin %d (%d access stops), departure %d: pruned %+v, all stops %+v", nearest, o, len(acc), deps[i], got[i], want[i])
+				}
+			}
+		}
+		t.Logf("nearest %v: %d access stops, %d absorbed, %d too slow", nearest, total, sc.absorbedN, sc.slowN)
+		if sc.absorbedN == 0 || sc.slowN == 0 {
+			t.Fatal("a rule never left a stop out")
+		}
+	}
+}

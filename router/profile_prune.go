@@ -1,0 +1,288 @@
+package router
+
+import "math"
+
+// This file lets a cell evaluate a top-two profile from a few of its
+// access stops instead of all of them, with the same result. Two rules
+// leave a stop out, both exact:
+//
+//   - Absorbed stops. Stop s' absorbs s with slack x ≥ 0 when, at every
+//     time u a traveller may reach s (the window's first departure to its
+//     last plus MaxWalk), the label of s' at u + x absorbs that of s:
+//     Combine(l', l) = l'. Labels only worsen as u grows, so a cell that
+//     walks to s' in at most x seconds more than to s gains nothing from
+//     s. The search lists, per stop, the stops within a footpath of it that
+//     absorb it. Two stops absorbing each other have equal labels on the
+//     whole span: only the one of lower index absorbs the other, so that
+//     the relation has no cycle and every stop left out leads, stop by
+//     stop, to one evaluated.
+//   - Stops too slow. A stop's fastest entry (least V − τ) bounds every
+//     journey through it from below. EvalPruned first evaluates the
+//     pruneK stops of least walk plus that bound; a stop whose bound,
+//     walk included, is above the cell's slowest departure then (strictly:
+//     an equal one could tie), or above MaxDuration, changes nothing
+//     within MaxDuration.
+
+// pruneK is how many access stops EvalPruned evaluates first.
+const pruneK = 4
+
+// maxAbsorbers bounds the stops kept as absorbing one stop.
+const maxAbsorbers = 8
+
+// absorbs reports whether label a absorbs b in p: combining b changes
+// nothing (after the projection of a nearest-site profile).
+func (p *ProfileTop2) absorbs(a, b Top2) bool {
+	c := a.Combine(b)
+	if p.ties {
+		return c.tied() == a.tied()
+	}
+	return c == a
+}
+
+// absorbX returns the greatest slack x ≥ 0 such that stop sp's label at
+// u + x absorbs stop s's at u for every u in [lo, hi], false when there is
+// none.
+func (p *ProfileTop2) absorbX(sp, s, lo, hi int32) (int32, bool) {
+	fT, fL := p.tau[p.off[s]:p.off[s+1]], p.lab[p.off[s]:p.off[s+1]]
+	gT, gL := p.tau[p.off[sp]:p.off[sp+1]], p.lab[p.off[sp]:p.off[sp+1]]
+	x := int32(math.MaxInt32)
+	j := -1 // the last entry of sp absorbing the current label of s
+	for i := range fT {
+		if fT[i] < lo {
+			continue
+		}
+		if i > 0 && fT[i-1] >= hi {
+			break
+		}
+		// s has label fL[i] on (fT[i-1], fT[i]]; sp's is worst at its end.
+		v := min(fT[i], hi)
+		for j+1 < len(gT) && p.absorbs(gL[j+1], fL[i]) {
+			j++
+		}
+		if j < 0 {
+			return 0, false
+		}
+		if x = min(x, gT[j]-v); x < 0 {
+			return 0, false
+		}
+	}
+	// Past its last entry s has no journey: anything absorbs that.
+	return x, true
+}
+
+// prepare computes what EvalPruned needs: per stop its fastest entry and
+// the stops within a footpath that absorb it.
+func (ts *Top2Searcher) prepare(dst *ProfileTop2) {
+	ps := ts.ps
+	n := ps.n
+	dst.capT, dst.maxWalk = ts.capT, ps.tt.params.MaxWalk
+	dst.minTT = grow(dst.minTT, int(n))
+	for s := range n {
+		m := int32(math.MaxInt32)
+		for j := dst.off[s]; j < dst.off[s+1]; j++ {
+			m = min(m, dst.lab[j].V1-dst.tau[j])
+		}
+		dst.minTT[s] = m
+	}
+	dst.absOff = grow(dst.absOff, int(n+1))
+	dst.absBy, dst.absX = dst.absBy[:0], dst.absX[:0]
+	lo, hi := dst.from, dst.to-1+dst.maxWalk
+	for s := range n {
+		dst.absOff[s] = int32(len(dst.absBy))
+		if dst.off[s] == dst.off[s+1] {
+			continue
+		}
+		k := 0
+		for _, r := range ps.rev[ps.revOff[s]:ps.revOff[s+1]] {
+			sp := r.to
+			if sp == s || dst.off[sp] == dst.off[sp+1] {
+				continue
+			}
+			x, ok := dst.absorbX(sp, s, lo, hi)
+			if !ok {
+				continue
+			}
+			if sp > s {
+				if _, back := dst.absorbX(s, sp, lo, hi); back {
+					continue // equal labels: the lower index absorbs
+				}
+			}
+			dst.absBy = append(dst.absBy, sp)
+			dst.absX = append(dst.absX, x)
+			if k++; k == maxAbsorbers {
+				break
+			}
+		}
+	}
+	dst.absOff[n] = int32(len(dst.absBy))
+	dst.pruned = true
+}
+
+// EvalScratch is the memory of EvalPruned, one per goroutine.
+type EvalScratch struct {
+	mark  []uint32 // per stop: the call that saw it among the access stops
+	walk  []int32  // per stop: its access walk in that call
+	call  uint32
+	keep  []Access
+	first [pruneK]Access
+
+	// what the calls left out: absorbed stops, stops too slow
+	absorbedN, slowN int
+}
+
+// EvalPruned is Eval, with the values beyond MaxDuration left out (a
+// label's V1 or V2 more than MaxDuration after its departure becomes
+// Unreached) and the site of a tie set to -1 (which of the sites that tie
+// a label names depends on the order of the stops), computed from the access stops that can change a value
+// within MaxDuration only. sc is the caller's scratch.
+func (p *ProfileTop2) EvalPruned(sc *EvalScratch, access []Access, deps []int32, out []Top2) {
+	if !p.pruned || len(access) <= pruneK {
+		p.Eval(access, deps, out)
+		p.normalize(deps, out)
+		return
+	}
+	step, ok := p.start(deps, out)
+	if !ok {
+		return
+	}
+	out = out[:len(deps)]
+	inv := inverse(step)
+	if len(sc.mark) < int(p.n) {
+		sc.mark, sc.walk, sc.call = make([]uint32, p.n), make([]int32, p.n), 0
+	}
+	if sc.call++; sc.call == 0 {
+		clear(sc.mark)
+		sc.call = 1
+	}
+	absorb := true
+	for _, a := range access {
+		sc.mark[a.Stop], sc.walk[a.Stop] = sc.call, a.Seconds
+		if a.Seconds > p.maxWalk || a.Seconds < 0 {
+			absorb = false // beyond the span the absorptions hold on
+		}
+	}
+	// The stops not absorbed, and the pruneK of least bound among them.
+	sc.keep = sc.keep[:0]
+	var bound [pruneK]int32
+	nf, worst := 0, 0
+	for _, a := range access {
+		if p.off[a.Stop] == p.off[a.Stop+1] || a.Seconds > p.capT-p.minTT[a.Stop] {
+			continue // no journey, or none within MaxDuration
+		}
+		if absorb && p.absorbed(sc, a) {
+			sc.absorbedN++
+			continue
+		}
+		b := a.Seconds + p.minTT[a.Stop]
+		if nf < pruneK {
+			sc.first[nf], bound[nf] = a, b
+			if b > bound[worst] {
+				worst = nf
+			}
+			nf++
+			continue
+		}
+		if b < bound[worst] {
+			// a replaces the first stop of greatest bound, which waits.
+			sc.first[worst], bound[worst], a = a, b, sc.first[worst]
+			for i := range bound {
+				if bound[i] > bound[worst] {
+					worst = i
+				}
+			}
+		}
+		sc.keep = append(sc.keep, a)
+	}
+	for _, a := range sc.first[:nf] {
+		p.addStop(a, deps, step, inv, out, math.MaxInt32)
+	}
+	if len(sc.keep) > 0 {
+		// The slowest departure so far, within MaxDuration + 1.
+		slow := p.finishSlow(deps, out)
+		for _, a := range sc.keep {
+			if a.Seconds+p.minTT[a.Stop] <= slow {
+				p.addStop(a, deps, step, inv, out, slow)
+			} else {
+				sc.slowN++
+			}
+		}
+	}
+	p.finishNormal(deps, out)
+}
+
+// finishSlow is finish, returning the greatest travel time of out's
+// departures (V1, or V2 for a top-two profile), at most MaxDuration + 1.
+func (p *ProfileTop2) finishSlow(deps []int32, out []Top2) int32 {
+	last := len(out) - 1
+	if p.ties {
+		out[last] = out[last].tied()
+	}
+	slow := int32(0)
+	for i := last; i >= 0; i-- {
+		if i < last {
+			out[i] = out[i].Combine(out[i+1])
+			if p.ties {
+				out[i] = out[i].tied()
+			}
+		}
+		v := out[i].V1
+		if !p.ties {
+			v = out[i].V2
+		}
+		if v == Unreached || v-deps[i] > p.capT {
+			slow = p.capT + 1
+		} else {
+			slow = max(slow, v-deps[i])
+		}
+	}
+	return slow
+}
+
+// finishNormal is finish then normalize, in one pass.
+func (p *ProfileTop2) finishNormal(deps []int32, out []Top2) {
+	next := NoTop2
+	for i := len(out) - 1; i >= 0; i-- {
+		l := out[i].Combine(next)
+		if p.ties {
+			l = l.tied()
+		}
+		next = l
+		d := deps[i]
+		switch {
+		case l.V1 != Unreached && l.V1-d > p.capT:
+			l = NoTop2
+		case l.V2 != Unreached && l.V2-d > p.capT:
+			l.V2 = Unreached
+		case l.V2 == l.V1 && l.V1 != Unreached:
+			l.S1 = -1
+		}
+		out[i] = l
+	}
+}
+
+// absorbed reports whether access stop a is absorbed by another access
+// stop of the same call.
+func (p *ProfileTop2) absorbed(sc *EvalScratch, a Access) bool {
+	for i := p.absOff[a.Stop]; i < p.absOff[a.Stop+1]; i++ {
+		if by := p.absBy[i]; sc.mark[by] == sc.call && sc.walk[by] <= a.Seconds+p.absX[i] {
+			return true
+		}
+	}
+	return false
+}
+
+// normalize sets to Unreached the values of out beyond MaxDuration, and
+// to -1 the site of a tie.
+func (p *ProfileTop2) normalize(deps []int32, out []Top2) {
+	for i, d := range deps {
+		l := &out[i]
+		switch {
+		case l.V1 != Unreached && l.V1-d > p.capT:
+			*l = NoTop2
+		case l.V2 != Unreached && l.V2-d > p.capT:
+			l.V2 = Unreached
+		case l.V2 == l.V1 && l.V1 != Unreached:
+			l.S1 = -1
+		}
+	}
+}
