@@ -84,6 +84,14 @@ func (ts *Top2Searcher) prepare(dst *ProfileTop2) {
 		}
 		dst.minTT[s] = m
 	}
+	dst.pk = dst.pk[:0]
+	if dst.ties {
+		for _, l := range dst.lab {
+			dst.pk = append(dst.pk, pack(l))
+		}
+	} else {
+		dst.pk = nil
+	}
 	dst.absOff = grow(dst.absOff, int(n+1))
 	dst.absBy, dst.absX = dst.absBy[:0], dst.absX[:0]
 	lo, hi := dst.from, dst.to-1+dst.maxWalk
@@ -125,6 +133,7 @@ type EvalScratch struct {
 	call  uint32
 	keep  []Access
 	first [pruneK]Access
+	pk    []uint64 // per departure, packed labels (nearest-site profiles)
 
 	// what the calls left out: absorbed stops, stops too slow
 	absorbedN, slowN int
@@ -192,6 +201,10 @@ func (p *ProfileTop2) EvalPruned(sc *EvalScratch, access []Access, deps []int32,
 			}
 		}
 		sc.keep = append(sc.keep, a)
+	}
+	if p.pk != nil {
+		p.evalPacked(sc, deps, step, inv, nf, out)
+		return
 	}
 	for _, a := range sc.first[:nf] {
 		p.addStop(a, deps, step, inv, out, math.MaxInt32)
@@ -283,6 +296,134 @@ func (p *ProfileTop2) normalize(deps []int32, out []Top2) {
 			l.V2 = Unreached
 		case l.V2 == l.V1 && l.V1 != Unreached:
 			l.S1 = -1
+		}
+	}
+}
+
+// A label of a nearest-site profile (V2 is V1 or Unreached) packs into a
+// uint64: V1 in the high half (its order kept), in the low half the site,
+// or packTie when two sites tie. Combining two packed labels is then the
+// least of them unless their V1 are equal (combine64).
+const packTie = math.MaxUint32
+
+// pack returns the packed form of a nearest-site label.
+func pack(l Top2) uint64 {
+	code := uint64(uint32(l.S1))
+	if l.V2 == l.V1 {
+		code = packTie
+	}
+	return uint64(uint32(l.V1)^1<<31)<<32 | code
+}
+
+// unpack returns the label of a packed one, a tie's site -1.
+func unpack(x uint64) Top2 {
+	v := int32(uint32(x>>32) ^ 1<<31)
+	switch code := uint32(x); {
+	case v == Unreached:
+		return NoTop2
+	case code == packTie:
+		return Top2{v, -1, v}
+	default:
+		return Top2{v, int32(code), Unreached}
+	}
+}
+
+// v1 returns V1 of a packed label.
+func v1(x uint64) int32 { return int32(uint32(x>>32) ^ 1<<31) }
+
+// combine64 is Combine, then tied, of packed labels.
+func combine64(a, b uint64) uint64 {
+	if a>>32 != b>>32 {
+		return min(a, b)
+	}
+	if a == b {
+		return a
+	}
+	return a | packTie
+}
+
+// evalPacked is the evaluation of EvalPruned for a nearest-site profile,
+// on packed labels: the nf stops of sc.first, then those of sc.keep that
+// can change a value.
+func (p *ProfileTop2) evalPacked(sc *EvalScratch, deps []int32, step int32, inv uint64, nf int, out []Top2) {
+	nd := len(deps)
+	if cap(sc.pk) < nd {
+		sc.pk = make([]uint64, nd)
+	}
+	pk := sc.pk[:nd]
+	none := pack(NoTop2)
+	for i := range pk {
+		pk[i] = none
+	}
+	for _, a := range sc.first[:nf] {
+		p.addStop64(a, deps, step, inv, pk, math.MaxInt32)
+	}
+	if len(sc.keep) > 0 {
+		// Spread, and the slowest departure so far within MaxDuration + 1.
+		slow := int32(0)
+		for i := nd - 1; i >= 0; i-- {
+			if i < nd-1 {
+				pk[i] = combine64(pk[i], pk[i+1])
+			}
+			if v := v1(pk[i]); v == Unreached || v-deps[i] > p.capT {
+				slow = p.capT + 1
+			} else {
+				slow = max(slow, v-deps[i])
+			}
+		}
+		for _, a := range sc.keep {
+			if a.Seconds+p.minTT[a.Stop] <= slow {
+				p.addStop64(a, deps, step, inv, pk, slow)
+			} else {
+				sc.slowN++
+			}
+		}
+	}
+	next := none
+	for i := nd - 1; i >= 0; i-- {
+		next = combine64(pk[i], next)
+		if v := v1(next); v != Unreached && v-deps[i] > p.capT {
+			out[i] = NoTop2
+		} else {
+			out[i] = unpack(next)
+		}
+	}
+}
+
+// addStop64 is addStop on packed labels.
+func (p *ProfileTop2) addStop64(a Access, deps []int32, step int32, inv uint64, out []uint64, slow int32) {
+	nd := len(deps)
+	d0, dl := deps[0], deps[nd-1]
+	lo, hi := p.off[a.Stop], p.off[a.Stop+1]
+	tau, pk := p.tau[lo:hi], p.pk[lo:hi]
+	first := d0 + a.Seconds
+	j, h := 0, len(tau)
+	for j < h {
+		m := int(uint(j+h) >> 1)
+		if tau[m] < first {
+			j = m + 1
+		} else {
+			h = m
+		}
+	}
+	for ; j < len(tau); j++ {
+		t := tau[j] - a.Seconds
+		var k int
+		switch {
+		case t >= dl:
+			k = nd - 1
+		case step == 1:
+			k = int(t - d0)
+		case step > 0:
+			k = quotient(uint64(t-d0), inv)
+		default:
+			k = upperBound(deps, t) - 1
+		}
+		if x := pk[j]; v1(x)-t <= slow {
+			out[k] = combine64(out[k], x)
+		}
+		if k == nd-1 {
+			break
 		}
 	}
 }
