@@ -169,9 +169,12 @@ func (a *analysis) cell(s *scratch, c int) {
 		}
 	}
 	s.access = a.tt.StopsNear(cell.Lat, cell.Lon, a.rp.MaxWalk, s.access[:0])
-	for k := range a.cats {
-		for m := range s.best[k] {
-			s.best[k][m], s.bestPt[k][m], s.best2[k][m] = router.Unreached, -1, router.Unreached
+	if len(s.access) == 0 || a.profiles == nil {
+		// (evalProfiles sets every departure of every category.)
+		for k := range a.cats {
+			for m := range s.best[k] {
+				s.best[k][m], s.bestPt[k][m], s.best2[k][m] = router.Unreached, -1, router.Unreached
+			}
 		}
 	}
 	if len(s.access) > 0 && a.profiles != nil {
