@@ -258,26 +258,9 @@ func (a *analysis) argmins(s *scratch, c, k int) {
 	np := len(a.p.Percentiles)
 	at := &a.res.Impact.AtPercentile[c*nk+k]
 	*at = -1
-	timed := a.egress[k].timed()
 	q := a.res.TravelTime[(c*nk+k)*np]
 	for m, v := range s.tt[k] {
-		pt := int32(-1)
-		if v != router.Unreached {
-			dep := a.p.From + int32(m)*a.p.Step
-			w := s.walk[k]
-			pt = s.walkPt[k]
-			if timed {
-				w, pt = s.walkAt[k][m], s.walkPtAt[k][m]
-			}
-			if b := s.best[k][m]; b != router.Unreached {
-				switch {
-				case b-dep < w:
-					pt = s.bestPt[k][m]
-				case b-dep == w && s.bestPt[k][m] != pt:
-					pt = -1 // on foot and by transit to distinct sites, as fast
-				}
-			}
-		}
+		pt := a.argmin(s, k, m, v)
 		s.argmin[m] = pt
 		if pt >= 0 && *at < 0 && float64(v) == q {
 			*at = pt
@@ -285,10 +268,46 @@ func (a *analysis) argmins(s *scratch, c, k int) {
 	}
 }
 
+// argmin returns the site that gives the cell's travel time v to category
+// k at departure m (-1: none within the cap, or two sites tie).
+func (a *analysis) argmin(s *scratch, k, m int, v int32) int32 {
+	if v == router.Unreached {
+		return -1
+	}
+	dep := a.p.From + int32(m)*a.p.Step
+	w, pt := s.walk[k], s.walkPt[k]
+	if a.egress[k].timed() {
+		w, pt = s.walkAt[k][m], s.walkPtAt[k][m]
+	}
+	if b := s.best[k][m]; b != router.Unreached {
+		switch {
+		case b-dep < w:
+			pt = s.bestPt[k][m]
+		case b-dep == w && s.bestPt[k][m] != pt:
+			pt = -1 // on foot and by transit to distinct sites, as fast
+		}
+	}
+	return pt
+}
+
 // cellNearest sets the cell's AtPercentile for every category.
 func (a *analysis) cellNearest(s *scratch, c int) {
+	nk := len(a.cats)
+	np := len(a.p.Percentiles)
 	for k := range a.cats {
-		a.argmins(s, c, k)
+		// As argmins, without the sites of the other departures: the
+		// first departure at the percentile where one site decides.
+		at := &a.res.Impact.AtPercentile[c*nk+k]
+		*at = -1
+		q := a.res.TravelTime[(c*nk+k)*np]
+		for m, v := range s.tt[k] {
+			if float64(v) == q {
+				if pt := a.argmin(s, k, m, v); pt >= 0 {
+					*at = pt
+					break
+				}
+			}
+		}
 	}
 }
 

@@ -40,7 +40,7 @@ func validEngine(e string) error {
 // profiles is the profile engine's shared, read-only state: one profile
 // per category and the window's departures, increasing.
 type profiles struct {
-	deps []int32
+	deps router.Departures
 	// top2 are per category its nearest-site profile (with opening hours:
 	// seeded with the points' windows), or with the impact its top-two
 	// profile (profile_impact.go).
@@ -61,11 +61,11 @@ func (a *analysis) buildProfiles(ctx context.Context, workers int) error {
 		return a.buildImpactProfiles(ctx, workers)
 	}
 	a.buildTop2Egress()
-	pr := &profiles{top2: make([]router.ProfileTop2, len(a.cats))}
-	for m := range a.minutes {
-		pr.deps = append(pr.deps, a.p.From+int32(m)*a.p.Step)
+	pr, err := a.newProfiles()
+	if err != nil {
+		return err
 	}
-	err := searchPool(ctx, workers, len(a.cats), func() *router.Top2Searcher { return router.NewTop2Searcher(a.tt) }, func(ts *router.Top2Searcher, k int) error {
+	err = searchPool(ctx, workers, len(a.cats), func() *router.Top2Searcher { return router.NewTop2Searcher(a.tt) }, func(ts *router.Top2Searcher, k int) error {
 		e := &a.egress[k]
 		var err error
 		if e.timed() {
@@ -87,6 +87,20 @@ func (a *analysis) buildProfiles(ctx context.Context, workers int) error {
 	}
 	a.profiles = pr
 	return nil
+}
+
+// newProfiles returns the profiles' shared state before the searches:
+// the window's departures.
+func (a *analysis) newProfiles() (*profiles, error) {
+	deps := make([]int32, a.minutes)
+	for m := range deps {
+		deps[m] = a.p.From + int32(m)*a.p.Step
+	}
+	d, err := router.NewDepartures(deps)
+	if err != nil {
+		return nil, fmt.Errorf("coverage: %w", err)
+	}
+	return &profiles{deps: d, top2: make([]router.ProfileTop2, len(a.cats))}, nil
 }
 
 // searchPool runs search(ps, i) for i in [0, n) on workers goroutines,

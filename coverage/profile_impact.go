@@ -53,11 +53,11 @@ func (a *analysis) buildTop2Egress() {
 // in parallel.
 func (a *analysis) buildImpactProfiles(ctx context.Context, workers int) error {
 	a.buildTop2Egress()
-	pr := &profiles{top2: make([]router.ProfileTop2, len(a.cats))}
-	for m := range a.minutes {
-		pr.deps = append(pr.deps, a.p.From+int32(m)*a.p.Step)
+	pr, err := a.newProfiles()
+	if err != nil {
+		return err
 	}
-	err := searchPool(ctx, workers, len(a.cats), func() *router.Top2Searcher { return router.NewTop2Searcher(a.tt) },
+	err = searchPool(ctx, workers, len(a.cats), func() *router.Top2Searcher { return router.NewTop2Searcher(a.tt) },
 		func(ts *router.Top2Searcher, k int) error {
 			if err := ts.Search(a.egress[k].top2, a.p.From, a.p.To, &pr.top2[k]); err != nil {
 				return fmt.Errorf("coverage: category %s: %w", a.cats[k].Name, err)
@@ -76,11 +76,16 @@ func (a *analysis) buildImpactProfiles(ctx context.Context, workers int) error {
 // -1) and, with the impact, the best arrival through another site (best2),
 // from the category's top-two or nearest-site profile.
 func (a *analysis) evalTop2(s *scratch, k int) {
+	best, bestPt, best2 := s.best[k], s.bestPt[k], s.best2[k]
+	if !a.impact {
+		// A nearest-site profile: no second site but a tie.
+		a.profiles.top2[k].EvalNearest(&s.evalScratch, s.access, a.profiles.deps, best, bestPt)
+		return
+	}
 	if len(s.top2Buf) < a.minutes {
 		s.top2Buf = make([]router.Top2, a.minutes)
 	}
 	a.profiles.top2[k].EvalPruned(&s.evalScratch, s.access, a.profiles.deps, s.top2Buf)
-	best, bestPt, best2 := s.best[k], s.bestPt[k], s.best2[k]
 	for m, l := range s.top2Buf[:a.minutes] {
 		best[m], bestPt[m], best2[m] = l.V1, l.S1, l.V2
 		if l.V1 == router.Unreached || l.V2 == l.V1 {

@@ -1,6 +1,10 @@
 package router
 
-import "math"
+import (
+	"fmt"
+	"math"
+	"slices"
+)
 
 // This file lets a cell evaluate a top-two profile from a few of its
 // access stops instead of all of them, with the same result. Two rules
@@ -126,7 +130,8 @@ func (ts *Top2Searcher) prepare(dst *ProfileTop2) {
 	dst.pruned = true
 }
 
-// EvalScratch is the memory of EvalPruned, one per goroutine.
+// EvalScratch is the memory of EvalPruned and EvalNearest, one per
+// goroutine.
 type EvalScratch struct {
 	mark  []uint32 // per stop: the call that saw it among the access stops
 	walk  []int32  // per stop: its access walk in that call
@@ -134,28 +139,141 @@ type EvalScratch struct {
 	keep  []Access
 	first [pruneK]Access
 	pk    []uint64 // per departure, packed labels (nearest-site profiles)
+	lab   []Top2   // per departure, labels (EvalNearest of a top-two profile)
 
 	// what the calls left out: absorbed stops, stops too slow
 	absorbedN, slowN int
 }
 
-// EvalPruned is Eval, with the values beyond MaxDuration left out (a
-// label's V1 or V2 more than MaxDuration after its departure becomes
-// Unreached) and the site of a tie set to -1 (which of the sites that tie
-// a label names depends on the order of the stops), computed from the access stops that can change a value
-// within MaxDuration only. sc is the caller's scratch.
-func (p *ProfileTop2) EvalPruned(sc *EvalScratch, access []Access, deps []int32, out []Top2) {
-	if !p.pruned || len(access) <= pruneK {
+// Departures are the departures of evaluations, increasing, checked once
+// for all the places that are evaluated at them.
+type Departures struct {
+	deps []int32
+	step int32 // between departures, 0 when uneven
+	inv  uint64
+}
+
+// NewDepartures returns deps as Departures; they must increase.
+func NewDepartures(deps []int32) (Departures, error) {
+	d := Departures{deps: deps}
+	if len(deps) > 1 {
+		d.step = deps[1] - deps[0]
+	}
+	for i := 1; i < len(deps); i++ {
+		if deps[i] <= deps[i-1] {
+			return Departures{}, fmt.Errorf("router: departures must increase (%d after %d)", deps[i], deps[i-1])
+		}
+		if deps[i]-deps[i-1] != d.step {
+			d.step = 0
+		}
+	}
+	d.inv = inverse(d.step)
+	return d, nil
+}
+
+// Len returns the number of departures.
+func (d Departures) Len() int { return len(d.deps) }
+
+// EvalPruned is Eval at the departures d, with the values beyond
+// MaxDuration left out (a label's V1 or V2 more than MaxDuration after its
+// departure becomes Unreached) and the site of a tie set to -1 (which of
+// the sites that tie a label names depends on the order of the stops),
+// computed from the access stops that can change a value within
+// MaxDuration only. sc is the caller's scratch.
+func (p *ProfileTop2) EvalPruned(sc *EvalScratch, access []Access, d Departures, out []Top2) {
+	deps := d.deps
+	p.checkDepartures(d, len(out))
+	out = out[:len(deps)]
+	if !p.pruned || len(access) <= pruneK || len(deps) == 0 || len(p.off) == 0 {
 		p.Eval(access, deps, out)
 		p.normalize(deps, out)
 		return
 	}
-	step, ok := p.start(deps, out)
-	if !ok {
+	nf := p.choose(sc, access)
+	if p.pk != nil {
+		pk := p.evalPacked(sc, d, nf)
+		next := pack(NoTop2)
+		for i := len(pk) - 1; i >= 0; i-- {
+			next = combine64(pk[i], next)
+			if v := v1(next); v != Unreached && v-deps[i] > p.capT {
+				out[i] = NoTop2
+			} else {
+				out[i] = unpack(next)
+			}
+		}
 		return
 	}
-	out = out[:len(deps)]
-	inv := inverse(step)
+	for i := range out {
+		out[i] = NoTop2
+	}
+	for _, a := range sc.first[:nf] {
+		p.addStop(a, deps, d.step, d.inv, out, math.MaxInt32)
+	}
+	if len(sc.keep) > 0 {
+		// The slowest departure so far, within MaxDuration + 1.
+		slow := p.finishSlow(deps, out)
+		for _, a := range sc.keep {
+			if a.Seconds+p.minTT[a.Stop] <= slow {
+				p.addStop(a, deps, d.step, d.inv, out, slow)
+			} else {
+				sc.slowN++
+			}
+		}
+	}
+	p.finishNormal(deps, out)
+}
+
+// EvalNearest is EvalPruned for the nearest site alone: it writes to
+// v1[i] the earliest arrival leaving at departure i (Unreached beyond
+// MaxDuration) and to site[i] its site, -1 when two sites tie or none is
+// reached. v1 and site must be as long as the departures.
+func (p *ProfileTop2) EvalNearest(sc *EvalScratch, access []Access, d Departures, v1s, site []int32) {
+	deps := d.deps
+	p.checkDepartures(d, min(len(v1s), len(site)))
+	if p.pk == nil || !p.pruned || len(access) <= pruneK || len(deps) == 0 || len(p.off) == 0 {
+		sc.lab = slices.Grow(sc.lab[:0], len(deps))[:len(deps)]
+		p.EvalPruned(sc, access, d, sc.lab)
+		for i, l := range sc.lab {
+			v1s[i], site[i] = l.V1, l.S1
+			if l.V2 == l.V1 {
+				site[i] = -1
+			}
+		}
+		return
+	}
+	nf := p.choose(sc, access)
+	pk := p.evalPacked(sc, d, nf)
+	next := pack(NoTop2)
+	for i := len(pk) - 1; i >= 0; i-- {
+		next = combine64(pk[i], next)
+		v := v1(next)
+		switch code := uint32(next); {
+		case v == Unreached || v-deps[i] > p.capT:
+			v1s[i], site[i] = Unreached, -1
+		case code == packTie:
+			v1s[i], site[i] = v, -1
+		default:
+			v1s[i], site[i] = v, int32(code)
+		}
+	}
+}
+
+// checkDepartures panics unless the departures lie within the profile's
+// window and the output holds them.
+func (p *ProfileTop2) checkDepartures(d Departures, out int) {
+	if out < len(d.deps) {
+		panic("router: ProfileTop2: output shorter than the departures")
+	}
+	if len(d.deps) > 0 && (d.deps[0] < p.from || d.deps[len(d.deps)-1] >= p.to) {
+		panic("router: ProfileTop2: departures must lie within the window")
+	}
+}
+
+// choose marks the access stops in sc, then leaves out those without a
+// journey within MaxDuration and those absorbed, puts the pruneK of least
+// bound in sc.first and the others in sc.keep, and returns how many are
+// in sc.first.
+func (p *ProfileTop2) choose(sc *EvalScratch, access []Access) int {
 	if len(sc.mark) < int(p.n) {
 		sc.mark, sc.walk, sc.call = make([]uint32, p.n), make([]int32, p.n), 0
 	}
@@ -170,7 +288,6 @@ func (p *ProfileTop2) EvalPruned(sc *EvalScratch, access []Access, deps []int32,
 			absorb = false // beyond the span the absorptions hold on
 		}
 	}
-	// The stops not absorbed, and the pruneK of least bound among them.
 	sc.keep = sc.keep[:0]
 	var bound [pruneK]int32
 	nf, worst := 0, 0
@@ -202,25 +319,7 @@ func (p *ProfileTop2) EvalPruned(sc *EvalScratch, access []Access, deps []int32,
 		}
 		sc.keep = append(sc.keep, a)
 	}
-	if p.pk != nil {
-		p.evalPacked(sc, deps, step, inv, nf, out)
-		return
-	}
-	for _, a := range sc.first[:nf] {
-		p.addStop(a, deps, step, inv, out, math.MaxInt32)
-	}
-	if len(sc.keep) > 0 {
-		// The slowest departure so far, within MaxDuration + 1.
-		slow := p.finishSlow(deps, out)
-		for _, a := range sc.keep {
-			if a.Seconds+p.minTT[a.Stop] <= slow {
-				p.addStop(a, deps, step, inv, out, slow)
-			} else {
-				sc.slowN++
-			}
-		}
-	}
-	p.finishNormal(deps, out)
+	return nf
 }
 
 // finishSlow is finish, returning the greatest travel time of out's
@@ -342,10 +441,12 @@ func combine64(a, b uint64) uint64 {
 	return a | packTie
 }
 
-// evalPacked is the evaluation of EvalPruned for a nearest-site profile,
-// on packed labels: the nf stops of sc.first, then those of sc.keep that
-// can change a value.
-func (p *ProfileTop2) evalPacked(sc *EvalScratch, deps []int32, step int32, inv uint64, nf int, out []Top2) {
+// evalPacked evaluates a nearest-site profile on packed labels: the nf
+// stops of sc.first, then those of sc.keep that can change a value. Each
+// label it returns is at the last departure it answers: the caller
+// spreads them to the earlier ones.
+func (p *ProfileTop2) evalPacked(sc *EvalScratch, d Departures, nf int) []uint64 {
+	deps := d.deps
 	nd := len(deps)
 	if cap(sc.pk) < nd {
 		sc.pk = make([]uint64, nd)
@@ -356,7 +457,7 @@ func (p *ProfileTop2) evalPacked(sc *EvalScratch, deps []int32, step int32, inv 
 		pk[i] = none
 	}
 	for _, a := range sc.first[:nf] {
-		p.addStop64(a, deps, step, inv, pk, math.MaxInt32)
+		p.addStop64(a, deps, d.step, d.inv, pk, math.MaxInt32)
 	}
 	if len(sc.keep) > 0 {
 		// Spread, and the slowest departure so far within MaxDuration + 1.
@@ -373,21 +474,13 @@ func (p *ProfileTop2) evalPacked(sc *EvalScratch, deps []int32, step int32, inv 
 		}
 		for _, a := range sc.keep {
 			if a.Seconds+p.minTT[a.Stop] <= slow {
-				p.addStop64(a, deps, step, inv, pk, slow)
+				p.addStop64(a, deps, d.step, d.inv, pk, slow)
 			} else {
 				sc.slowN++
 			}
 		}
 	}
-	next := none
-	for i := nd - 1; i >= 0; i-- {
-		next = combine64(pk[i], next)
-		if v := v1(next); v != Unreached && v-deps[i] > p.capT {
-			out[i] = NoTop2
-		} else {
-			out[i] = unpack(next)
-		}
-	}
+	return pk
 }
 
 // addStop64 is addStop on packed labels.

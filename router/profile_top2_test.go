@@ -178,7 +178,9 @@ func TestEvalPrunedRandom(t *testing.T) {
 				}
 				prof.Eval(acc, deps, want)
 				prof.normalize(deps, want)
-				prof.EvalPruned(&sc, acc, deps, got)
+				d := mustDepartures(t, deps)
+				prof.EvalPruned(&sc, acc, d, got)
+				checkNearest(t, &prof, &sc, acc, d, got)
 				evals++
 				for i := range deps {
 					if got[i] != want[i] {
@@ -228,7 +230,9 @@ func TestEvalPrunedTieAtBound(t *testing.T) {
 		p.Eval(access, deps, want)
 		p.normalize(deps, want)
 		var sc EvalScratch
-		p.EvalPruned(&sc, access, deps, got)
+		d := mustDepartures(t, deps)
+		p.EvalPruned(&sc, access, d, got)
+		checkNearest(t, &p, &sc, access, d, got)
 		if want[0] != (Top2{100, -1, 100}) || got[0] != want[0] {
 			t.Fatalf("packed %v: pruned %+v, all stops %+v, want a tie at 100", packed, got[0], want[0])
 		}
@@ -318,7 +322,9 @@ func TestEvalPrunedPortoAlegre(t *testing.T) {
 			total += len(acc)
 			p.Eval(acc, deps, want)
 			p.normalize(deps, want)
-			p.EvalPruned(&sc, acc, deps, got)
+			d := mustDepartures(t, deps)
+			p.EvalPruned(&sc, acc, d, got)
+			checkNearest(t, &p, &sc, acc, d, got)
 			for i := range deps {
 				if got[i] != want[i] {
 					t.Fatalf("nearest %v, origin %d (%d access stops), departure %d: pruned %+v, all stops %+v", nearest, o, len(acc), deps[i], got[i], want[i])
@@ -328,6 +334,54 @@ func TestEvalPrunedPortoAlegre(t *testing.T) {
 		t.Logf("nearest %v: %d access stops, %d absorbed, %d too slow", nearest, total, sc.absorbedN, sc.slowN)
 		if sc.absorbedN == 0 || sc.slowN == 0 {
 			t.Fatal("a rule never left a stop out")
+		}
+	}
+}
+
+// mustDepartures returns NewDepartures(deps), failing t on an error.
+func mustDepartures(t *testing.T, deps []int32) Departures {
+	t.Helper()
+	d, err := NewDepartures(deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// checkNearest compares EvalNearest with the labels of EvalPruned (want)
+// on a nearest-site profile: the same earliest arrival and site, -1 for a
+// tie or none.
+func checkNearest(t *testing.T, p *ProfileTop2, sc *EvalScratch, access []Access, d Departures, want []Top2) {
+	t.Helper()
+	if !p.ties {
+		return
+	}
+	v, site := make([]int32, d.Len()), make([]int32, d.Len())
+	p.EvalNearest(sc, access, d, v, site)
+	for i := range v {
+		if v[i] != want[i].V1 || site[i] != want[i].S1 {
+			t.Fatalf("departure %d: EvalNearest %d at site %d, EvalPruned %+v", d.deps[i], v[i], site[i], want[i])
+		}
+	}
+}
+
+// TestNewDepartures refuses departures that do not increase.
+func TestNewDepartures(t *testing.T) {
+	for _, c := range []struct {
+		deps []int32
+		step int32
+		ok   bool
+	}{
+		{nil, 0, true},
+		{[]int32{5}, 0, true},
+		{[]int32{0, 60, 120}, 60, true},
+		{[]int32{0, 60, 130}, 0, true},
+		{[]int32{0, 60, 60}, 0, false},
+		{[]int32{0, -60}, 0, false},
+	} {
+		d, err := NewDepartures(c.deps)
+		if (err == nil) != c.ok || c.ok && d.step != c.step {
+			t.Errorf("%v: step %d, error %v", c.deps, d.step, err)
 		}
 	}
 }
