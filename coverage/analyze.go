@@ -138,14 +138,13 @@ type scratch struct {
 	best   [][]int32    // per category, per departure: arrival by transit
 	search []bool       // per departure: whether it is searched
 	deps   []int32
-	sorted []float64
-	secs   []int32 // one category's travel seconds, sorted (summarise)
+	secs   []int32 // one category's travel seconds, ranked (summarise)
 	impactScratch
 }
 
 func (a *analysis) newScratch() *scratch {
 	s := &scratch{walk: make([]int32, len(a.cats)), hits: make([][]walk.Hit, len(a.cats)),
-		sorted: make([]float64, a.minutes), secs: make([]int32, a.minutes), search: make([]bool, a.minutes)}
+		secs: make([]int32, a.minutes), search: make([]bool, a.minutes)}
 	if a.profiles == nil {
 		s.router = router.NewRouter(a.tt) // the forward engine's
 	}

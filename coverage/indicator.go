@@ -160,6 +160,60 @@ func Percentile(sorted []float64, q float64) float64 {
 	return stat.Quantile(q/100, stat.Empirical, sorted, nil)
 }
 
+// percentileRank returns the index in n sorted values of their q-th
+// percentile, as Percentile finds it (stat.Quantile's empirical rule: the
+// first index i with i + 1 ≥ q/100 × n).
+func percentileRank(q float64, n int) int {
+	f := q / 100 * float64(n)
+	i := 0
+	for i < n-1 && float64(i+1) < f {
+		i++
+	}
+	return i
+}
+
+// selectRank reorders v so that v[j] is the value a sort would put there,
+// those before it no greater and those after it no less (Hoare's
+// selection, the median of three as pivot).
+func selectRank(v []int32, j int) {
+	lo, hi := 0, len(v)-1
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if v[mid] < v[lo] {
+			v[mid], v[lo] = v[lo], v[mid]
+		}
+		if v[hi] < v[lo] {
+			v[hi], v[lo] = v[lo], v[hi]
+		}
+		if v[hi] < v[mid] {
+			v[hi], v[mid] = v[mid], v[hi]
+		}
+		pivot := v[mid]
+		i, k := lo, hi
+		for i <= k {
+			for v[i] < pivot {
+				i++
+			}
+			for v[k] > pivot {
+				k--
+			}
+			if i <= k {
+				v[i], v[k] = v[k], v[i]
+				i++
+				k--
+			}
+		}
+		switch {
+		case j <= k:
+			hi = k
+		case j >= i:
+			lo = i
+		default:
+			return // v[j] equals the pivot
+		}
+	}
+}
+
 // seconds returns a travel time as a float, +Inf for Unreached.
 func seconds(v int32) float64 {
 	if v == router.Unreached {
@@ -387,16 +441,19 @@ func (a *analysis) summarise(s *scratch, c int) {
 				within++
 			}
 		}
-		// Sorted as seconds, then as floats: seconds is increasing
-		// (Unreached, the largest int32, becomes +Inf), so the order is
-		// the same, and integers sort faster than floats (no NaN).
+		// The percentiles are ranks of the seconds (seconds is increasing:
+		// Unreached, the largest int32, becomes +Inf): one is selected,
+		// several sorted.
 		copy(s.secs, s.tt[k])
-		slices.Sort(s.secs)
-		for m, v := range s.secs {
-			s.sorted[m] = seconds(v)
+		if np > 1 {
+			slices.Sort(s.secs)
 		}
 		for i, q := range a.p.Percentiles {
-			r.TravelTime[(c*nk+k)*np+i] = Percentile(s.sorted, q)
+			j := percentileRank(q, len(s.secs))
+			if np == 1 {
+				selectRank(s.secs, j)
+			}
+			r.TravelTime[(c*nk+k)*np+i] = seconds(s.secs[j])
 		}
 		r.Share[c*nk+k] = float64(within) / float64(a.minutes)
 		served := r.TravelTime[(c*nk+k)*np] <= float64(a.p.Threshold)
