@@ -488,7 +488,9 @@ func (p *ProfileTop2) addStop64(a Access, deps []int32, step int32, inv uint64, 
 	nd := len(deps)
 	d0, dl := deps[0], deps[nd-1]
 	lo, hi := p.off[a.Stop], p.off[a.Stop+1]
-	tau, pk := p.tau[lo:hi], p.pk[lo:hi]
+	tau := p.tau[lo:hi]
+	pk := p.pk[lo:hi]
+	pk = pk[:len(tau)]
 	first := d0 + a.Seconds
 	j, h := 0, len(tau)
 	for j < h {
@@ -499,6 +501,23 @@ func (p *ProfileTop2) addStop64(a Access, deps []int32, step int32, inv uint64, 
 			h = m
 		}
 	}
+	if step > 1 {
+		// The departures of a run: every step seconds.
+		for ; j < len(tau); j++ {
+			t := tau[j] - a.Seconds
+			k := nd - 1
+			if t < dl {
+				k = quotient(uint64(t-d0), inv)
+			}
+			if x := pk[j]; v1(x)-t <= slow {
+				out[k] = combine64(out[k], x)
+			}
+			if k == nd-1 {
+				return
+			}
+		}
+		return
+	}
 	for ; j < len(tau); j++ {
 		t := tau[j] - a.Seconds
 		var k int
@@ -507,8 +526,6 @@ func (p *ProfileTop2) addStop64(a Access, deps []int32, step int32, inv uint64, 
 			k = nd - 1
 		case step == 1:
 			k = int(t - d0)
-		case step > 0:
-			k = quotient(uint64(t-d0), inv)
 		default:
 			k = upperBound(deps, t) - 1
 		}
@@ -516,7 +533,7 @@ func (p *ProfileTop2) addStop64(a Access, deps []int32, step int32, inv uint64, 
 			out[k] = combine64(out[k], x)
 		}
 		if k == nd-1 {
-			break
+			return
 		}
 	}
 }

@@ -144,12 +144,15 @@ func TestEvalPrunedRandom(t *testing.T) {
 				}
 			}
 			from := randomDeparture(rng)
-			step := []int32{60, 60, 23}[rng.IntN(3)]
+			step := []int32{60, 60, 23, 1}[rng.IntN(4)]
 			count := 1 + rng.IntN(120)
 			to := from + step*int32(count-1) + 1 + int32(rng.IntN(int(step)))
 			var deps []int32
+			uneven := rng.IntN(4) == 0
 			for d := from; d < to; d += step {
-				deps = append(deps, d)
+				if !uneven || d == from || rng.IntN(3) > 0 {
+					deps = append(deps, d) // some left out: uneven steps
+				}
 			}
 			search := ts.Search
 			if rep%2 == 1 {
