@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -91,6 +94,45 @@ func BenchmarkProfileGrowth(b *testing.B) {
 			p := job.Indicator
 			p.To = p.From + minutes*60
 			run(b, grid.Cells, cats[:2], p)
+		})
+	}
+}
+
+// BenchmarkRunGrowth is issue 10's cost growth on whole runs (Run: read
+// the feeds, compile, search, the cells, write), not only the analysis:
+// Porto Alegre with its hexagons (x1), then with a grid of 10 points per
+// hexagon written to a CSV file in the benchmark (x10, population spread
+// as BenchmarkProfileGrowth's). Compare cpu_s of x10 with x1's, in one
+// call.
+func BenchmarkRunGrowth(b *testing.B) {
+	job := portoAlegreJob(b)
+	grid, err := ReadGrid(job.Grid, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(21, 22))
+	var csv strings.Builder
+	csv.WriteString("id,lon,lat,population\n")
+	for _, c := range grid.Cells {
+		for k := range 10 {
+			fmt.Fprintf(&csv, "%s-%d,%.7f,%.7f,%g\n", c.ID, k, c.Lon+(rng.Float64()-0.5)*0.003, c.Lat+(rng.Float64()-0.5)*0.003, c.Population/10)
+		}
+	}
+	fine := filepath.Join(b.TempDir(), "grid10.csv")
+	if err := os.WriteFile(fine, []byte(csv.String()), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	for _, g := range []struct{ name, grid string }{{"x1", job.Grid}, {"x10", fine}} {
+		b.Run(g.name, func(b *testing.B) {
+			j := job
+			j.Grid, j.Out = g.grid, b.TempDir()
+			cpu := cpuSeconds()
+			for b.Loop() {
+				if _, err := Run(context.Background(), j, Hooks{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric((cpuSeconds()-cpu)/float64(b.N), "cpu_s")
 		})
 	}
 }
