@@ -502,18 +502,23 @@ func (p *ProfileTop2) addStop64(a Access, deps []int32, step int32, inv uint64, 
 		}
 	}
 	if step > 1 {
-		// The departures of a run: every step seconds.
+		// The departures of a run, every step seconds: an entry at τ
+		// answers departure (τ − walk − d0) / step, the last one from
+		// τ ≥ dl + walk on; it counts where V1 ≤ τ − walk + slow.
+		w := int64(a.Seconds)
+		base, last := d0+a.Seconds, dl+a.Seconds
+		lim := int64(slow) - w
 		for ; j < len(tau); j++ {
-			t := tau[j] - a.Seconds
-			k := nd - 1
-			if t < dl {
-				k = quotient(uint64(t-d0), inv)
-			}
-			if x := pk[j]; v1(x)-t <= slow {
-				out[k] = combine64(out[k], x)
-			}
-			if k == nd-1 {
+			tj, x := tau[j], pk[j]
+			if tj >= last {
+				if int64(v1(x)) <= int64(tj)+lim {
+					out[nd-1] = combine64(out[nd-1], x)
+				}
 				return
+			}
+			if int64(v1(x)) <= int64(tj)+lim {
+				k := quotient(uint64(tj-base), inv)
+				out[k] = combine64(out[k], x)
 			}
 		}
 		return
