@@ -197,16 +197,21 @@ func (a *analysis) cell(s *scratch, c int) {
 		}
 	}
 	for k := range a.cats {
-		for m := range s.tt[k] {
-			dep := a.p.From + int32(m)*a.p.Step
-			var w int32
-			if a.egress[k].timed() {
-				w, s.walkPtAt[k][m] = a.egress[k].walkOnlyAtSite(s.hits[k], dep)
-				s.walkAt[k][m] = w
-			} else {
-				w = s.walk[k]
+		tt, best := s.tt[k], s.best[k]
+		best = best[:len(tt)]
+		if a.egress[k].timed() {
+			for m := range tt {
+				dep := a.p.From + int32(m)*a.p.Step
+				w, pt := a.egress[k].walkOnlyAtSite(s.hits[k], dep)
+				s.walkAt[k][m], s.walkPtAt[k][m] = w, pt
+				tt[m] = TravelTime(w, best[m], dep, a.rp.MaxDuration)
 			}
-			s.tt[k][m] = TravelTime(w, s.best[k][m], dep, a.rp.MaxDuration)
+			continue
+		}
+		w, dep, step, maxD := s.walk[k], a.p.From, a.p.Step, a.rp.MaxDuration
+		for m := range tt {
+			tt[m] = TravelTime(w, best[m], dep, maxD)
+			dep += step
 		}
 	}
 	if a.minuteHook != nil {

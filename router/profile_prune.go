@@ -243,18 +243,15 @@ func (p *ProfileTop2) EvalNearest(sc *EvalScratch, access []Access, d Departures
 	}
 	nf := p.choose(sc, access)
 	pk := p.evalPacked(sc, d, nf)
-	next := pack(NoTop2)
+	v1s, site, deps = v1s[:len(pk)], site[:len(pk)], deps[:len(pk)]
+	next, capT := pack(NoTop2), p.capT
 	for i := len(pk) - 1; i >= 0; i-- {
 		next = combine64(pk[i], next)
-		v := v1(next)
-		switch code := uint32(next); {
-		case v == Unreached || v-deps[i] > p.capT:
-			v1s[i], site[i] = Unreached, -1
-		case code == packTie:
-			v1s[i], site[i] = v, -1
-		default:
-			v1s[i], site[i] = v, int32(code)
+		v, code := v1(next), uint32(next) // a tie's code is -1 as a site
+		if v == Unreached || v-deps[i] > capT {
+			v, code = Unreached, packTie
 		}
+		v1s[i], site[i] = v, int32(code)
 	}
 }
 
@@ -322,6 +319,17 @@ func (p *ProfileTop2) choose(sc *EvalScratch, access []Access) int {
 	return nf
 }
 
+// absorbed reports whether access stop a is absorbed by another access
+// stop of the same call.
+func (p *ProfileTop2) absorbed(sc *EvalScratch, a Access) bool {
+	for i := p.absOff[a.Stop]; i < p.absOff[a.Stop+1]; i++ {
+		if by := p.absBy[i]; sc.mark[by] == sc.call && sc.walk[by] <= a.Seconds+p.absX[i] {
+			return true
+		}
+	}
+	return false
+}
+
 // finishSlow is finish, returning the greatest travel time of out's
 // departures (V1, or V2 for a top-two profile), at most MaxDuration + 1.
 func (p *ProfileTop2) finishSlow(deps []int32, out []Top2) int32 {
@@ -370,17 +378,6 @@ func (p *ProfileTop2) finishNormal(deps []int32, out []Top2) {
 		}
 		out[i] = l
 	}
-}
-
-// absorbed reports whether access stop a is absorbed by another access
-// stop of the same call.
-func (p *ProfileTop2) absorbed(sc *EvalScratch, a Access) bool {
-	for i := p.absOff[a.Stop]; i < p.absOff[a.Stop+1]; i++ {
-		if by := p.absBy[i]; sc.mark[by] == sc.call && sc.walk[by] <= a.Seconds+p.absX[i] {
-			return true
-		}
-	}
-	return false
 }
 
 // normalize sets to Unreached the values of out beyond MaxDuration, and
@@ -461,13 +458,13 @@ func (p *ProfileTop2) evalPacked(sc *EvalScratch, d Departures, nf int) []uint64
 	}
 	if len(sc.keep) > 0 {
 		// Spread, and the slowest departure so far within MaxDuration + 1.
-		slow := int32(0)
+		capT, deps := p.capT, deps[:nd]
+		slow, next := int32(0), none
 		for i := nd - 1; i >= 0; i-- {
-			if i < nd-1 {
-				pk[i] = combine64(pk[i], pk[i+1])
-			}
-			if v := v1(pk[i]); v == Unreached || v-deps[i] > p.capT {
-				slow = p.capT + 1
+			next = combine64(pk[i], next)
+			pk[i] = next
+			if v := v1(next); v == Unreached || v-deps[i] > capT {
+				slow = capT + 1
 			} else {
 				slow = max(slow, v-deps[i])
 			}
