@@ -279,7 +279,7 @@ func NewProfileSearcher(tt *Timetable) *ProfileSearcher {
 		patLo: make([]int32, len(tt.patTrips)), patHi: make([]int32, len(tt.patTrips)),
 		patLast: make([]int32, len(tt.patTrips)),
 		changed: make(bitset, (n+63)/64), changedNxt: make(bitset, (n+63)/64),
-		cnt: make([]int32, n+1), radix: make([]int32, 1<<11), zeroOff: make([]int32, n+1),
+		cnt: make([]int32, n+1), radix: make([]int32, 1<<radixDigit), zeroOff: make([]int32, n+1),
 	}
 	for s := range n {
 		for _, fp := range tt.fps[tt.fpOff[s]:tt.fpOff[s+1]] {
@@ -399,26 +399,8 @@ func (ps *ProfileSearcher) Search(egress []Access, from, to int32, dst *Profile)
 func (ps *ProfileSearcher) search(from, to, hiT int32, dst *Profile) error {
 	tt := ps.tt
 	n := ps.n
-	slack := tt.params.BoardSlack
 
-	// The trips of each pattern that may matter: boarded at τ ≥ from and
-	// departing no later than hiT + slack somewhere.
-	for p := range tt.patTrips {
-		nt := tt.patTrips[p]
-		off := tt.patTimeOff[p]
-		so := tt.patStopOff[p]
-		lo, hi := nt, int32(0)
-		for i := range tt.patStopOff[p+1] - so {
-			if tt.patFlags[so+i]&canBoard == 0 {
-				continue
-			}
-			col := tt.dep[off+i*nt : off+(i+1)*nt]
-			l, _ := slices.BinarySearch(col, from+slack)
-			h, _ := slices.BinarySearch(col, hiT+slack+1)
-			lo, hi = min(lo, int32(l)), max(hi, int32(h))
-		}
-		ps.patLo[p], ps.patHi[p] = lo, hi
-	}
+	ps.patternBounds(from, hiT)
 
 	// S starts empty.
 	fill(ps.sOff, 0)
@@ -426,26 +408,7 @@ func (ps *ProfileSearcher) search(from, to, hiT int32, dst *Profile) error {
 
 	for r := int32(1); r <= ps.rounds; r++ {
 		base := (r - 1) * (n + 1)
-		// Queue the patterns through changed stops, from their latest
-		// changed position.
-		ps.patQueue = ps.patQueue[:0]
-		for w, word := range ps.changed {
-			for word != 0 {
-				s := int32(w*64 + bits.TrailingZeros64(word))
-				word &= word - 1
-				for _, pp := range tt.stopPP[tt.stopPatOff[s]:tt.stopPatOff[s+1]] {
-					if ps.patLo[pp.pat] >= ps.patHi[pp.pat] {
-						continue
-					}
-					if l := ps.patLast[pp.pat]; l < 0 {
-						ps.patLast[pp.pat] = pp.pos
-						ps.patQueue = append(ps.patQueue, pp.pat)
-					} else if pp.pos > l {
-						ps.patLast[pp.pat] = pp.pos
-					}
-				}
-			}
-		}
+		ps.queuePatterns()
 		ps.candKey = ps.candKey[:0]
 		if r > 1 {
 			// Candidates no better than B of the round before are dropped
@@ -558,6 +521,56 @@ func (ps *ProfileSearcher) search(from, to, hiT int32, dst *Profile) error {
 	return nil
 }
 
+// patternBounds sets, per pattern, the trips that may matter to a search
+// of the window starting at from whose useful arrivals end at hiT:
+// boarded at τ ≥ from and departing no later than hiT + BoardSlack
+// somewhere.
+func (ps *ProfileSearcher) patternBounds(from, hiT int32) {
+	tt := ps.tt
+	slack := tt.params.BoardSlack
+	for p := range tt.patTrips {
+		nt := tt.patTrips[p]
+		off := tt.patTimeOff[p]
+		so := tt.patStopOff[p]
+		lo, hi := nt, int32(0)
+		for i := range tt.patStopOff[p+1] - so {
+			if tt.patFlags[so+i]&canBoard == 0 {
+				continue
+			}
+			col := tt.dep[off+i*nt : off+(i+1)*nt]
+			l, _ := slices.BinarySearch(col, from+slack)
+			h, _ := slices.BinarySearch(col, hiT+slack+1)
+			lo, hi = min(lo, int32(l)), max(hi, int32(h))
+		}
+		ps.patLo[p], ps.patHi[p] = lo, hi
+	}
+}
+
+// queuePatterns sets patQueue to the patterns through the changed stops
+// that have trips within the bounds, each with its latest changed
+// position in patLast (the scan resets it to -1).
+func (ps *ProfileSearcher) queuePatterns() {
+	tt := ps.tt
+	ps.patQueue = ps.patQueue[:0]
+	for w, word := range ps.changed {
+		for word != 0 {
+			s := int32(w*64 + bits.TrailingZeros64(word))
+			word &= word - 1
+			for _, pp := range tt.stopPP[tt.stopPatOff[s]:tt.stopPatOff[s+1]] {
+				if ps.patLo[pp.pat] >= ps.patHi[pp.pat] {
+					continue
+				}
+				if l := ps.patLast[pp.pat]; l < 0 {
+					ps.patLast[pp.pat] = pp.pos
+					ps.patQueue = append(ps.patQueue, pp.pat)
+				} else if pp.pos > l {
+					ps.patLast[pp.pat] = pp.pos
+				}
+			}
+		}
+	}
+}
+
 // sCandidate adds the entry (a, v) to the candidates of S at stop s,
 // unless it is outside the window or dominated: by the egress walk after
 // alighting at a (a + egress ≤ v; earlier alightings arrive earlier
@@ -599,35 +612,7 @@ func dominated(tau, arr []int32, t, v int32) bool {
 // with stop s at ps.sorted[ps.cnt[s]:ps.cnt[s+1]]: a least significant
 // digit radix sort, 11 bits a pass, over the bits the keys use.
 func (ps *ProfileSearcher) groupCandidates() {
-	const digit = 11
-	src := ps.candKey
-	ps.sorted = grow64(ps.sorted, len(src))
-	dst := ps.sorted
-	passes := 0
-	for shift := uint(0); shift < ps.keyBits; shift += digit {
-		passes++
-		count := ps.radix
-		fill(count, 0)
-		for _, k := range src {
-			count[k>>shift&(1<<digit-1)]++
-		}
-		sum := int32(0)
-		for i, c := range count {
-			count[i] = sum
-			sum += c
-		}
-		for _, k := range src {
-			d := k >> shift & (1<<digit - 1)
-			dst[count[d]] = k
-			count[d]++
-		}
-		src, dst = dst, src
-	}
-	// After an even number of passes the sorted keys are in candKey's
-	// buffer: swap the buffers.
-	if passes%2 == 0 {
-		ps.sorted, ps.candKey = src, dst[:0]
-	}
+	ps.sorted, ps.candKey = radixSort(ps.candKey, ps.sorted, ps.radix, 0, ps.keyBits)
 	fill(ps.cnt, 0)
 	for _, k := range ps.sorted {
 		ps.cnt[k>>(2*ps.tb)+1]++
@@ -635,6 +620,36 @@ func (ps *ProfileSearcher) groupCandidates() {
 	for s := range ps.n {
 		ps.cnt[s+1] += ps.cnt[s]
 	}
+}
+
+// radixDigit is the bits of a digit of radixSort.
+const radixDigit = 11
+
+// radixSort sorts the keys by their bits [lo, hi), stably: a least
+// significant digit radix sort, radixDigit bits a pass, count holding
+// 1<<radixDigit counters. buf is scratch (grown as needed); it returns
+// the sorted keys and the other buffer, emptied.
+func radixSort(keys, buf []uint64, count []int32, lo, hi uint) (sorted, other []uint64) {
+	src := keys
+	dst := grow64(buf, len(src))
+	for shift := lo; shift < hi; shift += radixDigit {
+		fill(count, 0)
+		for _, k := range src {
+			count[k>>shift&(1<<radixDigit-1)]++
+		}
+		sum := int32(0)
+		for i, c := range count {
+			count[i] = sum
+			sum += c
+		}
+		for _, k := range src {
+			d := k >> shift & (1<<radixDigit - 1)
+			dst[count[d]] = k
+			count[d]++
+		}
+		src, dst = dst, src
+	}
+	return src, dst[:0]
 }
 
 // merge computes the Pareto set of old entries (τ and v increasing) and

@@ -4,9 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
-	"slices"
-
-	"github.com/vingt/vingt/hours"
 )
 
 // This file is the profile search of the impact (measure 16): per stop and
@@ -238,18 +235,8 @@ type Top2Searcher struct {
 	tb, idxBits uint
 	keyBits     uint
 	capT        int32
-	ties        bool // SearchNearest's: labels projected by tied
 
-	// SearchNearestOpen's: the targets, the points' windows and sites,
-	// and per stop its timed items (as SearchOpen's: alighting at a ≤ D,
-	// one is served at max(a + walk, O)), each with its site.
-	timed                bool
-	targets              []Target
-	open                 []hours.Windows
-	site                 []int32
-	tgt                  []tgtWalk
-	egOff                []int32
-	egD, egSec, egO, egS []int32
+	near *nearSearcher // SearchNearest's and SearchNearestOpen's (profile_near.go)
 }
 
 // NewTop2Searcher returns a top-two profile searcher over tt.
@@ -267,20 +254,6 @@ func NewTop2Searcher(tt *Timetable) *Top2Searcher {
 // within MaxWalk, as Search chains them), for the departures of [from,
 // to).
 func (ts *Top2Searcher) Search(egress []StopTop2, from, to int32, dst *ProfileTop2) error {
-	ts.ties = false
-	return ts.search(egress, from, to, dst)
-}
-
-// SearchNearest is Search for the nearest site alone: its labels keep V2
-// only where it equals V1 (two sites tie), Unreached elsewhere, so that a
-// label answers which site is nearest, or that none is alone, and the
-// search keeps about as few entries as the earliest-arrival profile.
-// Projecting a label by tied commutes with Combine, shift and within (the
-// least value and whether two sites give it depend only on the projected
-// labels), so the search of projected labels is exact for V1, S1 and the
-// ties; ProfileTop2.Eval projects its results too.
-func (ts *Top2Searcher) SearchNearest(egress []StopTop2, from, to int32, dst *ProfileTop2) error {
-	ts.ties = true
 	return ts.search(egress, from, to, dst)
 }
 
@@ -292,103 +265,9 @@ func (a Top2) tied() Top2 {
 	return a
 }
 
-// comb is Combine, projected by tied in SearchNearest.
-func (ts *Top2Searcher) comb(a, b Top2) Top2 {
-	c := a.Combine(b)
-	if ts.ties && c.V2 != c.V1 {
-		c.V2 = Unreached
-	}
-	return c
-}
-
-// SearchNearestOpen is SearchNearest towards points with opening hours,
-// as ProfileSearcher.SearchOpen is Search: targets are the walks from
-// stops to points, open[p] the arrival windows of point p, site[p] its
-// site. A label's V1 is the time the traveller is served (the wait for
-// the opening included), its site the one that serves first, or a tie.
-func (ts *Top2Searcher) SearchNearestOpen(targets []Target, open []hours.Windows, site []int32, from, to int32, dst *ProfileTop2) error {
-	n := ts.ps.n
-	if len(site) != len(open) {
-		return fmt.Errorf("router: profile: a site per point is needed (sites: %d, points: %d)", len(site), len(open))
-	}
-	for _, t := range targets {
-		if t.Stop < 0 || t.Stop >= n || t.Seconds < 0 || t.Point < 0 || int(t.Point) >= len(open) || site[t.Point] < 0 {
-			return fmt.Errorf("router: profile target %+v: no such stop, point or site, or a negative walk", t)
-		}
-	}
-	// The points always open give the plain egress labels (the search
-	// chains a footpath before them); the others timed items.
-	var always []StopTop2
-	for _, t := range targets {
-		if open[t.Point].Always() {
-			always = append(always, StopTop2{t.Stop, Top2{t.Seconds, site[t.Point], Unreached}})
-		}
-	}
-	ts.ties, ts.timed = true, true
-	ts.targets, ts.open, ts.site = targets, open, site
-	defer func() { ts.timed, ts.targets, ts.open, ts.site = false, nil, nil, nil }()
-	return ts.search(always, from, to, dst)
-}
-
-// buildItems sets the timed items of every stop, as SearchOpen does:
-// the walks to the points with hours from the stop or after one
-// footpath, within MaxWalk together, the least per stop and point; an
-// item is left out where an always-open site is strictly nearer (it
-// serves strictly earlier at every alighting: no tie is lost).
-func (ts *Top2Searcher) buildItems(from, hiT int32) {
-	ps := ts.ps
-	tt := ps.tt
-	n := ps.n
-	ts.tgt = ps.chainTargets(ts.tgt[:0], ts.targets, func(t Target) bool {
-		return t.Seconds <= tt.params.MaxDuration && !ts.open[t.Point].None() && !ts.open[t.Point].Always()
-	})
-	ts.egOff = grow(ts.egOff, int(n+1))
-	ts.egD, ts.egSec, ts.egO, ts.egS = ts.egD[:0], ts.egSec[:0], ts.egO[:0], ts.egS[:0]
-	i := 0
-	for s := range n {
-		ts.egOff[s] = int32(len(ts.egD))
-		e := ts.egV[s].V1
-		for ; i < len(ts.tgt) && ts.tgt[i].stop == s; i++ {
-			t := ts.tgt[i]
-			if i > 0 && ts.tgt[i-1].stop == s && ts.tgt[i-1].point == t.point {
-				continue // a longer walk to the same point
-			}
-			if e != Unreached && t.sec > e {
-				continue
-			}
-			windowItems(ts.open[t.point], t.sec, from, hiT, func(d, o int32) {
-				ts.egD = append(ts.egD, d)
-				ts.egSec = append(ts.egSec, t.sec)
-				ts.egO = append(ts.egO, o)
-				ts.egS = append(ts.egS, ts.site[t.point])
-			})
-		}
-		if int(ts.egOff[s]) < len(ts.egD) {
-			ps.changed.set(s)
-		}
-	}
-	ts.egOff[n] = int32(len(ts.egD))
-}
-
-// egressAt is the label of alighting at stop s at a: the walks to the
-// always-open sites and the timed items still serving.
-func (ts *Top2Searcher) egressAt(s, a int32) Top2 {
-	l := ts.egV[s].shift(a)
-	if ts.timed {
-		for i := ts.egOff[s]; i < ts.egOff[s+1]; i++ {
-			if ts.egD[i] >= a {
-				l = ts.comb(l, Top2{max(a+ts.egSec[i], ts.egO[i]), ts.egS[i], Unreached})
-			}
-		}
-	}
-	return l
-}
-
-func (ts *Top2Searcher) search(egress []StopTop2, from, to int32, dst *ProfileTop2) error {
-	ps := ts.ps
-	tt := ps.tt
-	n := ps.n
-	capT := tt.params.MaxDuration
+// checkTop2 checks the window and the egress labels of a top-two or
+// nearest-site search over n stops.
+func checkTop2(n int32, egress []StopTop2, from, to int32) error {
 	if to <= from || to-from > 86400 || from < -86400 || to > 3*86400 {
 		return fmt.Errorf("router: profile window %d–%d s: must be a non-empty span of at most 24 h within −24 h…72 h", from, to)
 	}
@@ -397,10 +276,21 @@ func (ts *Top2Searcher) search(egress []StopTop2, from, to int32, dst *ProfileTo
 			return fmt.Errorf("router: profile egress %+v: no such stop, a negative walk, a second site nearer than the first or no site", e)
 		}
 	}
+	return nil
+}
+
+func (ts *Top2Searcher) search(egress []StopTop2, from, to int32, dst *ProfileTop2) error {
+	ps := ts.ps
+	tt := ps.tt
+	n := ps.n
+	capT := tt.params.MaxDuration
+	if err := checkTop2(n, egress, from, to); err != nil {
+		return err
+	}
 	hiT := to - 1 + capT
 	ts.capT, ts.from = capT, from
 	ts.tb = uint(bits.Len32(uint32(hiT - from)))
-	dst.n, dst.from, dst.to, dst.ties = n, from, to, ts.ties
+	dst.n, dst.from, dst.to, dst.ties = n, from, to, false
 
 	// The egress: from the stop, or one footpath then a walk, within
 	// MaxWalk together.
@@ -408,7 +298,7 @@ func (ts *Top2Searcher) search(egress []StopTop2, from, to int32, dst *ProfileTo
 		ts.egW[s] = NoTop2
 	}
 	for _, e := range egress {
-		ts.egW[e.Stop] = ts.comb(ts.egW[e.Stop], e.L.within(capT))
+		ts.egW[e.Stop] = ts.egW[e.Stop].Combine(e.L.within(capT))
 	}
 	copy(ts.egV, ts.egW)
 	ps.changed.clear()
@@ -420,7 +310,7 @@ func (ts *Top2Searcher) search(egress []StopTop2, from, to int32, dst *ProfileTo
 		ps.changed.set(e.Stop)
 		for _, r := range ps.rev[ps.revOff[e.Stop]:ps.revOff[e.Stop+1]] {
 			if x := w.shift(r.sec).within(tt.params.MaxWalk); x.V1 != Unreached {
-				if y := ts.comb(ts.egV[r.to], x); y != ts.egV[r.to] {
+				if y := ts.egV[r.to].Combine(x); y != ts.egV[r.to] {
 					ts.egV[r.to] = y
 					ps.changed.set(r.to)
 				}
@@ -428,27 +318,7 @@ func (ts *Top2Searcher) search(egress []StopTop2, from, to int32, dst *ProfileTo
 		}
 	}
 
-	if ts.timed {
-		ts.buildItems(from, hiT)
-	}
-
-	slack := tt.params.BoardSlack
-	for p := range tt.patTrips {
-		nt := tt.patTrips[p]
-		off := tt.patTimeOff[p]
-		so := tt.patStopOff[p]
-		lo, hi := nt, int32(0)
-		for i := range tt.patStopOff[p+1] - so {
-			if tt.patFlags[so+i]&canBoard == 0 {
-				continue
-			}
-			col := tt.dep[off+i*nt : off+(i+1)*nt]
-			l, _ := slices.BinarySearch(col, from+slack)
-			h, _ := slices.BinarySearch(col, hiT+slack+1)
-			lo, hi = min(lo, int32(l)), max(hi, int32(h))
-		}
-		ps.patLo[p], ps.patHi[p] = lo, hi
-	}
+	ps.patternBounds(from, hiT)
 
 	fill(ts.sOff, 0)
 	ts.sTau, ts.sLab = ts.sTau[:0], ts.sLab[:0]
@@ -457,24 +327,7 @@ func (ts *Top2Searcher) search(egress []StopTop2, from, to int32, dst *ProfileTo
 	dst.tau, dst.lab = dst.tau[:0], dst.lab[:0]
 
 	for r := int32(1); r <= ps.rounds; r++ {
-		ps.patQueue = ps.patQueue[:0]
-		for w, word := range ps.changed {
-			for word != 0 {
-				s := int32(w*64 + bits.TrailingZeros64(word))
-				word &= word - 1
-				for _, pp := range tt.stopPP[tt.stopPatOff[s]:tt.stopPatOff[s+1]] {
-					if ps.patLo[pp.pat] >= ps.patHi[pp.pat] {
-						continue
-					}
-					if l := ps.patLast[pp.pat]; l < 0 {
-						ps.patLast[pp.pat] = pp.pos
-						ps.patQueue = append(ps.patQueue, pp.pat)
-					} else if pp.pos > l {
-						ps.patLast[pp.pat] = pp.pos
-					}
-				}
-			}
-		}
+		ps.queuePatterns()
 		ts.candStop, ts.candTau, ts.candLab = ts.candStop[:0], ts.candTau[:0], ts.candLab[:0]
 		if r > 1 {
 			// The round before moves to p*, its buffers to dst.
@@ -614,11 +467,8 @@ func (ts *Top2Searcher) sCandidate(s, a int32, l Top2) {
 		return
 	}
 	e := ts.egV[s].shift(a)
-	if ts.timed {
-		e = ts.egressAt(s, a)
-	}
-	have := ts.comb(e, at(ts.sTau[ts.sOff[s]:ts.sOff[s+1]], ts.sLab[ts.sOff[s]:ts.sOff[s+1]], a))
-	if ts.comb(have, l) == have {
+	have := e.Combine(at(ts.sTau[ts.sOff[s]:ts.sOff[s+1]], ts.sLab[ts.sOff[s]:ts.sOff[s+1]], a))
+	if have.Combine(l) == have {
 		return
 	}
 	ts.addCand(s, a, l)
@@ -637,33 +487,7 @@ func (ts *Top2Searcher) group() error {
 	for i, s := range ts.candStop {
 		ts.candKey = append(ts.candKey, uint64(s)<<(ts.tb+ts.idxBits)|uint64(ts.candTau[i]-ts.from)<<ts.idxBits|uint64(i))
 	}
-	const digit = 11
-	src := ts.candKey
-	ts.sorted = grow64(ts.sorted, len(src))
-	dst := ts.sorted
-	passes := 0
-	for shift := ts.idxBits; shift < ts.keyBits; shift += digit {
-		passes++
-		count := ps.radix
-		fill(count, 0)
-		for _, k := range src {
-			count[k>>shift&(1<<digit-1)]++
-		}
-		sum := int32(0)
-		for i, c := range count {
-			count[i] = sum
-			sum += c
-		}
-		for _, k := range src {
-			d := k >> shift & (1<<digit - 1)
-			dst[count[d]] = k
-			count[d]++
-		}
-		src, dst = dst, src
-	}
-	if passes%2 == 0 {
-		ts.sorted, ts.candKey = src, dst[:0]
-	}
+	ts.sorted, ts.candKey = radixSort(ts.candKey, ts.sorted, ps.radix, ts.idxBits, ts.keyBits)
 	fill(ps.cnt, 0)
 	for _, k := range ts.sorted {
 		ps.cnt[k>>(ts.tb+ts.idxBits)+1]++
@@ -694,11 +518,11 @@ func (ts *Top2Searcher) merge(oldTau []int32, oldLab []Top2, cand []uint64) {
 		}
 		for i >= 0 && oldTau[i] == t {
 			oldCum = oldLab[i]
-			cur = ts.comb(cur, oldLab[i])
+			cur = cur.Combine(oldLab[i])
 			i--
 		}
 		for j >= 0 && ts.from+int32(cand[j]>>ts.idxBits&tmask) == t {
-			cur = ts.comb(cur, ts.candLab[cand[j]&imask])
+			cur = cur.Combine(ts.candLab[cand[j]&imask])
 			j--
 		}
 		if cur == last {
@@ -736,7 +560,7 @@ func (ts *Top2Searcher) scan(pat, last int32, from, hiT int32) {
 		if any && flags[i]&canBoard != 0 {
 			best := NoTop2
 			for j := jhi - 1; j >= jlo; j-- {
-				x := ts.comb(best, v[j])
+				x := best.Combine(v[j])
 				if x == best {
 					continue
 				}
@@ -749,7 +573,7 @@ func (ts *Top2Searcher) scan(pat, last int32, from, hiT int32) {
 				if c.V1 == Unreached {
 					continue
 				}
-				if have := at(prevTau[prevOff[s]:prevOff[s+1]], prevLab[prevOff[s]:prevOff[s+1]], t); ts.comb(have, c) != have {
+				if have := at(prevTau[prevOff[s]:prevOff[s+1]], prevLab[prevOff[s]:prevOff[s+1]], t); have.Combine(c) != have {
 					ts.addCand(s, t, c)
 				}
 			}
@@ -759,8 +583,7 @@ func (ts *Top2Searcher) scan(pat, last int32, from, hiT int32) {
 		}
 		e := ts.egV[s]
 		sTau, sLab := ts.sTau[ts.sOff[s]:ts.sOff[s+1]], ts.sLab[ts.sOff[s]:ts.sOff[s+1]]
-		items := ts.timed && ts.egOff[s] < ts.egOff[s+1]
-		if e.V1 == Unreached && len(sTau) == 0 && !items {
+		if e.V1 == Unreached && len(sTau) == 0 {
 			continue
 		}
 		k := 0
@@ -770,17 +593,14 @@ func (ts *Top2Searcher) scan(pat, last int32, from, hiT int32) {
 				break
 			}
 			l := e.shift(a)
-			if items {
-				l = ts.egressAt(s, a)
-			}
 			for k < len(sTau) && sTau[k] < a {
 				k++
 			}
 			if k < len(sTau) {
-				l = ts.comb(l, sLab[k])
+				l = l.Combine(sLab[k])
 			}
 			l = l.within(hiT)
-			if y := ts.comb(v[j], l); y != v[j] {
+			if y := v[j].Combine(l); y != v[j] {
 				v[j] = y
 				any = true
 			}

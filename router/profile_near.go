@@ -1,0 +1,626 @@
+package router
+
+import (
+	"fmt"
+	"math/bits"
+
+	"github.com/vingt/vingt/hours"
+)
+
+// This file is the nearest-site search (SearchNearest, SearchNearestOpen):
+// the top-two search of profile_top2.go with its labels projected by
+// tied, (V1, S1, tie), packed in one integer (near). Projecting commutes
+// with Combine, shift and within, and so does forgetting which site a tie
+// was between (the least value and whether two sites give it depend only
+// on the projected labels): the search of packed labels is exact for V1,
+// S1 and the ties. A packed label is compared in one instruction, and
+// the candidates carry it through their sort instead of an index into
+// the labels (gathering 12-byte labels by index, at random, was a fifth
+// of the search).
+
+// near is a label of the nearest-site search: the best arrival V1 in the
+// high 32 bits, offset by 2³¹ so that the integers order as the arrivals,
+// and in the low 32 bits the site that gives it, or nearTie where two
+// sites do. noNear, no journey, is NoTop2 projected (V1 Unreached, and
+// V2 = V1 there).
+type near uint64
+
+const (
+	nearTie        = 1<<32 - 1
+	noNear    near = 1<<64 - 1
+	nearShift      = 32
+)
+
+// packNear returns the label of arrival v through site s alone.
+func packNear(v, s int32) near {
+	return near(uint64(uint32(v)^1<<31)<<nearShift | uint64(uint32(s)))
+}
+
+// nearOf returns the label l projected: its V1 and S1, or a tie where V2
+// equals V1.
+func nearOf(l Top2) near {
+	switch {
+	case l.V1 == Unreached:
+		return noNear
+	case l.V2 == l.V1:
+		return packNear(l.V1, 0) | nearTie
+	}
+	return packNear(l.V1, l.S1)
+}
+
+// v1 returns the label's best arrival.
+func (a near) v1() int32 { return int32(uint32(a>>nearShift) ^ 1<<31) }
+
+// top2 returns the label as a Top2: on a tie, S1 is -1 and V2 = V1.
+func (a near) top2() Top2 {
+	if a == noNear {
+		return NoTop2
+	}
+	v := a.v1()
+	if uint32(a) == nearTie {
+		return Top2{v, -1, v}
+	}
+	return Top2{v, int32(uint32(a)), Unreached}
+}
+
+// comb is Combine projected: the least arrival and its site, or a tie
+// where the arrivals are equal and the sites differ (or one ties).
+func (a near) comb(b near) near {
+	c := min(a, b)
+	if (a^b)-1 < nearTie { // the same arrival, not the same label
+		c |= nearTie
+	}
+	return c
+}
+
+// shift adds d seconds to the label's arrival.
+func (a near) shift(d int32) near {
+	if a == noNear {
+		return a
+	}
+	return a + near(uint64(int64(d))<<nearShift)
+}
+
+// within drops the label if its arrival is after h.
+func (a near) within(h int32) near {
+	if a > packNear(h, 0)|nearTie {
+		return noNear
+	}
+	return a
+}
+
+// nearCand is a candidate entry: its key (stop, then τ counted from the
+// window's start) and its label.
+type nearCand struct {
+	key uint64
+	lab near
+}
+
+// nearSearcher is the state of the nearest-site searches of a
+// Top2Searcher; its fields mirror the top-two search's.
+type nearSearcher struct {
+	ps       *ProfileSearcher
+	egW, egV []near
+	// S per stop, current and next round; B of the current round and of
+	// the round before.
+	sOff, nOff       []int32
+	sTau, nTau       []int32
+	sLab, nLab       []near
+	bOff, pOff       []int32
+	bTau, pTau       []int32
+	bLab, pLab       []near
+	prevOff, prevTau []int32
+	prevLab          []near
+	v                []near
+	cand, sorted     []nearCand
+	newStop, newTau  []int32
+	newLab           []near
+	tmpTau           []int32
+	tmpLab           []near
+	tmpNew           []bool
+	from, capT       int32
+	tb, keyBits      uint
+
+	// SearchNearestOpen's: the targets, the points' windows and sites,
+	// and per stop its timed items (as SearchOpen's: alighting at a ≤ D,
+	// one is served at max(a + walk, O)), each with its site.
+	timed                bool
+	targets              []Target
+	open                 []hours.Windows
+	site                 []int32
+	tgt                  []tgtWalk
+	egOff                []int32
+	egD, egSec, egO, egS []int32
+}
+
+// nearest returns the searcher's nearest-site state, made on first use.
+func (ts *Top2Searcher) nearest() *nearSearcher {
+	if ts.near == nil {
+		ps := ts.ps
+		n := ps.n
+		ts.near = &nearSearcher{ps: ps, egW: make([]near, n), egV: make([]near, n),
+			sOff: make([]int32, n+1), nOff: make([]int32, n+1),
+			bOff: make([]int32, n+1), pOff: make([]int32, n+1), v: make([]near, len(ps.v))}
+	}
+	return ts.near
+}
+
+// SearchNearest is Search for the nearest site alone: its labels keep V2
+// only where it equals V1 (two sites tie), Unreached elsewhere, so that a
+// label answers which site is nearest, or that none is alone, and the
+// search keeps about as few entries as the earliest-arrival profile.
+// Projecting a label by tied commutes with Combine, shift and within (the
+// least value and whether two sites give it depend only on the projected
+// labels), so the search of projected labels is exact for V1, S1 and the
+// ties; ProfileTop2.Eval projects its results too. The profile does not
+// say which sites tie: a tie's S1 is -1 there, and Eval's may be -1 or
+// one of the sites.
+func (ts *Top2Searcher) SearchNearest(egress []StopTop2, from, to int32, dst *ProfileTop2) error {
+	return ts.searchNearest(egress, from, to, dst)
+}
+
+// searchNearest runs the nearest-site search, then computes what
+// EvalPruned needs, as Search does.
+func (ts *Top2Searcher) searchNearest(egress []StopTop2, from, to int32, dst *ProfileTop2) error {
+	if err := ts.nearest().search(egress, from, to, dst); err != nil {
+		return err
+	}
+	ts.capT = ts.ps.tt.params.MaxDuration
+	ts.prepare(dst)
+	return nil
+}
+
+// SearchNearestOpen is SearchNearest towards points with opening hours,
+// as ProfileSearcher.SearchOpen is Search: targets are the walks from
+// stops to points, open[p] the arrival windows of point p, site[p] its
+// site. A label's V1 is the time the traveller is served (the wait for
+// the opening included), its site the one that serves first, or a tie.
+func (ts *Top2Searcher) SearchNearestOpen(targets []Target, open []hours.Windows, site []int32, from, to int32, dst *ProfileTop2) error {
+	n := ts.ps.n
+	if len(site) != len(open) {
+		return fmt.Errorf("router: profile: a site per point is needed (sites: %d, points: %d)", len(site), len(open))
+	}
+	for _, t := range targets {
+		if t.Stop < 0 || t.Stop >= n || t.Seconds < 0 || t.Point < 0 || int(t.Point) >= len(open) || site[t.Point] < 0 {
+			return fmt.Errorf("router: profile target %+v: no such stop, point or site, or a negative walk", t)
+		}
+	}
+	// The points always open give the plain egress labels (the search
+	// chains a footpath before them); the others timed items.
+	var always []StopTop2
+	for _, t := range targets {
+		if open[t.Point].Always() {
+			always = append(always, StopTop2{t.Stop, Top2{t.Seconds, site[t.Point], Unreached}})
+		}
+	}
+	ns := ts.nearest()
+	ns.timed = true
+	ns.targets, ns.open, ns.site = targets, open, site
+	defer func() { ns.timed, ns.targets, ns.open, ns.site = false, nil, nil, nil }()
+	return ts.searchNearest(always, from, to, dst)
+}
+
+// buildItems sets the timed items of every stop, as SearchOpen does:
+// the walks to the points with hours from the stop or after one
+// footpath, within MaxWalk together, the least per stop and point; an
+// item is left out where an always-open site is strictly nearer (it
+// serves strictly earlier at every alighting: no tie is lost).
+func (ns *nearSearcher) buildItems(from, hiT int32) {
+	ps := ns.ps
+	tt := ps.tt
+	n := ps.n
+	ns.tgt = ps.chainTargets(ns.tgt[:0], ns.targets, func(t Target) bool {
+		return t.Seconds <= tt.params.MaxDuration && !ns.open[t.Point].None() && !ns.open[t.Point].Always()
+	})
+	ns.egOff = grow(ns.egOff, int(n+1))
+	ns.egD, ns.egSec, ns.egO, ns.egS = ns.egD[:0], ns.egSec[:0], ns.egO[:0], ns.egS[:0]
+	i := 0
+	for s := range n {
+		ns.egOff[s] = int32(len(ns.egD))
+		e := ns.egV[s].v1()
+		for ; i < len(ns.tgt) && ns.tgt[i].stop == s; i++ {
+			t := ns.tgt[i]
+			if i > 0 && ns.tgt[i-1].stop == s && ns.tgt[i-1].point == t.point {
+				continue // a longer walk to the same point
+			}
+			if e != Unreached && t.sec > e {
+				continue
+			}
+			windowItems(ns.open[t.point], t.sec, from, hiT, func(d, o int32) {
+				ns.egD = append(ns.egD, d)
+				ns.egSec = append(ns.egSec, t.sec)
+				ns.egO = append(ns.egO, o)
+				ns.egS = append(ns.egS, ns.site[t.point])
+			})
+		}
+		if int(ns.egOff[s]) < len(ns.egD) {
+			ps.changed.set(s)
+		}
+	}
+	ns.egOff[n] = int32(len(ns.egD))
+}
+
+// egressAt is the label of alighting at stop s at a: the walks to the
+// always-open sites and the timed items still serving.
+func (ns *nearSearcher) egressAt(s, a int32) near {
+	l := ns.egV[s].shift(a)
+	for i := ns.egOff[s]; i < ns.egOff[s+1]; i++ {
+		if ns.egD[i] >= a {
+			l = l.comb(packNear(max(a+ns.egSec[i], ns.egO[i]), ns.egS[i]))
+		}
+	}
+	return l
+}
+
+func (ns *nearSearcher) search(egress []StopTop2, from, to int32, dst *ProfileTop2) error {
+	ps := ns.ps
+	tt := ps.tt
+	n := ps.n
+	capT := tt.params.MaxDuration
+	if err := checkTop2(n, egress, from, to); err != nil {
+		return err
+	}
+	hiT := to - 1 + capT
+	ns.capT, ns.from = capT, from
+	ns.tb = uint(bits.Len32(uint32(hiT - from)))
+	ns.keyBits = uint(bits.Len32(uint32(n))) + ns.tb
+	if ns.keyBits > 64 {
+		return fmt.Errorf("router: nearest-site profile search over %d stops: too many", n)
+	}
+	dst.n, dst.from, dst.to, dst.ties = n, from, to, true
+
+	// The egress: from the stop, or one footpath then a walk, within
+	// MaxWalk together.
+	for s := range ns.egW {
+		ns.egW[s] = noNear
+	}
+	for _, e := range egress {
+		ns.egW[e.Stop] = ns.egW[e.Stop].comb(nearOf(e.L.within(capT)))
+	}
+	copy(ns.egV, ns.egW)
+	ps.changed.clear()
+	for _, e := range egress {
+		w := ns.egW[e.Stop]
+		if w == noNear {
+			continue
+		}
+		ps.changed.set(e.Stop)
+		for _, r := range ps.rev[ps.revOff[e.Stop]:ps.revOff[e.Stop+1]] {
+			if x := w.shift(r.sec).within(tt.params.MaxWalk); x != noNear {
+				if y := ns.egV[r.to].comb(x); y != ns.egV[r.to] {
+					ns.egV[r.to] = y
+					ps.changed.set(r.to)
+				}
+			}
+		}
+	}
+	if ns.timed {
+		ns.buildItems(from, hiT)
+	}
+	ps.patternBounds(from, hiT)
+
+	fill(ns.sOff, 0)
+	ns.sTau, ns.sLab = ns.sTau[:0], ns.sLab[:0]
+	ns.bTau, ns.bLab = ns.bTau[:0], ns.bLab[:0]
+	for r := int32(1); r <= ps.rounds; r++ {
+		ps.queuePatterns()
+		ns.cand = ns.cand[:0]
+		if r > 1 {
+			// The round before moves to p*, its buffers to b*.
+			ns.pOff, ns.bOff = ns.bOff, ns.pOff
+			ns.pTau, ns.bTau = ns.bTau, ns.pTau[:0]
+			ns.pLab, ns.bLab = ns.bLab, ns.pLab[:0]
+			ns.prevOff, ns.prevTau, ns.prevLab = ns.pOff, ns.pTau, ns.pLab
+		} else {
+			ns.prevOff, ns.prevTau, ns.prevLab = ps.zeroOff, nil, nil
+		}
+		for _, pat := range ps.patQueue {
+			last := ps.patLast[pat]
+			ps.patLast[pat] = -1
+			ns.scan(pat, last, from, hiT)
+		}
+		ns.group()
+
+		ns.newStop, ns.newTau, ns.newLab = ns.newStop[:0], ns.newTau[:0], ns.newLab[:0]
+		ns.newStop = reserve32(ns.newStop, len(ns.sorted))
+		ns.newTau = reserve32(ns.newTau, len(ns.sorted))
+		ns.newLab = reserveNear(ns.newLab, len(ns.sorted))
+		ns.bTau = reserve32(ns.bTau, len(ns.prevTau)+len(ns.sorted))
+		ns.bLab = reserveNear(ns.bLab, len(ns.prevTau)+len(ns.sorted))
+		ns.bTau, ns.bLab = ns.mergeStops(ns.prevOff, ns.prevTau, ns.prevLab, ns.bOff, ns.bTau, ns.bLab, true)
+		ns.bOff[n] = int32(len(ns.bTau))
+		if r == ps.rounds {
+			break
+		}
+
+		// S_r = S_{r−1} ∪ the new entries shifted back by the transfer
+		// that leads to them, room for every candidate at once.
+		bound := 0
+		for _, s := range ns.newStop {
+			bound += 1 + int(ps.revOff[s+1]-ps.revOff[s])
+		}
+		ns.cand = reserveCand(ns.cand[:0], bound)
+		for i, s := range ns.newStop {
+			t, l := ns.newTau[i], ns.newLab[i]
+			if x := tt.selfExtra[s]; x != Unreached {
+				ns.sCandidate(s, t-x, l)
+			}
+			for _, rw := range ps.rev[ps.revOff[s]:ps.revOff[s+1]] {
+				ns.sCandidate(rw.to, t-rw.sec, l)
+			}
+		}
+		ns.group()
+		ps.changed.clear()
+		ns.nTau = reserve32(ns.nTau[:0], len(ns.sTau)+len(ns.sorted))
+		ns.nLab = reserveNear(ns.nLab[:0], len(ns.sTau)+len(ns.sorted))
+		ns.nTau, ns.nLab = ns.mergeStops(ns.sOff, ns.sTau, ns.sLab, ns.nOff, ns.nTau, ns.nLab, false)
+		ns.nOff[n] = int32(len(ns.nTau))
+		ns.sOff, ns.nOff = ns.nOff, ns.sOff
+		ns.sTau, ns.nTau = ns.nTau, ns.sTau
+		ns.sLab, ns.nLab = ns.nLab, ns.sLab
+	}
+
+	// The last round, all rides allowed, is the profile.
+	dst.off = grow(dst.off, int(n+1))
+	copy(dst.off, ns.bOff)
+	dst.tau = append(dst.tau[:0], ns.bTau...)
+	dst.lab = reserveTop2(dst.lab[:0], len(ns.bLab))
+	for _, l := range ns.bLab {
+		dst.lab = append(dst.lab, l.top2())
+	}
+	return nil
+}
+
+// mergeStops is Top2Searcher.mergeStops for packed labels.
+func (ns *nearSearcher) mergeStops(oldOff, oldTau []int32, oldLab []near, off, tau []int32, lab []near, keepNew bool) ([]int32, []near) {
+	ps := ns.ps
+	for s := range ps.n {
+		off[s] = int32(len(tau))
+		oT, oL := oldTau[oldOff[s]:oldOff[s+1]], oldLab[oldOff[s]:oldOff[s+1]]
+		cand := ns.sorted[ps.cnt[s]:ps.cnt[s+1]]
+		if len(cand) == 0 {
+			tau = append(tau, oT...)
+			lab = append(lab, oL...)
+			continue
+		}
+		ns.merge(oT, oL, cand)
+		for i := len(ns.tmpTau) - 1; i >= 0; i-- {
+			tau = append(tau, ns.tmpTau[i])
+			lab = append(lab, ns.tmpLab[i])
+			switch {
+			case !ns.tmpNew[i]:
+			case keepNew:
+				ns.newStop = append(ns.newStop, s)
+				ns.newTau = append(ns.newTau, ns.tmpTau[i])
+				ns.newLab = append(ns.newLab, ns.tmpLab[i])
+			default:
+				ps.changed.set(s)
+			}
+		}
+	}
+	return tau, lab
+}
+
+// atNear is at for packed labels.
+func atNear(tau []int32, lab []near, t int32) near {
+	lo, hi := 0, len(tau)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if tau[m] < t {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo < len(tau) {
+		return lab[lo]
+	}
+	return noNear
+}
+
+// addCand adds a candidate entry (τ, label) of stop s.
+func (ns *nearSearcher) addCand(s, tau int32, l near) {
+	ns.cand = append(ns.cand, nearCand{uint64(s)<<ns.tb | uint64(tau-ns.from), l})
+}
+
+// sCandidate adds the entry (a, l) to the candidates of S at stop s,
+// unless it is outside the window or changes nothing there: neither the
+// egress after alighting at a nor the entries S already has. The egress
+// alone is tested first: what it absorbs, their combination absorbs.
+func (ns *nearSearcher) sCandidate(s, a int32, l near) {
+	if a < ns.from {
+		return
+	}
+	l = l.within(a + ns.capT)
+	if l == noNear {
+		return
+	}
+	var e near
+	if ns.timed {
+		e = ns.egressAt(s, a)
+	} else {
+		e = ns.egV[s].shift(a)
+	}
+	if e.comb(l) == e {
+		return
+	}
+	have := e.comb(atNear(ns.sTau[ns.sOff[s]:ns.sOff[s+1]], ns.sLab[ns.sOff[s]:ns.sOff[s+1]], a))
+	if have.comb(l) == have {
+		return
+	}
+	ns.addCand(s, a, l)
+}
+
+// group sorts the candidates by (stop, τ), stably, into ns.sorted, with
+// stop s at ns.sorted[ps.cnt[s]:ps.cnt[s+1]]: radixSort's passes, moving
+// each candidate's label with its key.
+func (ns *nearSearcher) group() {
+	ps := ns.ps
+	src := ns.cand
+	dst := ns.sorted
+	if cap(dst) < len(src) {
+		dst = make([]nearCand, len(src), max(len(src), 2*cap(dst)))
+	}
+	dst = dst[:len(src)]
+	for shift := uint(0); shift < ns.keyBits; shift += radixDigit {
+		count := ps.radix
+		fill(count, 0)
+		for _, c := range src {
+			count[c.key>>shift&(1<<radixDigit-1)]++
+		}
+		sum := int32(0)
+		for i, c := range count {
+			count[i] = sum
+			sum += c
+		}
+		for _, c := range src {
+			d := c.key >> shift & (1<<radixDigit - 1)
+			dst[count[d]] = c
+			count[d]++
+		}
+		src, dst = dst, src
+	}
+	ns.sorted, ns.cand = src, dst[:0]
+	fill(ps.cnt, 0)
+	for _, c := range ns.sorted {
+		ps.cnt[c.key>>ns.tb+1]++
+	}
+	for s := range ps.n {
+		ps.cnt[s+1] += ps.cnt[s]
+	}
+}
+
+// merge computes the entries of old (τ increasing, labels cumulative)
+// and the candidates (sorted by τ) into tmpTau/tmpLab in decreasing τ,
+// labels cumulative, tmpNew telling which differ from old's at their τ.
+func (ns *nearSearcher) merge(oldTau []int32, oldLab []near, cand []nearCand) {
+	ns.tmpTau, ns.tmpLab, ns.tmpNew = ns.tmpTau[:0], ns.tmpLab[:0], ns.tmpNew[:0]
+	tmask := uint64(1)<<ns.tb - 1
+	cur, oldCum, last := noNear, noNear, noNear
+	i, j := len(oldTau)-1, len(cand)-1
+	for i >= 0 || j >= 0 {
+		// The latest τ among the remaining entries, and all entries at it.
+		t := int32(-1 << 31)
+		if i >= 0 {
+			t = oldTau[i]
+		}
+		if j >= 0 {
+			t = max(t, ns.from+int32(cand[j].key&tmask))
+		}
+		for i >= 0 && oldTau[i] == t {
+			oldCum = oldLab[i]
+			cur = cur.comb(oldLab[i])
+			i--
+		}
+		for j >= 0 && ns.from+int32(cand[j].key&tmask) == t {
+			cur = cur.comb(cand[j].lab)
+			j--
+		}
+		if cur == last {
+			continue
+		}
+		last = cur
+		ns.tmpTau = append(ns.tmpTau, t)
+		ns.tmpLab = append(ns.tmpLab, cur)
+		ns.tmpNew = append(ns.tmpNew, cur != oldCum)
+	}
+}
+
+// scan rides pattern pat backwards from position last, as
+// Top2Searcher.scan, with packed labels.
+func (ns *nearSearcher) scan(pat, last int32, from, hiT int32) {
+	ps := ns.ps
+	tt := ps.tt
+	capT := ns.capT
+	slack := tt.params.BoardSlack
+	so := tt.patStopOff[pat]
+	stops := tt.patStops[so:tt.patStopOff[pat+1]]
+	flags := tt.patFlags[so:tt.patStopOff[pat+1]]
+	nt := tt.patTrips[pat]
+	off := tt.patTimeOff[pat]
+	jlo, jhi := ps.patLo[pat], ps.patHi[pat]
+	prevOff, prevTau, prevLab := ns.prevOff, ns.prevTau, ns.prevLab
+	v := ns.v[:jhi]
+	for j := jlo; j < jhi; j++ {
+		v[j] = noNear
+	}
+	any := false
+	for i := last; i >= 0; i-- {
+		s := stops[i]
+		col := off + i*nt
+		if any && flags[i]&canBoard != 0 {
+			best := noNear
+			for j := jhi - 1; j >= jlo; j-- {
+				x := best.comb(v[j])
+				if x == best {
+					continue
+				}
+				t := tt.dep[col+j] - slack
+				if t < from {
+					break
+				}
+				best = x
+				c := x.within(t + capT)
+				if c == noNear {
+					continue
+				}
+				if have := atNear(prevTau[prevOff[s]:prevOff[s+1]], prevLab[prevOff[s]:prevOff[s+1]], t); have.comb(c) != have {
+					ns.addCand(s, t, c)
+				}
+			}
+		}
+		if flags[i]&canAlight == 0 {
+			continue
+		}
+		e := ns.egV[s]
+		sTau, sLab := ns.sTau[ns.sOff[s]:ns.sOff[s+1]], ns.sLab[ns.sOff[s]:ns.sOff[s+1]]
+		items := ns.timed && ns.egOff[s] < ns.egOff[s+1]
+		if e == noNear && len(sTau) == 0 && !items {
+			continue
+		}
+		k := 0
+		for j := jlo; j < jhi; j++ {
+			a := tt.arr[col+j]
+			if a > hiT {
+				break
+			}
+			var l near
+			if items {
+				l = ns.egressAt(s, a)
+			} else {
+				l = e.shift(a)
+			}
+			for k < len(sTau) && sTau[k] < a {
+				k++
+			}
+			if k < len(sTau) {
+				l = l.comb(sLab[k])
+			}
+			l = l.within(hiT)
+			if y := v[j].comb(l); y != v[j] {
+				v[j] = y
+				any = true
+			}
+		}
+	}
+}
+
+// reserveNear is reserve32 for packed labels.
+func reserveNear(s []near, n int) []near {
+	if cap(s)-len(s) >= n {
+		return s
+	}
+	t := make([]near, len(s), max(2*cap(s), len(s)+n, 1024))
+	copy(t, s)
+	return t
+}
+
+// reserveCand is reserve32 for candidates.
+func reserveCand(s []nearCand, n int) []nearCand {
+	if cap(s)-len(s) >= n {
+		return s
+	}
+	t := make([]nearCand, len(s), max(2*cap(s), len(s)+n, 1024))
+	copy(t, s)
+	return t
+}

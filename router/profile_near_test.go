@@ -1,0 +1,131 @@
+package router
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/vingt/vingt/gtfs"
+)
+
+// canonical returns the label projected by tied, with a tie's site
+// forgotten (-1): what the nearest-site search keeps of it.
+func canonical(l Top2) Top2 {
+	l = l.tied()
+	if l.V1 == Unreached {
+		return NoTop2
+	}
+	if l.V2 == l.V1 {
+		l.S1 = -1
+	}
+	return l
+}
+
+// TestNearAlgebra checks the packed labels of the nearest-site search
+// against Top2's operations projected (canonical): Combine, shift and
+// within, on random labels with negative, equal and unreached arrivals.
+func TestNearAlgebra(t *testing.T) {
+	rng := rand.New(rand.NewPCG(31, 32))
+	label := func() Top2 {
+		if rng.IntN(8) == 0 {
+			return NoTop2
+		}
+		v := int32(rng.IntN(7)) - 3 + []int32{0, -86400, 100000}[rng.IntN(3)]
+		l := Top2{v, int32(rng.IntN(3)), Unreached}
+		switch rng.IntN(3) {
+		case 0:
+			l.V2 = v
+		case 1:
+			l.V2 = v + int32(rng.IntN(3))
+		}
+		if rng.IntN(20) == 0 {
+			l.S1 = 1<<31 - 1
+		}
+		return l
+	}
+	for range 200000 {
+		a, b := label(), label()
+		na, nb := nearOf(a), nearOf(b)
+		if got, want := na.top2(), canonical(a); got != want {
+			t.Fatalf("%+v: packed %#x reads %+v, want %+v", a, uint64(na), got, want)
+		}
+		if got, want := na.comb(nb).top2(), canonical(a.Combine(b)); got != want {
+			t.Fatalf("%+v combined with %+v: packed %+v, want %+v", a, b, got, want)
+		}
+		d := int32(rng.IntN(200001)) - 100000
+		if got, want := na.shift(d).top2(), canonical(a.shift(d)); got != want {
+			t.Fatalf("%+v shifted by %d: packed %+v, want %+v", a, d, got, want)
+		}
+		h := a.V1 + int32(rng.IntN(5)) - 2
+		if a.V1 == Unreached {
+			h = int32(rng.IntN(1000))
+		}
+		if got, want := na.within(h).top2(), canonical(a.within(h)); got != want {
+			t.Fatalf("%+v within %d: packed %+v, want %+v", a, h, got, want)
+		}
+		if (na < nb) != (a.V1 < b.V1) && a.V1 != b.V1 {
+			t.Fatalf("%+v and %+v: packed labels ordered otherwise", a, b)
+		}
+	}
+}
+
+// TestNearestMatchesTop2 compares the nearest-site search with the
+// top-two search projected, on random timetables with ties: per
+// departure, second by second, the same least value, and the same site
+// or a tie.
+func TestNearestMatchesTop2(t *testing.T) {
+	rng := rand.New(rand.NewPCG(33, 34))
+	date, _ := gtfs.ParseDate("2026-01-13")
+	networks := 200
+	if testing.Short() {
+		networks = 60
+	}
+	var full, near ProfileTop2
+	compared, reached, ties := 0, 0, 0
+	for n := range networks {
+		_, p, tt := randomNetwork(t, rng, date)
+		ts := NewTop2Searcher(tt)
+		for range 3 {
+			var egress []StopTop2
+			for q := range 1 + rng.IntN(5) {
+				for range 1 + rng.IntN(3) {
+					egress = append(egress, StopTop2{int32(rng.IntN(tt.NumStops())), Top2{int32(60 * rng.IntN(int(p.MaxWalk)/60+1)), int32(q), Unreached}})
+				}
+			}
+			from := randomDeparture(rng)
+			to := from + 1 + int32(rng.IntN(3600))
+			if err := ts.SearchNearest(egress, from, to, &near); err != nil {
+				t.Fatal(err)
+			}
+			if err := ts.Search(egress, from, to, &full); err != nil {
+				t.Fatal(err)
+			}
+			var deps []int32
+			for d := from; d < to; d++ {
+				deps = append(deps, d)
+			}
+			got, want := make([]Top2, len(deps)), make([]Top2, len(deps))
+			for origin := range 4 {
+				acc := randomAccess(rng, tt.NumStops())
+				near.Eval(acc, deps, got)
+				full.Eval(acc, deps, want)
+				for i := range deps {
+					g, w := canonical(got[i]), canonical(want[i])
+					if g != w {
+						t.Fatalf("timetable %d origin %d departure %d: nearest-site profile %+v, top-two %+v", n, origin, deps[i], got[i], want[i])
+					}
+					compared++
+					if w.V1 != Unreached {
+						reached++
+						if w.S1 < 0 {
+							ties++
+						}
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d departures compared, %d reached, %d ties", compared, reached, ties)
+	if reached == 0 || ties == 0 {
+		t.Fatal("the comparison proves little")
+	}
+}
