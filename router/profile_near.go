@@ -115,9 +115,7 @@ type nearSearcher struct {
 	cand, sorted     []nearCand
 	newStop, newTau  []int32
 	newLab           []near
-	tmpTau           []int32
-	tmpLab           []near
-	tmpNew           []bool
+	tmp              []nearEntry
 	from, capT       int32
 	tb, keyBits      uint
 
@@ -384,15 +382,16 @@ func (ns *nearSearcher) mergeStops(oldOff, oldTau []int32, oldLab []near, off, t
 			continue
 		}
 		ns.merge(oT, oL, cand)
-		for i := len(ns.tmpTau) - 1; i >= 0; i-- {
-			tau = append(tau, ns.tmpTau[i])
-			lab = append(lab, ns.tmpLab[i])
+		for i := len(ns.tmp) - 1; i >= 0; i-- {
+			e := ns.tmp[i]
+			tau = append(tau, e.tau)
+			lab = append(lab, e.lab)
 			switch {
-			case !ns.tmpNew[i]:
+			case !e.isNew:
 			case keepNew:
 				ns.newStop = append(ns.newStop, s)
-				ns.newTau = append(ns.newTau, ns.tmpTau[i])
-				ns.newLab = append(ns.newLab, ns.tmpLab[i])
+				ns.newTau = append(ns.newTau, e.tau)
+				ns.newLab = append(ns.newLab, e.lab)
 			default:
 				ps.changed.set(s)
 			}
@@ -490,40 +489,64 @@ func (ns *nearSearcher) group() {
 	}
 }
 
+// nearEntry is an entry that merge computes: its τ, its label, and
+// whether the label differs from old's at τ.
+type nearEntry struct {
+	lab   near
+	tau   int32
+	isNew bool
+}
+
 // merge computes the entries of old (τ increasing, labels cumulative)
-// and the candidates (sorted by τ) into tmpTau/tmpLab in decreasing τ,
-// labels cumulative, tmpNew telling which differ from old's at their τ.
+// and the candidates (sorted by τ) into tmp in decreasing τ, labels
+// cumulative. Times are compared as the candidates' keys hold them,
+// counted from the window's start; tmp is written by index, room made
+// first (three appended slices spilled the loop's registers).
 func (ns *nearSearcher) merge(oldTau []int32, oldLab []near, cand []nearCand) {
-	ns.tmpTau, ns.tmpLab, ns.tmpNew = ns.tmpTau[:0], ns.tmpLab[:0], ns.tmpNew[:0]
+	if n := len(oldTau) + len(cand); cap(ns.tmp) < n {
+		ns.tmp = make([]nearEntry, n, max(n, 2*cap(ns.tmp)))
+	}
+	tmp := ns.tmp[:cap(ns.tmp)]
+	k := 0
+	from := ns.from
 	tmask := uint64(1)<<ns.tb - 1
 	cur, oldCum, last := noNear, noNear, noNear
-	i, j := len(oldTau)-1, len(cand)-1
-	for i >= 0 || j >= 0 {
-		// The latest τ among the remaining entries, and all entries at it.
-		t := int32(-1 << 31)
-		if i >= 0 {
-			t = oldTau[i]
-		}
-		if j >= 0 {
-			t = max(t, ns.from+int32(cand[j].key&tmask))
-		}
-		for i >= 0 && oldTau[i] == t {
+	i := len(oldTau) - 1
+	for j := len(cand) - 1; j >= 0; {
+		t := cand[j].key & tmask
+		// The old entries later than t, each alone at its τ (old's τ
+		// increase strictly).
+		for ; i >= 0 && uint64(oldTau[i]-from) > t; i-- {
 			oldCum = oldLab[i]
-			cur = cur.comb(oldLab[i])
+			if cur = cur.comb(oldCum); cur != last {
+				last = cur
+				tmp[k] = nearEntry{cur, oldTau[i], cur != oldCum}
+				k++
+			}
+		}
+		if i >= 0 && uint64(oldTau[i]-from) == t {
+			oldCum = oldLab[i]
+			cur = cur.comb(oldCum)
 			i--
 		}
-		for j >= 0 && ns.from+int32(cand[j].key&tmask) == t {
+		for ; j >= 0 && cand[j].key&tmask == t; j-- {
 			cur = cur.comb(cand[j].lab)
-			j--
 		}
-		if cur == last {
-			continue
+		if cur != last {
+			last = cur
+			tmp[k] = nearEntry{cur, from + int32(t), cur != oldCum}
+			k++
 		}
-		last = cur
-		ns.tmpTau = append(ns.tmpTau, t)
-		ns.tmpLab = append(ns.tmpLab, cur)
-		ns.tmpNew = append(ns.tmpNew, cur != oldCum)
 	}
+	for ; i >= 0; i-- {
+		oldCum = oldLab[i]
+		if cur = cur.comb(oldCum); cur != last {
+			last = cur
+			tmp[k] = nearEntry{cur, oldTau[i], cur != oldCum}
+			k++
+		}
+	}
+	ns.tmp = tmp[:k]
 }
 
 // scan rides pattern pat backwards from position last, as
