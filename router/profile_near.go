@@ -16,8 +16,8 @@ import (
 // S1 and the ties. A packed label is compared in one instruction, and
 // the candidates carry it through their sort instead of an index into
 // the labels (gathering 12-byte labels by index, at random, was 17–19 %
-// of the search's profile). The encoding is EvalPruned's (pack and
-// combine64 in profile_prune.go, on plain integers).
+// of the search's profile). EvalPruned and EvalNearest evaluate
+// nearest-site profiles on the same labels (profile_prune.go).
 
 // near is a label of the nearest-site search: the best arrival V1 in the
 // high 32 bits, offset by 2³¹ so that the integers order as the arrivals,

@@ -91,7 +91,7 @@ func (ts *Top2Searcher) prepare(dst *ProfileTop2) {
 	dst.pk = dst.pk[:0]
 	if dst.ties {
 		for _, l := range dst.lab {
-			dst.pk = append(dst.pk, pack(l))
+			dst.pk = append(dst.pk, nearOf(l))
 		}
 	} else {
 		dst.pk = nil
@@ -138,8 +138,8 @@ type EvalScratch struct {
 	call  uint32
 	keep  []Access
 	first [pruneK]Access
-	pk    []uint64 // per departure, packed labels (nearest-site profiles)
-	lab   []Top2   // per departure, labels (EvalNearest of a top-two profile)
+	pk    []near // per departure, packed labels (nearest-site profiles)
+	lab   []Top2 // per departure, labels (EvalNearest of a top-two profile)
 
 	// what the calls left out: absorbed stops, stops too slow
 	absorbedN, slowN int
@@ -192,13 +192,13 @@ func (p *ProfileTop2) EvalPruned(sc *EvalScratch, access []Access, d Departures,
 	nf := p.choose(sc, access)
 	if p.pk != nil {
 		pk := p.evalPacked(sc, d, nf)
-		next := pack(NoTop2)
+		next := noNear
 		for i := len(pk) - 1; i >= 0; i-- {
-			next = combine64(pk[i], next)
-			if v := v1(next); v != Unreached && v-deps[i] > p.capT {
+			next = pk[i].comb(next)
+			if v := next.v1(); v != Unreached && v-deps[i] > p.capT {
 				out[i] = NoTop2
 			} else {
-				out[i] = unpack(next)
+				out[i] = next.top2()
 			}
 		}
 		return
@@ -244,12 +244,12 @@ func (p *ProfileTop2) EvalNearest(sc *EvalScratch, access []Access, d Departures
 	nf := p.choose(sc, access)
 	pk := p.evalPacked(sc, d, nf)
 	v1s, site, deps = v1s[:len(pk)], site[:len(pk)], deps[:len(pk)]
-	next, capT := pack(NoTop2), p.capT
+	next, capT := noNear, p.capT
 	for i := len(pk) - 1; i >= 0; i-- {
-		next = combine64(pk[i], next)
-		v, code := v1(next), uint32(next) // a tie's code is -1 as a site
+		next = pk[i].comb(next)
+		v, code := next.v1(), uint32(next) // a tie's code is -1 as a site
 		if v == Unreached || v-deps[i] > capT {
-			v, code = Unreached, packTie
+			v, code = Unreached, nearTie
 		}
 		v1s[i], site[i] = v, int32(code)
 	}
@@ -396,60 +396,18 @@ func (p *ProfileTop2) normalize(deps []int32, out []Top2) {
 	}
 }
 
-// A label of a nearest-site profile (V2 is V1 or Unreached) packs into a
-// uint64: V1 in the high half (its order kept), in the low half the site,
-// or packTie when two sites tie. Combining two packed labels is then the
-// least of them unless their V1 are equal (combine64).
-const packTie = math.MaxUint32
-
-// pack returns the packed form of a nearest-site label.
-func pack(l Top2) uint64 {
-	code := uint64(uint32(l.S1))
-	if l.V2 == l.V1 {
-		code = packTie
-	}
-	return uint64(uint32(l.V1)^1<<31)<<32 | code
-}
-
-// unpack returns the label of a packed one, a tie's site -1.
-func unpack(x uint64) Top2 {
-	v := int32(uint32(x>>32) ^ 1<<31)
-	switch code := uint32(x); {
-	case v == Unreached:
-		return NoTop2
-	case code == packTie:
-		return Top2{v, -1, v}
-	default:
-		return Top2{v, int32(code), Unreached}
-	}
-}
-
-// v1 returns V1 of a packed label.
-func v1(x uint64) int32 { return int32(uint32(x>>32) ^ 1<<31) }
-
-// combine64 is Combine, then tied, of packed labels.
-func combine64(a, b uint64) uint64 {
-	if a>>32 != b>>32 {
-		return min(a, b)
-	}
-	if a == b {
-		return a
-	}
-	return a | packTie
-}
-
 // evalPacked evaluates a nearest-site profile on packed labels: the nf
 // stops of sc.first, then those of sc.keep that can change a value. Each
 // label it returns is at the last departure it answers: the caller
 // spreads them to the earlier ones.
-func (p *ProfileTop2) evalPacked(sc *EvalScratch, d Departures, nf int) []uint64 {
+func (p *ProfileTop2) evalPacked(sc *EvalScratch, d Departures, nf int) []near {
 	deps := d.deps
 	nd := len(deps)
 	if cap(sc.pk) < nd {
-		sc.pk = make([]uint64, nd)
+		sc.pk = make([]near, nd)
 	}
 	pk := sc.pk[:nd]
-	none := pack(NoTop2)
+	none := noNear
 	for i := range pk {
 		pk[i] = none
 	}
@@ -461,9 +419,9 @@ func (p *ProfileTop2) evalPacked(sc *EvalScratch, d Departures, nf int) []uint64
 		capT, deps := p.capT, deps[:nd]
 		slow, next := int32(0), none
 		for i := nd - 1; i >= 0; i-- {
-			next = combine64(pk[i], next)
+			next = pk[i].comb(next)
 			pk[i] = next
-			if v := v1(next); v == Unreached || v-deps[i] > capT {
+			if v := next.v1(); v == Unreached || v-deps[i] > capT {
 				slow = capT + 1
 			} else {
 				slow = max(slow, v-deps[i])
@@ -481,7 +439,7 @@ func (p *ProfileTop2) evalPacked(sc *EvalScratch, d Departures, nf int) []uint64
 }
 
 // addStop64 is addStop on packed labels.
-func (p *ProfileTop2) addStop64(a Access, deps []int32, step int32, inv uint64, out []uint64, slow int32) {
+func (p *ProfileTop2) addStop64(a Access, deps []int32, step int32, inv uint64, out []near, slow int32) {
 	nd := len(deps)
 	d0, dl := deps[0], deps[nd-1]
 	lo, hi := p.off[a.Stop], p.off[a.Stop+1]
@@ -508,14 +466,14 @@ func (p *ProfileTop2) addStop64(a Access, deps []int32, step int32, inv uint64, 
 		for ; j < len(tau); j++ {
 			tj, x := tau[j], pk[j]
 			if tj >= last {
-				if int64(v1(x)) <= int64(tj)+lim {
-					out[nd-1] = combine64(out[nd-1], x)
+				if int64(x.v1()) <= int64(tj)+lim {
+					out[nd-1] = out[nd-1].comb(x)
 				}
 				return
 			}
-			if int64(v1(x)) <= int64(tj)+lim {
+			if int64(x.v1()) <= int64(tj)+lim {
 				k := quotient(uint64(tj-base), inv)
-				out[k] = combine64(out[k], x)
+				out[k] = out[k].comb(x)
 			}
 		}
 		return
@@ -531,8 +489,8 @@ func (p *ProfileTop2) addStop64(a Access, deps []int32, step int32, inv uint64, 
 		default:
 			k = upperBound(deps, t) - 1
 		}
-		if x := pk[j]; v1(x)-t <= slow {
-			out[k] = combine64(out[k], x)
+		if x := pk[j]; x.v1()-t <= slow {
+			out[k] = out[k].comb(x)
 		}
 		if k == nd-1 {
 			return

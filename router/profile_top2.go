@@ -88,7 +88,7 @@ type ProfileTop2 struct {
 	// absorbing it (absBy[absOff[s]:absOff[s+1]]) with their slack.
 	capT, maxWalk int32
 	minTT         []int32
-	pk            []uint64 // the labels packed, for a nearest-site profile
+	pk            []near // the labels packed, for a nearest-site profile
 	absOff        []int32
 	absBy, absX   []int32
 	pruned        bool

@@ -226,7 +226,7 @@ func TestEvalPrunedTieAtBound(t *testing.T) {
 		p.pk = nil
 		if packed {
 			for _, l := range p.lab {
-				p.pk = append(p.pk, pack(l))
+				p.pk = append(p.pk, nearOf(l))
 			}
 		}
 		want, got := make([]Top2, 1), make([]Top2, 1)
@@ -238,40 +238,6 @@ func TestEvalPrunedTieAtBound(t *testing.T) {
 		checkNearest(t, &p, &sc, access, d, got)
 		if want[0] != (Top2{100, -1, 100}) || got[0] != want[0] {
 			t.Fatalf("packed %v: pruned %+v, all stops %+v, want a tie at 100", packed, got[0], want[0])
-		}
-	}
-}
-
-// TestPack checks that packed labels order and combine as Top2 does for
-// nearest-site labels, times before the day included.
-func TestPack(t *testing.T) {
-	rng := rand.New(rand.NewPCG(41, 42))
-	draw := func() Top2 {
-		switch rng.IntN(6) {
-		case 0:
-			return NoTop2
-		case 1:
-			v := int32(rng.IntN(5)) - 86400
-			return Top2{v, -1, v}
-		}
-		v := int32(rng.IntN(5)) + int32(rng.IntN(2))*(-86400)
-		return Top2{v, int32(rng.IntN(3)), Unreached}
-	}
-	canon := func(l Top2) Top2 {
-		l = l.tied()
-		if l.V1 != Unreached && l.V2 == l.V1 {
-			l.S1 = -1
-		}
-		return l
-	}
-	for range 100000 {
-		a, b := draw(), draw()
-		want := canon(a.Combine(b))
-		if got := unpack(combine64(pack(a), pack(b))); got != want {
-			t.Fatalf("%+v and %+v: packed %+v, want %+v", a, b, got, want)
-		}
-		if got := unpack(pack(a)); got != canon(a) {
-			t.Fatalf("%+v: unpacked %+v", a, got)
 		}
 	}
 }
