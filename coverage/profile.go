@@ -65,7 +65,7 @@ func (a *analysis) buildProfiles(ctx context.Context, workers int) error {
 	if err != nil {
 		return err
 	}
-	err = searchPool(ctx, workers, len(a.cats), func() *router.Top2Searcher { return router.NewTop2Searcher(a.tt) }, func(ts *router.Top2Searcher, k int) error {
+	err = searchPool(ctx, workers, len(a.cats), a.newTop2Searcher, func(ts *router.Top2Searcher, k int) error {
 		e := &a.egress[k]
 		var err error
 		if e.timed() {
@@ -101,6 +101,15 @@ func (a *analysis) newProfiles() (*profiles, error) {
 		return nil, fmt.Errorf("coverage: %w", err)
 	}
 	return &profiles{deps: d, top2: make([]router.ProfileTop2, len(a.cats))}, nil
+}
+
+// newTop2Searcher returns a profile searcher for the run's categories:
+// it lists absorbing stops only when there are at least as many cells as
+// stops (below, listing them costs more than it saves: BENCHMARKS.md).
+func (a *analysis) newTop2Searcher() *router.Top2Searcher {
+	ts := router.NewTop2Searcher(a.tt)
+	ts.SetAbsorbers(len(a.cells) >= a.tt.NumStops())
+	return ts
 }
 
 // searchPool runs search(ps, i) for i in [0, n) on workers goroutines,

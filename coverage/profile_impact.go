@@ -57,7 +57,7 @@ func (a *analysis) buildImpactProfiles(ctx context.Context, workers int) error {
 	if err != nil {
 		return err
 	}
-	err = searchPool(ctx, workers, len(a.cats), func() *router.Top2Searcher { return router.NewTop2Searcher(a.tt) },
+	err = searchPool(ctx, workers, len(a.cats), a.newTop2Searcher,
 		func(ts *router.Top2Searcher, k int) error {
 			if err := ts.Search(a.egress[k].top2, a.p.From, a.p.To, &pr.top2[k]); err != nil {
 				return fmt.Errorf("coverage: category %s: %w", a.cats[k].Name, err)

@@ -101,7 +101,7 @@ func (ts *Top2Searcher) prepare(dst *ProfileTop2) {
 	lo, hi := dst.from, dst.to-1+dst.maxWalk
 	for s := range n {
 		dst.absOff[s] = int32(len(dst.absBy))
-		if dst.off[s] == dst.off[s+1] {
+		if dst.off[s] == dst.off[s+1] || ts.noAbsorb {
 			continue
 		}
 		k := 0
@@ -129,6 +129,13 @@ func (ts *Top2Searcher) prepare(dst *ProfileTop2) {
 	dst.absOff[n] = int32(len(dst.absBy))
 	dst.pruned = true
 }
+
+// SetAbsorbers says whether the searches that follow list, per stop, the
+// stops that absorb it (the default). EvalPruned is exact either way;
+// the lists cost about what they save over as many evaluations as the
+// network has stops, so a caller evaluating fewer places may turn them
+// off.
+func (ts *Top2Searcher) SetAbsorbers(on bool) { ts.noAbsorb = !on }
 
 // EvalScratch is the memory of EvalPruned and EvalNearest, one per
 // goroutine.

@@ -204,7 +204,8 @@ func (p *ProfileTop2) finish(out []Top2) {
 // Top2Searcher runs top-two profile searches; like ProfileSearcher, one
 // per goroutine.
 type Top2Searcher struct {
-	ps *ProfileSearcher // its footpaths, pattern bounds, queues and radix
+	ps       *ProfileSearcher // its footpaths, pattern bounds, queues and radix
+	noAbsorb bool             // SetAbsorbers(false): no absorbing stops listed
 
 	egW, egV []Top2 // per stop: walks to the sites, without and with a footpath first
 	// S per stop, current and next round; B of the round before in
