@@ -197,6 +197,20 @@ func quotient(x, inv uint64) int {
 	return int(q)
 }
 
+// lowerBound returns the number of values < x in the increasing slice.
+func lowerBound(s []int32, x int32) int {
+	lo, hi := 0, len(s)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if s[m] < x {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
+}
+
 // upperBound returns the number of values ≤ x in the increasing slice.
 func upperBound(s []int32, x int32) int {
 	lo, hi := 0, len(s)

@@ -197,7 +197,7 @@ func (p *ProfileTop2) EvalPruned(sc *EvalScratch, access []Access, d Departures,
 		return
 	}
 	nf := p.choose(sc, access)
-	if p.pk != nil {
+	if p.pk != nil && d.step > 1 {
 		pk := p.evalPacked(sc, d, nf)
 		next := noNear
 		for i := len(pk) - 1; i >= 0; i-- {
@@ -237,7 +237,7 @@ func (p *ProfileTop2) EvalPruned(sc *EvalScratch, access []Access, d Departures,
 func (p *ProfileTop2) EvalNearest(sc *EvalScratch, access []Access, d Departures, v1s, site []int32) {
 	deps := d.deps
 	p.checkDepartures(d, min(len(v1s), len(site)))
-	if p.pk == nil || !p.pruned || len(access) <= pruneK || len(deps) == 0 || len(p.off) == 0 {
+	if p.pk == nil || d.step <= 1 || !p.pruned || len(access) <= pruneK || len(deps) == 0 || len(p.off) == 0 {
 		sc.lab = slices.Grow(sc.lab[:0], len(deps))[:len(deps)]
 		p.EvalPruned(sc, access, d, sc.lab)
 		for i, l := range sc.lab {
@@ -419,7 +419,7 @@ func (p *ProfileTop2) evalPacked(sc *EvalScratch, d Departures, nf int) []near {
 		pk[i] = none
 	}
 	for _, a := range sc.first[:nf] {
-		p.addStop64(a, deps, d.step, d.inv, pk, math.MaxInt32)
+		p.addStop64(a, deps, d.inv, pk, math.MaxInt32)
 	}
 	if len(sc.keep) > 0 {
 		// Spread, and the slowest departure so far within MaxDuration + 1.
@@ -436,7 +436,7 @@ func (p *ProfileTop2) evalPacked(sc *EvalScratch, d Departures, nf int) []near {
 		}
 		for _, a := range sc.keep {
 			if a.Seconds+p.minTT[a.Stop] <= slow {
-				p.addStop64(a, deps, d.step, d.inv, pk, slow)
+				p.addStop64(a, deps, d.inv, pk, slow)
 			} else {
 				sc.slowN++
 			}
@@ -445,62 +445,33 @@ func (p *ProfileTop2) evalPacked(sc *EvalScratch, d Departures, nf int) []near {
 	return pk
 }
 
-// addStop64 is addStop on packed labels.
-func (p *ProfileTop2) addStop64(a Access, deps []int32, step int32, inv uint64, out []near, slow int32) {
+// addStop64 is addStop on packed labels, for departures every step > 1
+// seconds (EvalPruned and EvalNearest take the unpacked path otherwise).
+func (p *ProfileTop2) addStop64(a Access, deps []int32, inv uint64, out []near, slow int32) {
 	nd := len(deps)
 	d0, dl := deps[0], deps[nd-1]
 	lo, hi := p.off[a.Stop], p.off[a.Stop+1]
 	tau := p.tau[lo:hi]
 	pk := p.pk[lo:hi]
 	pk = pk[:len(tau)]
-	first := d0 + a.Seconds
-	j, h := 0, len(tau)
-	for j < h {
-		m := int(uint(j+h) >> 1)
-		if tau[m] < first {
-			j = m + 1
-		} else {
-			h = m
-		}
-	}
-	if step > 1 {
-		// The departures of a run, every step seconds: an entry at τ
-		// answers departure (τ − walk − d0) / step, the last one from
-		// τ ≥ dl + walk on; it counts where V1 ≤ τ − walk + slow.
-		w := int64(a.Seconds)
-		base, last := d0+a.Seconds, dl+a.Seconds
-		lim := int64(slow) - w
-		for ; j < len(tau); j++ {
-			tj, x := tau[j], pk[j]
-			if tj >= last {
-				if int64(x.v1()) <= int64(tj)+lim {
-					out[nd-1] = out[nd-1].comb(x)
-				}
-				return
-			}
-			if int64(x.v1()) <= int64(tj)+lim {
-				k := quotient(uint64(tj-base), inv)
-				out[k] = out[k].comb(x)
-			}
-		}
-		return
-	}
+	j := lowerBound(tau, d0+a.Seconds)
+	// The departures of a run, every step seconds: an entry at τ
+	// answers departure (τ − walk − d0) / step, the last one from
+	// τ ≥ dl + walk on; it counts where V1 ≤ τ − walk + slow.
+	w := int64(a.Seconds)
+	base, last := d0+a.Seconds, dl+a.Seconds
+	lim := int64(slow) - w
 	for ; j < len(tau); j++ {
-		t := tau[j] - a.Seconds
-		var k int
-		switch {
-		case t >= dl:
-			k = nd - 1
-		case step == 1:
-			k = int(t - d0)
-		default:
-			k = upperBound(deps, t) - 1
-		}
-		if x := pk[j]; x.v1()-t <= slow {
-			out[k] = out[k].comb(x)
-		}
-		if k == nd-1 {
+		tj, x := tau[j], pk[j]
+		if tj >= last {
+			if int64(x.v1()) <= int64(tj)+lim {
+				out[nd-1] = out[nd-1].comb(x)
+			}
 			return
+		}
+		if int64(x.v1()) <= int64(tj)+lim {
+			k := quotient(uint64(tj-base), inv)
+			out[k] = out[k].comb(x)
 		}
 	}
 }

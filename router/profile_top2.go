@@ -156,17 +156,7 @@ func (p *ProfileTop2) addStop(a Access, deps []int32, step int32, inv uint64, ou
 	d0, dl := deps[0], deps[nd-1]
 	lo, hi := p.off[a.Stop], p.off[a.Stop+1]
 	tau, lab := p.tau[lo:hi], p.lab[lo:hi]
-	first := d0 + a.Seconds
-	j, h := 0, len(tau)
-	for j < h {
-		m := int(uint(j+h) >> 1)
-		if tau[m] < first {
-			j = m + 1
-		} else {
-			h = m
-		}
-	}
-	for ; j < len(tau); j++ {
+	for j := lowerBound(tau, d0+a.Seconds); j < len(tau); j++ {
 		t := tau[j] - a.Seconds
 		var k int
 		switch {
