@@ -143,7 +143,7 @@ func (p *Profile) Eval(access []Access, deps []int32, out []int32) {
 	}
 	base := (p.rounds - 1) * (p.n + 1)
 	off := p.off[base : base+p.n+1]
-	d0, dl := deps[0], deps[nd-1]
+	d0 := deps[0]
 	// x / step as a multiplication (a division per entry was a sixth of
 	// Eval): with inv = ⌈2⁶⁴/step⌉, x·inv/2⁶⁴ = x/step + δ, 0 ≤ δ <
 	// x/2⁶⁴ < 1/step for 0 ≤ x < 2³², so its integer part is x/step's.
@@ -167,17 +167,7 @@ func (p *Profile) Eval(access []Access, deps []int32, out []int32) {
 		}
 		for ; j < len(tau); j++ {
 			t := tau[j] - a.Seconds // the latest departure it answers
-			var k int               // the last departure ≤ t
-			switch {
-			case t >= dl:
-				k = nd - 1
-			case step == 1:
-				k = int(t - d0)
-			case step > 0:
-				k = quotient(uint64(t-d0), inv)
-			default:
-				k = upperBound(deps, t) - 1
-			}
+			k := slot(deps, t, step, inv)
 			out[k] = min(out[k], arr[j]) // without a branch to mispredict
 			if k == nd-1 {
 				break
@@ -195,6 +185,22 @@ func (p *Profile) Eval(access []Access, deps []int32, out []int32) {
 func quotient(x, inv uint64) int {
 	q, _ := bits.Mul64(x, inv)
 	return int(q)
+}
+
+// slot returns the index of the last departure of deps (increasing, at
+// least one) that leaving at t answers, the last one for t beyond it:
+// with a step between departures (0 when uneven) and inv = inverse(step).
+func slot(deps []int32, t, step int32, inv uint64) int {
+	nd := len(deps)
+	switch {
+	case t >= deps[nd-1]:
+		return nd - 1
+	case step == 1:
+		return int(t - deps[0])
+	case step > 0:
+		return quotient(uint64(t-deps[0]), inv)
+	}
+	return upperBound(deps, t) - 1
 }
 
 // lowerBound returns the number of values < x in the increasing slice.

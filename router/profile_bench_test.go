@@ -65,12 +65,7 @@ func load(b testing.TB, c profileCase) *loaded {
 	}
 	l.compile = time.Since(start)
 	l.tt = tt
-	var served []int32
-	for s := range tt.NumStops() {
-		if tt.stopPatOff[s] < tt.stopPatOff[s+1] && tt.stops[s].HasCoords {
-			served = append(served, int32(s))
-		}
-	}
+	served := servedStops(tt)
 	rng := rand.New(rand.NewPCG(11, 12))
 	for k := range l.cats {
 		best := map[int32]int32{}
@@ -88,6 +83,18 @@ func load(b testing.TB, c profileCase) *loaded {
 	}
 	loadedCache[c.name] = l
 	return l
+}
+
+// servedStops returns the stops of tt that some trip serves and that have
+// coordinates.
+func servedStops(tt *Timetable) []int32 {
+	var served []int32
+	for s := range tt.NumStops() {
+		if tt.stopPatOff[s] < tt.stopPatOff[s+1] && tt.stops[s].HasCoords {
+			served = append(served, int32(s))
+		}
+	}
+	return served
 }
 
 // peakRSS returns the peak resident set of the process in MiB (VmHWM), or
@@ -220,12 +227,7 @@ func BenchmarkProfileLabels(b *testing.B) {
 			l := load(b, c)
 			tt := l.tt
 			rng := rand.New(rand.NewPCG(21, 22))
-			var served []int32
-			for s := range tt.NumStops() {
-				if tt.stopPatOff[s] < tt.stopPatOff[s+1] && tt.stops[s].HasCoords {
-					served = append(served, int32(s))
-				}
-			}
+			served := servedStops(tt)
 			var plain []Access
 			var labels []StopTop2
 			for q := range 50 {

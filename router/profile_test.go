@@ -255,12 +255,7 @@ func TestProfileReal(t *testing.T) {
 			}
 			p := tt.Params()
 			rng := rand.New(rand.NewPCG(9, uint64(c.from)))
-			var served []int32
-			for s := range tt.NumStops() {
-				if tt.stopPatOff[s] < tt.stopPatOff[s+1] && tt.stops[s].HasCoords {
-					served = append(served, int32(s))
-				}
-			}
+			served := servedStops(tt)
 			// A point within about 400 m of a random served stop.
 			point := func() (lat, lon float64) {
 				st := tt.Stop(served[rng.IntN(len(served))])

@@ -153,22 +153,11 @@ func inverse(step int32) uint64 {
 // be faster at every departure: they would change nothing).
 func (p *ProfileTop2) addStop(a Access, deps []int32, step int32, inv uint64, out []Top2, slow int32) {
 	nd := len(deps)
-	d0, dl := deps[0], deps[nd-1]
 	lo, hi := p.off[a.Stop], p.off[a.Stop+1]
 	tau, lab := p.tau[lo:hi], p.lab[lo:hi]
-	for j := lowerBound(tau, d0+a.Seconds); j < len(tau); j++ {
+	for j := lowerBound(tau, deps[0]+a.Seconds); j < len(tau); j++ {
 		t := tau[j] - a.Seconds
-		var k int
-		switch {
-		case t >= dl:
-			k = nd - 1
-		case step == 1:
-			k = int(t - d0)
-		case step > 0:
-			k = quotient(uint64(t-d0), inv)
-		default:
-			k = upperBound(deps, t) - 1
-		}
+		k := slot(deps, t, step, inv)
 		if lab[j].V1-t <= slow {
 			out[k] = out[k].Combine(lab[j])
 		}

@@ -251,12 +251,7 @@ func TestEvalPrunedPortoAlegre(t *testing.T) {
 	l := load(t, profileCases[1])
 	tt := l.tt
 	rng := rand.New(rand.NewPCG(31, 32))
-	var served []int32
-	for s := range tt.NumStops() {
-		if tt.stopPatOff[s] < tt.stopPatOff[s+1] && tt.stops[s].HasCoords {
-			served = append(served, int32(s))
-		}
-	}
+	served := servedStops(tt)
 	var egress []StopTop2
 	for q := range 117 {
 		st := tt.Stop(served[rng.IntN(len(served))])
