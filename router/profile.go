@@ -456,11 +456,11 @@ func (ps *ProfileSearcher) search(from, to, hiT int32, dst *Profile) error {
 		if r > 1 {
 			prevEntries = len(dst.tau) - int(dst.off[prevBase])
 		}
-		dst.tau = reserve32(dst.tau, prevEntries+len(ps.sorted))
-		dst.arr = reserve32(dst.arr, prevEntries+len(ps.sorted))
-		ps.newStop = reserve32(ps.newStop, len(ps.sorted))
-		ps.newTau = reserve32(ps.newTau, len(ps.sorted))
-		ps.newArr = reserve32(ps.newArr, len(ps.sorted))
+		dst.tau = reserve(dst.tau, prevEntries+len(ps.sorted))
+		dst.arr = reserve(dst.arr, prevEntries+len(ps.sorted))
+		ps.newStop = reserve(ps.newStop, len(ps.sorted))
+		ps.newTau = reserve(ps.newTau, len(ps.sorted))
+		ps.newArr = reserve(ps.newArr, len(ps.sorted))
 		for s := range n {
 			dst.off[base+s] = int32(len(dst.tau))
 			var oldTau, oldArr []int32
@@ -499,7 +499,7 @@ func (ps *ProfileSearcher) search(from, to, hiT int32, dst *Profile) error {
 		for _, s := range ps.newStop {
 			bound += 1 + int(ps.revOff[s+1]-ps.revOff[s])
 		}
-		ps.candKey = reserve64(ps.candKey[:0], bound)
+		ps.candKey = reserve(ps.candKey[:0], bound)
 		for i, s := range ps.newStop {
 			t, v := ps.newTau[i], ps.newArr[i]
 			if x := tt.selfExtra[s]; x != Unreached {
@@ -512,8 +512,8 @@ func (ps *ProfileSearcher) search(from, to, hiT int32, dst *Profile) error {
 		ps.work.sCand += len(ps.candKey)
 		ps.groupCandidates()
 		ps.changed.clear()
-		ps.nTau = reserve32(ps.nTau[:0], len(ps.sTau)+len(ps.sorted))
-		ps.nArr = reserve32(ps.nArr[:0], len(ps.sTau)+len(ps.sorted))
+		ps.nTau = reserve(ps.nTau[:0], len(ps.sTau)+len(ps.sorted))
+		ps.nArr = reserve(ps.nArr[:0], len(ps.sTau)+len(ps.sorted))
 		for s := range n {
 			ps.nOff[s] = int32(len(ps.nTau))
 			oldTau, oldArr := ps.sTau[ps.sOff[s]:ps.sOff[s+1]], ps.sArr[ps.sOff[s]:ps.sOff[s+1]]
@@ -651,7 +651,7 @@ const radixDigit = 11
 // the sorted keys and the other buffer, emptied.
 func radixSort(keys, buf []uint64, count []int32, lo, hi uint) (sorted, other []uint64) {
 	src := keys
-	dst := grow64(buf, len(src))
+	dst := grow(buf, len(src))
 	for shift := lo; shift < hi; shift += radixDigit {
 		fill(count, 0)
 		for _, k := range src {
@@ -749,7 +749,7 @@ func (ps *ProfileSearcher) scan(pat, last int32, from, hiT int32) {
 				best = x
 				if x-t <= capT && !dominated(prevTau[prevOff[s]:prevOff[s+1]], prevArr[prevOff[s]:prevOff[s+1]], t, x) {
 					if len(ps.candKey) == cap(ps.candKey) {
-						ps.candKey = reserve64(ps.candKey, 1)
+						ps.candKey = reserve(ps.candKey, 1)
 					}
 					ps.candKey = append(ps.candKey, ps.key(s, t, x))
 				}
@@ -791,37 +791,22 @@ func (ps *ProfileSearcher) scan(pat, last int32, from, hiT int32) {
 	}
 }
 
-func grow(s []int32, n int) []int32 {
+// grow returns s with length n, reallocated (at least doubling its
+// capacity) when it is too short; the contents are not kept.
+func grow[T any](s []T, n int) []T {
 	if cap(s) < n {
-		return make([]int32, n)
+		return make([]T, n, max(n, 2*cap(s)))
 	}
 	return s[:n]
 }
 
-func grow64(s []uint64, n int) []uint64 {
-	if cap(s) < n {
-		return make([]uint64, n, max(n, 2*cap(s)))
-	}
-	return s[:n]
-}
-
-// reserve32 returns s with room for n more elements, at least doubling
-// its capacity when it must grow.
-func reserve32(s []int32, n int) []int32 {
+// reserve returns s with room for n more elements, at least doubling its
+// capacity when it must grow.
+func reserve[T any](s []T, n int) []T {
 	if cap(s)-len(s) >= n {
 		return s
 	}
-	t := make([]int32, len(s), max(2*cap(s), len(s)+n, 1024))
-	copy(t, s)
-	return t
-}
-
-// reserve64 is reserve32 for keys.
-func reserve64(s []uint64, n int) []uint64 {
-	if cap(s)-len(s) >= n {
-		return s
-	}
-	t := make([]uint64, len(s), max(2*cap(s), len(s)+n, 1024))
+	t := make([]T, len(s), max(2*cap(s), len(s)+n, 1024))
 	copy(t, s)
 	return t
 }

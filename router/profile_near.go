@@ -321,11 +321,11 @@ func (ns *nearSearcher) search(egress []StopTop2, from, to int32, dst *ProfileTo
 		ns.group()
 
 		ns.newStop, ns.newTau, ns.newLab = ns.newStop[:0], ns.newTau[:0], ns.newLab[:0]
-		ns.newStop = reserve32(ns.newStop, len(ns.sorted))
-		ns.newTau = reserve32(ns.newTau, len(ns.sorted))
-		ns.newLab = reserveNear(ns.newLab, len(ns.sorted))
-		ns.bTau = reserve32(ns.bTau, len(ns.prevTau)+len(ns.sorted))
-		ns.bLab = reserveNear(ns.bLab, len(ns.prevTau)+len(ns.sorted))
+		ns.newStop = reserve(ns.newStop, len(ns.sorted))
+		ns.newTau = reserve(ns.newTau, len(ns.sorted))
+		ns.newLab = reserve(ns.newLab, len(ns.sorted))
+		ns.bTau = reserve(ns.bTau, len(ns.prevTau)+len(ns.sorted))
+		ns.bLab = reserve(ns.bLab, len(ns.prevTau)+len(ns.sorted))
 		ns.bTau, ns.bLab = ns.mergeStops(ns.prevOff, ns.prevTau, ns.prevLab, ns.bOff, ns.bTau, ns.bLab, true)
 		ns.bOff[n] = int32(len(ns.bTau))
 		if r == ps.rounds {
@@ -338,7 +338,7 @@ func (ns *nearSearcher) search(egress []StopTop2, from, to int32, dst *ProfileTo
 		for _, s := range ns.newStop {
 			bound += 1 + int(ps.revOff[s+1]-ps.revOff[s])
 		}
-		ns.cand = reserveCand(ns.cand[:0], bound)
+		ns.cand = reserve(ns.cand[:0], bound)
 		for i, s := range ns.newStop {
 			t, l := ns.newTau[i], ns.newLab[i]
 			if x := tt.selfExtra[s]; x != Unreached {
@@ -350,8 +350,8 @@ func (ns *nearSearcher) search(egress []StopTop2, from, to int32, dst *ProfileTo
 		}
 		ns.group()
 		ps.changed.clear()
-		ns.nTau = reserve32(ns.nTau[:0], len(ns.sTau)+len(ns.sorted))
-		ns.nLab = reserveNear(ns.nLab[:0], len(ns.sTau)+len(ns.sorted))
+		ns.nTau = reserve(ns.nTau[:0], len(ns.sTau)+len(ns.sorted))
+		ns.nLab = reserve(ns.nLab[:0], len(ns.sTau)+len(ns.sorted))
 		ns.nTau, ns.nLab = ns.mergeStops(ns.sOff, ns.sTau, ns.sLab, ns.nOff, ns.nTau, ns.nLab, false)
 		ns.nOff[n] = int32(len(ns.nTau))
 		ns.sOff, ns.nOff = ns.nOff, ns.sOff
@@ -363,7 +363,7 @@ func (ns *nearSearcher) search(egress []StopTop2, from, to int32, dst *ProfileTo
 	dst.off = grow(dst.off, int(n+1))
 	copy(dst.off, ns.bOff)
 	dst.tau = append(dst.tau[:0], ns.bTau...)
-	dst.lab = reserveTop2(dst.lab[:0], len(ns.bLab))
+	dst.lab = reserve(dst.lab[:0], len(ns.bLab))
 	for _, l := range ns.bLab {
 		dst.lab = append(dst.lab, l.top2())
 	}
@@ -627,24 +627,4 @@ func (ns *nearSearcher) scan(pat, last int32, from, hiT int32) {
 			}
 		}
 	}
-}
-
-// reserveNear is reserve32 for packed labels.
-func reserveNear(s []near, n int) []near {
-	if cap(s)-len(s) >= n {
-		return s
-	}
-	t := make([]near, len(s), max(2*cap(s), len(s)+n, 1024))
-	copy(t, s)
-	return t
-}
-
-// reserveCand is reserve32 for candidates.
-func reserveCand(s []nearCand, n int) []nearCand {
-	if cap(s)-len(s) >= n {
-		return s
-	}
-	t := make([]nearCand, len(s), max(2*cap(s), len(s)+n, 1024))
-	copy(t, s)
-	return t
 }

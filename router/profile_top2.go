@@ -328,11 +328,11 @@ func (ts *Top2Searcher) search(egress []StopTop2, from, to int32, dst *ProfileTo
 		}
 
 		ts.newStop, ts.newTau, ts.newLab = ts.newStop[:0], ts.newTau[:0], ts.newLab[:0]
-		ts.newStop = reserve32(ts.newStop, len(ts.sorted))
-		ts.newTau = reserve32(ts.newTau, len(ts.sorted))
-		ts.newLab = reserveTop2(ts.newLab, len(ts.sorted))
-		dst.tau = reserve32(dst.tau, len(ts.prevTau)+len(ts.sorted))
-		dst.lab = reserveTop2(dst.lab, len(ts.prevTau)+len(ts.sorted))
+		ts.newStop = reserve(ts.newStop, len(ts.sorted))
+		ts.newTau = reserve(ts.newTau, len(ts.sorted))
+		ts.newLab = reserve(ts.newLab, len(ts.sorted))
+		dst.tau = reserve(dst.tau, len(ts.prevTau)+len(ts.sorted))
+		dst.lab = reserve(dst.lab, len(ts.prevTau)+len(ts.sorted))
 		dst.tau, dst.lab = ts.mergeStops(ts.prevOff, ts.prevTau, ts.prevLab, dst.off, dst.tau, dst.lab, true)
 		dst.off[n] = int32(len(dst.tau))
 		if r == ps.rounds {
@@ -347,9 +347,9 @@ func (ts *Top2Searcher) search(egress []StopTop2, from, to int32, dst *ProfileTo
 		for _, s := range ts.newStop {
 			bound += 1 + int(ps.revOff[s+1]-ps.revOff[s])
 		}
-		ts.candStop = reserve32(ts.candStop[:0], bound)
-		ts.candTau = reserve32(ts.candTau[:0], bound)
-		ts.candLab = reserveTop2(ts.candLab[:0], bound)
+		ts.candStop = reserve(ts.candStop[:0], bound)
+		ts.candTau = reserve(ts.candTau[:0], bound)
+		ts.candLab = reserve(ts.candLab[:0], bound)
 		for i, s := range ts.newStop {
 			t, l := ts.newTau[i], ts.newLab[i]
 			if x := tt.selfExtra[s]; x != Unreached {
@@ -363,8 +363,8 @@ func (ts *Top2Searcher) search(egress []StopTop2, from, to int32, dst *ProfileTo
 			return err
 		}
 		ps.changed.clear()
-		ts.nTau = reserve32(ts.nTau[:0], len(ts.sTau)+len(ts.sorted))
-		ts.nLab = reserveTop2(ts.nLab[:0], len(ts.sTau)+len(ts.sorted))
+		ts.nTau = reserve(ts.nTau[:0], len(ts.sTau)+len(ts.sorted))
+		ts.nLab = reserve(ts.nLab[:0], len(ts.sTau)+len(ts.sorted))
 		ts.nTau, ts.nLab = ts.mergeStops(ts.sOff, ts.sTau, ts.sLab, ts.nOff, ts.nTau, ts.nLab, false)
 		ts.nOff[n] = int32(len(ts.nTau))
 		ts.sOff, ts.nOff = ts.nOff, ts.sOff
@@ -463,7 +463,7 @@ func (ts *Top2Searcher) group() error {
 	if ts.keyBits > 64 {
 		return fmt.Errorf("router: top-two profile search: %d candidates over %d stops: too many", len(ts.candLab), ps.n)
 	}
-	ts.candKey = reserve64(ts.candKey[:0], len(ts.candStop))
+	ts.candKey = reserve(ts.candKey[:0], len(ts.candStop))
 	for i, s := range ts.candStop {
 		ts.candKey = append(ts.candKey, uint64(s)<<(ts.tb+ts.idxBits)|uint64(ts.candTau[i]-ts.from)<<ts.idxBits|uint64(i))
 	}
@@ -586,14 +586,4 @@ func (ts *Top2Searcher) scan(pat, last int32, from, hiT int32) {
 			}
 		}
 	}
-}
-
-// reserveTop2 is reserve32 for labels.
-func reserveTop2(s []Top2, n int) []Top2 {
-	if cap(s)-len(s) >= n {
-		return s
-	}
-	t := make([]Top2, len(s), max(2*cap(s), len(s)+n, 1024))
-	copy(t, s)
-	return t
 }
