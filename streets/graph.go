@@ -3,6 +3,7 @@ package streets
 import (
 	"errors"
 	"fmt"
+	"iter"
 	"math"
 	"slices"
 	"unsafe"
@@ -16,16 +17,15 @@ import (
 // stored as two arcs in compressed sparse rows. A Graph is read-only after
 // Load and safe for concurrent use; searches need one Search per goroutine.
 type Graph struct {
-	// CSR: the arcs of vertex v are off[v]…off[v+1] in to and length.
-	off    []int32
-	to     []int32
-	length []float32
-	// vertex coordinates, 1e-7 degrees
-	vlat, vlon []int32
-	// undirected edges: ends, length, and shape points
-	// shapeOff[e]…shapeOff[e+1] in slat, slon (ends included, from eu to ev)
-	eu, ev   []int32
-	elen     []float32
+	// CSR: the arcs of vertex v are arc[off[v]:off[v+1]], each the index
+	// of its undirected edge (the head is the edge's other end).
+	off []int32
+	arc []int32
+	// undirected edges: ends and length; shape points of edge e are
+	// shapeOff[e]…shapeOff[e+1] in slat, slon (1e-7 degrees, ends
+	// included, from u to v). A vertex's coordinates are those of the
+	// shape point at its end of its first arc's edge.
+	edge     []edge
 	shapeOff []int32
 	slat     []int32
 	slon     []int32
@@ -40,34 +40,59 @@ type Graph struct {
 	st     Stats
 }
 
+// edge is an undirected edge: its ends and its length in metres along its
+// shape. Dijkstra reads all three for each arc: one cache line.
+type edge struct {
+	u, v int32
+	len  float32
+}
+
 // Stats returns what Load read and kept.
 func (g *Graph) Stats() Stats { return g.st }
 
 // Vertices returns the number of vertices.
-func (g *Graph) Vertices() int { return len(g.vlat) }
+func (g *Graph) Vertices() int { return max(len(g.off)-1, 0) }
 
 // Edges returns the number of undirected edges.
-func (g *Graph) Edges() int { return len(g.eu) }
+func (g *Graph) Edges() int { return len(g.edge) }
 
 // LinkRadius returns the link radius of Options (metres).
 func (g *Graph) LinkRadius() float64 { return g.radius }
 
 // Vertex returns the position of vertex v in degrees.
 func (g *Graph) Vertex(v int32) (lat, lon float64) {
-	return float64(g.vlat[v]) / fixScale, float64(g.vlon[v]) / fixScale
+	i := g.vertexPoint(v)
+	return float64(g.slat[i]) / fixScale, float64(g.slon[i]) / fixScale
+}
+
+// vertexPoint returns a shape point at vertex v: the end at v of the edge
+// of v's first arc (every vertex has one).
+func (g *Graph) vertexPoint(v int32) int32 {
+	e := g.arc[g.off[v]]
+	if g.edge[e].u == v {
+		return g.shapeOff[e]
+	}
+	return g.shapeOff[e+1] - 1
 }
 
 // Edge returns the ends of undirected edge e and its length in metres along
 // its shape.
 func (g *Graph) Edge(e int32) (u, v int32, metres float32) {
-	return g.eu[e], g.ev[e], g.elen[e]
+	ed := g.edge[e]
+	return ed.u, ed.v, ed.len
 }
 
-// Arcs returns the arcs leaving vertex v: their heads and lengths (metres).
-// The slices alias the graph and must not be modified.
-func (g *Graph) Arcs(v int32) (to []int32, metres []float32) {
-	a, b := g.off[v], g.off[v+1]
-	return g.to[a:b], g.length[a:b]
+// Arcs returns the arcs leaving vertex v: for each, its head and its
+// length in metres.
+func (g *Graph) Arcs(v int32) iter.Seq2[int32, float32] {
+	return func(yield func(int32, float32) bool) {
+		for _, e := range g.arc[g.off[v]:g.off[v+1]] {
+			ed := g.edge[e]
+			if !yield(ed.u^ed.v^v, ed.len) {
+				return
+			}
+		}
+	}
 }
 
 // AppendShape appends the shape of edge e, from its end u to its end v, as
@@ -81,9 +106,8 @@ func (g *Graph) AppendShape(dst orb.LineString, e int32) orb.LineString {
 
 // bytes returns the memory held by the graph's arrays.
 func (g *Graph) bytes() int64 {
-	n := 4 * (len(g.off) + len(g.to) + len(g.length) + len(g.vlat) + len(g.vlon) +
-		len(g.eu) + len(g.ev) + len(g.elen) + len(g.shapeOff) + len(g.slat) + len(g.slon) +
-		len(g.grid.off) + len(g.grid.seg))
+	n := 4*(len(g.off)+len(g.arc)+len(g.shapeOff)+len(g.slat)+len(g.slon)+len(g.grid.off)+len(g.grid.seg)) +
+		int(unsafe.Sizeof(edge{}))*len(g.edge)
 	return int64(n) + int64(unsafe.Sizeof(*g))
 }
 
@@ -95,15 +119,17 @@ func fixDist(lat1, lon1, lat2, lon2 int32) float64 {
 // the CSR arrays and the link grid.
 func (b *builder) build(opt Options) (*Graph, error) {
 	g := &Graph{radius: opt.LinkRadius, islandFrom: math.MaxInt32}
-	vert := make([]int32, len(b.ids))
+	// the node ids were only needed to read the coordinates
+	b.ids = nil
+	vert := make([]int32, len(b.lat))
 	for i := range vert {
 		vert[i] = -1
 	}
+	nv := int32(0)
 	vertexOf := func(k int32) int32 {
 		if vert[k] < 0 {
-			vert[k] = int32(len(g.vlat))
-			g.vlat = append(g.vlat, b.lat[k])
-			g.vlon = append(g.vlon, b.lon[k])
+			vert[k] = nv
+			nv++
 		}
 		return vert[k]
 	}
@@ -115,9 +141,7 @@ func (b *builder) build(opt Options) (*Graph, error) {
 			if nShape > math.MaxInt32 {
 				return nil, errors.New("more than 2^31 shape points: extract too large for this graph")
 			}
-			g.eu = make([]int32, 0, nEdges)
-			g.ev = make([]int32, 0, nEdges)
-			g.elen = make([]float32, 0, nEdges)
+			g.edge = make([]edge, 0, nEdges)
 			g.shapeOff = make([]int32, 1, nEdges+1)
 			g.slat = make([]int32, 0, nShape)
 			g.slon = make([]int32, 0, nShape)
@@ -152,9 +176,8 @@ func (b *builder) build(opt Options) (*Graph, error) {
 				if !end {
 					continue
 				}
-				g.eu = append(g.eu, vertexOf(refs[start]))
-				g.ev = append(g.ev, vertexOf(k))
-				g.elen = append(g.elen, float32(metres))
+				u := vertexOf(refs[start])
+				g.edge = append(g.edge, edge{u, vertexOf(k), float32(metres)})
 				for _, s := range refs[start : i+1] {
 					g.slat = append(g.slat, b.lat[s])
 					g.slon = append(g.slon, b.lon[s])
@@ -164,12 +187,13 @@ func (b *builder) build(opt Options) (*Graph, error) {
 			}
 		}
 	}
-	b.idx, b.ids, b.multi, b.lat, b.lon = nil, nil, nil, nil, nil
-	if len(g.eu) == 0 {
+	b.idx, b.wayOff, b.multi, b.lat, b.lon, vert = nil, nil, nil, nil, nil, nil
+	phase("edges")
+	if len(g.edge) == 0 {
 		return nil, fmt.Errorf("no walkable edge: the %d walkable ways have no two consecutive nodes in the file", b.st.WaysKept)
 	}
-	g.vlat, g.vlon = slices.Clip(slices.Clone(g.vlat)), slices.Clip(slices.Clone(g.vlon))
-	g.layout()
+	g.layout(int(nv))
+	phase("layout")
 	if len(opt.Keep) > 0 {
 		g.grid = newGrid(g) // to link the Keep points
 	}
@@ -177,6 +201,7 @@ func (b *builder) build(opt Options) (*Graph, error) {
 	// Components: keep the largest and those the Keep points link to,
 	// with the island rule of Link.
 	comp, ncomp := g.components()
+	phase("components")
 	b.st.Components = ncomp
 	size := make([]int32, ncomp)
 	for _, c := range comp {
@@ -195,7 +220,7 @@ func (b *builder) build(opt Options) (*Graph, error) {
 		// the component of the segment starting at shape point i
 		island := func(i int32) bool {
 			e, _ := slices.BinarySearch(g.shapeOff, i+1)
-			return islandComp(comp[g.eu[e-1]])
+			return islandComp(comp[g.edge[e-1].u])
 		}
 		for _, p := range opt.Keep {
 			if ls, ok := g.link(p.Lat, p.Lon, opt.LinkRadius, island, true); ok {
@@ -219,12 +244,15 @@ func (b *builder) build(opt Options) (*Graph, error) {
 	}
 	if b.st.ComponentsDropped > 0 || b.st.IslandsKept > 0 {
 		all := g.Edges()
-		g = g.subgraph(comp, keep, func(c int32) bool { return islandComp(c) })
+		g.grid = grid{}
+		g.subgraph(comp, keep, func(c int32) bool { return islandComp(c) })
 		b.st.EdgesDropped = all - g.Edges()
+		phase("subgraph")
 	}
-	if g.grid.off == nil || b.st.ComponentsDropped > 0 || b.st.IslandsKept > 0 {
+	if g.grid.off == nil {
 		g.grid = newGrid(g)
 	}
+	phase("grid")
 	b.st.Vertices, b.st.Edges = g.Vertices(), g.Edges()
 	b.st.ShapePoints = int64(len(g.slat))
 	b.st.GraphBytes = g.bytes()
@@ -232,33 +260,31 @@ func (b *builder) build(opt Options) (*Graph, error) {
 	return g, nil
 }
 
-// layout builds the CSR arrays from the edge arrays.
-func (g *Graph) layout() {
-	n := len(g.vlat)
+// layout builds the CSR arrays of n vertices from the edges: the arcs of a
+// vertex in the order of their edges.
+func (g *Graph) layout(n int) {
 	g.off = make([]int32, n+1)
-	for e := range g.eu {
-		g.off[g.eu[e]+1]++
-		g.off[g.ev[e]+1]++
+	for _, ed := range g.edge {
+		g.off[ed.u+1]++
+		g.off[ed.v+1]++
 	}
 	for v := 0; v < n; v++ {
 		g.off[v+1] += g.off[v]
 	}
-	g.to = make([]int32, 2*len(g.eu))
-	g.length = make([]float32, 2*len(g.eu))
+	g.arc = make([]int32, 2*len(g.edge))
 	next := make([]int32, n)
 	copy(next, g.off[:n])
-	for e := range g.eu {
-		u, v := g.eu[e], g.ev[e]
-		g.to[next[u]], g.length[next[u]] = v, g.elen[e]
-		next[u]++
-		g.to[next[v]], g.length[next[v]] = u, g.elen[e]
-		next[v]++
+	for e, ed := range g.edge {
+		g.arc[next[ed.u]] = int32(e)
+		next[ed.u]++
+		g.arc[next[ed.v]] = int32(e)
+		next[ed.v]++
 	}
 }
 
 // components labels every vertex with its connected component.
 func (g *Graph) components() ([]int32, int) {
-	n := len(g.vlat)
+	n := g.Vertices()
 	comp := make([]int32, n)
 	for i := range comp {
 		comp[i] = -1
@@ -274,8 +300,8 @@ func (g *Graph) components() ([]int32, int) {
 		for len(stack) > 0 {
 			v := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
-			for _, w := range g.to[g.off[v]:g.off[v+1]] {
-				if comp[w] < 0 {
+			for _, e := range g.arc[g.off[v]:g.off[v+1]] {
+				if w := g.edge[e].u ^ g.edge[e].v ^ v; comp[w] < 0 {
 					comp[w] = c
 					stack = append(stack, w)
 				}
@@ -286,52 +312,66 @@ func (g *Graph) components() ([]int32, int) {
 	return comp, int(c)
 }
 
-// subgraph returns the graph of the kept components, renumbered in order,
-// the edges of islands last (from islandFrom).
-func (g *Graph) subgraph(comp []int32, keep []bool, island func(c int32) bool) *Graph {
-	h := &Graph{radius: g.radius, islandFrom: math.MaxInt32}
-	nv, ne, ns := 0, 0, 0
-	for v := range g.vlat {
+// subgraph keeps the kept components, vertices renumbered in order, the
+// edges of islands last (from islandFrom), and lays out the CSR arrays
+// again. It works in place: the main edges and their shapes move down in
+// their arrays, and only the islands' are copied aside, so that the load
+// never holds two graphs.
+func (g *Graph) subgraph(comp []int32, keep []bool, island func(c int32) bool) {
+	n := g.Vertices()
+	g.off, g.arc = nil, nil // laid out again below
+	newID := make([]int32, n)
+	nv := int32(0)
+	for v := range n {
+		newID[v] = -1
 		if keep[comp[v]] {
+			newID[v] = nv
 			nv++
 		}
 	}
-	for e := range g.eu {
-		if keep[comp[g.eu[e]]] {
-			ne++
-			ns += int(g.shapeOff[e+1] - g.shapeOff[e])
+	var (
+		isleEdge         []edge
+		isleLen          []int32 // shape points of each island edge
+		isleLat, isleLon []int32
+	)
+	ne, ns := 0, 0 // main edges and shape points kept so far
+	for e := range g.edge {
+		ed := g.edge[e]
+		if newID[ed.u] < 0 {
+			continue
 		}
+		ed.u, ed.v = newID[ed.u], newID[ed.v]
+		a, b := g.shapeOff[e], g.shapeOff[e+1]
+		if island(comp[g.edge[e].u]) {
+			isleEdge = append(isleEdge, ed)
+			isleLen = append(isleLen, b-a)
+			isleLat = append(isleLat, g.slat[a:b]...)
+			isleLon = append(isleLon, g.slon[a:b]...)
+			continue
+		}
+		// ne <= e and ns <= a: nothing not yet read is overwritten
+		g.edge[ne] = ed
+		copy(g.slat[ns:], g.slat[a:b])
+		copy(g.slon[ns:], g.slon[a:b])
+		ns += int(b - a)
+		ne++
+		g.shapeOff[ne] = int32(ns)
 	}
-	h.vlat, h.vlon = make([]int32, 0, nv), make([]int32, 0, nv)
-	h.eu, h.ev, h.elen = make([]int32, 0, ne), make([]int32, 0, ne), make([]float32, 0, ne)
-	h.shapeOff = make([]int32, 1, ne+1)
-	h.slat, h.slon = make([]int32, 0, ns), make([]int32, 0, ns)
-	newID := make([]int32, len(g.vlat))
-	for v := range g.vlat {
-		newID[v] = -1
-		if keep[comp[v]] {
-			newID[v] = int32(len(h.vlat))
-			h.vlat = append(h.vlat, g.vlat[v])
-			h.vlon = append(h.vlon, g.vlon[v])
-		}
+	g.islandFrom = int32(ns)
+	g.edge = append(g.edge[:ne], isleEdge...)
+	g.slat = append(g.slat[:ns], isleLat...)
+	g.slon = append(g.slon[:ns], isleLon...)
+	for _, l := range isleLen {
+		ns += int(l)
+		ne++
+		g.shapeOff[ne] = int32(ns)
 	}
-	for round := range 2 { // main components, then islands
-		if round == 1 {
-			h.islandFrom = int32(len(h.slat))
-		}
-		for e := range g.eu {
-			if newID[g.eu[e]] < 0 || island(comp[g.eu[e]]) != (round == 1) {
-				continue
-			}
-			h.eu = append(h.eu, newID[g.eu[e]])
-			h.ev = append(h.ev, newID[g.ev[e]])
-			h.elen = append(h.elen, g.elen[e])
-			a, b := g.shapeOff[e], g.shapeOff[e+1]
-			h.slat = append(h.slat, g.slat[a:b]...)
-			h.slon = append(h.slon, g.slon[a:b]...)
-			h.shapeOff = append(h.shapeOff, int32(len(h.slat)))
-		}
+	g.shapeOff = g.shapeOff[:ne+1]
+	// when much was dropped, copy the arrays to their size
+	if 4*len(g.slat) < 3*cap(g.slat) {
+		g.edge, g.shapeOff = slices.Clone(g.edge), slices.Clone(g.shapeOff)
+		g.slat, g.slon = slices.Clone(g.slat), slices.Clone(g.slon)
 	}
-	h.layout()
-	return h
+	newID = nil
+	g.layout(int(nv))
 }

@@ -108,7 +108,7 @@ func TestHexCellsIslands(t *testing.T) {
 	nearestMain := func(lat, lon float64) float64 {
 		kx := math.Cos(lat*math.Pi/180) * degM
 		best := math.Inf(1)
-		for e := range g.eu {
+		for e := range g.edge {
 			for i := g.shapeOff[e]; i+1 < g.shapeOff[e+1] && i < g.islandFrom; i++ {
 				ax := (float64(g.slon[i])/fixScale - lon) * kx
 				ay := (float64(g.slat[i])/fixScale - lat) * degM

@@ -52,7 +52,7 @@ func newGrid(g *Graph) grid {
 	midLat := gr.lat0 + h/2
 	coslat := max(math.Cos(midLat*math.Pi/180), 0.01)
 	cell := gridCellM
-	nseg := len(g.slat) - len(g.eu)
+	nseg := len(g.slat) - len(g.edge)
 	limit := float64(min(maxGridCells, max(1024, nseg)))
 	for (h*degM/cell+1)*(w*degM*coslat/cell+1) > limit {
 		cell *= 1.5
@@ -72,7 +72,7 @@ func newGrid(g *Graph) grid {
 			}
 			gr.seg = make([]int32, gr.off[len(gr.off)-1])
 		}
-		for e := range g.eu {
+		for e := range g.edge {
 			for i := g.shapeOff[e]; i+1 < g.shapeOff[e+1]; i++ {
 				x0, y0 := gr.cell(g.slat[i], g.slon[i])
 				x1, y1 := gr.cell(g.slat[i+1], g.slon[i+1])
@@ -315,7 +315,7 @@ func project(ax, ay, bx, by float64) (t, d2 float64) {
 // i→i+1.
 func (g *Graph) linkAt(i int32, t float64, lat, lon float64) Link {
 	// the edge holding shape point i: shapeOff[e] <= i < shapeOff[e+1]-1
-	lo, hi := 0, len(g.eu)
+	lo, hi := 0, len(g.edge)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
 		if g.shapeOff[m+1] <= i {
@@ -336,7 +336,7 @@ func (g *Graph) linkAt(i int32, t float64, lat, lon float64) Link {
 		total += fixDist(g.slat[j], g.slon[j], g.slat[j+1], g.slon[j+1])
 	}
 	return Link{
-		Edge: e, U: g.eu[e], V: g.ev[e],
+		Edge: e, U: g.edge[e].u, V: g.edge[e].v,
 		ToU: float32(along), ToV: float32(max(total-along, 0)),
 		Off: float32(gtfs.Distance(lat, lon, plat, plon)),
 	}

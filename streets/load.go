@@ -15,6 +15,7 @@ import (
 	"math"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -142,11 +143,49 @@ func Load(ctx context.Context, path string, opt Options) (*Graph, error) {
 	if fi.IsDir() {
 		return nil, fmt.Errorf("streets: %s: is a directory", path)
 	}
+	defer lowerGC()()
 	g, err := load(ctx, path, f, fi.Size(), opt)
 	if err != nil {
 		return nil, fmt.Errorf("streets: %s: %w", path, err)
 	}
 	return g, nil
+}
+
+// LoadGCPercent is the garbage collector's target percentage (GOGC) while
+// Load runs, when the program's own is higher: the load's live memory is
+// mostly flat arrays, cheap to collect often, and with the default of 100
+// its peak would be twice that live memory, as the PBF decoders' garbage
+// piles up on top of it.
+const LoadGCPercent = 25
+
+var gcLoads struct {
+	sync.Mutex
+	n     int // loads running
+	saved int // the percentage before the first of them
+}
+
+// lowerGC sets the GC percentage to LoadGCPercent unless it is lower or
+// off, and returns the function that restores it once no load is running.
+// A program that changes the percentage while a load runs sees its change
+// undone at the end of the load.
+func lowerGC() func() {
+	gcLoads.Lock()
+	defer gcLoads.Unlock()
+	if gcLoads.n == 0 {
+		gcLoads.saved = debug.SetGCPercent(LoadGCPercent)
+		if gcLoads.saved < LoadGCPercent {
+			debug.SetGCPercent(gcLoads.saved)
+		}
+	}
+	gcLoads.n++
+	return func() {
+		gcLoads.Lock()
+		defer gcLoads.Unlock()
+		gcLoads.n--
+		if gcLoads.n == 0 {
+			debug.SetGCPercent(gcLoads.saved)
+		}
+	}
 }
 
 // load builds the graph from r, whose name is only for messages.
@@ -194,7 +233,18 @@ func load(ctx context.Context, name string, r io.ReadSeeker, size int64, opt Opt
 	if err != nil {
 		return nil, err
 	}
+	phase("read")
 	return b.build(opt)
+}
+
+// tracePhase, when not nil, is called at the load's phase boundaries
+// (TestLoadExternal's memory trace).
+var tracePhase func(name string)
+
+func phase(name string) {
+	if tracePhase != nil {
+		tracePhase(name)
+	}
 }
 
 // builder holds what the passes collect.
@@ -270,6 +320,7 @@ func (b *builder) resolve() error {
 		i = j
 	}
 	sorted = nil
+	phase("resolve ids")
 	b.idx = make([]int32, len(b.refs))
 	for i, id := range b.refs {
 		k, _ := slices.BinarySearch(b.ids, id)
@@ -379,9 +430,11 @@ func (b *builder) readPBF(ctx context.Context, r io.ReadSeeker, procs int) error
 		return fmt.Errorf("pbf ways: %w", err)
 	}
 	b.st.Ways = ways.Load()
+	phase("ways")
 	if err := b.resolve(); err != nil {
 		return err
 	}
+	phase("resolve")
 
 	if _, err := r.Seek(0, io.SeekStart); err != nil {
 		return err

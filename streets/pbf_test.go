@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -295,6 +296,18 @@ func TestLoadExternal(t *testing.T) {
 			t.Fatal(err)
 		}
 		opt.waysFirst = os.Getenv("STREETS_WAYS_FIRST") != ""
+	}
+	if os.Getenv("STREETS_TRACE") != "" {
+		// live heap at each phase boundary (a GC first: slower)
+		tracePhase = func(name string) {
+			var m runtime.MemStats
+			runtime.ReadMemStats(&m)
+			before := m.HeapAlloc
+			runtime.GC()
+			runtime.ReadMemStats(&m)
+			t.Logf("phase %-12s heap %6.1f MB, live %6.1f MB", name, float64(before)/1e6, float64(m.HeapAlloc)/1e6)
+		}
+		defer func() { tracePhase = nil }()
 	}
 	t0 := time.Now()
 	g, err := Load(context.Background(), p, opt)

@@ -15,8 +15,8 @@ import (
 // edge: meant for one-origin commands, not for hot loops.
 func (s *Search) AppendReached(dst orb.MultiLineString, maxMetres float32) orb.MultiLineString {
 	g := s.g
-	for e := range g.eu {
-		u, v, l := g.eu[e], g.ev[e], g.elen[e]
+	for e, ed := range g.edge {
+		u, v, l := ed.u, ed.v, ed.len
 		ru, rv := maxMetres-s.dist[u], maxMetres-s.dist[v]
 		switch {
 		case ru >= 0 && rv >= 0 && ru+rv >= l:
@@ -32,7 +32,7 @@ func (s *Search) AppendReached(dst orb.MultiLineString, maxMetres float32) orb.M
 	}
 	for _, src := range s.src {
 		if r := maxMetres - src.cost; r > 0 {
-			l := g.elen[src.edge]
+			l := g.edge[src.edge].len
 			dst = append(dst, g.appendPart(nil, src.edge, max(src.along-r, 0), min(src.along+r, l)))
 		}
 	}
@@ -42,13 +42,13 @@ func (s *Search) AppendReached(dst orb.MultiLineString, maxMetres float32) orb.M
 // LinkPoint returns the point of l's edge that l is linked to (the
 // projection of the linked place), in degrees.
 func (g *Graph) LinkPoint(l Link) (lat, lon float64) {
-	if l.Edge < 0 || int(l.Edge) >= len(g.eu) {
+	if l.Edge < 0 || int(l.Edge) >= len(g.edge) {
 		return math.NaN(), math.NaN()
 	}
 	p := g.appendPart(nil, l.Edge, l.ToU, l.ToU)
 	if len(p) == 0 { // rounding put ToU past the shape's end
 		v := l.V
-		if l.ToU < g.elen[l.Edge]/2 {
+		if l.ToU < g.edge[l.Edge].len/2 {
 			v = l.U
 		}
 		return g.Vertex(v)

@@ -81,7 +81,7 @@ func (s *Search) run(src []Link, init []float32, maxMetres float32, targets []Li
 		if i < len(init) {
 			c += init[i]
 		}
-		if !(c <= maxMetres) || l.Edge < 0 || int(l.Edge) >= len(s.g.eu) {
+		if !(c <= maxMetres) || l.Edge < 0 || int(l.Edge) >= len(s.g.edge) {
 			continue
 		}
 		s.src = append(s.src, source{l.Edge, l.ToU, c})
@@ -114,8 +114,9 @@ func (s *Search) run(src []Link, init []float32, maxMetres float32, targets []Li
 			}
 		}
 		s.reached = append(s.reached, v)
-		for a := g.off[v]; a < g.off[v+1]; a++ {
-			s.relax(g.to[a], d+g.length[a])
+		for _, e := range g.arc[g.off[v]:g.off[v+1]] {
+			ed := &g.edge[e]
+			s.relax(ed.u^ed.v^v, d+ed.len)
 		}
 	}
 }
