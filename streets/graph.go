@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 	"math"
+	"runtime"
 	"slices"
 	"unsafe"
 
@@ -21,10 +22,13 @@ type Graph struct {
 	// of its undirected edge (the head is the edge's other end).
 	off []int32
 	arc []int32
-	// undirected edges: ends and length; shape points of edge e are
-	// shapeOff[e]…shapeOff[e+1] in slat, slon (1e-7 degrees, ends
-	// included, from u to v). A vertex's coordinates are those of the
-	// shape point at its end of its first arc's edge.
+	// vertex coordinates, 1e-7 degrees
+	vlat, vlon []int32
+	// undirected edges: ends and length. The shape of edge e, from u to v,
+	// has the points shapeOff[e]…shapeOff[e+1]-1 (ends included: these
+	// numbers, not the storage, count them); its ends are the vertices'
+	// and only the points between them are stored, point i at i-2e-1 in
+	// slat, slon (1e-7 degrees). A segment is named by its first point.
 	edge     []edge
 	shapeOff []int32
 	slat     []int32
@@ -61,18 +65,28 @@ func (g *Graph) LinkRadius() float64 { return g.radius }
 
 // Vertex returns the position of vertex v in degrees.
 func (g *Graph) Vertex(v int32) (lat, lon float64) {
-	i := g.vertexPoint(v)
-	return float64(g.slat[i]) / fixScale, float64(g.slon[i]) / fixScale
+	return float64(g.vlat[v]) / fixScale, float64(g.vlon[v]) / fixScale
 }
 
-// vertexPoint returns a shape point at vertex v: the end at v of the edge
-// of v's first arc (every vertex has one).
-func (g *Graph) vertexPoint(v int32) int32 {
-	e := g.arc[g.off[v]]
-	if g.edge[e].u == v {
-		return g.shapeOff[e]
+// point returns shape point i of edge e (shapeOff[e] <= i < shapeOff[e+1]).
+func (g *Graph) point(e, i int32) (lat, lon int32) {
+	switch i {
+	case g.shapeOff[e]:
+		u := g.edge[e].u
+		return g.vlat[u], g.vlon[u]
+	case g.shapeOff[e+1] - 1:
+		v := g.edge[e].v
+		return g.vlat[v], g.vlon[v]
 	}
-	return g.shapeOff[e+1] - 1
+	return g.slat[i-2*e-1], g.slon[i-2*e-1]
+}
+
+// shapePoints returns the number of shape points, ends included.
+func (g *Graph) shapePoints() int {
+	if len(g.shapeOff) == 0 {
+		return 0
+	}
+	return int(g.shapeOff[len(g.shapeOff)-1])
 }
 
 // Edge returns the ends of undirected edge e and its length in metres along
@@ -99,14 +113,15 @@ func (g *Graph) Arcs(v int32) iter.Seq2[int32, float32] {
 // [lon, lat] points.
 func (g *Graph) AppendShape(dst orb.LineString, e int32) orb.LineString {
 	for i := g.shapeOff[e]; i < g.shapeOff[e+1]; i++ {
-		dst = append(dst, orb.Point{float64(g.slon[i]) / fixScale, float64(g.slat[i]) / fixScale})
+		lat, lon := g.point(e, i)
+		dst = append(dst, orb.Point{float64(lon) / fixScale, float64(lat) / fixScale})
 	}
 	return dst
 }
 
 // bytes returns the memory held by the graph's arrays.
 func (g *Graph) bytes() int64 {
-	n := 4*(len(g.off)+len(g.arc)+len(g.shapeOff)+len(g.slat)+len(g.slon)+len(g.grid.off)+len(g.grid.seg)) +
+	n := 4*(len(g.off)+len(g.arc)+len(g.vlat)+len(g.vlon)+len(g.shapeOff)+len(g.slat)+len(g.slon)+len(g.grid.off)+len(g.grid.seg)) +
 		int(unsafe.Sizeof(edge{}))*len(g.edge)
 	return int64(n) + int64(unsafe.Sizeof(*g))
 }
@@ -130,21 +145,28 @@ func (b *builder) build(opt Options) (*Graph, error) {
 		if vert[k] < 0 {
 			vert[k] = nv
 			nv++
+			g.vlat = append(g.vlat, b.lat[k])
+			g.vlon = append(g.vlon, b.lon[k])
 		}
 		return vert[k]
 	}
 	// Two rounds over the ways: count the edges and shape points, then
 	// fill arrays of exactly that size.
-	var nEdges, nShape int
+	var nEdges, nShape, nVert int
 	for round := range 2 {
 		if round == 1 {
+			for i := range vert {
+				vert[i] = -1
+			}
 			if nShape > math.MaxInt32 {
 				return nil, errors.New("more than 2^31 shape points: extract too large for this graph")
 			}
 			g.edge = make([]edge, 0, nEdges)
 			g.shapeOff = make([]int32, 1, nEdges+1)
-			g.slat = make([]int32, 0, nShape)
-			g.slon = make([]int32, 0, nShape)
+			g.slat = make([]int32, 0, nShape-2*nEdges)
+			g.slon = make([]int32, 0, nShape-2*nEdges)
+			g.vlat = make([]int32, 0, nVert)
+			g.vlon = make([]int32, 0, nVert)
 		}
 		for w := 0; w+1 < len(b.wayOff); w++ {
 			refs := b.idx[b.wayOff[w]:b.wayOff[w+1]]
@@ -165,6 +187,12 @@ func (b *builder) build(opt Options) (*Graph, error) {
 				end := i == len(refs)-1 || b.multi[k] || b.lat[refs[i+1]] == missing
 				if round == 0 {
 					if end {
+						for _, s := range [2]int32{refs[start], k} {
+							if vert[s] < 0 {
+								vert[s] = 0
+								nVert++
+							}
+						}
 						nEdges++
 						nShape += i + 1 - start
 						start = i
@@ -178,17 +206,18 @@ func (b *builder) build(opt Options) (*Graph, error) {
 				}
 				u := vertexOf(refs[start])
 				g.edge = append(g.edge, edge{u, vertexOf(k), float32(metres)})
-				for _, s := range refs[start : i+1] {
+				for _, s := range refs[start+1 : i] {
 					g.slat = append(g.slat, b.lat[s])
 					g.slon = append(g.slon, b.lon[s])
 				}
-				g.shapeOff = append(g.shapeOff, int32(len(g.slat)))
+				g.shapeOff = append(g.shapeOff, int32(len(g.slat)+2*len(g.edge)))
 				start, metres = i, 0
 			}
 		}
 	}
-	b.idx, b.wayOff, b.multi, b.lat, b.lon, vert = nil, nil, nil, nil, nil, nil
 	phase("edges")
+	runtime.KeepAlive(vert)
+	b.idx, b.wayOff, b.multi, b.lat, b.lon, vert = nil, nil, nil, nil, nil, nil
 	if len(g.edge) == 0 {
 		return nil, fmt.Errorf("no walkable edge: the %d walkable ways have no two consecutive nodes in the file", b.st.WaysKept)
 	}
@@ -254,7 +283,7 @@ func (b *builder) build(opt Options) (*Graph, error) {
 	}
 	phase("grid")
 	b.st.Vertices, b.st.Edges = g.Vertices(), g.Edges()
-	b.st.ShapePoints = int64(len(g.slat))
+	b.st.ShapePoints = int64(g.shapePoints())
 	b.st.GraphBytes = g.bytes()
 	g.st = b.st
 	return g, nil
@@ -331,17 +360,24 @@ func (g *Graph) subgraph(comp []int32, keep []bool, island func(c int32) bool) {
 	}
 	var (
 		isleEdge         []edge
-		isleLen          []int32 // shape points of each island edge
+		isleLen          []int32 // points between the ends of each island edge
 		isleLat, isleLon []int32
 	)
-	ne, ns := 0, 0 // main edges and shape points kept so far
+	for v := range n {
+		if newID[v] >= 0 {
+			g.vlat[newID[v]], g.vlon[newID[v]] = g.vlat[v], g.vlon[v]
+		}
+	}
+	g.vlat, g.vlon = g.vlat[:nv], g.vlon[:nv]
+	ne, ns := 0, 0 // main edges and stored points kept so far
 	for e := range g.edge {
 		ed := g.edge[e]
 		if newID[ed.u] < 0 {
 			continue
 		}
 		ed.u, ed.v = newID[ed.u], newID[ed.v]
-		a, b := g.shapeOff[e], g.shapeOff[e+1]
+		// the stored points between the ends
+		a, b := g.shapeOff[e]-2*int32(e), g.shapeOff[e+1]-2*int32(e+1)
 		if island(comp[g.edge[e].u]) {
 			isleEdge = append(isleEdge, ed)
 			isleLen = append(isleLen, b-a)
@@ -355,22 +391,23 @@ func (g *Graph) subgraph(comp []int32, keep []bool, island func(c int32) bool) {
 		copy(g.slon[ns:], g.slon[a:b])
 		ns += int(b - a)
 		ne++
-		g.shapeOff[ne] = int32(ns)
+		g.shapeOff[ne] = int32(ns + 2*ne)
 	}
-	g.islandFrom = int32(ns)
+	g.islandFrom = int32(ns + 2*ne)
 	g.edge = append(g.edge[:ne], isleEdge...)
 	g.slat = append(g.slat[:ns], isleLat...)
 	g.slon = append(g.slon[:ns], isleLon...)
 	for _, l := range isleLen {
 		ns += int(l)
 		ne++
-		g.shapeOff[ne] = int32(ns)
+		g.shapeOff[ne] = int32(ns + 2*ne)
 	}
 	g.shapeOff = g.shapeOff[:ne+1]
 	// when much was dropped, copy the arrays to their size
-	if 4*len(g.slat) < 3*cap(g.slat) {
+	if 4*len(g.edge) < 3*cap(g.edge) {
 		g.edge, g.shapeOff = slices.Clone(g.edge), slices.Clone(g.shapeOff)
 		g.slat, g.slon = slices.Clone(g.slat), slices.Clone(g.slon)
+		g.vlat, g.vlon = slices.Clone(g.vlat), slices.Clone(g.vlon)
 	}
 	newID = nil
 	g.layout(int(nv))

@@ -110,10 +110,12 @@ func TestHexCellsIslands(t *testing.T) {
 		best := math.Inf(1)
 		for e := range g.edge {
 			for i := g.shapeOff[e]; i+1 < g.shapeOff[e+1] && i < g.islandFrom; i++ {
-				ax := (float64(g.slon[i])/fixScale - lon) * kx
-				ay := (float64(g.slat[i])/fixScale - lat) * degM
-				bx := (float64(g.slon[i+1])/fixScale - lon) * kx
-				by := (float64(g.slat[i+1])/fixScale - lat) * degM
+				alat, alon := g.point(int32(e), i)
+				blat, blon := g.point(int32(e), i+1)
+				ax := (float64(alon)/fixScale - lon) * kx
+				ay := (float64(alat)/fixScale - lat) * degM
+				bx := (float64(blon)/fixScale - lon) * kx
+				by := (float64(blat)/fixScale - lat) * degM
 				_, d2 := project(ax, ay, bx, by)
 				best = min(best, d2)
 			}

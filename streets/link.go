@@ -24,8 +24,9 @@ type Link struct {
 }
 
 // grid is a uniform lat/lon grid over the shapes' bounding box; cell c
-// lists in seg[off[c]:off[c+1]] the segments (index i of their first shape
-// point: segment i→i+1) whose bounding box touches it.
+// lists in seg[off[c]:off[c+1]] the edges, in order, with a segment whose
+// bounding box touches it (each edge once; a link scans all of its
+// segments).
 type grid struct {
 	lat0, lon0 float64 // south-west corner, degrees
 	dlat, dlon float64 // cell size, degrees
@@ -37,14 +38,20 @@ type grid struct {
 
 func newGrid(g *Graph) grid {
 	var gr grid
-	if len(g.slat) == 0 {
+	if len(g.edge) == 0 {
 		return gr
 	}
 	minLat, maxLat := int32(math.MaxInt32), int32(math.MinInt32)
 	minLon, maxLon := int32(math.MaxInt32), int32(math.MinInt32)
-	for i := range g.slat {
-		minLat, maxLat = min(minLat, g.slat[i]), max(maxLat, g.slat[i])
-		minLon, maxLon = min(minLon, g.slon[i]), max(maxLon, g.slon[i])
+	for _, lat := range [2][]int32{g.vlat, g.slat} {
+		for _, x := range lat {
+			minLat, maxLat = min(minLat, x), max(maxLat, x)
+		}
+	}
+	for _, lon := range [2][]int32{g.vlon, g.slon} {
+		for _, x := range lon {
+			minLon, maxLon = min(minLon, x), max(maxLon, x)
+		}
 	}
 	gr.lat0, gr.lon0 = float64(minLat)/fixScale, float64(minLon)/fixScale
 	h := float64(maxLat-minLat)/fixScale + 1e-9
@@ -52,7 +59,7 @@ func newGrid(g *Graph) grid {
 	midLat := gr.lat0 + h/2
 	coslat := max(math.Cos(midLat*math.Pi/180), 0.01)
 	cell := gridCellM
-	nseg := len(g.slat) - len(g.edge)
+	nseg := g.shapePoints() - len(g.edge)
 	limit := float64(min(maxGridCells, max(1024, nseg)))
 	for (h*degM/cell+1)*(w*degM*coslat/cell+1) > limit {
 		cell *= 1.5
@@ -65,6 +72,8 @@ func newGrid(g *Graph) grid {
 	gr.ny = int(h/gr.dlat) + 1
 	gr.nx = int(w/gr.dlon) + 1
 	gr.off = make([]int32, gr.nx*gr.ny+1)
+	// last[c] is the last edge listed in cell c
+	last := make([]int32, gr.nx*gr.ny)
 	for round := range 2 {
 		if round == 1 {
 			for c := 0; c < len(gr.off)-1; c++ {
@@ -72,17 +81,25 @@ func newGrid(g *Graph) grid {
 			}
 			gr.seg = make([]int32, gr.off[len(gr.off)-1])
 		}
+		for c := range last {
+			last[c] = -1
+		}
 		for e := range g.edge {
+			e := int32(e)
 			for i := g.shapeOff[e]; i+1 < g.shapeOff[e+1]; i++ {
-				x0, y0 := gr.cell(g.slat[i], g.slon[i])
-				x1, y1 := gr.cell(g.slat[i+1], g.slon[i+1])
+				x0, y0 := gr.cell(g.point(e, i))
+				x1, y1 := gr.cell(g.point(e, i+1))
 				for y := min(y0, y1); y <= max(y0, y1); y++ {
 					for x := min(x0, x1); x <= max(x0, x1); x++ {
 						c := y*gr.nx + x
+						if last[c] == e {
+							continue
+						}
+						last[c] = e
 						if round == 0 {
 							gr.off[c+1]++
 						} else {
-							gr.seg[gr.off[c]] = i
+							gr.seg[gr.off[c]] = e
 							gr.off[c]++
 						}
 					}
@@ -244,7 +261,7 @@ func (sc *linkScan) scan(g *Graph, r2 float64) {
 		sc.main, sc.isle = linkBest{seg: -1, d2: math.Inf(1)}, linkBest{seg: -1, d2: math.Inf(1)}
 	}
 	gr := &g.grid
-	lat, lon, kx := sc.lat, sc.lon, sc.kx
+	lat, lon := sc.lat, sc.lon
 	// the point's cell, possibly outside the grid: rings around it
 	fx := math.Floor((lon - gr.lon0) / gr.dlon)
 	fy := math.Floor((lat - gr.lat0) / gr.dlat)
@@ -269,33 +286,50 @@ func (sc *linkScan) scan(g *Graph, r2 float64) {
 					continue
 				}
 				c := int(y)*gr.nx + int(x)
-				for _, i := range gr.seg[gr.off[c]:gr.off[c+1]] {
-					ax := (float64(g.slon[i])/fixScale - lon) * kx
-					ay := (float64(g.slat[i])/fixScale - lat) * degM
-					bx := (float64(g.slon[i+1])/fixScale - lon) * kx
-					by := (float64(g.slat[i+1])/fixScale - lat) * degM
-					t, d2 := project(ax, ay, bx, by)
-					onIsland := i >= g.islandFrom
-					if sc.island != nil {
-						onIsland = sc.island(i)
-					}
-					qx, qy := ax+t*(bx-ax), ay+t*(by-ay)
-					b := &sc.main
-					switch {
-					case sc.opp:
-						// cos(q, p) < -1/2, without a square root
-						dot := qx*sc.px + qy*sc.py
-						if onIsland != sc.oppIsle || !(dot < 0 && 4*dot*dot > d2*sc.pd2) {
-							continue
-						}
-					case onIsland:
-						b = &sc.isle
-					}
-					if d2 < b.d2 || (d2 == b.d2 && i < b.seg) {
-						*b = linkBest{seg: i, t: t, d2: d2, px: qx, py: qy}
-					}
+				for _, e := range gr.seg[gr.off[c]:gr.off[c+1]] {
+					sc.edge(g, e)
 				}
 			}
+		}
+	}
+}
+
+// edge compares the segments of edge e with the nearest found so far.
+func (sc *linkScan) edge(g *Graph, e int32) {
+	lat, lon, kx := sc.lat, sc.lon, sc.kx
+	ed := &g.edge[e]
+	first, end := g.shapeOff[e], g.shapeOff[e+1]-1 // the points at u and v
+	ax := (float64(g.vlon[ed.u])/fixScale - lon) * kx
+	ay := (float64(g.vlat[ed.u])/fixScale - lat) * degM
+	for i := first; i < end; i++ {
+		var blat, blon int32
+		if i+1 == end {
+			blat, blon = g.vlat[ed.v], g.vlon[ed.v]
+		} else {
+			blat, blon = g.slat[i-2*e], g.slon[i-2*e] // point i+1
+		}
+		bx := (float64(blon)/fixScale - lon) * kx
+		by := (float64(blat)/fixScale - lat) * degM
+		t, d2 := project(ax, ay, bx, by)
+		onIsland := i >= g.islandFrom
+		if sc.island != nil {
+			onIsland = sc.island(i)
+		}
+		qx, qy := ax+t*(bx-ax), ay+t*(by-ay)
+		ax, ay = bx, by
+		b := &sc.main
+		switch {
+		case sc.opp:
+			// cos(q, p) < -1/2, without a square root
+			dot := qx*sc.px + qy*sc.py
+			if onIsland != sc.oppIsle || !(dot < 0 && 4*dot*dot > d2*sc.pd2) {
+				continue
+			}
+		case onIsland:
+			b = &sc.isle
+		}
+		if d2 < b.d2 || (d2 == b.d2 && i < b.seg) {
+			*b = linkBest{seg: i, t: t, d2: d2, px: qx, py: qy}
 		}
 	}
 }
@@ -325,15 +359,19 @@ func (g *Graph) linkAt(i int32, t float64, lat, lon float64) Link {
 		}
 	}
 	e := int32(lo)
-	alat, alon := float64(g.slat[i])/fixScale, float64(g.slon[i])/fixScale
-	blat, blon := float64(g.slat[i+1])/fixScale, float64(g.slon[i+1])/fixScale
+	ilat, ilon := g.point(e, i)
+	jlat, jlon := g.point(e, i+1)
+	alat, alon := float64(ilat)/fixScale, float64(ilon)/fixScale
+	blat, blon := float64(jlat)/fixScale, float64(jlon)/fixScale
 	plat, plon := alat+t*(blat-alat), alon+t*(blon-alon)
 	var along, total float64
 	for j := g.shapeOff[e]; j+1 < g.shapeOff[e+1]; j++ {
 		if j == i {
 			along = total + gtfs.Distance(alat, alon, plat, plon)
 		}
-		total += fixDist(g.slat[j], g.slon[j], g.slat[j+1], g.slon[j+1])
+		lat0, lon0 := g.point(e, j)
+		lat1, lon1 := g.point(e, j+1)
+		total += fixDist(lat0, lon0, lat1, lon1)
 	}
 	return Link{
 		Edge: e, U: g.edge[e].u, V: g.edge[e].v,

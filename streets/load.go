@@ -319,13 +319,15 @@ func (b *builder) resolve() error {
 		b.multi = append(b.multi, j-i > 1)
 		i = j
 	}
-	sorted = nil
 	phase("resolve ids")
+	runtime.KeepAlive(sorted)
+	sorted = nil
 	b.idx = make([]int32, len(b.refs))
 	for i, id := range b.refs {
 		k, _ := slices.BinarySearch(b.ids, id)
 		b.idx[i] = int32(k)
 	}
+	phase("resolve idx")
 	b.refs = nil
 	b.lat = make([]int32, len(b.ids))
 	b.lon = make([]int32, len(b.ids))

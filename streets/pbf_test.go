@@ -298,14 +298,18 @@ func TestLoadExternal(t *testing.T) {
 		opt.waysFirst = os.Getenv("STREETS_WAYS_FIRST") != ""
 	}
 	if os.Getenv("STREETS_TRACE") != "" {
-		// live heap at each phase boundary (a GC first: slower)
+		// the heap at each phase boundary, and what is live there above
+		// the heap before the load (a GC first: slower)
+		var m runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&m)
+		base := m.HeapAlloc
 		tracePhase = func(name string) {
-			var m runtime.MemStats
 			runtime.ReadMemStats(&m)
 			before := m.HeapAlloc
 			runtime.GC()
 			runtime.ReadMemStats(&m)
-			t.Logf("phase %-12s heap %6.1f MB, live %6.1f MB", name, float64(before)/1e6, float64(m.HeapAlloc)/1e6)
+			t.Logf("phase %-12s heap %8.3f MB, live %8.3f MB", name, float64(before)/1e6, (float64(m.HeapAlloc)-float64(base))/1e6)
 		}
 		defer func() { tracePhase = nil }()
 	}

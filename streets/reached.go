@@ -60,7 +60,8 @@ func (g *Graph) LinkPoint(l Link) (lat, lon float64) {
 // along it from its U end, cutting the end segments by linear interpolation.
 func (g *Graph) appendPart(dst orb.LineString, e int32, from, to float32) orb.LineString {
 	pt := func(i int32) orb.Point {
-		return orb.Point{float64(g.slon[i]) / fixScale, float64(g.slat[i]) / fixScale}
+		lat, lon := g.point(e, i)
+		return orb.Point{float64(lon) / fixScale, float64(lat) / fixScale}
 	}
 	lerp := func(a, b orb.Point, f float64) orb.Point {
 		return orb.Point{a[0] + f*(b[0]-a[0]), a[1] + f*(b[1]-a[1])}
@@ -68,7 +69,9 @@ func (g *Graph) appendPart(dst orb.LineString, e int32, from, to float32) orb.Li
 	f, t := float64(from), float64(to)
 	var at float64
 	for i := g.shapeOff[e]; i+1 < g.shapeOff[e+1]; i++ {
-		d := fixDist(g.slat[i], g.slon[i], g.slat[i+1], g.slon[i+1])
+		alat, alon := g.point(e, i)
+		blat, blon := g.point(e, i+1)
+		d := fixDist(alat, alon, blat, blon)
 		a, b := pt(i), pt(i+1)
 		next := at + d
 		if next >= f && at <= t {
