@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"iter"
 	"math"
-	"runtime"
 	"slices"
 	"unsafe"
 
@@ -136,28 +135,31 @@ func (b *builder) build(opt Options) (*Graph, error) {
 	g := &Graph{radius: opt.LinkRadius, islandFrom: math.MaxInt32}
 	// the node ids were only needed to read the coordinates
 	b.ids = nil
-	vert := make([]int32, len(b.lat))
-	for i := range vert {
-		vert[i] = -1
-	}
-	nv := int32(0)
+	// vertexOf numbers node k as a vertex, in order of first use; a vertex
+	// keeps its coordinates in vlat, vlon and its number in b.lon[k],
+	// b.lat[k] being vertexMark (no array of vertex numbers per node).
 	vertexOf := func(k int32) int32 {
-		if vert[k] < 0 {
-			vert[k] = nv
-			nv++
-			g.vlat = append(g.vlat, b.lat[k])
-			g.vlon = append(g.vlon, b.lon[k])
+		if b.lat[k] == vertexMark {
+			return b.lon[k]
 		}
-		return vert[k]
+		v := int32(len(g.vlat))
+		g.vlat = append(g.vlat, b.lat[k])
+		g.vlon = append(g.vlon, b.lon[k])
+		b.lat[k], b.lon[k] = vertexMark, v
+		return v
 	}
-	// Two rounds over the ways: count the edges and shape points, then
-	// fill arrays of exactly that size.
+	// pos returns node k's coordinates (k not missing)
+	pos := func(k int32) (int32, int32) {
+		if b.lat[k] == vertexMark {
+			return g.vlat[b.lon[k]], g.vlon[b.lon[k]]
+		}
+		return b.lat[k], b.lon[k]
+	}
+	// Two rounds over the ways: count the edges, vertices and shape points,
+	// then fill arrays of exactly that size.
 	var nEdges, nShape, nVert int
 	for round := range 2 {
 		if round == 1 {
-			for i := range vert {
-				vert[i] = -1
-			}
 			if nShape > math.MaxInt32 {
 				return nil, errors.New("more than 2^31 shape points: extract too large for this graph")
 			}
@@ -184,12 +186,12 @@ func (b *builder) build(opt Options) (*Graph, error) {
 					start, metres = i, 0
 					continue
 				}
-				end := i == len(refs)-1 || b.multi[k] || b.lat[refs[i+1]] == missing
+				end := i == len(refs)-1 || b.flags[k]&isMulti != 0 || b.lat[refs[i+1]] == missing
 				if round == 0 {
 					if end {
 						for _, s := range [2]int32{refs[start], k} {
-							if vert[s] < 0 {
-								vert[s] = 0
+							if b.flags[s]&isVertex == 0 {
+								b.flags[s] |= isVertex
 								nVert++
 							}
 						}
@@ -199,16 +201,18 @@ func (b *builder) build(opt Options) (*Graph, error) {
 					}
 					continue
 				}
-				p := refs[i-1]
-				metres += fixDist(b.lat[p], b.lon[p], b.lat[k], b.lon[k])
+				plat, plon := pos(refs[i-1])
+				klat, klon := pos(k)
+				metres += fixDist(plat, plon, klat, klon)
 				if !end {
 					continue
 				}
 				u := vertexOf(refs[start])
 				g.edge = append(g.edge, edge{u, vertexOf(k), float32(metres)})
 				for _, s := range refs[start+1 : i] {
-					g.slat = append(g.slat, b.lat[s])
-					g.slon = append(g.slon, b.lon[s])
+					lat, lon := pos(s)
+					g.slat = append(g.slat, lat)
+					g.slon = append(g.slon, lon)
 				}
 				g.shapeOff = append(g.shapeOff, int32(len(g.slat)+2*len(g.edge)))
 				start, metres = i, 0
@@ -216,12 +220,11 @@ func (b *builder) build(opt Options) (*Graph, error) {
 		}
 	}
 	phase("edges")
-	runtime.KeepAlive(vert)
-	b.idx, b.wayOff, b.multi, b.lat, b.lon, vert = nil, nil, nil, nil, nil, nil
+	b.idx, b.wayOff, b.flags, b.lat, b.lon = nil, nil, nil, nil, nil
 	if len(g.edge) == 0 {
 		return nil, fmt.Errorf("no walkable edge: the %d walkable ways have no two consecutive nodes in the file", b.st.WaysKept)
 	}
-	g.layout(int(nv))
+	g.layout(len(g.vlat))
 	phase("layout")
 	if len(opt.Keep) > 0 {
 		g.grid = newGrid(g) // to link the Keep points

@@ -114,6 +114,9 @@ type Stats struct {
 const (
 	fixScale   = 1e7 // OSM stores coordinates as 1e-7 degree integers
 	missing    = math.MinInt32
+	vertexMark = math.MinInt32 + 1 // builder.lat of a node made a vertex
+	isMulti    = 1                 // builder.flags
+	isVertex   = 2
 	maxPBFBlob = 32 << 20 // PBF spec: a blob is at most 32 MiB
 	maxPBFHead = 64 << 10 // and a blob header at most 64 KiB
 )
@@ -153,10 +156,11 @@ func Load(ctx context.Context, path string, opt Options) (*Graph, error) {
 
 // LoadGCPercent is the garbage collector's target percentage (GOGC) while
 // Load runs, when the program's own is higher: the load's live memory is
-// mostly flat arrays, cheap to collect often, and with the default of 100
-// its peak would be twice that live memory, as the PBF decoders' garbage
-// piles up on top of it.
-const LoadGCPercent = 25
+// mostly flat arrays without pointers, cheap to collect often, and with
+// the default of 100 its peak would be twice that live memory, as the PBF
+// decoders' garbage piles up on top of it. At 10 the peak is about 1.1
+// times the live memory, for about 6 % more CPU (BENCHMARKS.md).
+const LoadGCPercent = 10
 
 var gcLoads struct {
 	sync.Mutex
@@ -252,14 +256,16 @@ type builder struct {
 	st Stats
 	// wayOff[i]..wayOff[i+1] are kept way i's node references in refs
 	// (OSM ids until resolve, then indices into ids in idx).
-	wayOff []int
+	wayOff []int32 // (resolve refuses more than 2^31 references)
 	refs   []int64
 	idx    []int32
-	// ids are the sorted distinct node ids used by kept ways; multi marks
-	// those referenced more than once; lat, lon their fixed-point
-	// coordinates (missing when absent).
+	// ids are the sorted distinct node ids used by kept ways; flags mark
+	// those referenced more than once (isMulti) and, while build counts,
+	// the vertices (isVertex); lat, lon their fixed-point coordinates
+	// (missing when absent; while build lays out the edges, vertexMark
+	// and the vertex number).
 	ids      []int64
-	multi    []bool
+	flags    []uint8
 	lat, lon []int32
 	nodes    stripes
 	outside  stripes
@@ -287,7 +293,7 @@ func (b *builder) addWay(w *osm.Way) {
 	for _, n := range w.Nodes {
 		b.refs = append(b.refs, int64(n.ID))
 	}
-	b.wayOff = append(b.wayOff, len(b.refs))
+	b.wayOff = append(b.wayOff, int32(len(b.refs)))
 }
 
 // resolve sorts the referenced ids, marks junctions and turns refs into
@@ -309,14 +315,18 @@ func (b *builder) resolve() error {
 	}
 	// exact-size arrays, so that the sorted copy is freed
 	b.ids = make([]int64, 0, n)
-	b.multi = make([]bool, 0, n)
+	b.flags = make([]uint8, 0, n)
 	for i := 0; i < len(sorted); {
 		j := i + 1
 		for j < len(sorted) && sorted[j] == sorted[i] {
 			j++
 		}
 		b.ids = append(b.ids, sorted[i])
-		b.multi = append(b.multi, j-i > 1)
+		f := uint8(0)
+		if j-i > 1 {
+			f = isMulti
+		}
+		b.flags = append(b.flags, f)
 		i = j
 	}
 	phase("resolve ids")
@@ -528,7 +538,7 @@ func (b *builder) readPBFClipped(ctx context.Context, r io.ReadSeeker, procs int
 		run := len(b.refs) // start of the current run of inside nodes
 		flush := func() {
 			if len(b.refs)-run >= 2 {
-				b.wayOff = append(b.wayOff, len(b.refs))
+				b.wayOff = append(b.wayOff, int32(len(b.refs)))
 			} else {
 				b.refs = b.refs[:run]
 			}
