@@ -257,7 +257,7 @@ type builder struct {
 	// wayOff[i]..wayOff[i+1] are kept way i's node references in refs
 	// (OSM ids until resolve, then indices into ids in idx).
 	wayOff []int32 // (resolve refuses more than 2^31 references)
-	refs   []int64
+	refs   chunks[int64]
 	idx    []int32
 	// ids are the sorted distinct node ids used by kept ways; flags mark
 	// those referenced more than once (isMulti) and, while build counts,
@@ -276,7 +276,8 @@ type builder struct {
 	noClipFirst bool
 	// in are the nodes of the file inside bounds, sorted by id
 	// (readPBFClipped).
-	in []inNode
+	in  []inNode
+	inc chunks[inNode] // in, while the nodes are read
 }
 
 // inNode is a node inside Options.Bounds.
@@ -291,9 +292,9 @@ func (b *builder) addWay(w *osm.Way) {
 		b.wayOff = append(b.wayOff, 0)
 	}
 	for _, n := range w.Nodes {
-		b.refs = append(b.refs, int64(n.ID))
+		b.refs.append(int64(n.ID))
 	}
-	b.wayOff = append(b.wayOff, int32(len(b.refs)))
+	b.wayOff = append(b.wayOff, int32(b.refs.len()))
 }
 
 // resolve sorts the referenced ids, marks junctions and turns refs into
@@ -302,10 +303,17 @@ func (b *builder) resolve() error {
 	if b.st.WaysKept == 0 {
 		return fmt.Errorf("no walkable way among %d ways (highway=footway, residential, …)", b.st.Ways)
 	}
-	if len(b.refs) > math.MaxInt32 {
-		return fmt.Errorf("%d node references in walkable ways: more than this graph can index", len(b.refs))
+	if b.refs.len() > math.MaxInt32 {
+		return fmt.Errorf("%d node references in walkable ways: more than this graph can index", b.refs.len())
 	}
-	sorted := slices.Clone(b.refs)
+	// the chunks of refs are copied into sorted then turned into indices
+	// one by one: the load holds one copy of the references at a time,
+	// and the indices (half the size)
+	nrefs := b.refs.len()
+	sorted := make([]int64, 0, nrefs)
+	for _, c := range b.refs.c {
+		sorted = append(sorted, c...)
+	}
 	slices.Sort(sorted)
 	n := 0
 	for i := range sorted {
@@ -332,13 +340,18 @@ func (b *builder) resolve() error {
 	phase("resolve ids")
 	runtime.KeepAlive(sorted)
 	sorted = nil
-	b.idx = make([]int32, len(b.refs))
-	for i, id := range b.refs {
-		k, _ := slices.BinarySearch(b.ids, id)
-		b.idx[i] = int32(k)
+	b.idx = make([]int32, 0, nrefs)
+	for i, c := range b.refs.c {
+		for _, id := range c {
+			k, _ := slices.BinarySearch(b.ids, id)
+			b.idx = append(b.idx, int32(k))
+		}
+		b.refs.c[i] = nil
+		if i == 0 {
+			phase("resolve idx")
+		}
 	}
-	phase("resolve idx")
-	b.refs = nil
+	b.refs = chunks[int64]{}
 	b.lat = make([]int32, len(b.ids))
 	b.lon = make([]int32, len(b.ids))
 	for i := range b.lat {
@@ -496,7 +509,7 @@ func (b *builder) readPBFClipped(ctx context.Context, r io.ReadSeeker, procs int
 		}
 		x := inNode{int64(n.ID), int32(math.Round(n.Lat * fixScale)), int32(math.Round(n.Lon * fixScale))}
 		mu.Lock()
-		b.in = append(b.in, x)
+		b.inc.append(x)
 		mu.Unlock()
 		return false
 	}
@@ -509,8 +522,9 @@ func (b *builder) readPBFClipped(ctx context.Context, r io.ReadSeeker, procs int
 	}
 	b.st.Nodes = b.nodes.sum()
 	b.st.NodesOutside = b.outside.sum()
+	b.in = b.inc.slice()
 	slices.SortFunc(b.in, func(x, y inNode) int { return cmp.Compare(x.id, y.id) })
-	b.in = slices.Clip(b.in)
+	phase("nodes inside")
 	inside := func(id int64) bool {
 		_, ok := slices.BinarySearchFunc(b.in, id, func(x inNode, id int64) int { return cmp.Compare(x.id, id) })
 		return ok
@@ -535,18 +549,18 @@ func (b *builder) readPBFClipped(ctx context.Context, r io.ReadSeeker, procs int
 		if len(b.wayOff) == 0 {
 			b.wayOff = append(b.wayOff, 0)
 		}
-		run := len(b.refs) // start of the current run of inside nodes
+		run := b.refs.len() // start of the current run of inside nodes
 		flush := func() {
-			if len(b.refs)-run >= 2 {
-				b.wayOff = append(b.wayOff, int32(len(b.refs)))
+			if b.refs.len()-run >= 2 {
+				b.wayOff = append(b.wayOff, int32(b.refs.len()))
 			} else {
-				b.refs = b.refs[:run]
+				b.refs.truncate(run)
 			}
-			run = len(b.refs)
+			run = b.refs.len()
 		}
 		for _, n := range w.Nodes {
 			if inside(int64(n.ID)) {
-				b.refs = append(b.refs, int64(n.ID))
+				b.refs.append(int64(n.ID))
 				continue
 			}
 			b.st.MissingNodes++
@@ -560,7 +574,8 @@ func (b *builder) readPBFClipped(ctx context.Context, r io.ReadSeeker, procs int
 		return fmt.Errorf("pbf ways: %w", err)
 	}
 	b.st.Ways = ways.Load()
-	if len(b.refs) == 0 && b.st.WaysKept > 0 {
+	phase("ways inside")
+	if b.refs.len() == 0 && b.st.WaysKept > 0 {
 		return fmt.Errorf("no walkable way inside bounds %v among %d walkable ways", b.bounds, b.st.WaysKept)
 	}
 	if err := b.resolve(); err != nil {
