@@ -1,7 +1,7 @@
 package streets
 
 // chunkLen is the length of a chunks' chunk.
-const chunkLen = 1 << 16
+const chunkLen = 1 << 14
 
 // chunks is an append-only list kept in fixed-size chunks: growing it never
 // copies it, so that its memory is its length (plus one chunk), where a

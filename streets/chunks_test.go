@@ -22,7 +22,7 @@ func TestChunks(t *testing.T) {
 				want = append(want, x)
 			}
 		default:
-			n := len(want) - rng.IntN(min(len(want), 1500)+1)
+			n := len(want) - rng.IntN(min(len(want), chunkLen/20)+1)
 			if rng.IntN(20) == 0 {
 				n = n / chunkLen * chunkLen // on a boundary
 			}
