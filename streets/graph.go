@@ -17,10 +17,10 @@ import (
 // stored as two arcs in compressed sparse rows. A Graph is read-only after
 // Load and safe for concurrent use; searches need one Search per goroutine.
 type Graph struct {
-	// CSR: the arcs of vertex v are arc[off[v]:off[v+1]], each the index
-	// of its undirected edge (the head is the edge's other end).
+	// CSR: the arcs of vertex v are arc[off[v]:off[v+1]], in the order
+	// of their edges.
 	off []int32
-	arc []int32
+	arc []arc
 	// vertex coordinates, 1e-7 degrees
 	vlat, vlon []int32
 	// undirected edges: ends and length. The shape of edge e, from u to v,
@@ -43,8 +43,16 @@ type Graph struct {
 	st     Stats
 }
 
+// arc is a directed arc: its head and length in metres (its edge's).
+// Dijkstra reads both for each arc, in a row: the arcs repeat what the
+// edges hold (8 B per arc) to keep its loop on consecutive memory.
+type arc struct {
+	to  int32
+	len float32
+}
+
 // edge is an undirected edge: its ends and its length in metres along its
-// shape. Dijkstra reads all three for each arc: one cache line.
+// shape.
 type edge struct {
 	u, v int32
 	len  float32
@@ -99,9 +107,8 @@ func (g *Graph) Edge(e int32) (u, v int32, metres float32) {
 // length in metres.
 func (g *Graph) Arcs(v int32) iter.Seq2[int32, float32] {
 	return func(yield func(int32, float32) bool) {
-		for _, e := range g.arc[g.off[v]:g.off[v+1]] {
-			ed := g.edge[e]
-			if !yield(ed.u^ed.v^v, ed.len) {
+		for _, a := range g.arc[g.off[v]:g.off[v+1]] {
+			if !yield(a.to, a.len) {
 				return
 			}
 		}
@@ -120,7 +127,7 @@ func (g *Graph) AppendShape(dst orb.LineString, e int32) orb.LineString {
 
 // bytes returns the memory held by the graph's arrays.
 func (g *Graph) bytes() int64 {
-	n := 4*(len(g.off)+len(g.arc)+len(g.vlat)+len(g.vlon)+len(g.shapeOff)+len(g.slat)+len(g.slon)+len(g.grid.off)+len(g.grid.seg)) +
+	n := 4*(len(g.off)+2*len(g.arc)+len(g.vlat)+len(g.vlon)+len(g.shapeOff)+len(g.slat)+len(g.slon)+len(g.grid.off)+len(g.grid.seg)) +
 		int(unsafe.Sizeof(edge{}))*len(g.edge)
 	return int64(n) + int64(unsafe.Sizeof(*g))
 }
@@ -303,13 +310,13 @@ func (g *Graph) layout(n int) {
 	for v := 0; v < n; v++ {
 		g.off[v+1] += g.off[v]
 	}
-	g.arc = make([]int32, 2*len(g.edge))
+	g.arc = make([]arc, 2*len(g.edge))
 	next := make([]int32, n)
 	copy(next, g.off[:n])
-	for e, ed := range g.edge {
-		g.arc[next[ed.u]] = int32(e)
+	for _, ed := range g.edge {
+		g.arc[next[ed.u]] = arc{ed.v, ed.len}
 		next[ed.u]++
-		g.arc[next[ed.v]] = int32(e)
+		g.arc[next[ed.v]] = arc{ed.u, ed.len}
 		next[ed.v]++
 	}
 }
@@ -332,8 +339,8 @@ func (g *Graph) components() ([]int32, int) {
 		for len(stack) > 0 {
 			v := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
-			for _, e := range g.arc[g.off[v]:g.off[v+1]] {
-				if w := g.edge[e].u ^ g.edge[e].v ^ v; comp[w] < 0 {
+			for _, a := range g.arc[g.off[v]:g.off[v+1]] {
+				if w := a.to; comp[w] < 0 {
 					comp[w] = c
 					stack = append(stack, w)
 				}

@@ -50,9 +50,10 @@ func checkGraph(t *testing.T, g *Graph) {
 		if float32(m) != ed.len {
 			t.Fatalf("edge %d: length %v, shape %v", e, ed.len, float32(m))
 		}
-		for _, v := range []int32{ed.u, ed.v} {
-			if g.arc[int(g.off[v])+seen[v]] != e {
-				t.Fatalf("edge %d: not arc %d of vertex %d", e, seen[v], v)
+		for _, w := range [2][2]int32{{ed.u, ed.v}, {ed.v, ed.u}} {
+			v := w[0]
+			if a := g.arc[int(g.off[v])+seen[v]]; a != (arc{w[1], ed.len}) {
+				t.Fatalf("edge %d: arc %d of vertex %d is %+v", e, seen[v], v, a)
 			}
 			seen[v]++
 		}

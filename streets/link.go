@@ -2,6 +2,7 @@ package streets
 
 import (
 	"math"
+	"slices"
 
 	"github.com/vingt/vingt/gtfs"
 )
@@ -72,8 +73,7 @@ func newGrid(g *Graph) grid {
 	gr.ny = int(h/gr.dlat) + 1
 	gr.nx = int(w/gr.dlon) + 1
 	gr.off = make([]int32, gr.nx*gr.ny+1)
-	// last[c] is the last edge listed in cell c
-	last := make([]int32, gr.nx*gr.ny)
+	var cells []int // the cells of one edge (no array per cell)
 	for round := range 2 {
 		if round == 1 {
 			for c := 0; c < len(gr.off)-1; c++ {
@@ -81,28 +81,25 @@ func newGrid(g *Graph) grid {
 			}
 			gr.seg = make([]int32, gr.off[len(gr.off)-1])
 		}
-		for c := range last {
-			last[c] = -1
-		}
 		for e := range g.edge {
 			e := int32(e)
+			cells = cells[:0]
 			for i := g.shapeOff[e]; i+1 < g.shapeOff[e+1]; i++ {
 				x0, y0 := gr.cell(g.point(e, i))
 				x1, y1 := gr.cell(g.point(e, i+1))
 				for y := min(y0, y1); y <= max(y0, y1); y++ {
 					for x := min(x0, x1); x <= max(x0, x1); x++ {
-						c := y*gr.nx + x
-						if last[c] == e {
-							continue
-						}
-						last[c] = e
-						if round == 0 {
-							gr.off[c+1]++
-						} else {
-							gr.seg[gr.off[c]] = e
-							gr.off[c]++
-						}
+						cells = append(cells, y*gr.nx+x)
 					}
+				}
+			}
+			slices.Sort(cells)
+			for _, c := range slices.Compact(cells) {
+				if round == 0 {
+					gr.off[c+1]++
+				} else {
+					gr.seg[gr.off[c]] = e
+					gr.off[c]++
 				}
 			}
 		}

@@ -114,9 +114,8 @@ func (s *Search) run(src []Link, init []float32, maxMetres float32, targets []Li
 			}
 		}
 		s.reached = append(s.reached, v)
-		for _, e := range g.arc[g.off[v]:g.off[v+1]] {
-			ed := &g.edge[e]
-			s.relax(ed.u^ed.v^v, d+ed.len)
+		for _, a := range g.arc[g.off[v]:g.off[v+1]] {
+			s.relax(a.to, d+a.len)
 		}
 	}
 }
