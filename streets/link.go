@@ -249,6 +249,10 @@ type linkScan struct {
 	oppIsle    bool
 	px, py     float64
 	pd2        float64 // px² + py²
+	// seen holds edges already compared in this scan (an edge is listed
+	// in every cell it touches), by e mod len, plus one: a hint only (a
+	// collision compares an edge again, to the same effect)
+	seen [128]int32
 }
 
 // scan visits the grid's cells ring by ring around the point until no
@@ -257,6 +261,7 @@ func (sc *linkScan) scan(g *Graph, r2 float64) {
 	if !sc.opp {
 		sc.main, sc.isle = linkBest{seg: -1, d2: math.Inf(1)}, linkBest{seg: -1, d2: math.Inf(1)}
 	}
+	clear(sc.seen[:])
 	gr := &g.grid
 	lat, lon := sc.lat, sc.lon
 	// the point's cell, possibly outside the grid: rings around it
@@ -284,7 +289,10 @@ func (sc *linkScan) scan(g *Graph, r2 float64) {
 				}
 				c := int(y)*gr.nx + int(x)
 				for _, e := range gr.seg[gr.off[c]:gr.off[c+1]] {
-					sc.edge(g, e)
+					if h := &sc.seen[e%int32(len(sc.seen))]; *h != e+1 {
+						*h = e + 1
+						sc.edge(g, e)
+					}
 				}
 			}
 		}
