@@ -133,6 +133,9 @@ const (
 // an invalid PrimitiveBlock (string indices out of range, non-dense nodes)
 // makes github.com/paulmach/osm v0.9.0 panic inside its decoder goroutines,
 // which no caller can recover.
+//
+// Memory: while it runs, Load sets the garbage collector's percentage to
+// LoadGCPercent (unless the program's is lower), for the whole program.
 func Load(ctx context.Context, path string, opt Options) (*Graph, error) {
 	f, err := os.Open(path)
 	if err != nil {
