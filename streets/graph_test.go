@@ -3,6 +3,7 @@ package streets
 import (
 	"context"
 	"math"
+	"runtime/debug"
 	"slices"
 	"testing"
 )
@@ -159,4 +160,26 @@ func TestLinkBruteForce(t *testing.T) {
 	if linked < 1000 {
 		t.Fatalf("only %d points linked", linked)
 	}
+}
+
+// TestLowerGC checks that loads lower the GC percentage while any runs,
+// restore the program's after the last, and keep a lower one.
+func TestLowerGC(t *testing.T) {
+	old := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(old)
+	r1 := lowerGC()
+	r2 := lowerGC()
+	r1()
+	if got := debug.SetGCPercent(LoadGCPercent); got != LoadGCPercent {
+		t.Fatalf("one load still running: GC percentage %d, want %d", got, LoadGCPercent)
+	}
+	r2()
+	if got := debug.SetGCPercent(5); got != 100 {
+		t.Fatalf("after the loads: GC percentage %d, want the program's 100", got)
+	}
+	r3 := lowerGC()
+	if got := debug.SetGCPercent(5); got != 5 {
+		t.Fatalf("a program at 5: a load set %d", got)
+	}
+	r3()
 }
