@@ -296,8 +296,8 @@ func (p *ProfileTop2) choose(sc *EvalScratch, access []Access) int {
 	var bound [pruneK]int32
 	nf, worst := 0, 0
 	for _, a := range access {
-		if p.off[a.Stop] == p.off[a.Stop+1] || a.Seconds > p.capT-p.minTT[a.Stop] {
-			continue // no journey, or none within MaxDuration
+		if a.Seconds > p.capT-p.minTT[a.Stop] {
+			continue // no journey within MaxDuration, or none (minTT: MaxInt32)
 		}
 		if absorb && p.absorbed(sc, a) {
 			sc.absorbedN++
