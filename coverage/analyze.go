@@ -167,7 +167,8 @@ func (a *analysis) cell(s *scratch, c int) {
 			a.walkNearest(s, cell, k)
 		}
 	}
-	s.access = a.tt.StopsNear(cell.Lat, cell.Lon, a.rp.MaxWalk, s.access[:0])
+	// (In the index's order: neither engine's result depends on it.)
+	s.access = a.tt.StopsNearAnyOrder(cell.Lat, cell.Lon, a.rp.MaxWalk, s.access[:0])
 	if len(s.access) == 0 || a.profiles == nil {
 		// (evalProfiles sets every departure of every category.)
 		for k := range a.cats {

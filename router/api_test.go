@@ -86,6 +86,11 @@ func TestStopsNear(t *testing.T) {
 		if got[0].Stop != -1 || !slices.Equal(got[1:], want) {
 			t.Fatalf("near %.5f,%.5f within %d s: %v, want %v", lat, lon, limit, got[1:], want)
 		}
+		any := tt.StopsNearAnyOrder(lat, lon, limit, nil)
+		slices.SortFunc(any, func(a, b Access) int { return int(a.Stop - b.Stop) })
+		if !slices.Equal(any, want) {
+			t.Fatalf("near %.5f,%.5f within %d s in any order: %v, want %v", lat, lon, limit, any, want)
+		}
 		found += len(want)
 	}
 	if found == 0 {

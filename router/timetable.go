@@ -821,11 +821,28 @@ func selectNearest(hs []hop, k int) {
 // are returned.
 // Once its buffers have grown it allocates nothing.
 func (tt *Timetable) StopsNear(lat, lon float64, maxSeconds int32, dst []Access) []Access {
+	return tt.stopsNear(lat, lon, maxSeconds, dst, true)
+}
+
+// StopsNearAnyOrder is StopsNear in the walk index's own order (the same
+// for the same place), where that is faster than sorted: for a caller
+// whose result does not depend on the order, as a profile's evaluation.
+func (tt *Timetable) StopsNearAnyOrder(lat, lon float64, maxSeconds int32, dst []Access) []Access {
+	return tt.stopsNear(lat, lon, maxSeconds, dst, false)
+}
+
+// stopsNear is StopsNear, sorted or in the index's order.
+func (tt *Timetable) stopsNear(lat, lon float64, maxSeconds int32, dst []Access, sorted bool) []Access {
 	buf, _ := hitPool.Get().(*[]walk.Hit)
 	if buf == nil {
 		buf = new([]walk.Hit)
 	}
-	*buf = tt.stopIndex.Within(walk.Place{Lat: lat, Lon: lon}, maxSeconds, (*buf)[:0])
+	p := walk.Place{Lat: lat, Lon: lon}
+	if sorted {
+		*buf = tt.stopIndex.Within(p, maxSeconds, (*buf)[:0])
+	} else {
+		*buf = walk.WithinAnyOrder(tt.stopIndex, p, maxSeconds, (*buf)[:0])
+	}
 	for _, h := range *buf {
 		if tt.Served(h.Place) {
 			dst = append(dst, Access{Stop: h.Place, Seconds: h.Seconds})

@@ -79,6 +79,16 @@ func TestIndexMatchesScan(t *testing.T) {
 		if got := ix.Within(p, max, nil); !slices.Equal(got, want) {
 			t.Fatalf("within %d s of %v: %d hits, want %d", max, p, len(got), len(want))
 		}
+		// In any order: the same hits, once sorted.
+		any := WithinAnyOrder(ix, p, max, []Hit{{-1, -1}})
+		if any[0] != (Hit{-1, -1}) {
+			t.Fatalf("WithinAnyOrder changed what dst held")
+		}
+		any = any[1:]
+		slices.SortFunc(any, func(a, b Hit) int { return int(a.Place - b.Place) })
+		if !slices.Equal(any, want) {
+			t.Fatalf("within %d s of %v in any order: %d hits, want %d", max, p, len(any), len(want))
+		}
 		if got := ix.WithinMetres(p, metres, nil); !slices.Equal(got, wantM) {
 			t.Fatalf("within %v m of %v: %d hits, want %d", metres, p, len(got), len(wantM))
 		}
@@ -156,6 +166,16 @@ func TestIndexWorld(t *testing.T) {
 		}
 		if got := ix.Within(p, max, nil); !slices.Equal(got, want) {
 			t.Fatalf("within %d s of %v: %d hits, want %d", max, p, len(got), len(want))
+		}
+		// In any order: the same hits, once sorted.
+		any := WithinAnyOrder(ix, p, max, []Hit{{-1, -1}})
+		if any[0] != (Hit{-1, -1}) {
+			t.Fatalf("WithinAnyOrder changed what dst held")
+		}
+		any = any[1:]
+		slices.SortFunc(any, func(a, b Hit) int { return int(a.Place - b.Place) })
+		if !slices.Equal(any, want) {
+			t.Fatalf("within %d s of %v in any order: %d hits, want %d", max, p, len(any), len(want))
 		}
 		if got := ix.WithinMetres(p, metres, nil); !slices.Equal(got, wantM) {
 			t.Fatalf("within %v m of %v: %d hits, want %d", metres, p, len(got), len(wantM))
