@@ -79,16 +79,7 @@ func TestIndexMatchesScan(t *testing.T) {
 		if got := ix.Within(p, max, nil); !slices.Equal(got, want) {
 			t.Fatalf("within %d s of %v: %d hits, want %d", max, p, len(got), len(want))
 		}
-		// In any order: the same hits, once sorted.
-		any := WithinAnyOrder(ix, p, max, []Hit{{-1, -1}})
-		if any[0] != (Hit{-1, -1}) {
-			t.Fatalf("WithinAnyOrder changed what dst held")
-		}
-		any = any[1:]
-		slices.SortFunc(any, func(a, b Hit) int { return int(a.Place - b.Place) })
-		if !slices.Equal(any, want) {
-			t.Fatalf("within %d s of %v in any order: %d hits, want %d", max, p, len(any), len(want))
-		}
+		checkAnyOrder(t, ix, p, max, want)
 		if got := ix.WithinMetres(p, metres, nil); !slices.Equal(got, wantM) {
 			t.Fatalf("within %v m of %v: %d hits, want %d", metres, p, len(got), len(wantM))
 		}
@@ -98,6 +89,21 @@ func TestIndexMatchesScan(t *testing.T) {
 	}
 	if got := ix.Within(Place{Lat: math.NaN()}, 100, nil); len(got) != 0 {
 		t.Errorf("from NaN: %v", got)
+	}
+}
+
+// checkAnyOrder checks that WithinAnyOrder gives the hits want (sorted)
+// in some order, after what dst held.
+func checkAnyOrder(t *testing.T, ix Index, p Place, max int32, want []Hit) {
+	t.Helper()
+	got := WithinAnyOrder(ix, p, max, []Hit{{-1, -1}})
+	if got[0] != (Hit{-1, -1}) {
+		t.Fatalf("WithinAnyOrder changed what dst held")
+	}
+	got = got[1:]
+	slices.SortFunc(got, func(a, b Hit) int { return int(a.Place - b.Place) })
+	if !slices.Equal(got, want) {
+		t.Fatalf("within %d s of %v in any order: %d hits, want %d", max, p, len(got), len(want))
 	}
 }
 
@@ -167,16 +173,7 @@ func TestIndexWorld(t *testing.T) {
 		if got := ix.Within(p, max, nil); !slices.Equal(got, want) {
 			t.Fatalf("within %d s of %v: %d hits, want %d", max, p, len(got), len(want))
 		}
-		// In any order: the same hits, once sorted.
-		any := WithinAnyOrder(ix, p, max, []Hit{{-1, -1}})
-		if any[0] != (Hit{-1, -1}) {
-			t.Fatalf("WithinAnyOrder changed what dst held")
-		}
-		any = any[1:]
-		slices.SortFunc(any, func(a, b Hit) int { return int(a.Place - b.Place) })
-		if !slices.Equal(any, want) {
-			t.Fatalf("within %d s of %v in any order: %d hits, want %d", max, p, len(any), len(want))
-		}
+		checkAnyOrder(t, ix, p, max, want)
 		if got := ix.WithinMetres(p, metres, nil); !slices.Equal(got, wantM) {
 			t.Fatalf("within %v m of %v: %d hits, want %d", metres, p, len(got), len(wantM))
 		}
