@@ -367,6 +367,7 @@ func (ns *nearSearcher) search(egress []StopTop2, from, to int32, dst *ProfileTo
 	for _, l := range ns.bLab {
 		dst.lab = append(dst.lab, l.top2())
 	}
+	dst.pk = append(dst.pk[:0], ns.bLab...) // what EvalPruned reads
 	return nil
 }
 

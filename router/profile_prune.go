@@ -88,13 +88,8 @@ func (ts *Top2Searcher) prepare(dst *ProfileTop2) {
 		}
 		dst.minTT[s] = m
 	}
-	dst.pk = dst.pk[:0]
-	if dst.ties {
-		for _, l := range dst.lab {
-			dst.pk = append(dst.pk, nearOf(l))
-		}
-	} else {
-		dst.pk = nil
+	if !dst.ties {
+		dst.pk = nil // (a nearest-site search leaves its packed labels)
 	}
 	dst.absOff = grow(dst.absOff, int(n+1))
 	dst.absBy, dst.absX = dst.absBy[:0], dst.absX[:0]
