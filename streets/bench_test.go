@@ -122,22 +122,21 @@ func BenchmarkLink(b *testing.B) {
 		b.Fatal(err)
 	}
 	pts := hexCentres(b, realData(b, "porto-alegre/poa_hexgrid.csv"))
-	b.Run("nearest", func(b *testing.B) {
-		b.ReportAllocs()
-		i := 0
-		for b.Loop() {
-			p := pts[i%len(pts)]
-			g.Link(p.Lat, p.Lon, 0)
-			i++
-		}
-	})
-	b.Run("all", func(b *testing.B) {
-		b.ReportAllocs()
-		i := 0
-		for b.Loop() {
-			p := pts[i%len(pts)]
-			g.LinkAll(p.Lat, p.Lon, 0)
-			i++
-		}
-	})
+	for _, c := range []struct {
+		name string
+		link func(lat, lon float64)
+	}{
+		{"nearest", func(lat, lon float64) { g.Link(lat, lon, 0) }},
+		{"all", func(lat, lon float64) { g.LinkAll(lat, lon, 0) }},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				p := pts[i%len(pts)]
+				c.link(p.Lat, p.Lon)
+				i++
+			}
+		})
+	}
 }
