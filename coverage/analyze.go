@@ -139,6 +139,8 @@ type scratch struct {
 	search []bool       // per departure: whether it is searched
 	deps   []int32
 	secs   []int32 // one category's travel seconds, ranked (summarise)
+	// evalScratch is the profile engine's evaluation memory (evalTop2).
+	evalScratch router.EvalScratch
 	impactScratch
 }
 

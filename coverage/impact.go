@@ -196,18 +196,17 @@ func neededWithin(minutes int, q float64) int {
 
 // impactScratch is a worker's extra state for the impact.
 type impactScratch struct {
-	bestPt      [][]int32 // per category, per departure: point of the transit best
-	best2       [][]int32 // per category, per departure: transit best via another point
-	walkPt      []int32   // per category: nearest point on foot
-	walkAt      [][]int32 // per category with hours, per departure: walk-only time
-	walkPtAt    [][]int32 // the same: the site that serves first on foot, or -1
-	walk2       []int32   // per category: walk to the nearest other point
-	impHits     []walk.Hit
-	cand        []int32       // distinct argmin points of the cell
-	count       []int32       // departures within the threshold per candidate
-	argmin      []int32       // per departure: the point achieving TT, or -1
-	top2Buf     []router.Top2 // per departure: the top-two profile's label
-	evalScratch router.EvalScratch
+	bestPt   [][]int32 // per category, per departure: point of the transit best
+	best2    [][]int32 // per category, per departure: transit best via another point
+	walkPt   []int32   // per category: nearest point on foot
+	walkAt   [][]int32 // per category with hours, per departure: walk-only time
+	walkPtAt [][]int32 // the same: the site that serves first on foot, or -1
+	walk2    []int32   // per category: walk to the nearest other point
+	impHits  []walk.Hit
+	cand     []int32       // distinct argmin points of the cell
+	count    []int32       // departures within the threshold per candidate
+	argmin   []int32       // per departure: the point achieving TT, or -1
+	top2Buf  []router.Top2 // per departure: the top-two profile's label
 }
 
 func (a *analysis) newImpactScratch(s *scratch) {
