@@ -119,6 +119,9 @@ type nearSearcher struct {
 	tmp              []nearEntry
 	from, capT       int32
 	tb, keyBits      uint
+	// batch is the number of candidates of S merged at once (nearBatch;
+	// tests lower it), flushes the number of merges of the last search.
+	batch, flushes int
 
 	// SearchNearestOpen's: the targets, the points' windows and sites,
 	// and per stop its timed items (as SearchOpen's: alighting at a ≤ D,
@@ -138,7 +141,7 @@ func (ts *Top2Searcher) nearest() *nearSearcher {
 		ps := ts.ps
 		n := ps.n
 		ts.near = &nearSearcher{ps: ps, egW: make([]near, n), egV: make([]near, n),
-			sOff: make([]int32, n+1), nOff: make([]int32, n+1),
+			batch: nearBatch, sOff: make([]int32, n+1), nOff: make([]int32, n+1),
 			bOff: make([]int32, n+1), pOff: make([]int32, n+1), v: make([]near, len(ps.v))}
 	}
 	return ts.near
@@ -267,6 +270,7 @@ func (ns *nearSearcher) search(egress []StopTop2, from, to int32, dst *ProfileTo
 		return fmt.Errorf("router: nearest-site profile search over %d stops: too many", n)
 	}
 	dst.n, dst.from, dst.to, dst.ties = n, from, to, true
+	ns.flushes = 0
 
 	// The egress: from the stop, or one footpath then a walk, within
 	// MaxWalk together.
@@ -333,12 +337,11 @@ func (ns *nearSearcher) search(egress []StopTop2, from, to int32, dst *ProfileTo
 		}
 
 		// S_r = S_{r−1} ∪ the new entries shifted back by the transfer
-		// that leads to them, room for every candidate at once.
-		bound := 0
-		for _, s := range ns.newStop {
-			bound += 1 + int(ps.revOff[s+1]-ps.revOff[s])
-		}
-		ns.cand = reserve(ns.cand[:0], bound)
+		// that leads to them, merged into S by batches of candidates: the
+		// result is the same lower envelope (a candidate that S absorbs
+		// changes nothing), and the buffers stay small.
+		ps.changed.clear()
+		ns.cand = ns.cand[:0]
 		for i, s := range ns.newStop {
 			t, l := ns.newTau[i], ns.newLab[i]
 			if x := tt.selfExtra[s]; x != Unreached {
@@ -347,16 +350,13 @@ func (ns *nearSearcher) search(egress []StopTop2, from, to int32, dst *ProfileTo
 			for _, rw := range ps.rev[ps.revOff[s]:ps.revOff[s+1]] {
 				ns.sCandidate(rw.to, t-rw.sec, l)
 			}
+			if len(ns.cand) >= ns.batch {
+				ns.flushS()
+			}
 		}
-		ns.group()
-		ps.changed.clear()
-		ns.nTau = reserve(ns.nTau[:0], len(ns.sTau)+len(ns.sorted))
-		ns.nLab = reserve(ns.nLab[:0], len(ns.sTau)+len(ns.sorted))
-		ns.nTau, ns.nLab = ns.mergeStops(ns.sOff, ns.sTau, ns.sLab, ns.nOff, ns.nTau, ns.nLab, false)
-		ns.nOff[n] = int32(len(ns.nTau))
-		ns.sOff, ns.nOff = ns.nOff, ns.sOff
-		ns.sTau, ns.nTau = ns.nTau, ns.sTau
-		ns.sLab, ns.nLab = ns.nLab, ns.sLab
+		if len(ns.cand) > 0 {
+			ns.flushS()
+		}
 	}
 
 	// The last round, all rides allowed, is the profile.
@@ -369,6 +369,24 @@ func (ns *nearSearcher) search(egress []StopTop2, from, to int32, dst *ProfileTo
 	}
 	dst.pk = append(dst.pk[:0], ns.bLab...) // what EvalPruned reads
 	return nil
+}
+
+// nearBatch is the number of candidates of S that the search merges at
+// once: their sort stays within a core's cache.
+const nearBatch = 1 << 15
+
+// flushS merges the candidates into S.
+func (ns *nearSearcher) flushS() {
+	n := ns.ps.n
+	ns.flushes++
+	ns.group()
+	ns.nTau = reserve(ns.nTau[:0], len(ns.sTau)+len(ns.sorted))
+	ns.nLab = reserve(ns.nLab[:0], len(ns.sTau)+len(ns.sorted))
+	ns.nTau, ns.nLab = ns.mergeStops(ns.sOff, ns.sTau, ns.sLab, ns.nOff, ns.nTau, ns.nLab, false)
+	ns.nOff[n] = int32(len(ns.nTau))
+	ns.sOff, ns.nOff = ns.nOff, ns.sOff
+	ns.sTau, ns.nTau = ns.nTau, ns.sTau
+	ns.sLab, ns.nLab = ns.nLab, ns.sLab
 }
 
 // mergeStops is Top2Searcher.mergeStops for packed labels.

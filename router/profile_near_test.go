@@ -2,6 +2,7 @@ package router
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/vingt/vingt/gtfs"
@@ -80,8 +81,8 @@ func TestNearestMatchesTop2(t *testing.T) {
 	if testing.Short() {
 		networks = 60
 	}
-	var full, near ProfileTop2
-	compared, reached, ties := 0, 0, 0
+	var full, near, batched ProfileTop2
+	compared, reached, ties, split := 0, 0, 0, 0
 	for n := range networks {
 		_, p, tt := randomNetwork(t, rng, date)
 		ts := NewTop2Searcher(tt)
@@ -99,6 +100,20 @@ func TestNearestMatchesTop2(t *testing.T) {
 			}
 			if err := ts.Search(egress, from, to, &full); err != nil {
 				t.Fatal(err)
+			}
+			// S merged by small batches: the same profile, entry for entry.
+			ns := ts.nearest()
+			once := ns.flushes
+			ns.batch = 1 + rng.IntN(6)
+			if err := ts.SearchNearest(egress, from, to, &batched); err != nil {
+				t.Fatal(err)
+			}
+			ns.batch = nearBatch
+			if !slices.Equal(near.off, batched.off) || !slices.Equal(near.tau, batched.tau) || !slices.Equal(near.pk, batched.pk) {
+				t.Fatalf("timetable %d: S merged by batches of %d gives another profile", n, ns.batch)
+			}
+			if ns.flushes > once {
+				split++
 			}
 			var deps []int32
 			for d := from; d < to; d++ {
@@ -125,8 +140,8 @@ func TestNearestMatchesTop2(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d departures compared, %d reached, %d ties", compared, reached, ties)
-	if reached == 0 || ties == 0 {
+	t.Logf("%d departures compared, %d reached, %d ties, %d searches merged S in more batches", compared, reached, ties, split)
+	if reached == 0 || ties == 0 || split == 0 {
 		t.Fatal("the comparison proves little")
 	}
 }
