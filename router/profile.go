@@ -258,6 +258,7 @@ type ProfileSearcher struct {
 	sOff, sTau, sArr    []int32
 	nOff, nTau, nArr    []int32
 	patLo, patHi        []int32 // per pattern: the trips that matter for the window
+	boardings           int     // how many (trip, stop) boardings the bounds hold: a round's scans add at most as many candidates
 	patLast             []int32 // per pattern: latest changed position, or -1
 	patQueue            []int32
 	changed, changedNxt bitset
@@ -548,6 +549,7 @@ func (ps *ProfileSearcher) search(from, to, hiT int32, dst *Profile) error {
 func (ps *ProfileSearcher) patternBounds(from, hiT int32) {
 	tt := ps.tt
 	slack := tt.params.BoardSlack
+	ps.boardings = 0
 	for p := range tt.patTrips {
 		nt := tt.patTrips[p]
 		off := tt.patTimeOff[p]
@@ -563,6 +565,9 @@ func (ps *ProfileSearcher) patternBounds(from, hiT int32) {
 			lo, hi = min(lo, int32(l)), max(hi, int32(h))
 		}
 		ps.patLo[p], ps.patHi[p] = lo, hi
+		if hi > lo {
+			ps.boardings += int(hi-lo) * int(tt.patStopOff[p+1]-so)
+		}
 	}
 }
 

@@ -301,6 +301,9 @@ func (ns *nearSearcher) search(egress []StopTop2, from, to int32, dst *ProfileTo
 		ns.buildItems(from, hiT)
 	}
 	ps.patternBounds(from, hiT)
+	// Room for a round's scans at once: appending grows a large slice by
+	// a quarter at a time, each time on fresh pages.
+	ns.cand = reserve(ns.cand[:0], ps.boardings)
 
 	fill(ns.sOff, 0)
 	ns.sTau, ns.sLab = ns.sTau[:0], ns.sLab[:0]
