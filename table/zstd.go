@@ -19,7 +19,26 @@ const pageWindow = 1 << 20
 // to it.
 type pageZstd struct{ compress.Codec }
 
-var pageEncoders = sync.Pool{New: func() any {
+// pageEncoders keeps up to maxPageEncoders encoders between writes:
+// unlike a sync.Pool, which the collector empties, so that each write
+// after a collection built its encoder and history again (on fresh pages).
+var pageEncoders struct {
+	sync.Mutex
+	free []*zstd.Encoder
+}
+
+// maxPageEncoders bounds the encoders kept (a few MiB each).
+const maxPageEncoders = 4
+
+func getPageEncoder() *zstd.Encoder {
+	pageEncoders.Lock()
+	if n := len(pageEncoders.free); n > 0 {
+		enc := pageEncoders.free[n-1]
+		pageEncoders.free = pageEncoders.free[:n-1]
+		pageEncoders.Unlock()
+		return enc
+	}
+	pageEncoders.Unlock()
 	enc, err := zstd.NewWriter(nil, zstd.WithZeroFrames(true), zstd.WithEncoderLevel(zstd.SpeedDefault),
 		zstd.WithEncoderConcurrency(1), zstd.WithAllLitEntropyCompression(true),
 		zstd.WithWindowSize(pageWindow), zstd.WithLowerEncoderMem(true))
@@ -27,7 +46,15 @@ var pageEncoders = sync.Pool{New: func() any {
 		panic("table: zstd encoder: " + err.Error()) // constant, valid options
 	}
 	return enc
-}}
+}
+
+func putPageEncoder(enc *zstd.Encoder) {
+	pageEncoders.Lock()
+	if len(pageEncoders.free) < maxPageEncoders {
+		pageEncoders.free = append(pageEncoders.free, enc)
+	}
+	pageEncoders.Unlock()
+}
 
 // EncodeLevel compresses src into dst at level, at the default level with
 // pageZstd's encoders.
@@ -40,8 +67,8 @@ func (c pageZstd) EncodeLevel(dst, src []byte, level int) []byte {
 
 // Encode compresses src into dst at the default level.
 func (c pageZstd) Encode(dst, src []byte) []byte {
-	enc := pageEncoders.Get().(*zstd.Encoder)
-	defer pageEncoders.Put(enc)
+	enc := getPageEncoder()
+	defer putPageEncoder(enc)
 	return enc.EncodeAll(src, dst[:0])
 }
 
