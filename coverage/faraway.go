@@ -19,13 +19,19 @@ const FarKind = "far from every stop (beyond the cap's walk) and outside every t
 // territory (outside the box of the stops when there are no territories),
 // with their count and examples, noting those whose swapped coordinates
 // fall among the stops. terr is the cells' territories, [level][cell]
-// (locateCells): cells are not located again.
-func warnFarPlaces(m *Manifest, tt *router.Timetable, feeds []*gtfs.Feed, grid *Grid, terr [][]int32, cats []*Category, levels []*Level) {
+// (locateCells): cells are not located again. routed, when not nil, says
+// per cell whether the analysis found it a served stop within MaxWalk
+// (Results.Routed): within the cap's walk too when MaxWalk is, so that
+// only the other cells are asked.
+func warnFarPlaces(m *Manifest, tt *router.Timetable, feeds []*gtfs.Feed, grid *Grid, terr [][]int32, routed []bool, cats []*Category, levels []*Level) {
 	ext, ok := gtfs.StopsExtent(feeds...)
 	if !ok {
 		return
 	}
 	cap := tt.Params().MaxDuration
+	if tt.Params().MaxWalk > cap {
+		routed = nil
+	}
 	var near []router.Access
 	// far tells whether a place is far from every stop and outside
 	// every territory; cell, when not negative, is the place's index in
@@ -60,6 +66,9 @@ func warnFarPlaces(m *Manifest, tt *router.Timetable, feeds []*gtfs.Feed, grid *
 	}
 	var w gtfs.Warnings
 	for i, c := range grid.Cells {
+		if routed != nil && routed[i] {
+			continue
+		}
 		if far(c.Lat, c.Lon, i) {
 			w.Add(FarKind, example("cell "+c.ID, c.Lat, c.Lon))
 		}

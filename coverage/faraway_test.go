@@ -37,7 +37,7 @@ func TestWarnFarPlaces(t *testing.T) {
 	}}
 	cats := []*Category{{Name: "poste", Points: []Point{{ID: "p1", Lat: 45.1842, Lon: 0.7214}, {ID: "p2", Lat: 0.70, Lon: 45.13}}}}
 	m := &Manifest{Counts: map[string]any{}}
-	warnFarPlaces(m, tt, []*gtfs.Feed{f}, grid, nil, cats, nil)
+	warnFarPlaces(m, tt, []*gtfs.Feed{f}, grid, nil, nil, cats, nil)
 	got := map[string]output.Warning{}
 	for _, w := range m.Warnings {
 		if w.Kind == FarKind {
@@ -54,6 +54,15 @@ func TestWarnFarPlaces(t *testing.T) {
 	}
 	if len(got) != 2 {
 		t.Errorf("warnings %+v", m.Warnings)
+	}
+
+	// Cells the analysis routed (a served stop within MaxWalk, itself
+	// within the cap) are not asked again: marking the swapped cell so
+	// leaves Paris alone named.
+	m = &Manifest{Counts: map[string]any{}}
+	warnFarPlaces(m, tt, []*gtfs.Feed{f}, grid, nil, []bool{true, true, false}, nil, nil)
+	if len(m.Warnings) != 1 || m.Warnings[0].Count != 1 || !strings.HasPrefix(m.Warnings[0].Examples[0], "cell paris") {
+		t.Errorf("with the routed cells: warnings %+v", m.Warnings)
 	}
 }
 

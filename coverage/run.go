@@ -252,7 +252,6 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	warnFarPlaces(m, tt, feeds, grid, terr, cats, levels)
 	for i, in := range m.Inputs {
 		if name, ok := job.InputNames[in.Path]; ok {
 			m.Inputs[i].Path = name
@@ -260,7 +259,9 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	}
 	// Locating the cells leaves GEOS points, freed by Go cleanups into
 	// the C allocator: hand both back before routing.
-	freeMemory()
+	if largeRun(len(grid.Cells)) {
+		freeMemory()
+	}
 
 	// Routing.
 	cells, idx := grid.Cells, []int(nil)
@@ -309,6 +310,16 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The far places are asked after routing, which found most cells a
+	// stop within MaxWalk: those are not asked again.
+	routed := res.Routed
+	if idx != nil {
+		routed = make([]bool, len(grid.Cells))
+		for i, c := range idx {
+			routed[c] = res.Routed[i]
+		}
+	}
+	warnFarPlaces(m, tt, feeds, grid, terr, routed, cats, levels)
 	lap("route")
 	if job.Shard.IsSet() {
 		res.Territory = make([][]int32, len(terr))

@@ -7,21 +7,16 @@ import (
 	"github.com/klauspost/compress/zstd"
 )
 
-// pageWindow is the zstd window of the encoders that compress Parquet
-// pages: a page of at most this size compresses to the same bytes as
-// with arrow's encoders (8 MiB windows), whose history buffer takes
-// 16 MiB, allocated and cleared again each time the collector has emptied
-// arrow's pool of encoders (a run collects a few dozen times).
-const pageWindow = 1 << 20
-
-// pageZstd is arrow's zstd codec, except that it compresses at the
-// default level with encoders of window pageWindow and a history sized
-// to it.
+// pageZstd is arrow's zstd codec, with arrow's encoders at the default
+// level (the same bytes), kept between writes (pageEncoders) and built
+// with klauspost's lower-memory option, which sizes their buffers to what
+// they compress: arrow's pool, which the collector empties, left each
+// write after a collection building an encoder and clearing a 16 MiB
+// history again.
 type pageZstd struct{ compress.Codec }
 
-// pageEncoders keeps up to maxPageEncoders encoders between writes:
-// unlike a sync.Pool, which the collector empties, so that each write
-// after a collection built its encoder and history again (on fresh pages).
+// pageEncoders keeps up to maxPageEncoders encoders between writes
+// (a sync.Pool is emptied by each collection).
 var pageEncoders struct {
 	sync.Mutex
 	free []*zstd.Encoder
@@ -41,7 +36,7 @@ func getPageEncoder() *zstd.Encoder {
 	pageEncoders.Unlock()
 	enc, err := zstd.NewWriter(nil, zstd.WithZeroFrames(true), zstd.WithEncoderLevel(zstd.SpeedDefault),
 		zstd.WithEncoderConcurrency(1), zstd.WithAllLitEntropyCompression(true),
-		zstd.WithWindowSize(pageWindow), zstd.WithLowerEncoderMem(true))
+		zstd.WithLowerEncoderMem(true))
 	if err != nil {
 		panic("table: zstd encoder: " + err.Error()) // constant, valid options
 	}
