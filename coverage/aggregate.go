@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -67,15 +68,16 @@ func locateLevel(ctx context.Context, cells []Cell, lv *Level) ([]int32, int, er
 	ix := make([]int32, len(cells))
 	outside := 0
 	lv.overlaps = nil
+	geosPoints := slices.Contains(lv.loc, nil)
 	for c := range cells {
 		if c%4096 == 0 && ctx.Err() != nil {
 			return nil, 0, fmt.Errorf("coverage: interrupted while locating cells in territories: %w", context.Cause(ctx))
 		}
-		if c%assignGC == assignGC-1 {
-			// Each locate leaves a GEOS point that only a Go GC
-			// frees (GEOS 3.11 has no point-free test), and those
-			// are C memory the Go heap does not count: collect now
-			// and then, or a national grid piles up 100 MB of them.
+		if geosPoints && c%assignGC == assignGC-1 {
+			// Each locate through GEOS leaves a GEOS point that only
+			// a Go GC frees (GEOS 3.11 has no point-free test), and
+			// those are C memory the Go heap does not count: collect
+			// now and then, or a national grid piles up 100 MB.
 			runtime.GC()
 		}
 		i, j := lv.locate2(cells[c].Lon, cells[c].Lat)

@@ -30,6 +30,9 @@ type Level struct {
 	gctx     *geos.Context
 	prepared []*geos.PrepGeom
 	bounds   []orb.Bound
+	// loc locates points in each territory as prepared does, without
+	// GEOS (locate.go); nil where the repaired geometry is not polygonal.
+	loc []*areaLocator
 	// overlaps are the pairs of territories sharing cells, found by
 	// Assign: the first (in file order) takes the cell.
 	overlaps map[[2]int]*overlap
@@ -87,10 +90,8 @@ func (l *Level) locate2(lon, lat float64) (int, int) {
 		if !b.Contains(p) {
 			continue
 		}
-		if pt == nil {
-			pt = l.gctx.NewPointFromXY(lon, lat)
-		}
-		if l.prepared[i].Contains(pt) {
+		where := l.where(i, lon, lat, &pt)
+		if where == interior {
 			if first < 0 {
 				first = i
 				continue
@@ -98,7 +99,7 @@ func (l *Level) locate2(lon, lat float64) (int, int) {
 			other = i
 			break
 		}
-		if first < 0 && covers < 0 && l.prepared[i].Covers(pt) {
+		if first < 0 && covers < 0 && where == boundary {
 			covers = i
 		}
 	}
@@ -106,6 +107,24 @@ func (l *Level) locate2(lon, lat float64) (int, int) {
 		return covers, -1
 	}
 	return first, other
+}
+
+// where locates (lon, lat) in territory i: with its areaLocator, else with
+// GEOS through the point *pt, made on first use.
+func (l *Level) where(i int, lon, lat float64, pt **geos.Geom) location {
+	if i < len(l.loc) && l.loc[i] != nil {
+		return l.loc[i].locate(lon, lat)
+	}
+	if *pt == nil {
+		*pt = l.gctx.NewPointFromXY(lon, lat)
+	}
+	switch {
+	case l.prepared[i].Contains(*pt):
+		return interior
+	case l.prepared[i].Covers(*pt):
+		return boundary
+	}
+	return exterior
 }
 
 // Usual property names of territory codes and names.
@@ -222,6 +241,7 @@ func (l *Level) prepare() (err error) {
 		}
 		l.prepared = append(l.prepared, g.Prepare())
 		l.bounds = append(l.bounds, t.Geometry.Bound())
+		l.loc = append(l.loc, locatorOf(g))
 	}
 	return nil
 }
@@ -232,12 +252,11 @@ func (l *Level) prepare() (err error) {
 // file order, whose polygon covers it. Candidates are found by bounding
 // box first.
 //
-// Locate is safe for concurrent use: every GEOS call goes through the
-// level's own go-geos context, whose mutex serialises them (so calls on
-// one level from several goroutines do not run in parallel; calls on
-// two levels do). GEOS 3.11's
-// PrepGeom.ContainsXY is a stub that always answers false, so a point
-// geometry is built instead.
+// Locate is safe for concurrent use. A polygonal territory is located
+// without GEOS, as its prepared geometry would (areaLocator); any other
+// (a repair that left lines) through the level's own go-geos context,
+// whose mutex serialises the calls, with a point geometry (GEOS 3.11's
+// PrepGeom.ContainsXY is a stub that always answers false).
 func (l *Level) Locate(lon, lat float64) int {
 	p := orb.Point{lon, lat}
 	var pt *geos.Geom
@@ -246,14 +265,13 @@ func (l *Level) Locate(lon, lat float64) int {
 		if !b.Contains(p) {
 			continue
 		}
-		if pt == nil {
-			pt = l.gctx.NewPointFromXY(lon, lat)
-		}
-		if l.prepared[i].Contains(pt) {
+		switch l.where(i, lon, lat, &pt) {
+		case interior:
 			return i
-		}
-		if first < 0 && l.prepared[i].Covers(pt) {
-			first = i
+		case boundary:
+			if first < 0 {
+				first = i
+			}
 		}
 	}
 	return first
