@@ -23,11 +23,8 @@ const FarKind = "far from every stop (beyond the cap's walk) and outside every t
 // per cell whether the analysis found it a served stop within MaxWalk
 // (Results.Routed): within the cap's walk too when MaxWalk is, so that
 // only the other cells are asked.
-func warnFarPlaces(m *Manifest, tt *router.Timetable, feeds []*gtfs.Feed, grid *Grid, terr [][]int32, routed []bool, cats []*Category, levels []*Level) {
-	ext, ok := gtfs.StopsExtent(feeds...)
-	if !ok {
-		return
-	}
+// ext is the box of the feeds' stops (gtfs.StopsExtent).
+func warnFarPlaces(m *Manifest, tt *router.Timetable, ext gtfs.Extent, grid *Grid, terr [][]int32, routed []bool, cats []*Category, levels []*Level) {
 	cap := tt.Params().MaxDuration
 	if tt.Params().MaxWalk > cap {
 		routed = nil

@@ -37,7 +37,7 @@ func TestWarnFarPlaces(t *testing.T) {
 	}}
 	cats := []*Category{{Name: "poste", Points: []Point{{ID: "p1", Lat: 45.1842, Lon: 0.7214}, {ID: "p2", Lat: 0.70, Lon: 45.13}}}}
 	m := &Manifest{Counts: map[string]any{}}
-	warnFarPlaces(m, tt, []*gtfs.Feed{f}, grid, nil, nil, cats, nil)
+	warnFarPlaces(m, tt, extentOf(t, f), grid, nil, nil, cats, nil)
 	got := map[string]output.Warning{}
 	for _, w := range m.Warnings {
 		if w.Kind == FarKind {
@@ -60,7 +60,7 @@ func TestWarnFarPlaces(t *testing.T) {
 	// within the cap) are not asked again: marking the swapped cell so
 	// leaves Paris alone named.
 	m = &Manifest{Counts: map[string]any{}}
-	warnFarPlaces(m, tt, []*gtfs.Feed{f}, grid, nil, []bool{true, true, false}, nil, nil)
+	warnFarPlaces(m, tt, extentOf(t, f), grid, nil, []bool{true, true, false}, nil, nil)
 	if len(m.Warnings) != 1 || m.Warnings[0].Count != 1 || !strings.HasPrefix(m.Warnings[0].Examples[0], "cell paris") {
 		t.Errorf("with the routed cells: warnings %+v", m.Warnings)
 	}
@@ -92,4 +92,14 @@ func TestNearStopWidening(t *testing.T) {
 	if seen[0] == 0 || seen[1] == 0 {
 		t.Errorf("far/near points %v: both must be exercised", seen)
 	}
+}
+
+// extentOf returns the box of f's stops.
+func extentOf(t *testing.T, f *gtfs.Feed) gtfs.Extent {
+	t.Helper()
+	ext, ok := gtfs.StopsExtent(f)
+	if !ok {
+		t.Fatal("no stop with coordinates")
+	}
+	return ext
 }

@@ -232,6 +232,8 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	}
 	m.Counts["timetable"] = tt.Stats()
 	addWarnings(m, "timetable", tt.Warnings())
+	// The far places are asked after routing, of the stops' box.
+	ext, hasStops := gtfs.StopsExtent(feeds...)
 	lap("compile")
 
 	grid, cats, levels, err := loadInputs(ctx, job, m, cats, stage, lap)
@@ -319,7 +321,9 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 			routed[c] = res.Routed[i]
 		}
 	}
-	warnFarPlaces(m, tt, feeds, grid, terr, routed, cats, levels)
+	if hasStops {
+		warnFarPlaces(m, tt, ext, grid, terr, routed, cats, levels)
+	}
 	lap("route")
 	if job.Shard.IsSet() {
 		res.Territory = make([][]int32, len(terr))
