@@ -3,6 +3,7 @@ package router
 import (
 	"fmt"
 	"math/bits"
+	"sync"
 
 	"github.com/vingt/vingt/hours"
 )
@@ -362,15 +363,14 @@ func (ns *nearSearcher) search(egress []StopTop2, from, to int32, dst *ProfileTo
 		}
 	}
 
-	// The last round, all rides allowed, is the profile.
+	// The last round, all rides allowed, is the profile: its entries are
+	// handed over (the searcher takes dst's old buffers), its labels
+	// unpacked only if asked for (labels).
 	dst.off = grow(dst.off, int(n+1))
 	copy(dst.off, ns.bOff)
-	dst.tau = append(dst.tau[:0], ns.bTau...)
-	dst.lab = reserve(dst.lab[:0], len(ns.bLab))
-	for _, l := range ns.bLab {
-		dst.lab = append(dst.lab, l.top2())
-	}
-	dst.pk = append(dst.pk[:0], ns.bLab...) // what EvalPruned reads
+	dst.tau, ns.bTau = ns.bTau, dst.tau[:0]
+	dst.pk, ns.bLab = ns.bLab, dst.pk[:0] // what EvalPruned reads
+	dst.lab, dst.unpack = dst.lab[:0], new(sync.Once)
 	return nil
 }
 

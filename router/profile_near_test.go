@@ -3,6 +3,7 @@ package router
 import (
 	"math/rand/v2"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/vingt/vingt/gtfs"
@@ -143,5 +144,56 @@ func TestNearestMatchesTop2(t *testing.T) {
 	t.Logf("%d departures compared, %d reached, %d ties, %d searches merged S in more batches", compared, reached, ties, split)
 	if reached == 0 || ties == 0 || split == 0 {
 		t.Fatal("the comparison proves little")
+	}
+}
+
+// TestLazyLabels checks that a nearest-site profile unpacks its labels
+// only when something reads them (evaluations on packed labels do not),
+// once, from concurrent evaluations, to what the search computed.
+func TestLazyLabels(t *testing.T) {
+	rng := rand.New(rand.NewPCG(35, 36))
+	date, _ := gtfs.ParseDate("2026-01-13")
+	_, p, tt := randomNetwork(t, rng, date)
+	ts := NewTop2Searcher(tt)
+	ts.SetAbsorbers(false)
+	var egress []StopTop2
+	for q := range 4 {
+		egress = append(egress, StopTop2{int32(rng.IntN(tt.NumStops())), Top2{int32(60 * rng.IntN(int(p.MaxWalk)/60+1)), int32(q), Unreached}})
+	}
+	from := randomDeparture(rng)
+	var near ProfileTop2
+	if err := ts.SearchNearest(egress, from, from+3600, &near); err != nil {
+		t.Fatal(err)
+	}
+	if len(near.lab) != 0 || len(near.pk) != len(near.tau) {
+		t.Fatalf("after the search: %d labels unpacked, %d packed, %d entries", len(near.lab), len(near.pk), len(near.tau))
+	}
+	var deps []int32
+	for d := from; d < from+3600; d += 60 {
+		deps = append(deps, d)
+	}
+	acc := randomAccess(rng, tt.NumStops())
+	v1, site := make([]int32, len(deps)), make([]int32, len(deps))
+	var sc EvalScratch
+	near.EvalNearest(&sc, acc, mustDepartures(t, deps), v1, site)
+	if len(near.lab) != 0 {
+		t.Fatal("an evaluation on packed labels unpacked them")
+	}
+	outs := make([][]Top2, 8)
+	var wg sync.WaitGroup
+	for g := range outs {
+		outs[g] = make([]Top2, len(deps))
+		wg.Go(func() { near.Eval(acc, deps, outs[g]) })
+	}
+	wg.Wait()
+	for g := range outs {
+		if !slices.Equal(outs[g], outs[0]) {
+			t.Fatalf("evaluation %d differs from the first", g)
+		}
+	}
+	for j, l := range near.pk {
+		if near.lab[j] != l.top2() {
+			t.Fatalf("entry %d: unpacked %+v, packed %+v", j, near.lab[j], l.top2())
+		}
 	}
 }

@@ -83,8 +83,14 @@ func (ts *Top2Searcher) prepare(dst *ProfileTop2) {
 	dst.minTT = grow(dst.minTT, int(n))
 	for s := range n {
 		m := int32(math.MaxInt32)
-		for j := dst.off[s]; j < dst.off[s+1]; j++ {
-			m = min(m, dst.lab[j].V1-dst.tau[j])
+		if dst.unpack != nil {
+			for j := dst.off[s]; j < dst.off[s+1]; j++ {
+				m = min(m, dst.pk[j].v1()-dst.tau[j])
+			}
+		} else {
+			for j := dst.off[s]; j < dst.off[s+1]; j++ {
+				m = min(m, dst.lab[j].V1-dst.tau[j])
+			}
 		}
 		dst.minTT[s] = m
 	}
@@ -93,6 +99,9 @@ func (ts *Top2Searcher) prepare(dst *ProfileTop2) {
 	}
 	dst.absOff = grow(dst.absOff, int(n+1))
 	dst.absBy, dst.absX = dst.absBy[:0], dst.absX[:0]
+	if !ts.noAbsorb {
+		dst.labels() // what absorbX compares
+	}
 	lo, hi := dst.from, dst.to-1+dst.maxWalk
 	for s := range n {
 		dst.absOff[s] = int32(len(dst.absBy))
@@ -208,6 +217,7 @@ func (p *ProfileTop2) EvalPruned(sc *EvalScratch, access []Access, d Departures,
 	for i := range out {
 		out[i] = NoTop2
 	}
+	p.labels()
 	for _, a := range sc.first[:nf] {
 		p.addStop(a, deps, d.step, d.inv, out, math.MaxInt32)
 	}
@@ -232,7 +242,7 @@ func (p *ProfileTop2) EvalPruned(sc *EvalScratch, access []Access, d Departures,
 func (p *ProfileTop2) EvalNearest(sc *EvalScratch, access []Access, d Departures, v1s, site []int32) {
 	deps := d.deps
 	p.checkDepartures(d, min(len(v1s), len(site)))
-	if p.pk == nil || d.step <= 1 || !p.pruned || len(access) <= pruneK || len(deps) == 0 || len(p.off) == 0 {
+	if p.pk == nil || d.step <= 1 || !p.pruned || len(deps) == 0 || len(p.off) == 0 {
 		sc.lab = slices.Grow(sc.lab[:0], len(deps))[:len(deps)]
 		p.EvalPruned(sc, access, d, sc.lab)
 		for i, l := range sc.lab {

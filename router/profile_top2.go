@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"sync"
 )
 
 // This file is the profile search of the impact (measure 16): per stop and
@@ -82,6 +83,10 @@ type ProfileTop2 struct {
 	tau      []int32
 	lab      []Top2
 	ties     bool // from SearchNearest: V2 kept only where it ties with V1
+	// unpack, when not nil, fills lab from pk on first use (labels): a
+	// nearest-site profile evaluated on its packed labels never needs
+	// them (0.8 MB a category in Porto Alegre).
+	unpack *sync.Once
 
 	// What EvalPruned needs (profile_prune.go): MaxDuration and MaxWalk of
 	// the search, per stop the least V1 − τ of its entries, and the stops
@@ -94,8 +99,27 @@ type ProfileTop2 struct {
 	pruned        bool
 }
 
-// Bytes returns the memory the profile's entries and offsets take.
-func (p *ProfileTop2) Bytes() int { return 4*(len(p.off)+len(p.tau)) + 12*len(p.lab) }
+// Bytes returns the memory the profile's offsets and entries take: τ, the
+// labels, and for a nearest-site profile the packed labels (its labels
+// are unpacked only once something reads them). It must not be called
+// while the profile is evaluated.
+func (p *ProfileTop2) Bytes() int {
+	return 4*(len(p.off)+len(p.tau)) + 12*len(p.lab) + 8*len(p.pk)
+}
+
+// labels returns the profile's labels, unpacked from pk on first use for a
+// nearest-site profile; safe for concurrent use.
+func (p *ProfileTop2) labels() []Top2 {
+	if u := p.unpack; u != nil {
+		u.Do(func() {
+			p.lab = reserve(p.lab[:0], len(p.pk))
+			for _, l := range p.pk {
+				p.lab = append(p.lab, l.top2())
+			}
+		})
+	}
+	return p.lab
+}
 
 // Eval writes to out[i] the label of the journeys with at least one ride
 // leaving at deps[i] from the access stops, as Profile.Eval does for the
@@ -108,6 +132,7 @@ func (p *ProfileTop2) Eval(access []Access, deps []int32, out []Top2) {
 		return
 	}
 	inv := inverse(step)
+	p.labels()
 	for _, a := range access {
 		p.addStop(a, deps, step, inv, out, math.MaxInt32)
 	}
@@ -304,7 +329,7 @@ func (ts *Top2Searcher) search(egress []StopTop2, from, to int32, dst *ProfileTo
 	ts.sTau, ts.sLab = ts.sTau[:0], ts.sLab[:0]
 	ts.pOff = grow(ts.pOff, int(n+1))
 	dst.off = grow(dst.off, int(n+1))
-	dst.tau, dst.lab = dst.tau[:0], dst.lab[:0]
+	dst.tau, dst.lab, dst.unpack = dst.tau[:0], dst.lab[:0], nil
 
 	for r := int32(1); r <= ps.rounds; r++ {
 		ps.queuePatterns()
