@@ -103,12 +103,15 @@ func (a *analysis) newProfiles() (*profiles, error) {
 	return &profiles{deps: d, top2: make([]router.ProfileTop2, len(a.cats))}, nil
 }
 
-// newTop2Searcher returns a profile searcher for the run's categories:
-// it lists absorbing stops only when there are at least as many cells as
-// stops (below, listing them costs more than it saves: BENCHMARKS.md).
+// newTop2Searcher returns a profile searcher for the run's categories,
+// without the lists of absorbing stops: since the evaluation reads packed
+// labels and the stops of least bound first, listing them costs what it
+// saves or more (x10 Porto Alegre grid, 12,270 cells for 4,010 stops: 2-3 %
+// more CPU with them; national 1 km and --impact runs: the same either way;
+// BENCHMARKS.md).
 func (a *analysis) newTop2Searcher() *router.Top2Searcher {
 	ts := router.NewTop2Searcher(a.tt)
-	ts.SetAbsorbers(len(a.cells) >= a.tt.NumStops())
+	ts.SetAbsorbers(false)
 	return ts
 }
 
