@@ -259,8 +259,10 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 			m.Inputs[i].Path = name
 		}
 	}
-	// Locating the cells leaves GEOS points, freed by Go cleanups into
-	// the C allocator: hand both back before routing.
+	// Reading and locating a large grid leave garbage (CSV rows, the
+	// territories' GeoJSON, GEOS geometries freed by Go cleanups into the
+	// C allocator): hand both back before routing. A small run would only
+	// fault the pages in again.
 	if largeRun(len(grid.Cells)) {
 		freeMemory()
 	}
