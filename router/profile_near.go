@@ -425,17 +425,8 @@ func (ns *nearSearcher) mergeStops(oldOff, oldTau []int32, oldLab []near, off, t
 
 // atNear is at for packed labels.
 func atNear(tau []int32, lab []near, t int32) near {
-	lo, hi := 0, len(tau)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if tau[m] < t {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	if lo < len(tau) {
-		return lab[lo]
+	if i := lowerBound(tau, t); i < len(tau) {
+		return lab[i]
 	}
 	return noNear
 }

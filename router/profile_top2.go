@@ -438,17 +438,8 @@ func (ts *Top2Searcher) mergeStops(oldOff, oldTau []int32, oldLab []Top2, off, t
 // at returns the label of entries (τ increasing, labels cumulative) at
 // time t: that of the first entry with τ ≥ t.
 func at(tau []int32, lab []Top2, t int32) Top2 {
-	lo, hi := 0, len(tau)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if tau[m] < t {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	if lo < len(tau) {
-		return lab[lo]
+	if i := lowerBound(tau, t); i < len(tau) {
+		return lab[i]
 	}
 	return NoTop2
 }
