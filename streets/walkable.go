@@ -30,8 +30,16 @@ var footOnly = map[string]bool{
 //     motorway, motorway_link, trunk, trunk_link, bridleway with foot
 //     yes, designated, permissive or official;
 //   - foot=no, private or use_sidepath drops the way;
-//   - access=no, private, agricultural, forestry, military or delivery, or
-//     motorroad=yes, drops it unless foot allows walking explicitly;
+//   - access=no, private, agricultural, forestry, military, delivery,
+//     emergency, permit or restricted drops it unless foot allows walking
+//     explicitly;
+//   - a mapped sidewalk (sidewalk=yes, both, left or right, or
+//     sidewalk:both, :left or :right=yes) makes a
+//     motorway, trunk or motorroad=yes way walkable, as in GraphHopper's
+//     foot profile: São Paulo's trunk avenues carry their sidewalks as
+//     such tags, and a pedestrian walks there (sidewalk=no or separate
+//     says nothing, and a way mapped separately is walked on its own);
+//   - motorroad=yes drops the way unless foot or a sidewalk allows it;
 //   - area=yes (a pedestrian square) is walked along its outline like any
 //     closed way;
 //   - a way tagged railway=platform or public_transport=platform without a
@@ -58,21 +66,30 @@ func Walkable(tags osm.Tags) bool {
 	case "yes", "designated", "permissive", "official":
 		footYes = true
 	}
-	if footOnly[hw] {
-		return footYes
-	}
-	if !walkHighway[hw] {
-		return false
-	}
 	if footYes {
-		return true
+		return footOnly[hw] || walkHighway[hw]
 	}
-	if tags.Find("motorroad") == "yes" {
+	if !footOnly[hw] && !walkHighway[hw] {
 		return false
 	}
 	switch tags.Find("access") {
-	case "no", "private", "agricultural", "forestry", "military", "delivery":
+	case "no", "private", "agricultural", "forestry", "military", "delivery",
+		"emergency", "permit", "restricted":
 		return false
 	}
-	return true
+	if hw != "bridleway" && hasSidewalk(tags) {
+		return true
+	}
+	return !footOnly[hw] && tags.Find("motorroad") != "yes"
+}
+
+// hasSidewalk reports whether the tags map a sidewalk along the way, in the
+// combined form (sidewalk=yes, both, left, right) or per side
+// (sidewalk:both, sidewalk:left, sidewalk:right=yes).
+func hasSidewalk(tags osm.Tags) bool {
+	switch tags.Find("sidewalk") {
+	case "yes", "both", "left", "right":
+		return true
+	}
+	return tags.Find("sidewalk:both") == "yes" || tags.Find("sidewalk:left") == "yes" || tags.Find("sidewalk:right") == "yes"
 }
