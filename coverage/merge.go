@@ -96,6 +96,28 @@ func Merge(ctx context.Context, dirs []string, out string, hooks Hooks) (*Report
 // --partition does; "" for cells.parquet): the outputs are those of the
 // single run with that partition, byte for byte.
 func MergePartitioned(ctx context.Context, dirs []string, out, partition string, hooks Hooks) (*Report, error) {
+	return MergeWith(ctx, dirs, out, MergeOptions{Partition: partition}, hooks)
+}
+
+// MergeOptions are the choices of MergeWith.
+type MergeOptions struct {
+	// Partition is the level whose territories partition the cells into
+	// a Hive dataset, as vingt run --partition ("" for cells.parquet).
+	Partition string
+	// Relocate, when set, is given the config the shards recorded and
+	// the inputs their manifest lists, before the merge reads the grid,
+	// the service points and the territories again. It may point the
+	// config's paths to where those files are now (the embedded example,
+	// extracted into another temporary folder than the shards'), and
+	// returns the names the merged manifest gives them, by path (as
+	// Job.InputNames). The files are still checked against the shards'
+	// hashes.
+	Relocate func(cfg *Config, recorded []output.Input) (map[string]string, error)
+}
+
+// MergeWith is MergePartitioned with options.
+func MergeWith(ctx context.Context, dirs []string, out string, opt MergeOptions, hooks Hooks) (*Report, error) {
+	partition := opt.Partition
 	stage := func(string) {}
 	if hooks.Stage != nil {
 		stage = hooks.Stage
@@ -127,6 +149,12 @@ func MergePartitioned(ctx context.Context, dirs []string, out, partition string,
 	var cfg Config
 	if err := json.Unmarshal(first.Shard.Config, &cfg); err != nil {
 		return nil, fmt.Errorf("coverage: merge: shard %s: config: %w", shards[0].dir, err)
+	}
+	var names map[string]string
+	if opt.Relocate != nil {
+		if names, err = opt.Relocate(&cfg, first.Inputs); err != nil {
+			return nil, fmt.Errorf("coverage: merge: %w", err)
+		}
 	}
 	cfg.Shard, cfg.Out, cfg.Partition = "", out, partition
 	job, err := cfg.Job()
@@ -166,6 +194,11 @@ func MergePartitioned(ctx context.Context, dirs []string, out, partition string,
 	}
 	if !reflect.DeepEqual(hashes(m.Inputs), hashes(first.Inputs)) {
 		return nil, fmt.Errorf("coverage: merge: the inputs changed since the shards ran: %s", inputDiff(first.Inputs, m.Inputs))
+	}
+	for i, in := range m.Inputs {
+		if name, ok := names[in.Path]; ok {
+			m.Inputs[i].Path = name
+		}
 	}
 	stage("merging the shards' cells")
 	n, nk, np := len(grid.Cells), len(cats), len(job.Indicator.Percentiles)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/vingt/vingt/coverage"
 	"github.com/vingt/vingt/internal/testutil"
+	"github.com/vingt/vingt/output"
 )
 
 // vingtRun runs the binary with args and environment env, returning its
@@ -276,5 +277,61 @@ func TestShardFlagErrors(t *testing.T) {
 				t.Errorf("--shard %s: err %v, output %q, want %q", c.shard, err, out, c.want)
 			}
 		})
+	}
+}
+
+// TestShardsMergeExample merges shards of the embedded example (vingt run
+// --shard I/N with no input): the merge extracts the example again, since
+// the shards' temporary copy is gone, and writes the single run's files
+// and inputs; no extracted copy is left behind.
+func TestShardsMergeExample(t *testing.T) {
+	dir := t.TempDir()
+	tmp := filepath.Join(dir, "tmp")
+	if err := os.Mkdir(tmp, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"TMPDIR=" + tmp}
+	single := filepath.Join(dir, "single")
+	if out, err := vingtRun(t, env, "run", "-q", "--out", single); err != nil {
+		t.Fatalf("single run: %v\n%s", err, out)
+	}
+	var dirs []string
+	for i := range 2 {
+		d := filepath.Join(dir, fmt.Sprintf("shard-%d", i))
+		if out, err := vingtRun(t, env, "run", "-q", "--shard", fmt.Sprintf("%d/2", i), "--out", d); err != nil {
+			t.Fatalf("shard %d/2: %v\n%s", i, err, out)
+		}
+		dirs = append(dirs, d)
+	}
+	merged := filepath.Join(dir, "merged")
+	if out, err := vingtRun(t, env, append([]string{"merge", "-q", "--out", merged}, dirs...)...); err != nil {
+		t.Fatalf("merge: %v\n%s", err, out)
+	}
+	for _, f := range []string{"cells.parquet", "territories.parquet"} {
+		sameFile(t, filepath.Join(single, f), filepath.Join(merged, f))
+	}
+	inputs := func(run string) string {
+		b, err := os.ReadFile(filepath.Join(run, "run.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := output.ParseManifest(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprint(m.Inputs)
+	}
+	if a, b := inputs(single), inputs(merged); a != b {
+		t.Errorf("merged inputs\n%s\nwant the single run's\n%s", b, a)
+	}
+	if !strings.Contains(inputs(merged), "embedded:example/poa_hexgrid.csv") {
+		t.Errorf("merged inputs do not name the embedded example: %s", inputs(merged))
+	}
+	left, err := os.ReadDir(tmp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range left {
+		t.Errorf("left in TMPDIR: %s", e.Name())
 	}
 }
