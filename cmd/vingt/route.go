@@ -64,7 +64,7 @@ the last stop (within --max-walk of --to); walking all the way is a
 candidate too (within --max-duration). Among journeys arriving as early, the
 one with the fewest rides wins.
 
-It prints the journey leg by leg (walk, board route R at stop S at t,
+It prints the journey leg by leg (walk N m, board route R at stop S at t,
 alight, transfer walk, walk) and its total, or why nothing arrives within
 --max-duration: what an analyst needs to see why a cell is not served.
 With --json the same as one JSON object ("reachable": false when nothing
@@ -138,16 +138,20 @@ type routeStop struct {
 // routeLeg is one leg of the JSON output. From and To are nil for the
 // origin and destination points.
 type routeLeg struct {
-	Kind      string     `json:"kind"` // walk, ride, transfer
-	From      *routeStop `json:"from"`
-	To        *routeStop `json:"to"`
-	Depart    string     `json:"depart"`
-	Arrive    string     `json:"arrive"`
-	Seconds   int32      `json:"seconds"`
-	Route     string     `json:"route,omitempty"`
-	RouteName string     `json:"route_name,omitempty"`
-	Trip      string     `json:"trip,omitempty"`
-	Headsign  string     `json:"headsign,omitempty"`
+	Kind    string     `json:"kind"` // walk, ride, transfer
+	From    *routeStop `json:"from"`
+	To      *routeStop `json:"to"`
+	Depart  string     `json:"depart"`
+	Arrive  string     `json:"arrive"`
+	Seconds int32      `json:"seconds"`
+	// Metres is the distance walked on a walk or transfer leg (along the
+	// streets with --osm, crow-fly × detour otherwise); absent on a ride,
+	// or on a transfer whose time comes from transfers.txt.
+	Metres    *int   `json:"metres,omitempty"`
+	Route     string `json:"route,omitempty"`
+	RouteName string `json:"route_name,omitempty"`
+	Trip      string `json:"trip,omitempty"`
+	Headsign  string `json:"headsign,omitempty"`
 
 	depart, arrive int32
 }
@@ -475,7 +479,34 @@ func present(tt *router.Timetable, res *routeResult, trip coverage.Trip, at int3
 	for i := range res.Legs {
 		l := &res.Legs[i]
 		l.Depart, l.Arrive, l.Seconds = coverage.FormatClock(l.depart), coverage.FormatClock(l.arrive), l.arrive-l.depart
+		if l.Kind == "walk" || l.Kind == "transfer" {
+			l.Metres = walkedMetres(tt, res, l)
+		}
 	}
+}
+
+// walkedMetres returns the metres of the walk leg l, from the origin or a
+// stop to a stop or the destination, asked of the walker the router used;
+// nil when the walker's time is not the leg's (a transfer timed by
+// transfers.txt).
+func walkedMetres(tt *router.Timetable, res *routeResult, l *routeLeg) *int {
+	place := func(s *routeStop, end [2]float64) walk.Place {
+		if s == nil {
+			return walk.Place{Lat: end[0], Lon: end[1]}
+		}
+		return walk.Place{Lat: s.Lat, Lon: s.Lon}
+	}
+	a, b := place(l.From, res.From), place(l.To, res.To)
+	if l.From != nil && l.To != nil && l.From.ID == l.To.ID {
+		zero := 0
+		return &zero
+	}
+	sec, metres := tt.Walker().Walk(a, b, l.Seconds)
+	if sec != l.Seconds {
+		return nil
+	}
+	m := int(metres + 0.5)
+	return &m
 }
 
 // unreachableReason explains why nothing arrives.
@@ -555,10 +586,10 @@ func printRoute(w io.Writer, res routeResult) {
 	for i, l := range res.Legs {
 		switch l.Kind {
 		case "walk":
-			fmt.Fprintf(w, "  %s  walk %s from %s to %s, arrive %s\n", l.Depart, formatDuration(l.Seconds),
+			fmt.Fprintf(w, "  %s  walk %s%s from %s to %s, arrive %s\n", l.Depart, formatDuration(l.Seconds), legMetres(l),
 				name(l.From, "the origin"), name(l.To, "the destination"), l.Arrive)
 		case "transfer":
-			fmt.Fprintf(w, "  %s  transfer: walk %s from %s to %s, arrive %s\n", l.Depart, formatDuration(l.Seconds),
+			fmt.Fprintf(w, "  %s  transfer: walk %s%s from %s to %s, arrive %s\n", l.Depart, formatDuration(l.Seconds), legMetres(l),
 				name(l.From, "?"), name(l.To, "?"), l.Arrive)
 		case "ride":
 			if i > 0 {
@@ -576,6 +607,14 @@ func printRoute(w io.Writer, res routeResult) {
 	}
 	fmt.Fprintf(w, "arrive %s: total %s (%d s), rides: %d, transfers: %d\n",
 		res.Arrival, formatDuration(res.TotalSeconds), res.TotalSeconds, res.Rides, res.Transfers)
+}
+
+// legMetres is " (N m)" for a leg whose walked distance is known.
+func legMetres(l routeLeg) string {
+	if l.Metres == nil {
+		return ""
+	}
+	return fmt.Sprintf(" (%d m)", *l.Metres)
 }
 
 // checkPlace refuses a place given as --from or --to that no trip can

@@ -53,11 +53,15 @@ func TestRouteJourney(t *testing.T) {
 		t.Errorf("first leg %+v: want a walk from the origin to a stop at 08:00:00", first)
 	} else if w := walkSeconds(fromLat, fromLon, first.To.Lat, first.To.Lon); first.Seconds != w || w > 900 {
 		t.Errorf("first walk %d s, the distance gives %d s", first.Seconds, w)
+	} else {
+		checkMetres(t, "first walk", first, 1.3*haversine(fromLat, fromLon, first.To.Lat, first.To.Lon))
 	}
 	if last.Kind != "walk" || last.From == nil || last.To != nil || last.Arrive != res.Arrival {
 		t.Errorf("last leg %+v: want a walk from a stop to the destination, arriving %s", last, res.Arrival)
 	} else if w := walkSeconds(last.From.Lat, last.From.Lon, toLat, toLon); last.Seconds != w || w > 900 {
 		t.Errorf("last walk %d s, the distance gives %d s", last.Seconds, w)
+	} else {
+		checkMetres(t, "last walk", last, 1.3*haversine(last.From.Lat, last.From.Lon, toLat, toLon))
 	}
 	rides := 0
 	prevArrive := int32(8 * 3600)
@@ -83,6 +87,9 @@ func TestRouteJourney(t *testing.T) {
 		case "walk", "transfer":
 			if dep != prevArrive {
 				t.Errorf("leg %d walks from %s, arrived %s", i, l.Depart, coverage.FormatClock(prevArrive))
+			}
+			if l.Kind == "transfer" && l.From != nil && l.To != nil {
+				checkMetres(t, fmt.Sprintf("transfer leg %d", i), l, 1.3*haversine(l.From.Lat, l.From.Lon, l.To.Lat, l.To.Lon))
 			}
 		default:
 			t.Errorf("leg %d: kind %q", i, l.Kind)
@@ -129,6 +136,23 @@ func TestRouteJourney(t *testing.T) {
 	}
 	if checked == 0 {
 		t.Error("no stop near the destination reached by a ride in the CSV")
+	}
+}
+
+// checkMetres checks that a walk leg reports want metres (rounded) and
+// that its seconds are those metres at 1.3 m/s.
+func checkMetres(t *testing.T, what string, l routeLeg, want float64) {
+	t.Helper()
+	if l.Metres == nil {
+		t.Errorf("%s %+v: no metres", what, l)
+		return
+	}
+	m := float64(*l.Metres)
+	if math.Abs(m-want) > 0.5+1e-6 {
+		t.Errorf("%s: %d m walked, want %.2f", what, *l.Metres, want)
+	}
+	if s := int32(math.Ceil(want / 1.3)); l.Seconds != s {
+		t.Errorf("%s: %d s for %.2f m, want %d s", what, l.Seconds, want, s)
 	}
 }
 
@@ -277,6 +301,48 @@ func TestRouteOSM(t *testing.T) {
 	}
 	if !street.Reachable || street.Rides != 0 || street.TotalSeconds != 38 {
 		t.Errorf("streets: %+v, want a walk of 38 s", street)
+	}
+	for _, c := range []struct {
+		name string
+		res  routeResult
+	}{{"crow-fly", crow}, {"streets", street}} {
+		if len(c.res.Legs) != 1 || c.res.Legs[0].Metres == nil || *c.res.Legs[0].Metres != c.res.WalkMetres {
+			t.Errorf("%s: legs %+v, want one walk of walk_metres %d", c.name, c.res.Legs, c.res.WalkMetres)
+		} else if m, s := float64(c.res.WalkMetres), c.res.TotalSeconds; float64(s) < (m-0.5)/1.3 || float64(s) > (m+0.5)/1.3+1 {
+			t.Errorf("%s: %d s for %d m at 1.3 m/s", c.name, s, c.res.WalkMetres)
+		}
+	}
+	// A journey by bus: its access and egress walks follow the streets,
+	// each reporting its metres, never shorter than the straight line.
+	bus := decode("--osm", osm, "--to=-30.0200,-51.1800", "--at", "14:30", "--max-duration", "90m")
+	if !bus.Reachable || bus.Rides == 0 {
+		t.Fatalf("by bus: %+v", bus)
+	}
+	for i, l := range bus.Legs {
+		if l.Kind == "ride" {
+			if l.Metres != nil {
+				t.Errorf("leg %d: a ride with metres %d", i, *l.Metres)
+			}
+			continue
+		}
+		if l.Metres == nil {
+			t.Errorf("leg %d %+v: no metres", i, l)
+			continue
+		}
+		a, b := [2]float64{bus.From[0], bus.From[1]}, [2]float64{bus.To[0], bus.To[1]}
+		if l.From != nil {
+			a = [2]float64{l.From.Lat, l.From.Lon}
+		}
+		if l.To != nil {
+			b = [2]float64{l.To.Lat, l.To.Lon}
+		}
+		m := float64(*l.Metres)
+		if straight := haversine(a[0], a[1], b[0], b[1]); m < straight-0.5 {
+			t.Errorf("leg %d: %d m walked, straight %.1f m", i, *l.Metres, straight)
+		}
+		if s := float64(l.Seconds); s < (m-0.5)/1.3 || s > (m+0.5)/1.3+1 {
+			t.Errorf("leg %d: %d s for %d m at 1.3 m/s", i, l.Seconds, *l.Metres)
+		}
 	}
 }
 
