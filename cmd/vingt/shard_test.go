@@ -335,3 +335,47 @@ func TestShardsMergeExample(t *testing.T) {
 		t.Errorf("left in TMPDIR: %s", e.Name())
 	}
 }
+
+func TestExampleRelocate(t *testing.T) {
+	grid := output.Input{Role: "grid", Path: embeddedPrefix + "poa_hexgrid.csv"}
+	t.Run("not the example", func(t *testing.T) {
+		var ex exampleInputs
+		cfg := coverage.Config{Grid: "/data/grid.csv"}
+		names, err := ex.relocate(&cfg, []output.Input{{Role: "grid", Path: "/data/grid.csv"}})
+		if err != nil || names != nil || cfg.Grid != "/data/grid.csv" || ex.dir != "" {
+			t.Errorf("names %v, err %v, grid %s, dir %q: want nothing changed", names, err, cfg.Grid, ex.dir)
+		}
+	})
+	t.Run("another grid", func(t *testing.T) {
+		var ex exampleInputs
+		cfg := coverage.Config{Grid: "/data/grid.csv"}
+		_, err := ex.relocate(&cfg, []output.Input{grid})
+		if err == nil || !strings.Contains(err.Error(), "their grid /data/grid.csv is not its poa_hexgrid.csv") {
+			t.Errorf("err %v", err)
+		}
+		if ex.dir != "" {
+			t.Errorf("extracted into %s", ex.dir)
+		}
+	})
+	t.Run("moved", func(t *testing.T) {
+		var ex exampleInputs
+		defer ex.remove()
+		old := filepath.Join(string(filepath.Separator)+"gone", "vingt-example-1") + string(filepath.Separator)
+		cfg := coverage.Config{Grid: old + "poa_hexgrid.csv", GTFS: []string{old + "poa_eptc.zip"},
+			Services: []string{"schools=" + old + "poa_hexgrid.csv#schools"}, Territories: []string{"zone=" + old + "zones.geojson"}}
+		names, err := ex.relocate(&cfg, []output.Input{grid})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []string{cfg.Grid, cfg.GTFS[0], strings.TrimSuffix(strings.TrimPrefix(cfg.Services[0], "schools="), "#schools"), strings.TrimPrefix(cfg.Territories[0], "zone=")} {
+			if !strings.HasPrefix(p, ex.dir) {
+				t.Errorf("%s is not under the new copy %s", p, ex.dir)
+			} else if _, err := os.Stat(p); err != nil {
+				t.Error(err)
+			}
+		}
+		if names[cfg.Grid] != grid.Path {
+			t.Errorf("the grid is named %q, want %q", names[cfg.Grid], grid.Path)
+		}
+	})
+}
