@@ -205,8 +205,8 @@ func (a *analysis) cell(s *scratch, c int) {
 		if a.egress[k].timed() {
 			for m := range tt {
 				dep := a.p.From + int32(m)*a.p.Step
-				w, pt := a.egress[k].walkOnlyAtSite(s.hits[k], dep)
-				s.walkAt[k][m], s.walkPtAt[k][m] = w, pt
+				w, pt, w2 := a.egress[k].walkOnlyAtSite(s.hits[k], dep)
+				s.walkAt[k][m], s.walkPtAt[k][m], s.walk2At[k][m] = w, pt, w2
 				tt[m] = TravelTime(w, best[m], dep, a.rp.MaxDuration)
 			}
 			continue

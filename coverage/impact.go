@@ -37,7 +37,9 @@ package coverage
 
 import (
 	"context"
+	"fmt"
 	"math"
+	"slices"
 
 	"github.com/vingt/vingt/router"
 	"github.com/vingt/vingt/walk"
@@ -67,14 +69,26 @@ type Impact struct {
 // category, the points whose single closure would make it unserved
 // (Results.Impact), with the engine p.Engine names: both give the same
 // answer (the profile engine through one top-two profile per category,
-// profile_impact.go).
+// profile_impact.go). When a category has opening hours it runs the
+// forward engine (ImpactEngine): the profile engine has no top-two
+// search over opening windows.
 func AnalyzeImpact(ctx context.Context, tt *router.Timetable, cells []Cell, cats []*Category, p Params, progress func(done int)) (*Results, error) {
+	p.Engine = ImpactEngine(cats, p)
 	a := &analysis{tt: tt, rp: tt.Params(), p: p, cells: cells, cats: cats, minutes: p.Minutes(), impact: true}
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
 	a.needed = neededWithin(a.minutes, p.Percentiles[0])
 	return a.run(ctx, progress)
+}
+
+// ImpactEngine returns the engine AnalyzeImpact runs with p over cats:
+// p's, or the forward engine when a category has opening hours.
+func ImpactEngine(cats []*Category, p Params) string {
+	if slices.ContainsFunc(cats, func(c *Category) bool { return c.WithHours() > 0 }) {
+		return EngineForward
+	}
+	return p.engine()
 }
 
 // top2 keeps the best two values through distinct sites: b1 at p1 is
@@ -131,15 +145,24 @@ func nearest2(hits []walk.Hit, site []int32) (p1, s1, p2, s2 int32) {
 }
 
 // buildSites sets, per category, each point's site: the lowest index of
-// the points at the same coordinates; and the sites in index order.
+// the points at the same coordinates (with opening hours: and the same
+// opening windows on the run's date, so that the points of a site serve
+// every arrival at the same second); and the sites in index order.
 func (a *analysis) buildSites() {
+	type place struct {
+		lon, lat float64
+		open     string // the windows, with opening hours
+	}
 	for k, c := range a.cats {
 		e := &a.egress[k]
 		e.site = make([]int32, len(c.Points))
 		e.siteSize = make([]int32, len(c.Points))
-		first := map[[2]float64]int32{}
+		first := map[place]int32{}
 		for i, pt := range c.Points {
-			key := [2]float64{pt.Lon, pt.Lat}
+			key := place{lon: pt.Lon, lat: pt.Lat}
+			if e.timed() {
+				key.open = fmt.Sprint(e.open[i].Always(), e.open[i].Pairs())
+			}
 			r, ok := first[key]
 			if !ok {
 				r = int32(i)
@@ -201,6 +224,7 @@ type impactScratch struct {
 	walkPt   []int32   // per category: nearest point on foot
 	walkAt   [][]int32 // per category with hours, per departure: walk-only time
 	walkPtAt [][]int32 // the same: the site that serves first on foot, or -1
+	walk2At  [][]int32 // the same: walk-only time through another site
 	walk2    []int32   // per category: walk to the nearest other point
 	impHits  []walk.Hit
 	cand     []int32       // distinct argmin points of the cell
@@ -213,11 +237,11 @@ func (a *analysis) newImpactScratch(s *scratch) {
 	for k := range a.cats {
 		s.bestPt = append(s.bestPt, make([]int32, a.minutes))
 		s.best2 = append(s.best2, make([]int32, a.minutes))
-		var at, pt []int32
+		var at, pt, w2 []int32
 		if a.egress[k].timed() {
-			at, pt = make([]int32, a.minutes), make([]int32, a.minutes)
+			at, pt, w2 = make([]int32, a.minutes), make([]int32, a.minutes), make([]int32, a.minutes)
 		}
-		s.walkAt, s.walkPtAt = append(s.walkAt, at), append(s.walkPtAt, pt)
+		s.walkAt, s.walkPtAt, s.walk2At = append(s.walkAt, at), append(s.walkPtAt, pt), append(s.walk2At, w2)
 	}
 	s.walkPt = make([]int32, len(a.cats))
 	s.walk2 = make([]int32, len(a.cats))
@@ -357,6 +381,7 @@ func (a *analysis) cellImpact(s *scratch, c int) {
 				within++
 			}
 		}
+		timed := a.egress[k].timed()
 		for _, p := range s.cand {
 			w := s.walk[k]
 			if s.walkPt[k] == p {
@@ -366,6 +391,13 @@ func (a *analysis) cellImpact(s *scratch, c int) {
 			for m, v := range s.tt[k] {
 				if s.argmin[m] != p || v > a.p.Threshold {
 					continue
+				}
+				if timed {
+					// On foot, the time depends on the departure.
+					w = s.walkAt[k][m]
+					if s.walkPtAt[k][m] == p {
+						w = s.walk2At[k][m]
+					}
 				}
 				dep := a.p.From + int32(m)*a.p.Step
 				b := s.best[k][m]

@@ -261,9 +261,14 @@ func (e *egress) timed() bool { return e.open != nil }
 
 // servedSites offers to t the times a traveller who reaches stop i of the
 // egress at arr is served at its points (walk, then Arrive), by site,
-// skipping the stop when none can be earlier than t's best or tie with it.
-func (e *egress) servedSites(i int, arr int32, t *top2) {
-	if arr+e.secs[i] > t.b1 {
+// skipping the stop when none can be earlier than t's best or tie with it
+// (with both, than t's best through another site: the impact's).
+func (e *egress) servedSites(i int, arr int32, t *top2, both bool) {
+	bound := t.b1
+	if both {
+		bound = t.b2
+	}
+	if arr+e.secs[i] > bound {
 		return // Arrive(arr+walk) >= arr+walk >= arr+secs[i]
 	}
 	for _, h := range e.near[i] {
@@ -275,17 +280,17 @@ func (e *egress) servedSites(i int, arr int32, t *top2) {
 
 // walkOnlyAtSite returns, for a category with opening hours, the
 // walk-only travel time leaving at dep through the points hits (within
-// the cap): the least Arrive(dep+walk) − dep, or Unreached; and the site
-// of the point that serves first, or -1 when none or when two sites serve
-// as early.
-func (e *egress) walkOnlyAtSite(hits []walk.Hit, dep int32) (int32, int32) {
+// the cap): the least Arrive(dep+walk) − dep, or Unreached; the site of
+// the point that serves first, or -1 when none or when two sites serve as
+// early; and the least through another site than that first one.
+func (e *egress) walkOnlyAtSite(hits []walk.Hit, dep int32) (best, site, other int32) {
 	t := newTop2()
 	for _, h := range hits {
 		if v, ok := e.open[h.Place].Arrive(dep + h.Seconds); ok {
 			t.offer(v-dep, e.site[h.Place])
 		}
 	}
-	return t.b1, t.unique()
+	return t.b1, t.unique(), t.b2
 }
 
 // buildEgress precomputes, once per category, the walk from every stop to
@@ -407,10 +412,10 @@ func (a *analysis) reduceMinute(s *scratch, dep int32, arrivals []int32) {
 			t2 := newTop2()
 			for i, st := range e.stops {
 				if t := s.router.RideArrival(st); t != router.Unreached {
-					e.servedSites(i, t, &t2)
+					e.servedSites(i, t, &t2, a.impact)
 				}
 			}
-			s.best[k][m], s.bestPt[k][m] = t2.b1, t2.unique()
+			s.best[k][m], s.bestPt[k][m], s.best2[k][m] = t2.b1, t2.unique(), t2.b2
 			continue
 		}
 		t2 := newTop2()

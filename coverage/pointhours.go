@@ -32,12 +32,8 @@ func PointsHoursTable(cats []*Category, p Params) *table.Table {
 			pt := &c.Points[i]
 			cat, id, name = append(cat, c.Name), append(id, pt.ID), append(name, pt.Name)
 			nameValid = append(nameValid, pt.Name != "")
-			m, o := int64(weekMinutes), true
-			if pt.Hours != nil {
-				m = int64(pt.Hours.WeeklyOpenMinutes())
-				o = pt.Hours.Windows(p.Date, p.MinOpen, p.Holidays).OpenDuring(p.From, p.To)
-			}
-			minutes, open = append(minutes, m), append(open, o)
+			h := pointHours(pt, p)
+			minutes, open = append(minutes, h.OpenMinutesWeek), append(open, h.OpenInWindow)
 			geom = append(geom, orb.Point{pt.Lon, pt.Lat})
 		}
 	}
@@ -52,4 +48,41 @@ func PointsHoursTable(cats []*Category, p Params) *table.Table {
 		{Name: output.OpenInWindow, Kind: table.Bool, Bool: open},
 		{Name: output.Geometry, Kind: table.Geometry, Geom: geom},
 	}}
+}
+
+// PointHours is what points.parquet says of a point's opening hours.
+type PointHours struct {
+	// OpenMinutesWeek is its schedule's open minutes in a week (10080
+	// without hours, or with hours that could not be read).
+	OpenMinutesWeek int64
+	// OpenInWindow tells whether a traveller arriving within the
+	// departure window could be served at once (min_open and school
+	// holidays included).
+	OpenInWindow bool
+}
+
+// pointHours returns the opening hours of pt as points.parquet gives them.
+func pointHours(pt *Point, p Params) PointHours {
+	h := PointHours{OpenMinutesWeek: weekMinutes, OpenInWindow: true}
+	if pt.Hours != nil {
+		h.OpenMinutesWeek = int64(pt.Hours.WeeklyOpenMinutes())
+		h.OpenInWindow = pt.Hours.Windows(p.Date, p.MinOpen, p.Holidays).OpenDuring(p.From, p.To)
+	}
+	return h
+}
+
+// SetPointHours sets the Hours of the points of pts whose category has an
+// hours column (PointsTable then adds open_minutes_week and
+// open_in_window, null for the other categories' points).
+func SetPointHours(pts []PointImpact, cats []*Category, p Params) {
+	timed := map[string]bool{}
+	for _, c := range cats {
+		timed[c.Name] = c.HoursColumn != ""
+	}
+	for i := range pts {
+		if timed[pts[i].Category] {
+			h := pointHours(&pts[i].Point, p)
+			pts[i].Hours = &h
+		}
+	}
 }

@@ -65,3 +65,58 @@ func TestPointsHours(t *testing.T) {
 		}
 	}
 }
+
+// TestPointsHoursImpact runs the impact on the same fixture: the desk is
+// the only point, so closing it loses the cell (population 100, served at
+// the median of 12 min), and its row carries its opening hours; the
+// manifest says the forward engine ran (the profile engine has no
+// opening windows).
+func TestPointsHoursImpact(t *testing.T) {
+	dir := filepath.Join("..", "testdata", "fixtures", "hours")
+	date, _ := gtfs.ParseDate("2026-01-13")
+	job := Job{GTFS: []string{filepath.Join(dir, "gtfs")}, Date: date, Grid: filepath.Join(dir, "grid.csv"),
+		Services:    []string{"desk=" + filepath.Join(dir, "services-desk.csv") + "@opening_hours"},
+		Territories: []string{"zone=" + filepath.Join(dir, "territories.geojson")},
+		Routing:     router.DefaultParams(), Indicator: DefaultParams(), Format: table.Parquet, Out: t.TempDir(), Impact: true}
+	rep, err := Run(context.Background(), job, Hooks{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := rep.Manifest.Parameters["engine"]; e != EngineForward {
+		t.Errorf("engine %v, want %s", e, EngineForward)
+	}
+	tab, err := table.Read(filepath.Join(job.Out, output.Points+".parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tab.Len() != 1 || tab.Column(output.PointID).String[0] != "D" {
+		t.Fatalf("points.parquet has %d rows", tab.Len())
+	}
+	for _, c := range []struct {
+		col  string
+		want any
+	}{
+		{output.PopulationSole, 100.0},
+		{output.PopulationNearest, 100.0},
+		{output.OpenMinutesWeek, int64(900)},
+		{output.OpenInWindow, true},
+	} {
+		col := tab.Column(c.col)
+		if col == nil {
+			t.Errorf("no column %s", c.col)
+			continue
+		}
+		var got any
+		switch col.Kind {
+		case table.Float64:
+			got = col.Float[0]
+		case table.Int64:
+			got = col.Int[0]
+		case table.Bool:
+			got = col.Bool[0]
+		}
+		if got != c.want {
+			t.Errorf("%s = %v, want %v", c.col, got, c.want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package coverage
 
 import (
 	"math"
+	"slices"
 
 	"github.com/paulmach/orb"
 
@@ -29,6 +30,9 @@ type PointImpact struct {
 	// territory now and without the point (NaN outside every territory or
 	// without population).
 	Coverage, Without []float64
+	// Hours, for a point of a category with an hours column, are its
+	// opening hours (SetPointHours); nil otherwise.
+	Hours *PointHours
 }
 
 // PointImpacts returns one row per point of every category, in category
@@ -97,7 +101,9 @@ func PointImpacts(res *Results, cells []Cell, cats []*Category, levels []*Level,
 // PointsTable returns the per-point output table: category, point_id,
 // name, one territory code column per level, population_nearest,
 // population_sole, population_basket_lost, per level coverage_<level> and
-// coverage_without_<level> (null outside every territory), and the point.
+// coverage_without_<level> (null outside every territory), when some
+// point has opening hours open_minutes_week and open_in_window (null for
+// the others), and the point.
 func PointsTable(pts []PointImpact, levels []*Level) *table.Table {
 	n := len(pts)
 	cat, id, name := make([]string, n), make([]string, n), make([]string, n)
@@ -146,6 +152,17 @@ func PointsTable(pts []PointImpact, levels []*Level) *table.Table {
 			}
 			t.Columns = append(t.Columns, table.Column{Name: col, Kind: table.Float64, Float: v, Valid: valid})
 		}
+	}
+	if slices.ContainsFunc(pts, func(p PointImpact) bool { return p.Hours != nil }) {
+		minutes, open, valid := make([]int64, n), make([]bool, n), make([]bool, n)
+		for i := range pts {
+			if h := pts[i].Hours; h != nil {
+				minutes[i], open[i], valid[i] = h.OpenMinutesWeek, h.OpenInWindow, true
+			}
+		}
+		t.Columns = append(t.Columns,
+			table.Column{Name: output.OpenMinutesWeek, Kind: table.Int64, Int: minutes, Valid: valid},
+			table.Column{Name: output.OpenInWindow, Kind: table.Bool, Bool: open, Valid: valid})
 	}
 	t.Columns = append(t.Columns, table.Column{Name: output.Geometry, Kind: table.Geometry, Geom: geom})
 	return t

@@ -307,8 +307,12 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 		m.Inputs = append(m.Inputs, in)
 	}
 	hoursCounts(m, cats, ip)
-	if job.Impact && slices.ContainsFunc(cats, func(c *Category) bool { return c.WithHours() > 0 }) {
-		return nil, fmt.Errorf("coverage: impact with opening hours: not supported yet; run the impact without an hours column")
+	if job.Impact && ImpactEngine(cats, ip) != ip.engine() {
+		// The profile engine has no top-two search over opening windows:
+		// the manifest says which engine ran.
+		ip.Engine = ImpactEngine(cats, ip)
+		m.Parameters["engine"] = ip.Engine
+		stage("impact with opening hours: the forward engine (one search per cell)")
 	}
 	res, err := analyze(ctx, tt, cells, cats, ip, progress)
 	if err != nil {
@@ -498,21 +502,21 @@ func finish(ctx context.Context, job Job, m *Manifest, res *Results, cells []Cel
 	if ctx.Err() != nil {
 		return nil, fmt.Errorf("coverage: interrupted before writing the outputs: %w", context.Cause(ctx))
 	}
+	// The points' opening hours, for the categories with an hours column
+	// (a merge reads them again, and the calendar, from the job).
+	ip := job.Indicator
+	ip.Date = HoursDate(job.Date)
+	if job.SchoolHolidays != "" && slices.ContainsFunc(cats, func(c *Category) bool { return c.HoursColumn != "" }) {
+		if ip.Holidays, err = readSchoolHolidays(job.SchoolHolidays); err != nil {
+			return nil, err
+		}
+	}
 	var pts []PointImpact
+	var hoursPts *table.Table
 	if job.Impact {
 		pts = PointImpacts(res, cells, cats, levels, stats)
-	}
-	var hoursPts *table.Table
-	if !job.Impact {
-		// The points of the categories with hours (a merge reads them
-		// again, and the calendar, from the job).
-		ip := job.Indicator
-		ip.Date = HoursDate(job.Date)
-		if job.SchoolHolidays != "" {
-			if ip.Holidays, err = readSchoolHolidays(job.SchoolHolidays); err != nil {
-				return nil, err
-			}
-		}
+		SetPointHours(pts, cats, ip)
+	} else {
 		hoursPts = PointsHoursTable(cats, ip)
 	}
 	outputs, err := writeOutputs(ctx, job, m, res, cells, hoursPts, levels, stats, pts, lap)
