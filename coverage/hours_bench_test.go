@@ -50,21 +50,27 @@ func portoAlegreHoursJob(tb testing.TB) Job {
 // hours on healthcare points: with the forward engine (the cost of the
 // time-dependent egress alone) and with the profile engine (whose
 // nearest-site search is seeded with the points' windows:
-// SearchNearestOpen).
+// SearchNearestOpen); and the impact (measure 16) with and without hours.
 func BenchmarkRunHours(b *testing.B) {
 	for _, c := range []struct {
 		name   string
 		engine string
 		job    func(testing.TB) Job
+		impact bool
 	}{
-		{"forward/no-hours", EngineForward, portoAlegreJob},
-		{"forward/hours", EngineForward, portoAlegreHoursJob},
-		{"profile/no-hours", EngineProfile, portoAlegreJob},
-		{"profile/hours", EngineProfile, portoAlegreHoursJob},
+		{"forward/no-hours", EngineForward, portoAlegreJob, false},
+		{"forward/hours", EngineForward, portoAlegreHoursJob, false},
+		{"profile/no-hours", EngineProfile, portoAlegreJob, false},
+		{"profile/hours", EngineProfile, portoAlegreHoursJob, false},
+		// The impact: with hours it runs the forward engine whatever the
+		// engine asked (ImpactEngine).
+		{"impact/profile/no-hours", EngineProfile, portoAlegreJob, true},
+		{"impact/profile/hours", EngineProfile, portoAlegreHoursJob, true},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			job := c.job(b)
 			job.Indicator.Engine = c.engine
+			job.Impact = c.impact
 			job.Out = b.TempDir()
 			b.ReportAllocs()
 			var rep *Report
