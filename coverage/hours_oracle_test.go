@@ -92,6 +92,30 @@ func randomHours(rng *rand.Rand) *hours.Schedule {
 	return &s
 }
 
+// randomScene draws, in a square of about 2 km, cells cells of population
+// 1 and 1 to maxPoints points of two categories, "timed" with random
+// opening hours (at least one point with hours) and "plain" without.
+func randomScene(rng *rand.Rand, cells, maxPoints int) ([]Cell, *Category, *Category) {
+	place := func() (float64, float64) { return 0.7 + rng.Float64()*0.02, 45 + rng.Float64()*0.02 }
+	var cs []Cell
+	for range cells {
+		lon, lat := place()
+		cs = append(cs, Cell{Lon: lon, Lat: lat, Population: 1})
+	}
+	timed := &Category{Name: "timed"}
+	plain := &Category{Name: "plain"}
+	for i := range 1 + rng.IntN(maxPoints) {
+		lon, lat := place()
+		timed.Points = append(timed.Points, Point{ID: fmt.Sprint(i), Lon: lon, Lat: lat, Hours: randomHours(rng)})
+		lon, lat = place()
+		plain.Points = append(plain.Points, Point{ID: fmt.Sprint(i), Lon: lon, Lat: lat})
+	}
+	if timed.WithHours() == 0 {
+		timed.Points[0].Hours = randomHours(rand.New(rand.NewPCG(1, 1)))
+	}
+	return cs, timed, plain
+}
+
 // TestHoursBruteForce checks, on small random networks with random hours,
 // every cell's travel time at every departure against a brute force: one
 // single-departure search per departure, then every (stop, point) pair
@@ -114,23 +138,7 @@ func TestHoursBruteForce(t *testing.T) {
 			t.Fatal(err)
 		}
 		rp = tt.Params()
-		place := func() (float64, float64) { return 0.7 + rng.Float64()*0.02, 45 + rng.Float64()*0.02 }
-		var cells []Cell
-		for range 6 {
-			lon, lat := place()
-			cells = append(cells, Cell{Lon: lon, Lat: lat, Population: 1})
-		}
-		timed := &Category{Name: "timed"}
-		plain := &Category{Name: "plain"}
-		for i := range 1 + rng.IntN(5) {
-			lon, lat := place()
-			timed.Points = append(timed.Points, Point{ID: fmt.Sprint(i), Lon: lon, Lat: lat, Hours: randomHours(rng)})
-			lon, lat = place()
-			plain.Points = append(plain.Points, Point{ID: fmt.Sprint(i), Lon: lon, Lat: lat})
-		}
-		if timed.WithHours() == 0 {
-			timed.Points[0].Hours = randomHours(rand.New(rand.NewPCG(1, 1)))
-		}
+		cells, timed, plain := randomScene(rng, 6, 5)
 		p := DefaultParams()
 		p.From, p.To, p.Step = 8*3600, 10*3600, int32(60*(1+rng.IntN(3)))
 		p.MinOpen = int32(60 * rng.IntN(30))

@@ -2,7 +2,6 @@ package coverage
 
 import (
 	"context"
-	"fmt"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -40,20 +39,8 @@ func TestImpactHoursEqualsRemovals(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		place := func() (float64, float64) { return 0.7 + rng.Float64()*0.02, 45 + rng.Float64()*0.02 }
-		var cells []Cell
-		for range 8 {
-			lon, lat := place()
-			cells = append(cells, Cell{Lon: lon, Lat: lat, Population: 1})
-		}
-		timed := &Category{Name: "timed", HoursColumn: "hours"}
-		plain := &Category{Name: "plain"}
-		for i := range 1 + rng.IntN(4) {
-			lon, lat := place()
-			timed.Points = append(timed.Points, Point{ID: fmt.Sprint(i), Lon: lon, Lat: lat, Hours: randomHours(rng)})
-			lon, lat = place()
-			plain.Points = append(plain.Points, Point{ID: fmt.Sprint(i), Lon: lon, Lat: lat})
-		}
+		cells, timed, plain := randomScene(rng, 8, 4)
+		timed.HoursColumn = "hours"
 		switch j := len(timed.Points) - 1; rng.IntN(3) {
 		case 0: // a second counter with the same hours: the same site
 			timed.Points = append(timed.Points, timed.Points[j])
@@ -62,9 +49,6 @@ func TestImpactHoursEqualsRemovals(t *testing.T) {
 			timed.Points = append(timed.Points, timed.Points[j])
 			timed.Points[j+1].ID += "c"
 			timed.Points[j+1].Hours = randomHours(rng)
-		}
-		if timed.WithHours() == 0 {
-			timed.Points[0].Hours = randomHours(rand.New(rand.NewPCG(1, 1)))
 		}
 		cats := []*Category{timed, plain}
 		p := DefaultParams()
