@@ -396,17 +396,8 @@ func (ix *crowIndex) secondsNear(q *query, k int) (int32, bool) {
 
 // Within implements Index.
 func (ix *crowIndex) Within(p Place, max int32, dst []Hit) []Hit {
-	if max < 0 {
-		return dst
-	}
-	// One metre more than the walk allows, for rounding: the seconds
-	// decide.
-	q, bLo, bHi, dLon, ok := ix.span(p, ix.c.Reach(max)+1)
-	if !ok {
-		return dst
-	}
 	start := len(dst)
-	return sortHitsFrom(ix.within(&q, bLo, bHi, dLon, max, dst), start)
+	return sortHitsFrom(ix.withinAnyOrder(p, max, dst), start)
 }
 
 // withinAnyOrder is Within in the index's own order (see WithinAnyOrder).
@@ -414,6 +405,8 @@ func (ix *crowIndex) withinAnyOrder(p Place, max int32, dst []Hit) []Hit {
 	if max < 0 {
 		return dst
 	}
+	// One metre more than the walk allows, for rounding: the seconds
+	// decide.
 	q, bLo, bHi, dLon, ok := ix.span(p, ix.c.Reach(max)+1)
 	if !ok {
 		return dst
