@@ -179,22 +179,9 @@ func (ts *Top2Searcher) searchNearest(egress []StopTop2, from, to int32, dst *Pr
 // site. A label's V1 is the time the traveller is served (the wait for
 // the opening included), its site the one that serves first, or a tie.
 func (ts *Top2Searcher) SearchNearestOpen(targets []Target, open []hours.Windows, site []int32, from, to int32, dst *ProfileTop2) error {
-	n := ts.ps.n
-	if len(site) != len(open) {
-		return fmt.Errorf("router: profile: a site per point is needed (sites: %d, points: %d)", len(site), len(open))
-	}
-	for _, t := range targets {
-		if t.Stop < 0 || t.Stop >= n || t.Seconds < 0 || t.Point < 0 || int(t.Point) >= len(open) || site[t.Point] < 0 {
-			return fmt.Errorf("router: profile target %+v: no such stop, point or site, or a negative walk", t)
-		}
-	}
-	// The points always open give the plain egress labels (the search
-	// chains a footpath before them); the others timed items.
-	var always []StopTop2
-	for _, t := range targets {
-		if open[t.Point].Always() {
-			always = append(always, StopTop2{t.Stop, Top2{t.Seconds, site[t.Point], Unreached}})
-		}
+	always, err := openEgress(ts.ps.n, targets, open, site)
+	if err != nil {
+		return err
 	}
 	ns := ts.nearest()
 	ns.timed = true

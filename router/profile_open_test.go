@@ -226,14 +226,24 @@ func TestProfileOpenRandom(t *testing.T) {
 // force on random timetables with random hours, sites shared by points
 // and always-open points among them: per departure, the least time
 // served, its site, or a tie between two sites, within the cap.
-func TestProfileNearestOpenRandom(t *testing.T) {
+func TestProfileNearestOpenRandom(t *testing.T) { openRandom(t, false) }
+
+// TestProfileTop2OpenRandom checks Top2Searcher.SearchOpen (the impact's
+// search with opening hours) the same way: per departure, the least time
+// served, its site unless two sites tie, and the least time served
+// through another site, within the cap.
+func TestProfileTop2OpenRandom(t *testing.T) { openRandom(t, true) }
+
+// openRandom compares SearchNearestOpen, or with top2 SearchOpen, with
+// the brute force on random networks.
+func openRandom(t *testing.T, top2 bool) {
 	rng := rand.New(rand.NewPCG(19, 2026))
 	date, _ := gtfs.ParseDate("2026-01-13")
 	networks := 200
 	if testing.Short() {
 		networks = 60
 	}
-	compared, reached, ties := 0, 0, 0
+	compared, reached, ties, seconds := 0, 0, 0, 0
 	var prof ProfileTop2
 	for n := range networks {
 		_, p, tt := openNetwork(t, rng, date)
@@ -254,14 +264,28 @@ func TestProfileNearestOpenRandom(t *testing.T) {
 			open[0] = hours.AlwaysWindows()
 		}
 		var targets []Target
+		farther := rand.New(rand.NewPCG(uint64(n), 7))
 		for range 1 + rng.IntN(8) {
 			tg := Target{Stop: int32(rng.IntN(tt.NumStops())), Point: int32(rng.IntN(npts)), Seconds: 60 * int32(rng.IntN(int(p.MaxWalk)/60+1))}
 			if len(targets) > 0 && rng.IntN(3) == 0 {
 				// Another point as far from a stop as one before: ties.
 				q := targets[rng.IntN(len(targets))]
 				tg.Stop, tg.Seconds = q.Stop, q.Seconds
+				if top2 && farther.IntN(2) == 0 {
+					// Or farther: a second site behind the first
+					// (its own generator: the nearest-site
+					// search's networks stay as they were).
+					tg.Seconds += 60 * int32(1+farther.IntN(5))
+				}
 			}
 			targets = append(targets, tg)
+		}
+		if top2 && open[0].Always() && npts > 1 {
+			// A timed point behind an always-open one at the same stop:
+			// never the first site there, often the second.
+			st, w := int32(farther.IntN(tt.NumStops())), 60*int32(farther.IntN(5))
+			targets = append(targets, Target{Stop: st, Point: 0, Seconds: w},
+				Target{Stop: st, Point: int32(1 + farther.IntN(npts-1)), Seconds: w + 60*int32(1+farther.IntN(5))})
 		}
 		from := randomDeparture(rng)
 		step := []int32{60, 60, 23}[rng.IntN(3)]
@@ -271,7 +295,11 @@ func TestProfileNearestOpenRandom(t *testing.T) {
 		for d := from; d < to; d += step {
 			deps = append(deps, d)
 		}
-		if err := ts.SearchNearestOpen(targets, open, site, from, to, &prof); err != nil {
+		search := ts.SearchNearestOpen
+		if top2 {
+			search = ts.SearchOpen
+		}
+		if err := search(targets, open, site, from, to, &prof); err != nil {
 			t.Fatal(err)
 		}
 		got := make([]Top2, len(deps))
@@ -308,11 +336,21 @@ func TestProfileNearestOpenRandom(t *testing.T) {
 				for q, v := range per {
 					w = w.Combine(Top2{v, int32(q), Unreached}.within(Unreached - 1))
 				}
-				w = w.tied()
 				g := got[i]
 				in := func(v int32) bool { return v != Unreached && v-dep <= p.MaxDuration }
+				bad := false
+				if top2 {
+					// The second value within the cap, the site
+					// unless two tie.
+					bad = in(w.V2) != in(g.V2) || in(w.V2) && g.V2 != w.V2
+					if in(w.V2) && w.V2 != w.V1 {
+						seconds++
+					}
+				} else {
+					w = w.tied()
+				}
 				compared++
-				if in(w.V1) != in(g.V1) || in(w.V1) && (g.V1 != w.V1 || (g.V2 == g.V1) != (w.V2 == w.V1) || w.V2 != w.V1 && g.S1 != w.S1) {
+				if bad || in(w.V1) != in(g.V1) || in(w.V1) && (g.V1 != w.V1 || (g.V2 == g.V1) != (w.V2 == w.V1) || w.V2 != w.V1 && g.S1 != w.S1) {
 					t.Fatalf("timetable %d origin %d departure %d (%+v; targets %v, sites %v, min_open %d): brute force %+v (per site %v), profile %+v",
 						n, origin, dep, p, targets, site, minOpen, w, per, g)
 				}
@@ -326,7 +364,10 @@ func TestProfileNearestOpenRandom(t *testing.T) {
 			})
 		}
 	}
-	t.Logf("%d departures compared, %d reached, %d ties", compared, reached, ties)
+	t.Logf("%d departures compared, %d reached, %d ties, %d second sites", compared, reached, ties, seconds)
+	if top2 && seconds == 0 {
+		t.Fatal("no second site within the cap: the comparison proves little")
+	}
 	if reached == 0 || reached == compared || ties == 0 {
 		t.Fatalf("%d of %d departures reached, %d ties: the comparison proves little", reached, compared, ties)
 	}
@@ -360,8 +401,12 @@ func TestSearchOpenBadArguments(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "router: ") {
 			t.Errorf("%s: SearchNearestOpen: %v, want %q", c.name, err, c.want)
 		}
+		err = ts.SearchOpen(c.targets, open, c.site, 8*3600, 9*3600, &prof2)
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "router: ") {
+			t.Errorf("%s: Top2Searcher.SearchOpen: %v, want %q", c.name, err, c.want)
+		}
 		if c.name == "site" || c.name == "sites" {
-			continue // SearchOpen has no sites
+			continue // ProfileSearcher.SearchOpen has no sites
 		}
 		if err := ps.SearchOpen(c.targets, open, 8*3600, 9*3600, &prof); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: SearchOpen: %v, want %q", c.name, err, c.want)

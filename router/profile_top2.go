@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/bits"
 	"sync"
+
+	"github.com/vingt/vingt/hours"
 )
 
 // This file is the profile search of the impact (measure 16): per stop and
@@ -242,6 +244,17 @@ type Top2Searcher struct {
 	capT        int32
 
 	near *nearSearcher // SearchNearest's and SearchNearestOpen's (profile_near.go)
+
+	// SearchOpen's: the targets, the points' windows and sites, and per
+	// stop its timed items (as ProfileSearcher.SearchOpen's: alighting at
+	// a ≤ D, one is served at max(a + walk, O)), each with its site.
+	timed                bool
+	targets              []Target
+	open                 []hours.Windows
+	site                 []int32
+	tgt                  []tgtWalk
+	egOff                []int32
+	egD, egSec, egO, egS []int32
 }
 
 // NewTop2Searcher returns a top-two profile searcher over tt.
@@ -260,6 +273,96 @@ func NewTop2Searcher(tt *Timetable) *Top2Searcher {
 // to).
 func (ts *Top2Searcher) Search(egress []StopTop2, from, to int32, dst *ProfileTop2) error {
 	return ts.search(egress, from, to, dst)
+}
+
+// SearchOpen is Search towards points with opening hours, as
+// ProfileSearcher.SearchOpen is ProfileSearcher.Search: targets are the
+// walks from stops to points, open[p] the arrival windows of point p,
+// site[p] its site. A label's values are the times the traveller is
+// served (the wait for the opening included): V1 through the site that
+// serves first, V2 through any other site.
+func (ts *Top2Searcher) SearchOpen(targets []Target, open []hours.Windows, site []int32, from, to int32, dst *ProfileTop2) error {
+	always, err := openEgress(ts.ps.n, targets, open, site)
+	if err != nil {
+		return err
+	}
+	ts.timed = true
+	ts.targets, ts.open, ts.site = targets, open, site
+	defer func() { ts.timed, ts.targets, ts.open, ts.site = false, nil, nil, nil }()
+	return ts.search(always, from, to, dst)
+}
+
+// openEgress checks the targets of a search towards points with opening
+// hours over n stops, and returns the egress labels of the points always
+// open (the search chains a footpath before them; the others become timed
+// items).
+func openEgress(n int32, targets []Target, open []hours.Windows, site []int32) ([]StopTop2, error) {
+	if len(site) != len(open) {
+		return nil, fmt.Errorf("router: profile: a site per point is needed (sites: %d, points: %d)", len(site), len(open))
+	}
+	for _, t := range targets {
+		if t.Stop < 0 || t.Stop >= n || t.Seconds < 0 || t.Point < 0 || int(t.Point) >= len(open) || site[t.Point] < 0 {
+			return nil, fmt.Errorf("router: profile target %+v: no such stop, point or site, or a negative walk", t)
+		}
+	}
+	var always []StopTop2
+	for _, t := range targets {
+		if open[t.Point].Always() {
+			always = append(always, StopTop2{t.Stop, Top2{t.Seconds, site[t.Point], Unreached}})
+		}
+	}
+	return always, nil
+}
+
+// buildItems sets the timed items of every stop, as the nearest-site
+// search's buildItems does, but keeps an item unless the two best
+// always-open sites are both strictly nearer (then it is neither the
+// first nor the second site at any alighting).
+func (ts *Top2Searcher) buildItems(from, hiT int32) {
+	ps := ts.ps
+	tt := ps.tt
+	n := ps.n
+	ts.tgt = ps.chainTargets(ts.tgt[:0], ts.targets, func(t Target) bool {
+		return t.Seconds <= tt.params.MaxDuration && !ts.open[t.Point].None() && !ts.open[t.Point].Always()
+	})
+	ts.egOff = grow(ts.egOff, int(n+1))
+	ts.egD, ts.egSec, ts.egO, ts.egS = ts.egD[:0], ts.egSec[:0], ts.egO[:0], ts.egS[:0]
+	i := 0
+	for s := range n {
+		ts.egOff[s] = int32(len(ts.egD))
+		e := ts.egV[s].V2
+		for ; i < len(ts.tgt) && ts.tgt[i].stop == s; i++ {
+			t := ts.tgt[i]
+			if i > 0 && ts.tgt[i-1].stop == s && ts.tgt[i-1].point == t.point {
+				continue // a longer walk to the same point
+			}
+			if e != Unreached && t.sec > e {
+				continue
+			}
+			windowItems(ts.open[t.point], t.sec, from, hiT, func(d, o int32) {
+				ts.egD = append(ts.egD, d)
+				ts.egSec = append(ts.egSec, t.sec)
+				ts.egO = append(ts.egO, o)
+				ts.egS = append(ts.egS, ts.site[t.point])
+			})
+		}
+		if int(ts.egOff[s]) < len(ts.egD) {
+			ps.changed.set(s)
+		}
+	}
+	ts.egOff[n] = int32(len(ts.egD))
+}
+
+// egressAt is the label of alighting at stop s at a: the walks to the
+// always-open sites and the timed items still serving.
+func (ts *Top2Searcher) egressAt(s, a int32) Top2 {
+	l := ts.egV[s].shift(a)
+	for i := ts.egOff[s]; i < ts.egOff[s+1]; i++ {
+		if ts.egD[i] >= a {
+			l = l.Combine(Top2{max(a+ts.egSec[i], ts.egO[i]), ts.egS[i], Unreached})
+		}
+	}
+	return l
 }
 
 // tied returns the label with V2 dropped unless it ties with V1.
@@ -323,6 +426,9 @@ func (ts *Top2Searcher) search(egress []StopTop2, from, to int32, dst *ProfileTo
 		}
 	}
 
+	if ts.timed {
+		ts.buildItems(from, hiT)
+	}
 	ps.patternBounds(from, hiT)
 
 	fill(ts.sOff, 0)
@@ -462,7 +568,12 @@ func (ts *Top2Searcher) sCandidate(s, a int32, l Top2) {
 	if l.V1 == Unreached {
 		return
 	}
-	e := ts.egV[s].shift(a)
+	var e Top2
+	if ts.timed {
+		e = ts.egressAt(s, a)
+	} else {
+		e = ts.egV[s].shift(a)
+	}
 	have := e.Combine(at(ts.sTau[ts.sOff[s]:ts.sOff[s+1]], ts.sLab[ts.sOff[s]:ts.sOff[s+1]], a))
 	if have.Combine(l) == have {
 		return
@@ -579,7 +690,8 @@ func (ts *Top2Searcher) scan(pat, last int32, from, hiT int32) {
 		}
 		e := ts.egV[s]
 		sTau, sLab := ts.sTau[ts.sOff[s]:ts.sOff[s+1]], ts.sLab[ts.sOff[s]:ts.sOff[s+1]]
-		if e.V1 == Unreached && len(sTau) == 0 {
+		items := ts.timed && ts.egOff[s] < ts.egOff[s+1]
+		if e.V1 == Unreached && len(sTau) == 0 && !items {
 			continue
 		}
 		k := 0
@@ -588,7 +700,12 @@ func (ts *Top2Searcher) scan(pat, last int32, from, hiT int32) {
 			if a > hiT {
 				break
 			}
-			l := e.shift(a)
+			var l Top2
+			if items {
+				l = ts.egressAt(s, a)
+			} else {
+				l = e.shift(a)
+			}
 			for k < len(sTau) && sTau[k] < a {
 				k++
 			}
