@@ -62,10 +62,11 @@ func BenchmarkRunHours(b *testing.B) {
 		{"forward/hours", EngineForward, portoAlegreHoursJob, false},
 		{"profile/no-hours", EngineProfile, portoAlegreJob, false},
 		{"profile/hours", EngineProfile, portoAlegreHoursJob, false},
-		// The impact: with hours it runs the forward engine whatever the
-		// engine asked (ImpactEngine).
+		// The impact (the top-two search, with hours seeded with the
+		// points' windows).
 		{"impact/profile/no-hours", EngineProfile, portoAlegreJob, true},
 		{"impact/profile/hours", EngineProfile, portoAlegreHoursJob, true},
+		{"impact/forward/hours", EngineForward, portoAlegreHoursJob, true},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			job := c.job(b)

@@ -39,7 +39,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"slices"
 
 	"github.com/vingt/vingt/router"
 	"github.com/vingt/vingt/walk"
@@ -69,26 +68,15 @@ type Impact struct {
 // category, the points whose single closure would make it unserved
 // (Results.Impact), with the engine p.Engine names: both give the same
 // answer (the profile engine through one top-two profile per category,
-// profile_impact.go). When a category has opening hours it runs the
-// forward engine (ImpactEngine): the profile engine has no top-two
-// search over opening windows.
+// profile_impact.go, seeded with the points' opening windows for a
+// category with hours).
 func AnalyzeImpact(ctx context.Context, tt *router.Timetable, cells []Cell, cats []*Category, p Params, progress func(done int)) (*Results, error) {
-	p.Engine = ImpactEngine(cats, p)
 	a := &analysis{tt: tt, rp: tt.Params(), p: p, cells: cells, cats: cats, minutes: p.Minutes(), impact: true}
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
 	a.needed = neededWithin(a.minutes, p.Percentiles[0])
 	return a.run(ctx, progress)
-}
-
-// ImpactEngine returns the engine AnalyzeImpact runs with p over cats:
-// p's, or the forward engine when a category has opening hours.
-func ImpactEngine(cats []*Category, p Params) string {
-	if slices.ContainsFunc(cats, func(c *Category) bool { return c.WithHours() > 0 }) {
-		return EngineForward
-	}
-	return p.engine()
 }
 
 // top2 keeps the best two values through distinct sites: b1 at p1 is

@@ -64,9 +64,7 @@ func TestImpactHoursEqualsRemovals(t *testing.T) {
 		p.Threshold = int32(60 * (20 + rng.IntN(40)))
 		// High percentiles make every departure count.
 		p.Percentiles = []float64{[]float64{50, 90, 100}[rng.IntN(3)]}
-		if e := ImpactEngine(cats, p); e != EngineForward {
-			t.Fatalf("impact engine with hours %q, want forward", e)
-		}
+		p.Engine = []string{EngineForward, EngineProfile}[seed%2]
 		res, err := AnalyzeImpact(ctx, tt, cells, cats, p, nil)
 		if err != nil {
 			t.Fatal(err)

@@ -66,31 +66,36 @@ func TestPointsHours(t *testing.T) {
 	}
 }
 
-// TestPointsHoursImpact runs the impact on the same fixture: the desk is
-// the only point, so closing it loses the cell (population 100, served at
-// the median of 12 min), and its row carries its opening hours; the
-// manifest says the forward engine ran (the profile engine has no
-// opening windows).
+// TestPointsHoursImpact runs the impact on the same fixture, with both
+// engines: the desk is the only point, so closing it loses the cell
+// (population 100, served at the median of 12 min), and its row carries
+// its opening hours.
 func TestPointsHoursImpact(t *testing.T) {
 	dir := filepath.Join("..", "testdata", "fixtures", "hours")
 	date, _ := gtfs.ParseDate("2026-01-13")
-	job := Job{GTFS: []string{filepath.Join(dir, "gtfs")}, Date: date, Grid: filepath.Join(dir, "grid.csv"),
-		Services:    []string{"desk=" + filepath.Join(dir, "services-desk.csv") + "@opening_hours"},
-		Territories: []string{"zone=" + filepath.Join(dir, "territories.geojson")},
-		Routing:     router.DefaultParams(), Indicator: DefaultParams(), Format: table.Parquet, Out: t.TempDir(), Impact: true}
-	rep, err := Run(context.Background(), job, Hooks{})
-	if err != nil {
-		t.Fatal(err)
+	for _, engine := range []string{EngineProfile, EngineForward} {
+		ind := DefaultParams()
+		ind.Engine = engine
+		job := Job{GTFS: []string{filepath.Join(dir, "gtfs")}, Date: date, Grid: filepath.Join(dir, "grid.csv"),
+			Services:    []string{"desk=" + filepath.Join(dir, "services-desk.csv") + "@opening_hours"},
+			Territories: []string{"zone=" + filepath.Join(dir, "territories.geojson")},
+			Routing:     router.DefaultParams(), Indicator: ind, Format: table.Parquet, Out: t.TempDir(), Impact: true}
+		if _, err := Run(context.Background(), job, Hooks{}); err != nil {
+			t.Fatal(err)
+		}
+		checkDeskImpact(t, engine, job.Out)
 	}
-	if e := rep.Manifest.Parameters["engine"]; e != EngineForward {
-		t.Errorf("engine %v, want %s", e, EngineForward)
-	}
-	tab, err := table.Read(filepath.Join(job.Out, output.Points+".parquet"))
+}
+
+// checkDeskImpact checks the row of desk D in dir's points.parquet.
+func checkDeskImpact(t *testing.T, engine, dir string) {
+	t.Helper()
+	tab, err := table.Read(filepath.Join(dir, output.Points+".parquet"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if tab.Len() != 1 || tab.Column(output.PointID).String[0] != "D" {
-		t.Fatalf("points.parquet has %d rows", tab.Len())
+		t.Fatalf("%s: points.parquet has %d rows", engine, tab.Len())
 	}
 	for _, c := range []struct {
 		col  string
@@ -103,7 +108,7 @@ func TestPointsHoursImpact(t *testing.T) {
 	} {
 		col := tab.Column(c.col)
 		if col == nil {
-			t.Errorf("no column %s", c.col)
+			t.Errorf("%s: no column %s", engine, c.col)
 			continue
 		}
 		var got any
@@ -116,7 +121,7 @@ func TestPointsHoursImpact(t *testing.T) {
 			got = col.Bool[0]
 		}
 		if got != c.want {
-			t.Errorf("%s = %v, want %v", c.col, got, c.want)
+			t.Errorf("%s: %s = %v, want %v", engine, c.col, got, c.want)
 		}
 	}
 }

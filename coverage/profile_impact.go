@@ -10,7 +10,9 @@ package coverage
 // backward search and the evaluation per cell carry them as the plain
 // run carries the arrival. Each stop's egress is the label of its walks:
 // its nearest site and the nearest other site (the search chains a
-// footpath before them, as for the plain run). The labels are exact
+// footpath before them, as for the plain run); for a category with
+// opening hours, the label of the times its points serve one alighting
+// there (router.Top2Searcher.SearchOpen). The labels are exact
 // wherever the travel time is within the cap, and beyond it (or
 // Unreached) elsewhere: the impact looks only within the cap.
 //
@@ -59,7 +61,16 @@ func (a *analysis) buildImpactProfiles(ctx context.Context, workers int) error {
 	}
 	err = searchPool(ctx, workers, len(a.cats), a.newTop2Searcher,
 		func(ts *router.Top2Searcher, k int) error {
-			if err := ts.Search(a.egress[k].top2, a.p.From, a.p.To, &pr.top2[k]); err != nil {
+			e := &a.egress[k]
+			var err error
+			if e.timed() {
+				// The egress is a function of the time one alights: the
+				// search is seeded with each point's windows.
+				err = ts.SearchOpen(e.targets, e.open, e.site, a.p.From, a.p.To, &pr.top2[k])
+			} else {
+				err = ts.Search(e.top2, a.p.From, a.p.To, &pr.top2[k])
+			}
+			if err != nil {
 				return fmt.Errorf("coverage: category %s: %w", a.cats[k].Name, err)
 			}
 			return nil

@@ -108,6 +108,15 @@ func dordogneSaturdayHoursJob(tb testing.TB) Job {
 	return job
 }
 
+// withImpact returns job with the impact of closures (points.parquet).
+func withImpact(job func(testing.TB) Job) func(testing.TB) Job {
+	return func(tb testing.TB) Job {
+		j := job(tb)
+		j.Impact = true
+		return j
+	}
+}
+
 // TestEnginesIdentical runs whole jobs with both engines: every output
 // file but the manifest (which records timings) must be byte-identical,
 // and the runs must serve some cells and leave others unserved.
@@ -123,6 +132,9 @@ func TestEnginesIdentical(t *testing.T) {
 		{"caltrain-past-midnight", caltrainJob, false},
 		{"dordogne-saturday-hours", dordogneSaturdayHoursJob, true},
 		{"porto-alegre-hours", portoAlegreHoursJob, true},
+		// The impact with hours: the top-two search seeded with windows.
+		{"dordogne-saturday-hours-impact", withImpact(dordogneSaturdayHoursJob), false},
+		{"porto-alegre-hours-impact", withImpact(portoAlegreHoursJob), true},
 		{"porto-alegre-example", func(tb testing.TB) Job { return exampleJob(tb, "") }, true},
 		{"porto-alegre-06-08", func(tb testing.TB) Job { return exampleJob(tb, "06:00-08:00") }, true},
 		{"porto-alegre-2130-2330", func(tb testing.TB) Job { return exampleJob(tb, "21:30-23:30") }, true},

@@ -307,13 +307,6 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 		m.Inputs = append(m.Inputs, in)
 	}
 	hoursCounts(m, cats, ip)
-	if e := ImpactEngine(cats, ip); job.Impact && e != ip.engine() {
-		// The profile engine has no top-two search over opening windows:
-		// the manifest says which engine ran.
-		ip.Engine = e
-		m.Parameters["engine"] = ip.Engine
-		stage("impact with opening hours: the forward engine (one search per cell)")
-	}
 	res, err := analyze(ctx, tt, cells, cats, ip, progress)
 	if err != nil {
 		return nil, err
