@@ -124,16 +124,7 @@ type nearSearcher struct {
 	// tests lower it), flushes the number of merges of the last search.
 	batch, flushes int
 
-	// SearchNearestOpen's: the targets, the points' windows and sites,
-	// and per stop its timed items (as SearchOpen's: alighting at a ≤ D,
-	// one is served at max(a + walk, O)), each with its site.
-	timed                bool
-	targets              []Target
-	open                 []hours.Windows
-	site                 []int32
-	tgt                  []tgtWalk
-	egOff                []int32
-	egD, egSec, egO, egS []int32
+	openItems // SearchNearestOpen's
 }
 
 // nearest returns the searcher's nearest-site state, made on first use.
@@ -184,50 +175,9 @@ func (ts *Top2Searcher) SearchNearestOpen(targets []Target, open []hours.Windows
 		return err
 	}
 	ns := ts.nearest()
-	ns.timed = true
-	ns.targets, ns.open, ns.site = targets, open, site
-	defer func() { ns.timed, ns.targets, ns.open, ns.site = false, nil, nil, nil }()
+	ns.openItems.set(targets, open, site)
+	defer ns.openItems.reset()
 	return ts.searchNearest(always, from, to, dst)
-}
-
-// buildItems sets the timed items of every stop, as SearchOpen does:
-// the walks to the points with hours from the stop or after one
-// footpath, within MaxWalk together, the least per stop and point; an
-// item is left out where an always-open site is strictly nearer (it
-// serves strictly earlier at every alighting: no tie is lost).
-func (ns *nearSearcher) buildItems(from, hiT int32) {
-	ps := ns.ps
-	tt := ps.tt
-	n := ps.n
-	ns.tgt = ps.chainTargets(ns.tgt[:0], ns.targets, func(t Target) bool {
-		return t.Seconds <= tt.params.MaxDuration && !ns.open[t.Point].None() && !ns.open[t.Point].Always()
-	})
-	ns.egOff = grow(ns.egOff, int(n+1))
-	ns.egD, ns.egSec, ns.egO, ns.egS = ns.egD[:0], ns.egSec[:0], ns.egO[:0], ns.egS[:0]
-	i := 0
-	for s := range n {
-		ns.egOff[s] = int32(len(ns.egD))
-		e := ns.egV[s].v1()
-		for ; i < len(ns.tgt) && ns.tgt[i].stop == s; i++ {
-			t := ns.tgt[i]
-			if i > 0 && ns.tgt[i-1].stop == s && ns.tgt[i-1].point == t.point {
-				continue // a longer walk to the same point
-			}
-			if e != Unreached && t.sec > e {
-				continue
-			}
-			windowItems(ns.open[t.point], t.sec, from, hiT, func(d, o int32) {
-				ns.egD = append(ns.egD, d)
-				ns.egSec = append(ns.egSec, t.sec)
-				ns.egO = append(ns.egO, o)
-				ns.egS = append(ns.egS, ns.site[t.point])
-			})
-		}
-		if int(ns.egOff[s]) < len(ns.egD) {
-			ps.changed.set(s)
-		}
-	}
-	ns.egOff[n] = int32(len(ns.egD))
 }
 
 // egressAt is the label of alighting at stop s at a: the walks to the
@@ -286,7 +236,10 @@ func (ns *nearSearcher) search(egress []StopTop2, from, to int32, dst *ProfileTo
 		}
 	}
 	if ns.timed {
-		ns.buildItems(from, hiT)
+		// An item is left out where an always-open site is strictly
+		// nearer (it serves strictly earlier at every alighting: no tie
+		// is lost).
+		ns.build(ps, from, hiT, func(s int32) int32 { return ns.egV[s].v1() })
 	}
 	ps.patternBounds(from, hiT)
 	// Room for a round's scans at once: appending grows a large slice by

@@ -245,9 +245,14 @@ type Top2Searcher struct {
 
 	near *nearSearcher // SearchNearest's and SearchNearestOpen's (profile_near.go)
 
-	// SearchOpen's: the targets, the points' windows and sites, and per
-	// stop its timed items (as ProfileSearcher.SearchOpen's: alighting at
-	// a ≤ D, one is served at max(a + walk, O)), each with its site.
+	openItems // SearchOpen's
+}
+
+// openItems are the timed egress of a search towards points with opening
+// hours: the targets, the points' windows and sites, and per stop its
+// timed items (as ProfileSearcher.SearchOpen's: alighting at a ≤ D, one
+// is served at max(a + walk, O)), each with its site.
+type openItems struct {
 	timed                bool
 	targets              []Target
 	open                 []hours.Windows
@@ -255,6 +260,56 @@ type Top2Searcher struct {
 	tgt                  []tgtWalk
 	egOff                []int32
 	egD, egSec, egO, egS []int32
+}
+
+// set makes the next search towards the points with opening hours.
+func (it *openItems) set(targets []Target, open []hours.Windows, site []int32) {
+	it.timed, it.targets, it.open, it.site = true, targets, open, site
+}
+
+// reset forgets the points once the search is done.
+func (it *openItems) reset() {
+	it.timed, it.targets, it.open, it.site = false, nil, nil, nil
+}
+
+// build sets the timed items of every stop, as SearchOpen does: the
+// walks to the points with hours from the stop or after one footpath,
+// within MaxWalk together, the least per stop and point; an item whose
+// walk is above bound(stop) (the walk of the always-open sites that
+// serve before it at every alighting; Unreached: none) is left out. It
+// marks the stops with items changed.
+func (it *openItems) build(ps *ProfileSearcher, from, hiT int32, bound func(s int32) int32) {
+	tt := ps.tt
+	n := ps.n
+	it.tgt = ps.chainTargets(it.tgt[:0], it.targets, func(t Target) bool {
+		return t.Seconds <= tt.params.MaxDuration && !it.open[t.Point].None() && !it.open[t.Point].Always()
+	})
+	it.egOff = grow(it.egOff, int(n+1))
+	it.egD, it.egSec, it.egO, it.egS = it.egD[:0], it.egSec[:0], it.egO[:0], it.egS[:0]
+	i := 0
+	for s := range n {
+		it.egOff[s] = int32(len(it.egD))
+		e := bound(s)
+		for ; i < len(it.tgt) && it.tgt[i].stop == s; i++ {
+			t := it.tgt[i]
+			if i > 0 && it.tgt[i-1].stop == s && it.tgt[i-1].point == t.point {
+				continue // a longer walk to the same point
+			}
+			if e != Unreached && t.sec > e {
+				continue
+			}
+			windowItems(it.open[t.point], t.sec, from, hiT, func(d, o int32) {
+				it.egD = append(it.egD, d)
+				it.egSec = append(it.egSec, t.sec)
+				it.egO = append(it.egO, o)
+				it.egS = append(it.egS, it.site[t.point])
+			})
+		}
+		if int(it.egOff[s]) < len(it.egD) {
+			ps.changed.set(s)
+		}
+	}
+	it.egOff[n] = int32(len(it.egD))
 }
 
 // NewTop2Searcher returns a top-two profile searcher over tt.
@@ -286,9 +341,8 @@ func (ts *Top2Searcher) SearchOpen(targets []Target, open []hours.Windows, site 
 	if err != nil {
 		return err
 	}
-	ts.timed = true
-	ts.targets, ts.open, ts.site = targets, open, site
-	defer func() { ts.timed, ts.targets, ts.open, ts.site = false, nil, nil, nil }()
+	ts.openItems.set(targets, open, site)
+	defer ts.openItems.reset()
 	return ts.search(always, from, to, dst)
 }
 
@@ -312,45 +366,6 @@ func openEgress(n int32, targets []Target, open []hours.Windows, site []int32) (
 		}
 	}
 	return always, nil
-}
-
-// buildItems sets the timed items of every stop, as the nearest-site
-// search's buildItems does, but keeps an item unless the two best
-// always-open sites are both strictly nearer (then it is neither the
-// first nor the second site at any alighting).
-func (ts *Top2Searcher) buildItems(from, hiT int32) {
-	ps := ts.ps
-	tt := ps.tt
-	n := ps.n
-	ts.tgt = ps.chainTargets(ts.tgt[:0], ts.targets, func(t Target) bool {
-		return t.Seconds <= tt.params.MaxDuration && !ts.open[t.Point].None() && !ts.open[t.Point].Always()
-	})
-	ts.egOff = grow(ts.egOff, int(n+1))
-	ts.egD, ts.egSec, ts.egO, ts.egS = ts.egD[:0], ts.egSec[:0], ts.egO[:0], ts.egS[:0]
-	i := 0
-	for s := range n {
-		ts.egOff[s] = int32(len(ts.egD))
-		e := ts.egV[s].V2
-		for ; i < len(ts.tgt) && ts.tgt[i].stop == s; i++ {
-			t := ts.tgt[i]
-			if i > 0 && ts.tgt[i-1].stop == s && ts.tgt[i-1].point == t.point {
-				continue // a longer walk to the same point
-			}
-			if e != Unreached && t.sec > e {
-				continue
-			}
-			windowItems(ts.open[t.point], t.sec, from, hiT, func(d, o int32) {
-				ts.egD = append(ts.egD, d)
-				ts.egSec = append(ts.egSec, t.sec)
-				ts.egO = append(ts.egO, o)
-				ts.egS = append(ts.egS, ts.site[t.point])
-			})
-		}
-		if int(ts.egOff[s]) < len(ts.egD) {
-			ps.changed.set(s)
-		}
-	}
-	ts.egOff[n] = int32(len(ts.egD))
 }
 
 // egressAt is the label of alighting at stop s at a: the walks to the
@@ -427,7 +442,10 @@ func (ts *Top2Searcher) search(egress []StopTop2, from, to int32, dst *ProfileTo
 	}
 
 	if ts.timed {
-		ts.buildItems(from, hiT)
+		// An item is left out only where two always-open sites are both
+		// strictly nearer: it is then neither the first nor the second
+		// site at any alighting.
+		ts.build(ps, from, hiT, func(s int32) int32 { return ts.egV[s].V2 })
 	}
 	ps.patternBounds(from, hiT)
 
