@@ -48,17 +48,10 @@ type profiles struct {
 }
 
 // buildProfiles runs, for the profile engine, one profile search per
-// category, in parallel over the categories: a nearest-site search
-// (router.Top2Searcher.SearchNearest: the earliest arrival and the site
-// that gives it, for nearest_<category>), seeded with the points' opening
-// windows for a category with hours (SearchNearestOpen); with the impact,
-// a top-two search per category.
+// category, in parallel over the categories (searchProfile).
 func (a *analysis) buildProfiles(ctx context.Context, workers int) error {
 	if a.p.engine() != EngineProfile {
 		return nil
-	}
-	if a.impact {
-		return a.buildImpactProfiles(ctx, workers)
 	}
 	a.buildTop2Egress()
 	pr, err := a.newProfiles()
@@ -66,26 +59,40 @@ func (a *analysis) buildProfiles(ctx context.Context, workers int) error {
 		return err
 	}
 	err = searchPool(ctx, workers, len(a.cats), a.newTop2Searcher, func(ts *router.Top2Searcher, k int) error {
-		e := &a.egress[k]
-		var err error
-		if e.timed() {
-			// The egress is a function of the time one alights: the
-			// search is seeded with each point's windows.
-			err = ts.SearchNearestOpen(e.targets, e.open, e.site, a.p.From, a.p.To, &pr.top2[k])
-		} else {
-			// The walks from the stops to their nearest sites: the
-			// search chains the footpaths before them itself.
-			err = ts.SearchNearest(e.top2, a.p.From, a.p.To, &pr.top2[k])
-		}
-		if err != nil {
-			return fmt.Errorf("coverage: category %s: %w", a.cats[k].Name, err)
-		}
-		return nil
+		return a.searchProfile(ts, k, &pr.top2[k])
 	})
 	if err != nil {
 		return err
 	}
 	a.profiles = pr
+	return nil
+}
+
+// searchProfile runs the profile search of category k into dst: a
+// nearest-site search (router.Top2Searcher.SearchNearest: the earliest
+// arrival and the site that gives it, for nearest_<category>), with the
+// impact a top-two search (Search, profile_impact.go); for a category
+// with opening hours either is seeded with the points' windows
+// (SearchNearestOpen, SearchOpen), the egress being a function of the
+// time one alights. Without hours the egress is the walks from the stops
+// to their nearest sites: the search chains the footpaths before them
+// itself.
+func (a *analysis) searchProfile(ts *router.Top2Searcher, k int, dst *router.ProfileTop2) error {
+	e := &a.egress[k]
+	var err error
+	switch {
+	case e.timed() && a.impact:
+		err = ts.SearchOpen(e.targets, e.open, e.site, a.p.From, a.p.To, dst)
+	case e.timed():
+		err = ts.SearchNearestOpen(e.targets, e.open, e.site, a.p.From, a.p.To, dst)
+	case a.impact:
+		err = ts.Search(e.top2, a.p.From, a.p.To, dst)
+	default:
+		err = ts.SearchNearest(e.top2, a.p.From, a.p.To, dst)
+	}
+	if err != nil {
+		return fmt.Errorf("coverage: category %s: %w", a.cats[k].Name, err)
+	}
 	return nil
 }
 

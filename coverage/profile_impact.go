@@ -22,9 +22,6 @@ package coverage
 // run without --impact on Porto Alegre.
 
 import (
-	"context"
-	"fmt"
-
 	"github.com/vingt/vingt/router"
 	"github.com/vingt/vingt/walk"
 )
@@ -49,37 +46,6 @@ func (a *analysis) buildTop2Egress() {
 			e.top2 = append(e.top2, router.StopTop2{Stop: d.Stop, L: router.Top2{V1: s1, S1: p1, V2: s2}})
 		}
 	}
-}
-
-// buildImpactProfiles runs the top-two profile search of every category,
-// in parallel.
-func (a *analysis) buildImpactProfiles(ctx context.Context, workers int) error {
-	a.buildTop2Egress()
-	pr, err := a.newProfiles()
-	if err != nil {
-		return err
-	}
-	err = searchPool(ctx, workers, len(a.cats), a.newTop2Searcher,
-		func(ts *router.Top2Searcher, k int) error {
-			e := &a.egress[k]
-			var err error
-			if e.timed() {
-				// The egress is a function of the time one alights: the
-				// search is seeded with each point's windows.
-				err = ts.SearchOpen(e.targets, e.open, e.site, a.p.From, a.p.To, &pr.top2[k])
-			} else {
-				err = ts.Search(e.top2, a.p.From, a.p.To, &pr.top2[k])
-			}
-			if err != nil {
-				return fmt.Errorf("coverage: category %s: %w", a.cats[k].Name, err)
-			}
-			return nil
-		})
-	if err != nil {
-		return err
-	}
-	a.profiles = pr
-	return nil
 }
 
 // evalTop2 sets, for category k and every departure, the best arrival by
