@@ -169,6 +169,9 @@ func MergeWith(ctx context.Context, dirs []string, out string, opt MergeOptions,
 		Date: first.Date, Counts: map[string]any{}, Machine: first.Machine,
 		Parameters: parameters(job),
 	}
+	if err := recordConfig(m, job); err != nil {
+		return nil, err
+	}
 	last := time.Now()
 	lap := func(name string) {
 		now := time.Now()
@@ -206,6 +209,9 @@ func MergeWith(ctx context.Context, dirs []string, out string, opt MergeOptions,
 		TravelTime: make([]float64, n*nk*np), Share: make([]float64, n*nk), Served: make([]bool, n*nk),
 		ServedAll: make([]bool, n), Routed: make([]bool, n),
 		Impact: &Impact{AtPercentile: make([]int32, n*nk), IDs: pointIDs(cats)}}
+	if job.Impact {
+		res.Impact.Nearest, res.Impact.Sole = make([]int32, n*nk), make([][]int32, n*nk)
+	}
 	seen := make([]bool, n)
 	for _, s := range shards {
 		if err := ctx.Err(); err != nil {
@@ -224,6 +230,11 @@ func MergeWith(ctx context.Context, dirs []string, out string, opt MergeOptions,
 		if r.Categories != nk || r.Percentiles != np || len(r.Indices) != s.m.Shard.Cells {
 			return nil, fmt.Errorf("coverage: merge: shard %s: results of %d cells × %d categories × %d percentiles, want %d cells × %d × %d", s.dir, len(r.Indices), r.Categories, r.Percentiles, s.m.Shard.Cells, nk, np)
 		}
+		if job.Impact && r.Nearest == nil {
+			return nil, fmt.Errorf("coverage: merge: shard %s: its config asks for the impact of closures but %s does not hold it: corrupt", s.dir, s.m.Shard.Results)
+		} else if !job.Impact && r.Nearest != nil {
+			return nil, fmt.Errorf("coverage: merge: shard %s: %s holds the impact of closures but its config does not ask for it: corrupt", s.dir, s.m.Shard.Results)
+		}
 		for i, c := range r.Indices {
 			if c < 0 || int(c) >= n || seen[c] {
 				return nil, fmt.Errorf("coverage: merge: shard %s: cell index %d is out of the grid or in two shards", s.dir, c)
@@ -238,6 +249,11 @@ func MergeWith(ctx context.Context, dirs []string, out string, opt MergeOptions,
 				}
 			}
 			copy(res.Impact.AtPercentile[int(c)*nk:(int(c)+1)*nk], r.AtPercentile[i*nk:(i+1)*nk])
+			if job.Impact {
+				if err := mergeImpact(res.Impact, r, i, int(c), cats); err != nil {
+					return nil, fmt.Errorf("coverage: merge: shard %s: cell index %d: %w", s.dir, c, err)
+				}
+			}
 			res.ServedAll[c], res.Routed[c] = r.ServedAll[i], r.Routed[i]
 		}
 	}
@@ -251,6 +267,26 @@ func MergeWith(ctx context.Context, dirs []string, out string, opt MergeOptions,
 	}
 	lap("merge")
 	return finish(ctx, job, m, res, grid.Cells, cats, levels, nil, stage, lap)
+}
+
+// mergeImpact copies the impact of closures of the shard's cell i into
+// cell c of imp, checking that the points are the categories' own.
+func mergeImpact(imp *Impact, r *ShardResults, i, c int, cats []*Category) error {
+	nk := len(cats)
+	for k, cat := range cats {
+		np := int32(len(cat.Points))
+		if p := r.Nearest[i*nk+k]; p < -1 || p >= np {
+			return fmt.Errorf("nearest point %d of category %s is out of its %d points", p, cat.Name, np)
+		}
+		for _, p := range r.Sole[i*nk+k] {
+			if p < 0 || p >= np {
+				return fmt.Errorf("sole point %d of category %s is out of its %d points", p, cat.Name, np)
+			}
+		}
+	}
+	copy(imp.Nearest[c*nk:(c+1)*nk], r.Nearest[i*nk:(i+1)*nk])
+	copy(imp.Sole[c*nk:(c+1)*nk], r.Sole[i*nk:(i+1)*nk])
+	return nil
 }
 
 // readShards reads the manifests of the shard folders and checks that

@@ -125,14 +125,8 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 		Machine: map[string]any{"go": runtime.Version(), "os": runtime.GOOS, "arch": runtime.GOARCH, "cpus": runtime.NumCPU()},
 	}
 	m.Parameters = parameters(job)
-	if job.Impact && job.Config != nil {
-		cfg := *job.Config
-		cfg.Remove = job.Remove
-		b, err := json.Marshal(&cfg)
-		if err != nil {
-			return nil, fmt.Errorf("coverage: recording the config: %w", err)
-		}
-		m.Config = b
+	if err := recordConfig(m, job); err != nil {
+		return nil, err
 	}
 	last := time.Now()
 	lap := func(name string) {
@@ -287,9 +281,6 @@ func Run(ctx context.Context, job Job, hooks Hooks) (*Report, error) {
 	}
 	analyze := Analyze
 	if job.Impact {
-		if job.Shard.IsSet() {
-			return nil, fmt.Errorf("coverage: impact and shard: run the impact of closures on the whole grid, not a shard")
-		}
 		analyze = AnalyzeImpact
 	}
 	ip := job.Indicator
@@ -517,6 +508,23 @@ func finish(ctx context.Context, job Job, m *Manifest, res *Results, cells []Cel
 		return nil, err
 	}
 	return &Report{Manifest: m, Levels: m.Levels, Territories: stats, Outputs: outputs}, nil
+}
+
+// recordConfig records in m, for a run with the impact of closures, the
+// resolved configuration that Closures runs again (with the points the
+// run removed).
+func recordConfig(m *Manifest, job Job) error {
+	if !job.Impact || job.Config == nil {
+		return nil
+	}
+	cfg := *job.Config
+	cfg.Remove = job.Remove
+	b, err := json.Marshal(&cfg)
+	if err != nil {
+		return fmt.Errorf("coverage: recording the config: %w", err)
+	}
+	m.Config = b
+	return nil
 }
 
 // cancellable runs fn and returns what it returns, or, when ctx is done

@@ -157,10 +157,15 @@ type ShardResults struct {
 	// AtPercentile is, per cell and category, the index of the point that
 	// decides the cell's time (Impact.AtPercentile), or -1.
 	AtPercentile []int32
+	// Nearest and Sole are, per cell and category, Impact.Nearest and
+	// Impact.Sole of a run with the impact of closures; nil otherwise.
+	Nearest []int32
+	Sole    [][]int32
 }
 
-// shardMagic names the format: 2 added AtPercentile.
-var shardMagic = [8]byte{'V', 'I', 'N', 'G', 'T', 'S', 'R', '2'}
+// shardMagic names the format: 2 added AtPercentile, 3 the impact of
+// closures (Nearest and Sole, after a flag byte).
+var shardMagic = [8]byte{'V', 'I', 'N', 'G', 'T', 'S', 'R', '3'}
 
 // WriteShardResults writes the results of the cells idx (res is indexed
 // as idx) to path and returns the file's SHA-256.
@@ -183,8 +188,22 @@ func WriteShardResults(path string, idx []int, res *Results) (string, error) {
 	} else {
 		fill32(at, -1)
 	}
-	for _, v := range []any{shardMagic, [3]uint32{uint32(len(idx)), uint32(nk), uint32(np)},
-		ix, res.TravelTime, res.Share, res.Served, res.ServedAll, res.Routed, at} {
+	parts := []any{shardMagic, [3]uint32{uint32(len(idx)), uint32(nk), uint32(np)},
+		ix, res.TravelTime, res.Share, res.Served, res.ServedAll, res.Routed, at}
+	// The impact of closures: a flag, then per cell and category the
+	// nearest point and the number of sole points, then those points.
+	if imp := res.Impact; imp != nil && imp.Nearest != nil {
+		counts := make([]uint32, len(imp.Sole))
+		var sole []int32
+		for i, s := range imp.Sole {
+			counts[i] = uint32(len(s))
+			sole = append(sole, s...)
+		}
+		parts = append(parts, true, imp.Nearest, counts, sole)
+	} else {
+		parts = append(parts, false)
+	}
+	for _, v := range parts {
 		if err := binary.Write(w, binary.LittleEndian, v); err != nil {
 			return "", fmt.Errorf("coverage: shard results %s: %w", path, err)
 		}
@@ -225,9 +244,24 @@ func parseShardResults(name string, b []byte) (*ShardResults, error) {
 	if n > maxShardCells || nk > 1<<10 || np > 1<<10 {
 		return nil, fmt.Errorf("coverage: shard results %s: header out of bounds (%d cells, %d categories, %d percentiles)", name, n, nk, np)
 	}
-	want := head + n*4 + n*nk*np*8 + n*nk*8 + n*nk + 2*n + n*nk*4
-	if uint64(len(b)) != want {
-		return nil, fmt.Errorf("coverage: shard results %s: %d bytes, want %d: truncated or corrupt", name, len(b), want)
+	fixed := head + n*4 + n*nk*np*8 + n*nk*8 + n*nk + 2*n + n*nk*4
+	if uint64(len(b)) < fixed+1 {
+		return nil, fmt.Errorf("coverage: shard results %s: %d bytes, want at least %d: truncated or corrupt", name, len(b), fixed+1)
+	}
+	truncated := func(want uint64) error {
+		return fmt.Errorf("coverage: shard results %s: %d bytes, want %d: truncated or corrupt", name, len(b), want)
+	}
+	switch b[fixed] {
+	case 0:
+		if uint64(len(b)) != fixed+1 {
+			return nil, truncated(fixed + 1)
+		}
+	case 1:
+		if uint64(len(b)) < fixed+1+n*nk*8 {
+			return nil, truncated(fixed + 1 + n*nk*8)
+		}
+	default:
+		return nil, fmt.Errorf("coverage: shard results %s: byte %d is not a boolean: corrupt", name, fixed)
 	}
 	r := &ShardResults{Categories: int(nk), Percentiles: int(np),
 		Indices: make([]int32, n), TravelTime: make([]float64, n*nk*np), Share: make([]float64, n*nk),
@@ -254,6 +288,39 @@ func parseShardResults(name string, b []byte) (*ShardResults, error) {
 	}
 	for i := range r.AtPercentile {
 		r.AtPercentile[i] = int32(le.Uint32(p[4*i:]))
+	}
+	p = p[4*len(r.AtPercentile):]
+	if p[0] == 0 {
+		return r, nil
+	}
+	p = p[1:]
+	r.Nearest = make([]int32, n*nk)
+	for i := range r.Nearest {
+		r.Nearest[i] = int32(le.Uint32(p[4*i:]))
+	}
+	counts, sole := p[4*n*nk:], p[8*n*nk:]
+	// Each count is checked against the bytes left, so that the total
+	// cannot overflow nor the slices reach past the file.
+	var total uint64
+	for i := range n * nk {
+		total += uint64(le.Uint32(counts[4*i:]))
+		if 4*total > uint64(len(sole)) {
+			return nil, truncated(uint64(len(b)-len(sole)) + 4*total)
+		}
+	}
+	if 4*total != uint64(len(sole)) {
+		return nil, truncated(uint64(len(b)-len(sole)) + 4*total)
+	}
+	r.Sole = make([][]int32, n*nk)
+	all := make([]int32, total)
+	for i := range all {
+		all[i] = int32(le.Uint32(sole[4*i:]))
+	}
+	for i := range r.Sole {
+		c := le.Uint32(counts[4*i:])
+		if c > 0 {
+			r.Sole[i], all = all[:c:c], all[c:]
+		}
 	}
 	return r, nil
 }

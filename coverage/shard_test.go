@@ -132,6 +132,79 @@ func testResults() (*Results, []int) {
 	return res, []int{4, 9}
 }
 
+// testImpactResults are testResults with the impact of closures: a cell
+// with two sole points, one with none.
+func testImpactResults() (*Results, []int) {
+	res, idx := testResults()
+	res.Impact.Nearest = []int32{3, -1, 0, 7}
+	res.Impact.Sole = [][]int32{{3, 5}, nil, nil, {7}}
+	return res, idx
+}
+
+func TestShardResultsImpact(t *testing.T) {
+	res, idx := testImpactResults()
+	path := filepath.Join(t.TempDir(), ShardResultsFile)
+	if _, err := WriteShardResults(path, idx, res); err != nil {
+		t.Fatal(err)
+	}
+	r, err := ReadShardResults(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(r.Nearest, res.Impact.Nearest) || len(r.Sole) != len(res.Impact.Sole) ||
+		!slices.EqualFunc(r.Sole, res.Impact.Sole, slices.Equal[[]int32]) || !slices.Equal(r.AtPercentile, res.Impact.AtPercentile) {
+		t.Errorf("round trip: got nearest %v sole %v, want %v %v", r.Nearest, r.Sole, res.Impact.Nearest, res.Impact.Sole)
+	}
+	b, _ := os.ReadFile(path)
+	// The impact section: a flag byte, 4 nearest points, 4 counts and 3
+	// sole points, 11 words.
+	flag := len(b) - 11*4 - 1
+	counts := flag + 1 + 4*4
+	huge := slices.Clone(b)
+	huge[counts], huge[counts+1], huge[counts+2], huge[counts+3] = 0xff, 0xff, 0xff, 0xff
+	for _, c := range []struct {
+		name string
+		b    []byte
+		want string
+	}{
+		{"flag", append(append(slices.Clone(b[:flag]), 2), b[flag+1:]...), "not a boolean"},
+		{"no nearest", b[:flag+1+8], "truncated or corrupt"},
+		{"truncated", b[:len(b)-1], "truncated or corrupt"},
+		{"padded", append(slices.Clone(b), 0, 0, 0, 0), "truncated or corrupt"},
+		{"huge count", huge, "truncated or corrupt"},
+		{"no flag", b[:flag], "truncated or corrupt"},
+	} {
+		if _, err := parseShardResults("x", c.b); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want %q", c.name, err, c.want)
+		}
+	}
+}
+
+func TestMergeImpactBounds(t *testing.T) {
+	cats := []*Category{{Name: "a", Points: make([]Point, 8)}, {Name: "b", Points: make([]Point, 8)}}
+	for _, c := range []struct {
+		name    string
+		nearest []int32
+		sole    [][]int32
+		want    string
+	}{
+		{"nearest", []int32{8, -1}, [][]int32{nil, nil}, "nearest point 8 of category a is out of its 8 points"},
+		{"below", []int32{0, -2}, [][]int32{nil, nil}, "nearest point -2 of category b"},
+		{"sole", []int32{0, 1}, [][]int32{nil, {1, -1}}, "sole point -1 of category b"},
+		{"fine", []int32{7, -1}, [][]int32{{7}, nil}, ""},
+	} {
+		imp := &Impact{Nearest: make([]int32, 4), Sole: make([][]int32, 4)}
+		err := mergeImpact(imp, &ShardResults{Nearest: c.nearest, Sole: c.sole}, 0, 1, cats)
+		if c.want == "" {
+			if err != nil || !slices.Equal(imp.Nearest, []int32{0, 0, 7, -1}) || !slices.Equal(imp.Sole[2], []int32{7}) {
+				t.Errorf("%s: error %v, impact %v %v", c.name, err, imp.Nearest, imp.Sole)
+			}
+		} else if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want %q", c.name, err, c.want)
+		}
+	}
+}
+
 func TestShardResultsRoundTrip(t *testing.T) {
 	res, idx := testResults()
 	path := filepath.Join(t.TempDir(), ShardResultsFile)
@@ -149,7 +222,7 @@ func TestShardResultsRoundTrip(t *testing.T) {
 	if r.Categories != 2 || r.Percentiles != 2 || !slices.Equal(r.Indices, []int32{4, 9}) ||
 		!slices.Equal(r.TravelTime, res.TravelTime) || !slices.Equal(r.Share, res.Share) ||
 		!slices.Equal(r.Served, res.Served) || !slices.Equal(r.ServedAll, res.ServedAll) || !slices.Equal(r.Routed, res.Routed) ||
-		!slices.Equal(r.AtPercentile, res.Impact.AtPercentile) {
+		!slices.Equal(r.AtPercentile, res.Impact.AtPercentile) || r.Nearest != nil || r.Sole != nil {
 		t.Errorf("round trip: got %+v, want %+v", r, res)
 	}
 	b, _ := os.ReadFile(path)
@@ -159,10 +232,11 @@ func TestShardResultsRoundTrip(t *testing.T) {
 		want string
 	}{
 		{"empty", nil, "not a shard results file"},
-		{"format 1", append([]byte("VINGTSR1"), b[8:]...), "format 1, this vingt reads format 2: run the shards again"},
+		{"format 2", append([]byte("VINGTSR2"), b[8:]...), "format 2, this vingt reads format 3: run the shards again"},
 		{"truncated", b[:len(b)-1], "truncated or corrupt"},
 		{"padded", append(slices.Clone(b), 0), "truncated or corrupt"},
-		{"bool", append(append(slices.Clone(b[:len(b)-4*4-1]), 7), b[len(b)-4*4:]...), "not a boolean"},
+		{"bool", append(append(slices.Clone(b[:len(b)-4*4-2]), 7), b[len(b)-4*4-1:]...), "not a boolean"},
+		{"flag", append(slices.Clone(b[:len(b)-1]), 2), "not a boolean"},
 		{"huge", append(append(slices.Clone(b[:8]), 0xff, 0xff, 0xff, 0xff), b[12:]...), "out of bounds"},
 	} {
 		if _, err := parseShardResults("x", c.b); err == nil || !strings.Contains(err.Error(), c.want) {
@@ -179,10 +253,19 @@ func FuzzParseShardResults(f *testing.F) {
 	}
 	b, _ := os.ReadFile(path)
 	f.Add(b)
+	res, idx = testImpactResults()
+	if _, err := WriteShardResults(path, idx, res); err != nil {
+		f.Fatal(err)
+	}
+	b, _ = os.ReadFile(path)
+	f.Add(b)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r, err := parseShardResults("fuzz", b)
 		if err == nil && len(r.Routed) != len(r.Indices) {
 			t.Fatalf("%d cells but %d routed flags", len(r.Indices), len(r.Routed))
+		}
+		if err == nil && r.Nearest != nil && (len(r.Nearest) != len(r.Indices)*r.Categories || len(r.Sole) != len(r.Nearest)) {
+			t.Fatalf("%d cells × %d categories but %d nearest and %d sole lists", len(r.Indices), r.Categories, len(r.Nearest), len(r.Sole))
 		}
 	})
 }

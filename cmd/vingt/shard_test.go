@@ -70,13 +70,38 @@ func sameFile(t *testing.T, a, b string) {
 }
 
 func TestShardsMergeByteIdentical(t *testing.T) {
-	shardsMergeByteIdentical(t, dordogneConfig(t), 1, 3, 7)
+	shardsMergeByteIdentical(t, dordogneConfig(t), nil, 1, 3, 7)
+}
+
+// TestShardsMergeImpact runs the Dordogne config with the impact of
+// closures, France Services with their opening hours, whole and in 1 and 3
+// shards: the merged points.parquet (population_sole, the coverage without
+// each point, the hours columns) equals the single run's byte for byte,
+// and vingt impact answers a closure from the merged folder as from the
+// single run's.
+func TestShardsMergeImpact(t *testing.T) {
+	cfg := dordogneConfig(t)
+	extra := []string{"--impact",
+		"--services", "poste=" + testutil.SharedData(t, "dordogne/services/laposte_points_contact_dordogne.csv"),
+		"--services", "france_services=" + testutil.SharedData(t, "dordogne/services/france_services_2020_dordogne.geojson") + "@h_"}
+	dir := shardsMergeByteIdentical(t, cfg, extra, 1, 3)
+	single, merged := filepath.Join(dir, "single"), filepath.Join(dir, "3", "merged")
+	for _, run := range []string{single, merged} {
+		args := []string{"impact", "-q", run, "--point", "france_services:145", "--out", run + "-closure"}
+		if out, err := vingtRun(t, nil, args...); err != nil {
+			t.Fatalf("vingt impact %s: %v\n%s", run, err, out)
+		}
+	}
+	for _, f := range []string{"cells.parquet", "territories.parquet", "points.parquet"} {
+		sameFile(t, filepath.Join(single+"-closure", f), filepath.Join(merged+"-closure", f))
+	}
 }
 
 // TestShardsMergeNational simulates the Indexed Job on the national 1 km
 // run (373,122 cells, TER, La Poste, France Services, départements and
-// régions): 1, 3 and 7 shards merged equal the single run byte for byte.
-// Eleven national shards take minutes: not with -short.
+// régions) with the impact of closures: 3 shards merged equal the single
+// run byte for byte, points.parquet included. National shards take
+// minutes: not with -short.
 func TestShardsMergeNational(t *testing.T) {
 	if testing.Short() {
 		t.Skip("national shards take minutes: not with -short")
@@ -91,21 +116,27 @@ func TestShardsMergeNational(t *testing.T) {
 	}
 	// Three shards only: the Dordogne test covers 1 and 7; each national
 	// shard reads every national input (~10 s a run on 2 cores).
-	shardsMergeByteIdentical(t, cfg, 3)
+	shardsMergeByteIdentical(t, cfg, []string{"--impact"}, 3)
 }
 
-// shardsMergeByteIdentical runs cfg whole, then in each number of shards
-// given, and checks that the merged outputs are the single run's bytes.
-func shardsMergeByteIdentical(t *testing.T, cfg string, counts ...int) {
+// shardsMergeByteIdentical runs cfg whole (with the flags extra), then in
+// each number of shards given, and checks that the merged outputs are the
+// single run's bytes. It returns the folder that holds the single run
+// ("single") and the shards and merge of each count ("N/merged").
+func shardsMergeByteIdentical(t *testing.T, cfg string, extra []string, counts ...int) string {
 	dir := t.TempDir()
 	single := filepath.Join(dir, "single")
-	if out, err := vingtRun(t, nil, "run", "-q", "--config", cfg, "--out", single); err != nil {
+	if out, err := vingtRun(t, nil, append([]string{"run", "-q", "--config", cfg, "--out", single}, extra...)...); err != nil {
 		t.Fatalf("single run: %v\n%s", err, out)
+	}
+	files := []string{"cells.parquet", "territories.parquet"}
+	if _, err := os.Stat(filepath.Join(single, "points.parquet")); err == nil {
+		files = append(files, "points.parquet")
 	}
 	for _, n := range counts {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			d := filepath.Join(dir, fmt.Sprint(n))
-			dirs := runShards(t, cfg, d, n)
+			dirs := runShards(t, cfg, d, n, extra...)
 			merged := filepath.Join(d, "merged")
 			// Shards are given out of order: merge sorts them by index.
 			args := append([]string{"merge", "-q", "--out", merged}, dirs[n/2:]...)
@@ -113,7 +144,7 @@ func shardsMergeByteIdentical(t *testing.T, cfg string, counts ...int) {
 			if out, err := vingtRun(t, nil, args...); err != nil {
 				t.Fatalf("merge: %v\n%s", err, out)
 			}
-			for _, f := range []string{"cells.parquet", "territories.parquet"} {
+			for _, f := range files {
 				sameFile(t, filepath.Join(single, f), filepath.Join(merged, f))
 			}
 			b, err := os.ReadFile(filepath.Join(merged, "run.json"))
@@ -125,6 +156,7 @@ func shardsMergeByteIdentical(t *testing.T, cfg string, counts ...int) {
 			}
 		})
 	}
+	return dir
 }
 
 func TestMergeRefuses(t *testing.T) {
@@ -132,6 +164,7 @@ func TestMergeRefuses(t *testing.T) {
 	dir := t.TempDir()
 	dirs := runShards(t, cfg, filepath.Join(dir, "a"), 3)
 	other := runShards(t, cfg, filepath.Join(dir, "b"), 3, "--threshold", "25m")
+	impact := runShards(t, cfg, filepath.Join(dir, "c"), 3, "--impact")
 	copyDir := func(src, name string) string {
 		dst := filepath.Join(dir, name)
 		if err := os.CopyFS(dst, os.DirFS(src)); err != nil {
@@ -153,31 +186,50 @@ func TestMergeRefuses(t *testing.T) {
 	if err := os.Truncate(filepath.Join(truncated, coverage.ShardResultsFile), int64(len(b)/3)); err != nil {
 		t.Fatal(err)
 	}
-	// A shard whose results name a point its category does not have,
-	// its manifest's hash made to match (a hostile or buggy writer).
-	badPoint := copyDir(dirs[1], "badpoint")
-	bp := filepath.Join(badPoint, coverage.ShardResultsFile)
-	good, err := os.ReadFile(bp)
+	// forge copies shard src into name with results in place of its
+	// shard results, its manifest's hash made to match (a hostile or
+	// buggy writer).
+	forge := func(src, name string, results []byte) string {
+		d := copyDir(src, name)
+		p := filepath.Join(d, coverage.ShardResultsFile)
+		good, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, results, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		oldSum, newSum := sha256.Sum256(good), sha256.Sum256(results)
+		mj := filepath.Join(d, "run.json")
+		m, err := os.ReadFile(mj)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(m, []byte(hex.EncodeToString(oldSum[:]))) {
+			t.Fatal("run.json does not hold the shard results' sha256")
+		}
+		if err := os.WriteFile(mj, bytes.ReplaceAll(m, []byte(hex.EncodeToString(oldSum[:])), []byte(hex.EncodeToString(newSum[:]))), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	plain, err := os.ReadFile(filepath.Join(dirs[1], coverage.ShardResultsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	bad := bytes.Clone(good)
-	copy(bad[len(bad)-4:], []byte{0xff, 0xff, 0xff, 0x7f})
-	if err := os.WriteFile(bp, bad, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	oldSum, newSum := sha256.Sum256(good), sha256.Sum256(bad)
-	mj := filepath.Join(badPoint, "run.json")
-	m, err := os.ReadFile(mj)
+	// Results that name a point its category does not have: the last
+	// AtPercentile, before the impact flag (0: no impact).
+	bad := bytes.Clone(plain)
+	copy(bad[len(bad)-5:], []byte{0xff, 0xff, 0xff, 0x7f})
+	badPoint := forge(dirs[1], "badpoint", bad)
+	// Results without the impact in a shard run with --impact.
+	noImpact := forge(impact[1], "noimpact", plain)
+	// And the other way round.
+	withImpact, err := os.ReadFile(filepath.Join(impact[1], coverage.ShardResultsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Contains(m, []byte(hex.EncodeToString(oldSum[:]))) {
-		t.Fatal("run.json does not hold the shard results' sha256")
-	}
-	if err := os.WriteFile(mj, bytes.ReplaceAll(m, []byte(hex.EncodeToString(oldSum[:])), []byte(hex.EncodeToString(newSum[:]))), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	extraImpact := forge(dirs[1], "extraimpact", withImpact)
 	failed := copyDir(dirs[1], "failed")
 	if err := os.Remove(filepath.Join(failed, "run.json")); err != nil {
 		t.Fatal(err)
@@ -194,6 +246,9 @@ func TestMergeRefuses(t *testing.T) {
 		{"truncated", []string{dirs[0], truncated, dirs[2]}, []string{truncated, "corrupt"}},
 		{"point", []string{dirs[0], badPoint, dirs[2]}, []string{badPoint, "point 2147483647 of category", "out of its"}},
 		{"parameters", []string{dirs[0], other[1], dirs[2]}, []string{other[1], "parameters.threshold_seconds"}},
+		{"impact", []string{dirs[0], impact[1], dirs[2]}, []string{impact[1], "parameters.impact"}},
+		{"no impact", []string{impact[0], noImpact, impact[2]}, []string{noImpact, "does not hold it: corrupt"}},
+		{"extra impact", []string{dirs[0], extraImpact, dirs[2]}, []string{extraImpact, "does not ask for it: corrupt"}},
 		{"count", []string{dirs[0], dirs[1], dirs[2], filepath.Join(dir, "one")}, []string{"shard.count"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
