@@ -481,7 +481,7 @@ func findTable(dir string, m *Manifest, name string) (string, error) {
 		}
 	}
 	if slices.ContainsFunc(m.Outputs, func(o string) bool { return strings.HasPrefix(o, name+"/") }) {
-		return "", fmt.Errorf("compare: %s: %s/ is a partitioned dataset (vingt run --partition): diff compares runs with an unpartitioned %s.parquet; run them without --partition", dir, name, name)
+		return "", fmt.Errorf("compare: %s: %s/ is a partitioned dataset: runs are compared by their unpartitioned %s.parquet; run them without a partition", dir, name, name)
 	}
 	return "", fmt.Errorf("compare: %s lists no %s.parquet or %s.arrow among its outputs", filepath.Join(dir, output.ManifestFile), name, name)
 }

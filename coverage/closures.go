@@ -3,7 +3,6 @@ package coverage
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -23,10 +22,10 @@ import (
 // without both.
 func Closures(ctx context.Context, dir string, remove []string, out string, hooks Hooks) (*Report, error) {
 	if len(remove) == 0 {
-		return nil, errors.New("coverage: impact: no point to close: give --remove ID,… or --point ID")
+		return nil, fmt.Errorf("coverage: impact: %w", ErrNoClosure)
 	}
 	if a, b := filepath.Clean(dir), filepath.Clean(out); a == b {
-		return nil, fmt.Errorf("coverage: impact: --out %s is the run's own folder: write the scenario elsewhere", out)
+		return nil, fmt.Errorf("coverage: impact: output folder %s is the run's own folder: write the scenario elsewhere", out)
 	}
 	name := filepath.Join(dir, output.ManifestFile)
 	b, err := os.ReadFile(name)
@@ -38,7 +37,7 @@ func Closures(ctx context.Context, dir string, remove []string, out string, hook
 		return nil, fmt.Errorf("coverage: impact: %s: %w", name, err)
 	}
 	if len(m.Config) == 0 {
-		return nil, fmt.Errorf("coverage: impact: %s: no recorded configuration: run vingt run --impact first (this folder holds a run without it, or of an older version)", name)
+		return nil, fmt.Errorf("coverage: impact: %s: %w: the folder holds a run without the impact of closures, or of an older version", name, ErrNoRecordedConfig)
 	}
 	var cfg Config
 	if err := json.Unmarshal(m.Config, &cfg); err != nil {

@@ -269,7 +269,7 @@ func (c *Config) date() (gtfs.Date, error) {
 	case c.Date != "":
 		return gtfs.ParseDate(c.Date)
 	case len(c.Dates) == 0:
-		return 0, fmt.Errorf("coverage: no analysis date: give --date YYYY-MM-DD")
+		return 0, fmt.Errorf("coverage: %w: set date (YYYY-MM-DD) or dates", ErrNoDate)
 	}
 	today := gtfs.DateOf(time.Now())
 	if c.Today != "" {

@@ -27,17 +27,17 @@ func checkPartition(job Job) error {
 		return nil
 	}
 	if job.Format != table.Parquet {
-		return fmt.Errorf("coverage: partition %s: a partitioned dataset is GeoParquet; run without --format %s", job.Partition, job.Format)
+		return fmt.Errorf("coverage: partition %s: a partitioned dataset is GeoParquet, not format %s", job.Partition, job.Format)
 	}
 	if job.Shard.IsSet() {
-		return fmt.Errorf("coverage: partition %s with shard %s: partition the merged run (vingt merge --partition), not a shard", job.Partition, job.Shard)
+		return fmt.Errorf("coverage: partition %s with shard %s: %w", job.Partition, job.Shard, ErrPartitionShard)
 	}
 	for _, spec := range job.Territories {
 		if name, _, _ := strings.Cut(spec, "="); name == job.Partition {
 			return nil
 		}
 	}
-	return fmt.Errorf("coverage: partition %s: not a territory level of the run (give --territories %s=PATH)", job.Partition, job.Partition)
+	return fmt.Errorf("coverage: partition %s: not a territory level of the run (territories %s=PATH)", job.Partition, job.Partition)
 }
 
 // partitionValue returns the folder value of a territory code, refusing

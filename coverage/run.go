@@ -636,7 +636,7 @@ func readCategories(job Job, m *Manifest) ([]*Category, error) {
 		}
 	}
 	if len(cats) == 0 {
-		return nil, fmt.Errorf("coverage: no service category: give --services CATEGORY=PATH or a basket")
+		return nil, fmt.Errorf("coverage: %w: set services (CATEGORY=PATH) or a basket", ErrNoCategory)
 	}
 	if err := RemovePoints(cats, job.Remove); err != nil {
 		return nil, err

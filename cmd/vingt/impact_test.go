@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -58,10 +59,14 @@ func TestImpactCommand(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"impact", "-q", plain, "--remove", "P1", "--out", filepath.Join(dir, "x")}, "no recorded configuration"},
-		{[]string{"impact", "-q", first, "--out", filepath.Join(dir, "x")}, "no point to close"},
+		{[]string{"impact", "-q", plain, "--remove", "P1", "--out", filepath.Join(dir, "x")}, "no recorded configuration: the folder holds a run without the impact of closures, or of an older version (run vingt run --impact first)"},
+		{[]string{"impact", "-q", first, "--out", filepath.Join(dir, "x")}, "no point to close (give --remove ID,… or --point ID)"},
 		{[]string{"impact", "-q", first, "--remove", "P1", "--out", first}, "the run's own folder"},
 		{[]string{"impact", "-q", first, "--remove", "P9", "--out", filepath.Join(dir, "x")}, `remove "P9": no such service point`},
+		// What a run lacks: the library names the setting, the command
+		// its flag.
+		{slices.Concat(base[:12], base[16:], []string{"--out", filepath.Join(dir, "x")}), "no service category: set services (CATEGORY=PATH) or a basket (give --services CATEGORY=PATH, or --basket)"},
+		{slices.Concat(base[:4], base[6:], []string{"--out", filepath.Join(dir, "x")}), "no analysis date: set date (YYYY-MM-DD) or dates (give --date YYYY-MM-DD)"},
 	} {
 		out, err := vingtRun(t, nil, c.args...)
 		if err == nil || !strings.Contains(out, c.want) {

@@ -13,6 +13,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/vingt/vingt/coverage"
 )
 
 // Exit codes of the vingt command.
@@ -96,7 +98,31 @@ func execute(ctx context.Context, args []string) int {
 	case errors.Is(err, errChanged):
 		return exitChanged
 	default:
-		fmt.Fprintln(os.Stderr, "vingt:", err)
+		fmt.Fprintln(os.Stderr, "vingt:", withHint(err))
 		return exitError
 	}
+}
+
+// hints say, for the errors of the libraries that lack something the
+// user gives, which flag gives it: the libraries speak of settings, not
+// of this command's flags.
+var hints = []struct {
+	err  error
+	hint string
+}{
+	{coverage.ErrNoDate, "give --date YYYY-MM-DD"},
+	{coverage.ErrNoCategory, "give --services CATEGORY=PATH, or --basket"},
+	{coverage.ErrNoClosure, "give --remove ID,… or --point ID"},
+	{coverage.ErrNoRecordedConfig, "run vingt run --impact first"},
+	{coverage.ErrPartitionShard, "vingt merge --partition LEVEL SHARD_DIR…"},
+}
+
+// withHint returns err with the flag that would mend it, when one does.
+func withHint(err error) error {
+	for _, h := range hints {
+		if errors.Is(err, h.err) {
+			return fmt.Errorf("%w (%s)", err, h.hint)
+		}
+	}
+	return err
 }
