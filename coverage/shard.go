@@ -305,7 +305,7 @@ func parseShardResults(name string, b []byte) (*ShardResults, error) {
 	for i := range n * nk {
 		total += uint64(le.Uint32(counts[4*i:]))
 		if 4*total > uint64(len(sole)) {
-			return nil, truncated(uint64(len(b)-len(sole)) + 4*total)
+			return nil, fmt.Errorf("coverage: shard results %s: the counts of sole points reach past the file's %d bytes: truncated or corrupt", name, len(b))
 		}
 	}
 	if 4*total != uint64(len(sole)) {
