@@ -94,6 +94,9 @@ type Report struct {
 	Levels      []string
 	Territories []TerritoryStats
 	Outputs     []string
+	// Points are, for a run with the impact of closures, the rows of
+	// points.parquet; nil otherwise.
+	Points []PointImpact
 }
 
 // Manifest is run.json (the schema lives in package output).
@@ -507,7 +510,7 @@ func finish(ctx context.Context, job Job, m *Manifest, res *Results, cells []Cel
 	if err != nil {
 		return nil, err
 	}
-	return &Report{Manifest: m, Levels: m.Levels, Territories: stats, Outputs: outputs}, nil
+	return &Report{Manifest: m, Levels: m.Levels, Territories: stats, Outputs: outputs, Points: pts}, nil
 }
 
 // recordConfig records in m, for a run with the impact of closures, the

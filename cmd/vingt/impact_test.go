@@ -33,7 +33,19 @@ func TestImpactCommand(t *testing.T) {
 		return out
 	}
 	first, plain, both, scenario := filepath.Join(dir, "first"), filepath.Join(dir, "plain"), filepath.Join(dir, "both"), filepath.Join(dir, "scenario")
-	run(append(base, "--impact", "--out", first)...)
+	// The summary names the costly closures of the fixture's README:
+	// P2 500, F 300, P1 100; P3 costs nothing.
+	sum := run(append(base, "--impact", "--out", first)...)
+	var rows []string
+	for _, l := range strings.Split(sum, "\n") {
+		if f := strings.Fields(l); len(f) > 2 && (f[0] == "poste" || f[0] == "france_services") {
+			rows = append(rows, strings.Join(f, " "))
+		}
+	}
+	if !strings.Contains(sum, "closures: 3 of the 4 points would each, closed alone, leave people unserved\n") ||
+		strings.Join(rows, "; ") != "poste P2 Poste Est 500 200; france_services F France Services 300 300; poste P1 Poste Ouest 100 100" {
+		t.Errorf("summary's closures %q in\n%s", rows, sum)
+	}
 	run(append(base, "--out", plain)...)
 	run(append(base, "--impact", "--remove", "P1,poste:P2", "--out", both)...)
 	out := run("impact", "-q", first, "--remove", "P1", "--point", "poste:P2", "--out", scenario)

@@ -20,6 +20,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/vingt/vingt/coverage"
+	"github.com/vingt/vingt/output"
 	"github.com/vingt/vingt/report"
 )
 
@@ -235,6 +236,7 @@ func printSummary(w io.Writer, rep *coverage.Report, took time.Duration) {
 		fmt.Fprintf(w, "opening hours used for: %s (served = open on arrival, min_open %ss)\n", strings.Join(cats, ", "), m.Parameter("min_open_seconds"))
 	}
 	printLevels(w, rep.Levels, rep.Territories)
+	printClosures(w, rep.Points)
 	fmt.Fprintf(w, "cells: %v routed, %v walk only; %.1f s; outputs:\n", m.Counts["cells_routed"], m.Counts["cells_walk_only"], took.Seconds())
 	for _, o := range rep.Outputs {
 		fmt.Fprintf(w, "  %s\n", o)
@@ -309,6 +311,43 @@ func printLevels(w io.Writer, levels []string, terr []coverage.TerritoryStats) {
 		}
 		tw.Flush()
 	}
+}
+
+// printClosures writes, for a run with the impact of closures, the points
+// whose closure alone would leave the most people without their category
+// within the threshold (at most maxLevelRows, by population_sole, then
+// category and input order), or that no single closure costs anyone.
+func printClosures(w io.Writer, pts []coverage.PointImpact) {
+	if pts == nil {
+		return
+	}
+	var costly []coverage.PointImpact
+	for _, p := range pts {
+		if p.Sole > 0 {
+			costly = append(costly, p)
+		}
+	}
+	fmt.Fprintln(w)
+	if len(costly) == 0 {
+		fmt.Fprintf(w, "closures: no single closure of the %d points leaves anyone unserved\n", len(pts))
+		return
+	}
+	sort.SliceStable(costly, func(i, j int) bool { return costly[i].Sole > costly[j].Sole })
+	shown := ""
+	if len(costly) > maxLevelRows {
+		shown = fmt.Sprintf(", the %d costliest", maxLevelRows)
+	}
+	fmt.Fprintf(w, "closures: %d of the %d points would each, closed alone, leave people unserved%s\n", len(costly), len(pts), shown)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "category\tpoint_id\tname\t%s\t%s\n", output.PopulationSole, output.PopulationBasketLost)
+	for _, p := range costly[:min(len(costly), maxLevelRows)] {
+		name := p.Point.Name
+		if name == "" {
+			name = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.0f\t%.0f\n", p.Category, p.Point.ID, name, p.Sole, p.BasketLost)
+	}
+	tw.Flush()
 }
 
 // coverageText writes a coverage in percent, "-" without population.

@@ -50,3 +50,45 @@ func TestPrintLevels(t *testing.T) {
 		t.Errorf("%d lines (want 19), without the empty commune, one total:\n%s", len(lines), got)
 	}
 }
+
+// TestPrintClosures checks the summary's closures: nothing without the
+// impact, a line when no closure costs anyone, else the points with a
+// population_sole, the largest first (ties in category and input order),
+// at most 10.
+func TestPrintClosures(t *testing.T) {
+	pt := func(cat, id string, sole, lost float64) coverage.PointImpact {
+		return coverage.PointImpact{Category: cat, Point: coverage.Point{ID: id, Name: "N" + id}, Sole: sole, BasketLost: lost}
+	}
+	var many []coverage.PointImpact
+	for i := range 14 {
+		many = append(many, pt("poste", fmt.Sprintf("p%02d", i), float64(10*(i%7)), float64(i)))
+	}
+	many = append(many, coverage.PointImpact{Category: "fs", Point: coverage.Point{ID: "anon"}, Sole: 55, BasketLost: 5})
+	for _, c := range []struct {
+		name string
+		pts  []coverage.PointImpact
+		want []string
+	}{
+		{"no impact", nil, nil},
+		{"free", []coverage.PointImpact{pt("poste", "a", 0, 0), pt("fs", "b", 0, 0)},
+			[]string{"", "closures: no single closure of the 2 points leaves anyone unserved"}},
+		{"costly", many, []string{"",
+			"closures: 13 of the 15 points would each, closed alone, leave people unserved, the 10 costliest",
+			"category point_id name population_sole population_basket_lost",
+			"poste p06 Np06 60 6", "poste p13 Np13 60 13", "fs anon - 55 5",
+			"poste p05 Np05 50 5", "poste p12 Np12 50 12", "poste p04 Np04 40 4", "poste p11 Np11 40 11",
+			"poste p03 Np03 30 3", "poste p10 Np10 30 10", "poste p02 Np02 20 2"}},
+	} {
+		var b bytes.Buffer
+		printClosures(&b, c.pts)
+		var got []string
+		if b.Len() > 0 {
+			for _, l := range strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n") {
+				got = append(got, strings.Join(strings.Fields(l), " "))
+			}
+		}
+		if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
+			t.Errorf("%s: got\n%s\nwant\n%s", c.name, strings.Join(got, "\n"), strings.Join(c.want, "\n"))
+		}
+	}
+}
