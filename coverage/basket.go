@@ -263,7 +263,7 @@ func (c *Category) readSource(s Source) error {
 	for _, v := range s.Values {
 		values[strings.ToLower(strings.TrimSpace(v))] = true
 	}
-	if isGeoJSON(s.Path) {
+	if isFeatureFile(s.Path) {
 		if s.Count != "" {
 			return &InputError{Path: s.Path, Field: s.Count, Err: errors.New("a count column applies to CSV files only")}
 		}
@@ -283,10 +283,11 @@ func (c *Category) readSource(s Source) error {
 	return c.readCSV(s.Path, s.Count, s.Filter, keep)
 }
 
-// isGeoJSON tells a GeoJSON file by its extension.
-func isGeoJSON(path string) bool {
+// isFeatureFile tells a file of features, GeoJSON or GeoParquet (or
+// GeoArrow IPC), from a CSV by its extension.
+func isFeatureFile(path string) bool {
 	switch strings.ToLower(filepath.Ext(path)) {
-	case ".geojson", ".json":
+	case ".geojson", ".json", ".parquet", ".geoparquet", ".arrow":
 		return true
 	}
 	return false

@@ -19,11 +19,15 @@ import (
 // MaxGeoJSON is the largest GeoJSON input accepted, in bytes.
 const MaxGeoJSON = 1 << 30
 
-// readFeatures reads a GeoJSON FeatureCollection (or a single Feature).
+// readFeatures reads a GeoJSON FeatureCollection (or a single Feature),
+// or the rows of a GeoParquet file (told by its magic bytes) as features.
 func readFeatures(path string) ([]*geojson.Feature, error) {
 	b, err := readInput(path)
 	if err != nil {
 		return nil, err
+	}
+	if isTable(b) {
+		return tableFeatures(path, b)
 	}
 	if len(b) > MaxGeoJSON {
 		return nil, &InputError{Path: path, Err: fmt.Errorf("larger than %d bytes", MaxGeoJSON)}

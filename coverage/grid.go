@@ -124,12 +124,16 @@ const (
 	FormatEurostat = "eurostat"
 	FormatCSV      = "csv"
 	FormatGeoJSON  = "geojson"
+	// FormatGeoParquet is GeoParquet (or Arrow IPC with a WKB geometry
+	// column), read as GeoJSON features are.
+	FormatGeoParquet = "geoparquet"
 )
 
 // ReadGrid reads a population grid. format is one of filosofi (INSEE,
 // idcar_200m and ind), eurostat (GRD_ID and T), csv (longitude, latitude,
-// population and an optional id, whatever the columns' usual names) or
-// geojson; "" detects it from the file.
+// population and an optional id, whatever the columns' usual names),
+// geojson or geoparquet (features: polygons or points with a population
+// property); "" detects it from the file.
 func ReadGrid(path, format string) (*Grid, error) {
 	if format == "" {
 		f, err := detectGrid(path)
@@ -143,10 +147,10 @@ func ReadGrid(path, format string) (*Grid, error) {
 	switch format {
 	case FormatFilosofi, FormatEurostat, FormatCSV:
 		err = g.readCSV(path, format)
-	case FormatGeoJSON:
+	case FormatGeoJSON, FormatGeoParquet:
 		err = g.readGeoJSON(path)
 	default:
-		return nil, fmt.Errorf("coverage: grid format %q: want filosofi, eurostat, csv or geojson", format)
+		return nil, fmt.Errorf("coverage: grid format %q: want filosofi, eurostat, csv, geojson or geoparquet", format)
 	}
 	if err != nil {
 		return nil, err
@@ -173,6 +177,9 @@ func detectGrid(path string) (string, error) {
 	}
 	if trimmed[0] == '{' {
 		return FormatGeoJSON, nil
+	}
+	if isTable(head) {
+		return FormatGeoParquet, nil
 	}
 	line := strings.ToLower(string(head))
 	if i := strings.IndexByte(line, '\n'); i >= 0 {

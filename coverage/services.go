@@ -91,7 +91,7 @@ func ReadServices(spec string) (*Category, error) {
 	path, column := splitColumn(path)
 	c := &Category{Name: name, Path: path, HoursColumn: hoursCol}
 	var err error
-	if isGeoJSON(path) {
+	if isFeatureFile(path) {
 		if column != "" {
 			return nil, fmt.Errorf("coverage: services %q: a #column applies to CSV files only", spec)
 		}

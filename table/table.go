@@ -31,6 +31,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -431,6 +432,45 @@ type geoColumn struct {
 	Encoding      string    `json:"encoding"`
 	GeometryTypes []string  `json:"geometry_types"`
 	Bbox          []float64 `json:"bbox,omitempty"`
+	// CRS is read, never written: GeoParquet's default is OGC:CRS84.
+	CRS json.RawMessage `json:"crs,omitempty"`
+}
+
+// check tells whether an input's geometry column can be read as
+// longitude/latitude WKB: encoding WKB, and a CRS that is absent, null
+// (undefined: taken as longitude/latitude, which the readers check), or
+// OGC:CRS84 or EPSG:4326 (as PROJJSON with an id, or a string).
+func (g geoColumn) check() error {
+	if !strings.EqualFold(g.Encoding, "WKB") {
+		return fmt.Errorf("encoding %q: want WKB", g.Encoding)
+	}
+	crs := bytes.TrimSpace(g.CRS)
+	if len(crs) == 0 || string(crs) == "null" {
+		return nil
+	}
+	var id struct {
+		Name string `json:"name"`
+		ID   struct {
+			Authority string          `json:"authority"`
+			Code      json.RawMessage `json:"code"`
+		} `json:"id"`
+	}
+	var s, auth, code string
+	if json.Unmarshal(crs, &s) == nil {
+		auth, code, _ = strings.Cut(s, ":")
+	} else if err := json.Unmarshal(crs, &id); err != nil {
+		return fmt.Errorf("crs: %w", err)
+	} else {
+		auth, code = id.ID.Authority, strings.Trim(string(id.ID.Code), `"`)
+	}
+	if u := strings.ToUpper(auth); u == "OGC" && code == "CRS84" || u == "EPSG" && code == "4326" {
+		return nil
+	}
+	name := id.Name
+	if auth != "" {
+		name = auth + ":" + code
+	}
+	return fmt.Errorf("crs %s: want longitude/latitude (OGC:CRS84 or EPSG:4326): reproject the file", name)
 }
 
 type geoMeta struct {
@@ -713,31 +753,69 @@ func writeArrow(w io.Writer, rec arrow.RecordBatch) error {
 // Read reads a table written by Write, Parquet or Arrow IPC (told by the
 // file's magic bytes); geometry columns (named in the "geo" metadata, or
 // tagged geoarrow.wkb) are decoded from WKB.
-func Read(path string) (t *Table, err error) {
-	// The Parquet and Arrow libraries panic on some corrupt inputs (found
-	// by FuzzRead): a bad file is an error, never a crash.
-	defer func() {
-		if r := recover(); r != nil {
-			t, err = nil, fmt.Errorf("table: %s: corrupt file: %v", path, r)
-		}
-	}()
+func Read(path string) (*Table, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("table: %w", err)
 	}
+	t, _, err := read(path, b, false)
+	return t, err
+}
+
+// MaxRowsPerByte bounds the rows a Parquet file read by Read or
+// ReadInput may hold per byte of file: vingt's own tables hold less than
+// one row per 20 bytes (a geometry's WKB alone takes 21).
+const MaxRowsPerByte = 8
+
+// minRows is the rows a file may hold whatever its size.
+const minRows = 1 << 16
+
+// errTooManyRows is the error of a file that announces more rows than
+// MaxRowsPerByte allows.
+var errTooManyRows = fmt.Errorf("more than %d rows per byte: corrupt, or not a table of features", MaxRowsPerByte)
+
+// ReadInput reads a GeoParquet or Arrow IPC file that another tool may
+// have written, held in b (path names it in errors), as an input: integer
+// and float columns of every width read as Int64 and Float64, large and
+// dictionary-encoded strings as String, WKB in binary or large binary
+// columns as Geometry; a column of another type is left out and its name
+// returned in skipped. The geometry columns are those of the "geo"
+// metadata, whose encoding must be WKB and whose CRS, when given, must be
+// longitude/latitude (OGC:CRS84 or EPSG:4326: GeoParquet's WKB is always
+// x = longitude).
+func ReadInput(path string, b []byte) (t *Table, skipped []string, err error) {
+	return read(path, b, true)
+}
+
+// read decodes b, Parquet or Arrow IPC; lenient as ReadInput.
+func read(path string, b []byte, lenient bool) (t *Table, skipped []string, err error) {
+	// The Parquet and Arrow libraries panic on some corrupt inputs (found
+	// by FuzzRead): a bad file is an error, never a crash.
+	defer func() {
+		if r := recover(); r != nil {
+			t, skipped, err = nil, nil, fmt.Errorf("table: %s: corrupt file: %v", path, r)
+		}
+	}()
 	var tbl arrow.Table
 	switch {
 	case bytes.HasPrefix(b, []byte("PAR1")):
 		pf, err := file.NewParquetReader(bytes.NewReader(b))
 		if err != nil {
-			return nil, fmt.Errorf("table: %s: %w", path, err)
+			return nil, nil, fmt.Errorf("table: %s: %w", path, err)
+		}
+		// Run-length encoding lets a small file announce any number of
+		// rows, which the reader would allocate: beyond MaxRowsPerByte
+		// rows per byte of file (and a floor for tiny files) it is
+		// refused before it is decoded.
+		if n := pf.NumRows(); n < 0 || n > MaxRowsPerByte*int64(len(b))+minRows {
+			return nil, nil, fmt.Errorf("table: %s: %d rows in %d bytes: %w", path, n, len(b), errTooManyRows)
 		}
 		fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{}, memory.NewGoAllocator())
 		if err != nil {
-			return nil, fmt.Errorf("table: %s: %w", path, err)
+			return nil, nil, fmt.Errorf("table: %s: %w", path, err)
 		}
 		if tbl, err = fr.ReadTable(context.Background()); err != nil {
-			return nil, fmt.Errorf("table: %s: %w", path, err)
+			return nil, nil, fmt.Errorf("table: %s: %w", path, err)
 		}
 		// pqarrow does not carry the file's key-value metadata into the
 		// schema without a stored Arrow schema: take it from the footer.
@@ -746,11 +824,11 @@ func Read(path string) (t *Table, err error) {
 		tbl = array.NewTableFromSlice(arrow.NewSchema(tbl.Schema().Fields(), &md), columnsOf(tbl))
 	case bytes.HasPrefix(b, []byte("ARROW1")):
 		if err := checkArrowFooter(b); err != nil {
-			return nil, fmt.Errorf("table: %s: %w", path, err)
+			return nil, nil, fmt.Errorf("table: %s: %w", path, err)
 		}
 		fr, err := ipc.NewFileReader(bytes.NewReader(b))
 		if err != nil {
-			return nil, fmt.Errorf("table: %s: %w", path, err)
+			return nil, nil, fmt.Errorf("table: %s: %w", path, err)
 		}
 		defer fr.Close()
 		var recs []arrow.RecordBatch
@@ -763,7 +841,7 @@ func Read(path string) (t *Table, err error) {
 				for _, r := range recs {
 					r.Release()
 				}
-				return nil, fmt.Errorf("table: %s: %w", path, err)
+				return nil, nil, fmt.Errorf("table: %s: %w", path, err)
 			}
 			recs = append(recs, r)
 		}
@@ -775,13 +853,13 @@ func Read(path string) (t *Table, err error) {
 		// is a corrupt length, which would loop for ages (FuzzRead).
 		if tbl.NumRows() > 8*int64(len(b)) {
 			tbl.Release()
-			return nil, fmt.Errorf("table: %s: %d rows in %d bytes: %w", path, tbl.NumRows(), len(b), errCorruptArrow)
+			return nil, nil, fmt.Errorf("table: %s: %d rows in %d bytes: %w", path, tbl.NumRows(), len(b), errCorruptArrow)
 		}
 	default:
-		return nil, fmt.Errorf("table: %s: neither Parquet nor Arrow IPC", path)
+		return nil, nil, fmt.Errorf("table: %s: neither Parquet nor Arrow IPC", path)
 	}
 	defer tbl.Release()
-	return fromArrow(path, tbl)
+	return fromArrow(path, tbl, lenient)
 }
 
 func columnsOf(t arrow.Table) [][]arrow.Array {
@@ -792,7 +870,8 @@ func columnsOf(t arrow.Table) [][]arrow.Array {
 	return out
 }
 
-func fromArrow(path string, tbl arrow.Table) (*Table, error) {
+// fromArrow converts an Arrow table to a Table; lenient as ReadInput.
+func fromArrow(path string, tbl arrow.Table, lenient bool) (*Table, []string, error) {
 	out := &Table{Metadata: map[string]string{}}
 	md := tbl.Schema().Metadata()
 	geoCols := map[string]bool{}
@@ -800,14 +879,20 @@ func fromArrow(path string, tbl arrow.Table) (*Table, error) {
 		if k == "geo" {
 			var g geoMeta
 			if err := json.Unmarshal([]byte(md.Values()[i]), &g); err != nil {
-				return nil, fmt.Errorf("table: %s: geo metadata: %w", path, err)
+				return nil, nil, fmt.Errorf("table: %s: geo metadata: %w", path, err)
 			}
-			for name := range g.Columns {
+			for name, c := range g.Columns {
+				if lenient {
+					if err := c.check(); err != nil {
+						return nil, nil, fmt.Errorf("table: %s: geometry column %s: %w", path, name, err)
+					}
+				}
 				geoCols[name] = true
 			}
 		}
 		out.Metadata[k] = md.Values()[i]
 	}
+	var skipped []string
 	for i, f := range tbl.Schema().Fields() {
 		if name, ok := f.Metadata.GetValue("ARROW:extension:name"); ok && name == "geoarrow.wkb" {
 			geoCols[f.Name] = true
@@ -820,7 +905,7 @@ func fromArrow(path string, tbl arrow.Table) (*Table, error) {
 			total += ch.Len()
 		}
 		if total != n {
-			return nil, fmt.Errorf("table: %s: column %s has %d values, want %d", path, f.Name, total, n)
+			return nil, nil, fmt.Errorf("table: %s: column %s has %d values, want %d", path, f.Name, total, n)
 		}
 		valid := make([]bool, 0, n)
 		nulls := false
@@ -830,41 +915,16 @@ func fromArrow(path string, tbl arrow.Table) (*Table, error) {
 				nulls = nulls || ch.IsNull(j)
 			}
 		}
-		for _, ch := range chunks {
-			switch a := ch.(type) {
-			case *array.Float64:
-				c.Kind, c.Float = Float64, append(c.Float, a.Float64Values()...)
-			case *array.Int64:
-				c.Kind, c.Int = Int64, append(c.Int, a.Int64Values()...)
-			case *array.String:
-				c.Kind = String
-				for j := 0; j < a.Len(); j++ {
-					c.String = append(c.String, a.Value(j))
-				}
-			case *array.Boolean:
-				c.Kind = Bool
-				for j := 0; j < a.Len(); j++ {
-					c.Bool = append(c.Bool, a.Value(j))
-				}
-			case *array.Binary:
-				if !geoCols[f.Name] {
-					return nil, fmt.Errorf("table: %s: binary column %s is not a geometry", path, f.Name)
-				}
-				c.Kind = Geometry
-				for j := 0; j < a.Len(); j++ {
-					if a.IsNull(j) {
-						c.Geom = append(c.Geom, nil)
-						continue
-					}
-					g, err := wkb.Unmarshal(a.Value(j))
-					if err != nil {
-						return nil, fmt.Errorf("table: %s: column %s row %d: %w", path, f.Name, len(c.Geom), err)
-					}
-					c.Geom = append(c.Geom, g)
-				}
-			default:
-				return nil, fmt.Errorf("table: %s: column %s: unsupported type %s", path, f.Name, ch.DataType())
+		ok, err := c.appendChunks(chunks, geoCols[f.Name], lenient)
+		if err != nil {
+			return nil, nil, fmt.Errorf("table: %s: %w", path, err)
+		}
+		if !ok {
+			if !lenient {
+				return nil, nil, fmt.Errorf("table: %s: column %s: unsupported type %s", path, f.Name, f.Type)
 			}
+			skipped = append(skipped, f.Name)
+			continue
 		}
 		if nulls {
 			c.Valid = valid
@@ -890,7 +950,142 @@ func fromArrow(path string, tbl arrow.Table) (*Table, error) {
 		out.Columns = append(out.Columns, c)
 	}
 	if len(out.Columns) == 0 {
-		return nil, errors.New("table: no column")
+		return nil, nil, errors.New("table: no column")
 	}
-	return out, nil
+	return out, skipped, nil
+}
+
+// appendChunks appends the values of chunks to c, a geometry column when
+// geom, and reports false for a type it cannot read. Lenient (ReadInput),
+// it widens the integers and floats of every width, reads large and
+// dictionary-encoded strings, and WKB from large binary.
+func (c *Column) appendChunks(chunks []arrow.Array, geom, lenient bool) (bool, error) {
+	for _, ch := range chunks {
+		if geom {
+			if err := c.appendWKB(ch, lenient); err != nil {
+				return false, err
+			}
+			continue
+		}
+		switch a := ch.(type) {
+		case *array.Float64:
+			c.Kind, c.Float = Float64, append(c.Float, a.Float64Values()...)
+		case *array.Int64:
+			c.Kind, c.Int = Int64, append(c.Int, a.Int64Values()...)
+		case *array.String:
+			c.Kind = String
+			for j := 0; j < a.Len(); j++ {
+				c.String = append(c.String, a.Value(j))
+			}
+		case *array.Boolean:
+			c.Kind = Bool
+			for j := 0; j < a.Len(); j++ {
+				c.Bool = append(c.Bool, a.Value(j))
+			}
+		case *array.Binary:
+			if lenient {
+				return false, nil
+			}
+			return false, fmt.Errorf("binary column %s is not a geometry", c.Name)
+		default:
+			if !lenient || !c.appendWidened(ch) {
+				return false, nil
+			}
+		}
+	}
+	return true, nil
+}
+
+// appendWidened appends the values of a, an integer, float or string
+// array of another width or encoding than the table's kinds, and reports
+// whether it could.
+func (c *Column) appendWidened(a arrow.Array) bool {
+	n := a.Len()
+	switch a := a.(type) {
+	case *array.Int8:
+		appendInts(c, a.Int8Values())
+	case *array.Int16:
+		appendInts(c, a.Int16Values())
+	case *array.Int32:
+		appendInts(c, a.Int32Values())
+	case *array.Uint8:
+		appendInts(c, a.Uint8Values())
+	case *array.Uint16:
+		appendInts(c, a.Uint16Values())
+	case *array.Uint32:
+		appendInts(c, a.Uint32Values())
+	case *array.Uint64:
+		c.Kind = Int64
+		for j := range n {
+			v := a.Value(j)
+			if v > math.MaxInt64 {
+				return false
+			}
+			c.Int = append(c.Int, int64(v))
+		}
+	case *array.Float32:
+		c.Kind = Float64
+		for j := range n {
+			c.Float = append(c.Float, float64(a.Value(j)))
+		}
+	case *array.LargeString:
+		c.Kind = String
+		for j := range n {
+			c.String = append(c.String, a.Value(j))
+		}
+	case *array.Dictionary:
+		dict, ok := a.Dictionary().(*array.String)
+		if !ok {
+			return false
+		}
+		c.Kind = String
+		for j := range n {
+			s := ""
+			if a.IsValid(j) {
+				s = dict.Value(a.GetValueIndex(j))
+			}
+			c.String = append(c.String, s)
+		}
+	default:
+		return false
+	}
+	return true
+}
+
+// appendInts appends integers of a narrower type to c as Int64.
+func appendInts[T int8 | int16 | int32 | uint8 | uint16 | uint32](c *Column, v []T) {
+	c.Kind = Int64
+	for _, x := range v {
+		c.Int = append(c.Int, int64(x))
+	}
+}
+
+// appendWKB appends the geometries of a, WKB in a binary array (or, when
+// lenient, a large binary one).
+func (c *Column) appendWKB(a arrow.Array, lenient bool) error {
+	var value func(int) []byte
+	switch a := a.(type) {
+	case *array.Binary:
+		value = a.Value
+	case *array.LargeBinary:
+		if !lenient {
+			return fmt.Errorf("geometry column %s: unsupported type %s", c.Name, a.DataType())
+		}
+		value = a.Value
+	default:
+		return fmt.Errorf("geometry column %s: type %s, want WKB in a binary column", c.Name, a.DataType())
+	}
+	c.Kind = Geometry
+	for j := 0; j < a.Len(); j++ {
+		if a.IsNull(j) {
+			c.Geom = append(c.Geom, nil)
+			continue
+		}
+		g, err := wkb.Unmarshal(value(j))
+		if err != nil {
+			return fmt.Errorf("column %s row %d: %w", c.Name, len(c.Geom), err)
+		}
+		c.Geom = append(c.Geom, g)
+	}
+	return nil
 }

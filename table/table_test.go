@@ -421,3 +421,29 @@ func TestArrowGeoArrow(t *testing.T) {
 		t.Errorf("geometry[2] %v %v", g, err)
 	}
 }
+
+// TestReadTooManyRows: a small Parquet file may announce many rows (a
+// constant column is one run): beyond MaxRowsPerByte per byte it is
+// refused before the reader allocates them.
+func TestReadTooManyRows(t *testing.T) {
+	const n = 400_000
+	p := filepath.Join(t.TempDir(), "runs.parquet")
+	if err := Write(p, Parquet, &Table{Columns: []Column{{Name: "x", Kind: Int64, Int: make([]int64, n)}}}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int64(n) <= MaxRowsPerByte*int64(len(b))+minRows {
+		t.Fatalf("%d rows in %d bytes: within the bound, the test proves nothing", n, len(b))
+	}
+	for _, read := range []func() error{
+		func() error { _, err := Read(p); return err },
+		func() error { _, _, err := ReadInput(p, b); return err },
+	} {
+		if err := read(); err == nil || !strings.Contains(err.Error(), "rows per byte") || !strings.Contains(err.Error(), p) {
+			t.Errorf("error %v, want one naming %s and the rows per byte", err, p)
+		}
+	}
+}

@@ -1,7 +1,9 @@
 // Package duckread checks vingt's partitioned cells with a second
 // reader: DuckDB reads cells/ (vingt run --partition) as one table, which
-// its test compares with the unpartitioned cells.parquet. The package
-// itself only builds the query; DuckDB is a test dependency.
+// its test compares with the unpartitioned cells.parquet; and DuckDB, a
+// second writer, writes GeoParquet inputs in its own types, which vingt
+// must read as the same features given as GeoJSON. The package itself
+// only builds the query; DuckDB is a test dependency.
 package duckread
 
 import "fmt"
