@@ -165,6 +165,10 @@ func (g *Grid) readGeoJSON(path string) error {
 	if err != nil {
 		return err
 	}
+	// Polygons whose id names a grid square (INSPIRE ids, as the CSV
+	// grids'): candidates to be read as that square.
+	byCRS := map[string][]squareCell{}
+	refs := gridRefs{}
 	for i, f := range fs {
 		where := fmt.Sprintf("feature %d", i+1)
 		if f.Geometry == nil {
@@ -199,12 +203,91 @@ func (g *Grid) readGeoJSON(path string) error {
 		case orb.Polygon, orb.MultiPolygon:
 			ctr, _ := centroid(geom)
 			c.Lon, c.Lat = ctr[0], ctr[1]
+			if gc, err := parseGridID(id); err == nil && len(byCRS) < maxGridCRS {
+				byCRS[gc.crs] = append(byCRS[gc.crs], squareCell{len(g.Cells), i + 1, gc})
+			}
 		default:
 			return &InputError{Path: path, Field: where, Err: fmt.Errorf("geometry %s: want Point, Polygon or MultiPolygon", f.Geometry.GeoJSONType())}
 		}
 		g.Cells = append(g.Cells, c)
 	}
+	g.placeGridSquares(byCRS, refs)
 	return nil
+}
+
+// maxGridCRS bounds the CRSs of the grid ids of a feature grid that are
+// read as squares (PROJ builds a transformation for each).
+const maxGridCRS = 8
+
+// placeGridSquares reads the polygon cells byCRS, whose ids name grid
+// squares, as those squares when their polygons are the squares (corners
+// within squareTolerance, in any order): such a cell is routed from its
+// square's centre and its gaps are traced on the grid, as the same cell
+// read from a CSV grid. A cell whose polygon is another shape, or whose
+// square PROJ cannot place, keeps its polygon and its centroid.
+func (g *Grid) placeGridSquares(byCRS map[string][]squareCell, refs gridRefs) {
+	if len(byCRS) == 0 {
+		return
+	}
+	// The candidates as read (index and cell), to restore those that are
+	// not their squares.
+	type candidate struct {
+		i    int
+		read Cell
+	}
+	var in []candidate
+	for _, cells := range byCRS {
+		for _, sc := range cells {
+			c := &g.Cells[sc.cell]
+			in = append(in, candidate{sc.cell, *c})
+			c.sq, c.Geometry = refs.ref(sc.gc), nil
+		}
+	}
+	restore := func(k int) { g.Cells[in[k].i] = in[k].read }
+	if err := g.projectSquares(byCRS, func(_ squareCell, err error) error { return err }); err != nil {
+		for k := range in {
+			restore(k)
+		}
+		return
+	}
+	sub := make([]Cell, len(in))
+	for k := range in {
+		sub[k] = g.Cells[in[k].i]
+	}
+	squares, err := cellShapes(sub)
+	for k := range in {
+		if err != nil || !sameSquare(in[k].read.Geometry, squares[k]) {
+			restore(k)
+		}
+	}
+}
+
+// squareTolerance is how far, in degrees (about a centimetre), a corner
+// of a polygon cell may lie from the corner of the square its id names.
+const squareTolerance = 1e-7
+
+// sameSquare tells whether polygon a is the square b: one closed ring of
+// four corners, each within squareTolerance of a distinct corner of b.
+func sameSquare(a, b orb.Geometry) bool {
+	pa, ok := a.(orb.Polygon)
+	pb, okb := b.(orb.Polygon)
+	if !ok || !okb || len(pa) != 1 || len(pb) != 1 || len(pa[0]) != 5 || len(pb[0]) != 5 {
+		return false
+	}
+	var used [4]bool
+	for _, p := range pa[0][:4] {
+		found := false
+		for j, q := range pb[0][:4] {
+			if !used[j] && math.Abs(p[0]-q[0]) <= squareTolerance && math.Abs(p[1]-q[1]) <= squareTolerance {
+				used[j], found = true, true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }
 
 // centroid returns the area centroid of a polygon in degrees (fine for

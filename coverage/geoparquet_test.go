@@ -96,11 +96,14 @@ func toGeoParquet(t *testing.T, src, dst string, ints bool) {
 	}
 }
 
-// TestGeoParquetInputsEqualGeoJSON runs the Dordogne config twice: with a
-// GeoJSON grid (the census cells' squares), the France Services desks
-// (with their opening hours) and the communes and EPCI as GeoJSON, then
-// with the same features as GeoParquet (integers as Int64 columns): the
-// cells and territories written are the same bytes.
+// TestGeoParquetInputsEqualGeoJSON runs the Dordogne config with a
+// GeoJSON grid (the census cells' squares, with their ids), the France
+// Services desks (with their opening hours) and the communes and EPCI as
+// GeoJSON, then with the same features as GeoParquet (integers as Int64
+// columns), then with the census CSV grid and those GeoParquet files: the
+// cells, territories and points written are the same bytes. The squares
+// read from features are the CSV's cells (same centres, gaps traced on
+// the grid).
 func TestGeoParquetInputsEqualGeoJSON(t *testing.T) {
 	if testing.Short() {
 		t.Skip("two Dordogne runs: not under -short")
@@ -168,17 +171,20 @@ func TestGeoParquetInputsEqualGeoJSON(t *testing.T) {
 	}
 	a := run("geojson", gridJSON, jsonServices, jsonTerr)
 	p := run("geoparquet", gridParquet, parquetServices, parquetTerr)
+	c := run("csv", cfg.Grid, parquetServices, parquetTerr)
 	for _, f := range []string{"cells.parquet", "territories.parquet", "points.parquet"} {
-		x, err := os.ReadFile(filepath.Join(a, f))
-		if err != nil {
-			t.Fatal(err)
-		}
 		y, err := os.ReadFile(filepath.Join(p, f))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !bytes.Equal(x, y) {
-			t.Errorf("%s: %d bytes from GeoJSON inputs, %d from GeoParquet", f, len(x), len(y))
+		for _, other := range []string{a, c} {
+			x, err := os.ReadFile(filepath.Join(other, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(x, y) {
+				t.Errorf("%s: %d bytes from %s, %d from GeoParquet inputs", f, len(x), filepath.Base(other), len(y))
+			}
 		}
 	}
 }
@@ -273,4 +279,67 @@ func FuzzReadGridGeoParquet(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestFeatureGridSquares: a polygon cell whose id names a grid square is
+// read as the CSV reads that id when its polygon is the square (corners
+// in another order and direction too), and as a polygon with its
+// centroid when it is another shape or its id names no square.
+func TestFeatureGridSquares(t *testing.T) {
+	dir := t.TempDir()
+	ids := []string{"CRS3035RES1000mN2423000E3523000", "CRS3035RES1000mN2423000E3524000", "CRS3035RES1000mN2424000E3523000"}
+	csv := filepath.Join(dir, "grid.csv")
+	if err := os.WriteFile(csv, []byte("GRD_ID,T\n"+ids[0]+",8\n"+ids[1]+",2\n"+ids[2]+",5\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want, err := ReadGrid(csv, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fc := geojson.NewFeatureCollection()
+	for i, c := range want.Cells {
+		g, err := c.Shape()
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := g.(orb.Polygon)[0]
+		switch i {
+		case 0: // from the third corner, the other way round
+			g = orb.Polygon{{r[2], r[1], r[0], r[3], r[2]}}
+		case 1: // moved by 10 m or so
+			s := slices.Clone(r)
+			for k := range s {
+				s[k][0] += 1e-4
+			}
+			g = orb.Polygon{s}
+		}
+		f := geojson.NewFeature(g)
+		f.Properties["id"], f.Properties["T"] = ids[i], c.Population
+		if i == 2 {
+			f.Properties["id"] = "plain"
+		}
+		fc.Append(f)
+	}
+	b, err := fc.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	js := filepath.Join(dir, "grid.geojson")
+	if err := os.WriteFile(js, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadGrid(js, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sq := got.Cells[0]
+	if sq.Geometry != nil || sq.sq.grid == nil || *sq.sq.grid != *want.Cells[0].sq.grid || sq.sq.col != want.Cells[0].sq.col || sq.sq.row != want.Cells[0].sq.row || sq.Lon != want.Cells[0].Lon || sq.Lat != want.Cells[0].Lat {
+		t.Errorf("the square: %+v, want the CSV's %+v", sq, want.Cells[0])
+	}
+	for _, c := range got.Cells[1:] {
+		ctr, _ := centroid(c.Geometry)
+		if c.Geometry == nil || c.sq.grid != nil || c.Lon != ctr[0] || c.Lat != ctr[1] {
+			t.Errorf("%s: %+v, want its polygon and centroid", c.ID, c)
+		}
+	}
 }

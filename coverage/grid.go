@@ -290,8 +290,15 @@ func (g *Grid) readCSV(path, format string) error {
 	if big {
 		runtime.GC()
 	}
-	// The centres (and the squares of cells off an aligned grid), CRS by
-	// CRS (in practice one).
+	return g.projectSquares(byCRS, func(sc squareCell, err error) error {
+		return &InputError{Path: path, Line: sc.line, Field: t.header[iID], Value: g.Cells[sc.cell].ID, Err: err}
+	})
+}
+
+// projectSquares sets the centres (and the squares of cells off an
+// aligned grid) of the cells byCRS, CRS by CRS (in practice one); a cell
+// PROJ cannot place is the error fail makes of it.
+func (g *Grid) projectSquares(byCRS map[string][]squareCell, fail func(squareCell, error) error) error {
 	crss := make([]string, 0, len(byCRS))
 	for crs := range byCRS {
 		crss = append(crss, crs)
@@ -318,7 +325,7 @@ func (g *Grid) readCSV(path, format string) error {
 				if errors.As(err, &pe) {
 					sc = cells[pe.Index/5]
 				}
-				return &InputError{Path: path, Line: sc.line, Field: t.header[iID], Value: g.Cells[sc.cell].ID, Err: err}
+				return fail(sc, err)
 			}
 			g.placeSquares(cells, pts)
 		}
