@@ -22,13 +22,36 @@ const MaxGeoJSON = 1 << 30
 // readFeatures reads a GeoJSON FeatureCollection (or a single Feature),
 // or the rows of a GeoParquet file (told by its magic bytes) as features.
 func readFeatures(path string) ([]*geojson.Feature, error) {
+	fs, err := readFeatureSource(path)
+	if err != nil {
+		return nil, err
+	}
+	if r, ok := fs.(*tableRows); ok {
+		return r.asGeoJSON(), nil
+	}
+	return fs.(geojsonFeatures), nil
+}
+
+// readFeatureSource reads the features of a GeoJSON file, or the rows of
+// a GeoParquet file (told by its magic bytes), which it reads from the
+// columns.
+func readFeatureSource(path string) (features, error) {
 	b, err := readInput(path)
 	if err != nil {
 		return nil, err
 	}
 	if isTable(b) {
-		return tableFeatures(path, b)
+		return readTableRows(path, b)
 	}
+	fs, err := parseGeoJSON(path, b)
+	if err != nil {
+		return nil, err
+	}
+	return geojsonFeatures(fs), nil
+}
+
+// parseGeoJSON parses the GeoJSON file path holding b.
+func parseGeoJSON(path string, b []byte) ([]*geojson.Feature, error) {
 	if len(b) > MaxGeoJSON {
 		return nil, &InputError{Path: path, Err: fmt.Errorf("larger than %d bytes", MaxGeoJSON)}
 	}
@@ -160,8 +183,10 @@ func checkCoords(g orb.Geometry) error {
 	return bad
 }
 
+// readGeoJSON reads a grid of features: GeoJSON, or GeoParquet read from
+// its columns.
 func (g *Grid) readGeoJSON(path string) error {
-	fs, err := readFeatures(path)
+	fs, err := readFeatureSource(path)
 	if err != nil {
 		return err
 	}
@@ -169,45 +194,48 @@ func (g *Grid) readGeoJSON(path string) error {
 	// grids'): candidates to be read as that square.
 	byCRS := map[string][]squareCell{}
 	refs := gridRefs{}
-	for i, f := range fs {
-		where := fmt.Sprintf("feature %d", i+1)
-		if f.Geometry == nil {
-			return &InputError{Path: path, Field: where, Err: errors.New("no geometry")}
+	for i := range fs.Len() {
+		where := func() string { return fmt.Sprintf("feature %d", i+1) }
+		geom := fs.Geometry(i)
+		if geom == nil {
+			return &InputError{Path: path, Field: where(), Err: errors.New("no geometry")}
 		}
-		if err := checkCoords(f.Geometry); err != nil {
-			return &InputError{Path: path, Field: where, Err: err}
+		if err := checkCoords(geom); err != nil {
+			return &InputError{Path: path, Field: where(), Err: err}
 		}
-		if err := checkRings(f.Geometry); err != nil {
-			return &InputError{Path: path, Field: where, Err: err}
+		if err := checkRings(geom); err != nil {
+			return &InputError{Path: path, Field: where(), Err: err}
 		}
-		name, v, ok := prop(f, popNames...)
+		name, v, ok := fs.Prop(i, popNames...)
 		if !ok {
-			return &InputError{Path: path, Field: where, Err: errors.New("no population property (population, pop, T, ind)")}
+			return &InputError{Path: path, Field: where(), Err: errors.New("no population property (population, pop, T, ind)")}
 		}
 		pop, err := strconv.ParseFloat(v, 64)
 		if err != nil || pop < 0 || math.IsNaN(pop) || math.IsInf(pop, 0) {
-			return &InputError{Path: path, Field: where + " " + name, Value: v, Err: errors.New("want a non-negative number")}
+			return &InputError{Path: path, Field: where() + " " + name, Value: v, Err: errors.New("want a non-negative number")}
 		}
 		if pop == 0 {
 			g.SkippedEmpty++
 			continue
 		}
-		_, id, ok := prop(f, idNames...)
+		_, id, ok := fs.Prop(i, idNames...)
 		if !ok {
 			id = strconv.Itoa(i + 1)
 		}
-		c := Cell{ID: id, Population: pop, Geometry: f.Geometry}
-		switch geom := f.Geometry.(type) {
+		c := Cell{ID: id, Population: pop, Geometry: geom}
+		switch geom := geom.(type) {
 		case orb.Point:
 			c.Lon, c.Lat = geom[0], geom[1]
 		case orb.Polygon, orb.MultiPolygon:
 			ctr, _ := centroid(geom)
 			c.Lon, c.Lat = ctr[0], ctr[1]
-			if gc, err := parseGridID(id); err == nil && len(byCRS) < maxGridCRS {
-				byCRS[gc.crs] = append(byCRS[gc.crs], squareCell{len(g.Cells), i + 1, gc})
+			if gc, err := parseGridID(id); err == nil {
+				if _, known := byCRS[gc.crs]; known || len(byCRS) < maxGridCRS {
+					byCRS[gc.crs] = append(byCRS[gc.crs], squareCell{len(g.Cells), i + 1, gc})
+				}
 			}
 		default:
-			return &InputError{Path: path, Field: where, Err: fmt.Errorf("geometry %s: want Point, Polygon or MultiPolygon", f.Geometry.GeoJSONType())}
+			return &InputError{Path: path, Field: where(), Err: fmt.Errorf("geometry %s: want Point, Polygon or MultiPolygon", geom.GeoJSONType())}
 		}
 		g.Cells = append(g.Cells, c)
 	}
