@@ -183,9 +183,9 @@ func checkCoords(g orb.Geometry) error {
 	return bad
 }
 
-// readGeoJSON reads a grid of features: GeoJSON, or GeoParquet read from
-// its columns.
-func (g *Grid) readGeoJSON(path string) error {
+// readFeatureGrid reads a grid of features: GeoJSON, or GeoParquet read
+// from its columns.
+func (g *Grid) readFeatureGrid(path string) error {
 	fs, err := readFeatureSource(path)
 	if err != nil {
 		return err
@@ -193,7 +193,6 @@ func (g *Grid) readGeoJSON(path string) error {
 	// Polygons whose id names a grid square (INSPIRE ids, as the CSV
 	// grids'): candidates to be read as that square.
 	byCRS := map[string][]squareCell{}
-	refs := gridRefs{}
 	for i := range fs.Len() {
 		where := func() string { return fmt.Sprintf("feature %d", i+1) }
 		geom := fs.Geometry(i)
@@ -239,7 +238,7 @@ func (g *Grid) readGeoJSON(path string) error {
 		}
 		g.Cells = append(g.Cells, c)
 	}
-	g.placeGridSquares(byCRS, refs)
+	g.placeGridSquares(byCRS)
 	return nil
 }
 
@@ -253,10 +252,11 @@ const maxGridCRS = 8
 // square's centre and its gaps are traced on the grid, as the same cell
 // read from a CSV grid. A cell whose polygon is another shape, or whose
 // square PROJ cannot place, keeps its polygon and its centroid.
-func (g *Grid) placeGridSquares(byCRS map[string][]squareCell, refs gridRefs) {
+func (g *Grid) placeGridSquares(byCRS map[string][]squareCell) {
 	if len(byCRS) == 0 {
 		return
 	}
+	refs := gridRefs{}
 	// The candidates as read (index and cell), to restore those that are
 	// not their squares.
 	type candidate struct {

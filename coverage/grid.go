@@ -148,7 +148,7 @@ func ReadGrid(path, format string) (*Grid, error) {
 	case FormatFilosofi, FormatEurostat, FormatCSV:
 		err = g.readCSV(path, format)
 	case FormatGeoJSON, FormatGeoParquet:
-		err = g.readGeoJSON(path)
+		err = g.readFeatureGrid(path)
 	default:
 		return nil, fmt.Errorf("coverage: grid format %q: want filosofi, eurostat, csv, geojson or geoparquet", format)
 	}

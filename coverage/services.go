@@ -186,8 +186,8 @@ func (c *Category) readCSV(path, column, filter string, keep rowFilter) error {
 	return nil
 }
 
-// readGeoJSON adds the points of a GeoJSON file (those whose properties
-// keep accepts, when keep is set).
+// readGeoJSON adds the points of a GeoJSON or GeoParquet file (those
+// whose properties keep accepts, when keep is set).
 func (c *Category) readGeoJSON(path string, keep func(map[string]any) bool) error {
 	fs, err := readFeatures(path)
 	if err != nil {
