@@ -257,35 +257,26 @@ func (g *Grid) placeGridSquares(byCRS map[string][]squareCell) {
 		return
 	}
 	refs := gridRefs{}
-	// The candidates as read (index and cell), to restore those that are
-	// not their squares.
-	type candidate struct {
-		i    int
-		read Cell
-	}
-	var in []candidate
+	// The candidates as read, to restore those that are not their
+	// squares; cand[i] is 1 + the index in read of cell i, 0 for others.
+	var read []Cell
+	cand := make([]int32, len(g.Cells))
 	for _, cells := range byCRS {
 		for _, sc := range cells {
 			c := &g.Cells[sc.cell]
-			in = append(in, candidate{sc.cell, *c})
+			read = append(read, *c)
+			cand[sc.cell] = int32(len(read))
 			c.sq, c.Geometry = refs.ref(sc.gc), nil
 		}
 	}
-	restore := func(k int) { g.Cells[in[k].i] = in[k].read }
-	if err := g.projectSquares(byCRS, func(_ squareCell, err error) error { return err }); err != nil {
-		for k := range in {
-			restore(k)
-		}
-		return
-	}
-	sub := make([]Cell, len(in))
-	for k := range in {
-		sub[k] = g.Cells[in[k].i]
-	}
-	squares, err := cellShapes(sub)
-	for k := range in {
-		if err != nil || !sameSquare(in[k].read.Geometry, squares[k]) {
-			restore(k)
+	square := make([]bool, len(read))
+	err := g.projectSquares(byCRS, func(_ squareCell, err error) error { return err }, func(sc squareCell, corners []orb.Point) {
+		k := cand[sc.cell] - 1
+		square[k] = sameSquare(read[k].Geometry, corners)
+	})
+	for i, k := range cand {
+		if k > 0 && (err != nil || !square[k-1]) {
+			g.Cells[i] = read[k-1]
 		}
 	}
 }
@@ -294,18 +285,18 @@ func (g *Grid) placeGridSquares(byCRS map[string][]squareCell) {
 // of a polygon cell may lie from the corner of the square its id names.
 const squareTolerance = 1e-7
 
-// sameSquare tells whether polygon a is the square b: one closed ring of
-// four corners, each within squareTolerance of a distinct corner of b.
-func sameSquare(a, b orb.Geometry) bool {
+// sameSquare tells whether polygon a is the square of the four corners:
+// one closed ring of four corners, each within squareTolerance of a
+// distinct one of corners.
+func sameSquare(a orb.Geometry, corners []orb.Point) bool {
 	pa, ok := a.(orb.Polygon)
-	pb, okb := b.(orb.Polygon)
-	if !ok || !okb || len(pa) != 1 || len(pb) != 1 || len(pa[0]) != 5 || len(pb[0]) != 5 {
+	if !ok || len(pa) != 1 || len(pa[0]) != 5 || len(corners) != 4 {
 		return false
 	}
 	var used [4]bool
 	for _, p := range pa[0][:4] {
 		found := false
-		for j, q := range pb[0][:4] {
+		for j, q := range corners {
 			if !used[j] && math.Abs(p[0]-q[0]) <= squareTolerance && math.Abs(p[1]-q[1]) <= squareTolerance {
 				used[j], found = true, true
 				break

@@ -292,13 +292,14 @@ func (g *Grid) readCSV(path, format string) error {
 	}
 	return g.projectSquares(byCRS, func(sc squareCell, err error) error {
 		return &InputError{Path: path, Line: sc.line, Field: t.header[iID], Value: g.Cells[sc.cell].ID, Err: err}
-	})
+	}, nil)
 }
 
 // projectSquares sets the centres (and the squares of cells off an
 // aligned grid) of the cells byCRS, CRS by CRS (in practice one); a cell
-// PROJ cannot place is the error fail makes of it.
-func (g *Grid) projectSquares(byCRS map[string][]squareCell, fail func(squareCell, error) error) error {
+// PROJ cannot place is the error fail makes of it. When placed is set, it
+// is given each cell and its square's four corners, as transformed.
+func (g *Grid) projectSquares(byCRS map[string][]squareCell, fail func(squareCell, error) error, placed func(squareCell, []orb.Point)) error {
 	crss := make([]string, 0, len(byCRS))
 	for crs := range byCRS {
 		crss = append(crss, crs)
@@ -328,6 +329,11 @@ func (g *Grid) projectSquares(byCRS map[string][]squareCell, fail func(squareCel
 				return fail(sc, err)
 			}
 			g.placeSquares(cells, pts)
+			if placed != nil {
+				for k, sc := range cells {
+					placed(sc, pts[5*k:5*k+4])
+				}
+			}
 		}
 	}
 	return nil
