@@ -14,6 +14,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
+	"github.com/vingt/vingt/internal/testutil"
 	"github.com/vingt/vingt/table"
 )
 
@@ -341,5 +342,54 @@ func TestFeatureGridSquares(t *testing.T) {
 		if c.Geometry == nil || c.sq.grid != nil || c.Lon != ctr[0] || c.Lat != ctr[1] {
 			t.Errorf("%s: %+v, want its polygon and centroid", c.ID, c)
 		}
+	}
+}
+
+// BenchmarkReadGridFormats reads the Dordogne census grid (17,701 cells)
+// as its CSV, and as its cells' squares with their ids in GeoJSON and in
+// GeoParquet: the three give the same cells (TestGeoParquetInputsEqualGeoJSON).
+func BenchmarkReadGridFormats(b *testing.B) {
+	csv := testutil.SharedData(b, "dordogne/population/census2021_1km_dordogne_bbox.csv")
+	grid, err := ReadGrid(csv, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	fc := geojson.NewFeatureCollection()
+	for _, c := range grid.Cells {
+		g, err := c.Shape()
+		if err != nil {
+			b.Fatal(err)
+		}
+		f := geojson.NewFeature(g)
+		f.Properties["id"], f.Properties["T"] = c.ID, c.Population
+		fc.Append(f)
+	}
+	dir := b.TempDir()
+	js, pq := filepath.Join(dir, "grid.geojson"), filepath.Join(dir, "grid.parquet")
+	data, err := fc.MarshalJSON()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(js, data, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	if err := table.Write(pq, table.Parquet, featuresTable(fc.Features, true)); err != nil {
+		b.Fatal(err)
+	}
+	for _, f := range []struct{ name, path string }{{"csv", csv}, {"geojson", js}, {"geoparquet", pq}} {
+		b.Run(f.name, func(b *testing.B) {
+			st, err := os.Stat(f.path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(st.Size())
+			b.ReportAllocs()
+			for b.Loop() {
+				g, err := ReadGrid(f.path, "")
+				if err != nil || len(g.Cells) != len(grid.Cells) {
+					b.Fatalf("%v, %d cells", err, len(g.Cells))
+				}
+			}
+		})
 	}
 }
