@@ -60,20 +60,25 @@ func FuzzReadGridCSV(f *testing.F) {
 	f.Add([]byte("idcar_200m;ind\r\nCRS3035RES200mN2497000E3591600;14.5\r\n"))
 	f.Add([]byte("\xef\xbb\xbfid,lon,lat,population\na,0.7,45.1,3\n"))
 	addSeeds(f, "grid", ".csv")
-	f.Fuzz(func(t *testing.T, data []byte) {
-		g, err := ReadGrid(fuzzFile(t, "grid.csv", data), "")
-		if err != nil {
-			if !strings.HasPrefix(err.Error(), "coverage: ") {
-				t.Fatalf("error without the package prefix: %v", err)
-			}
-			return
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzGrid(t, "grid.csv", data) })
+}
+
+// fuzzGrid reads data as the grid file name (its format detected): an
+// error must carry the package prefix, and every cell read be populated,
+// placed and shaped.
+func fuzzGrid(t *testing.T, name string, data []byte) {
+	g, err := ReadGrid(fuzzFile(t, name, data), "")
+	if err != nil {
+		if !strings.HasPrefix(err.Error(), "coverage: ") {
+			t.Fatalf("error without the package prefix: %v", err)
 		}
-		for _, c := range g.Cells {
-			if !(c.Population > 0) || math.IsInf(c.Population, 0) || !validLonLat(c.Lon, c.Lat) || !c.hasShape() {
-				t.Fatalf("bad cell %+v", c)
-			}
+		return
+	}
+	for _, c := range g.Cells {
+		if !(c.Population > 0) || math.IsInf(c.Population, 0) || !validLonLat(c.Lon, c.Lat) || !c.hasShape() {
+			t.Fatalf("bad cell %+v", c)
 		}
-	})
+	}
 }
 
 func FuzzReadGridGeoJSON(f *testing.F) {
