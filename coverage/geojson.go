@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -42,6 +43,10 @@ func readFeatureSource(path string) (features, error) {
 	}
 	if isTable(b) {
 		return readTableRows(path, b)
+	}
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".parquet", ".geoparquet", ".arrow":
+		return nil, &InputError{Path: path, Err: errors.New("not a Parquet or Arrow IPC file (its first bytes are neither PAR1 nor ARROW1)")}
 	}
 	fs, err := parseGeoJSON(path, b)
 	if err != nil {

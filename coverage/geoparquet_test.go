@@ -239,6 +239,9 @@ func TestGeoParquetBad(t *testing.T) {
 		{"magic only", []byte("PAR1"), "grid.parquet"},
 		{"no geometry", b, "no geometry column"},
 		{"footer cut", good[:len(good)-6], "grid.parquet"},
+		// A grid is told by its content (this one reads as a CSV); the
+		// territories and points by their extension.
+		{"csv named .parquet", []byte("id,lon,lat,population\na,0.7,45.1,3\n"), "not a Parquet or Arrow IPC file"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			p := filepath.Join(t.TempDir(), "grid.parquet")
@@ -248,7 +251,14 @@ func TestGeoParquetBad(t *testing.T) {
 			_, gerr := ReadGrid(p, "")
 			_, lerr := ReadLevel("commune", p, "", "")
 			_, serr := ReadServices("poste=" + p)
-			for _, err := range []error{gerr, lerr, serr} {
+			errs := []error{gerr, lerr, serr}
+			if c.name == "csv named .parquet" {
+				if gerr != nil {
+					t.Errorf("the grid, a CSV: %v", gerr)
+				}
+				errs = errs[1:]
+			}
+			for _, err := range errs {
 				if err == nil || !strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "coverage: ") {
 					t.Errorf("error %v, want one naming %s and saying %q", err, p, c.want)
 				}
