@@ -71,7 +71,7 @@ window, grid, services, territories, threshold, percentiles, walk_speed,
 	f.Var(&pathList{&c.GTFS}, "gtfs", "GTFS feed, zip or folder (repeatable: --gtfs A --gtfs B, or --gtfs A,B)")
 	f.StringVar(&c.Date, "date", "", "analysis date, YYYY-MM-DD")
 	f.StringVar(&c.Today, "today", "", "reference day for the config's dates list (default: today)")
-	f.StringVar(&c.Grid, "grid", "", "population grid (Filosofi, Eurostat, point CSV, GeoJSON)")
+	f.StringVar(&c.Grid, "grid", "", "population grid (Filosofi, Eurostat, point CSV, GeoJSON, GeoParquet)")
 	f.StringVar(&c.GridFormat, "grid-format", "", "grid format: filosofi, eurostat, csv, geojson, geoparquet (default: detected)")
 	f.StringVar(&c.OSM, "osm", "", "OpenStreetMap extract (.osm.pbf): walk on its streets instead of crow-fly × detour")
 	f.StringArrayVar(&c.Services, "services", nil, "service points of a category, CATEGORY=PATH[#count_column][@hours_column] (repeatable; @h_ reads the France Services h_lundi … h_dimanche)")
