@@ -102,6 +102,18 @@ func squares(tb testing.TB, cells []Cell) *geojson.FeatureCollection {
 	return fc
 }
 
+// writeCollection writes fc as a GeoJSON file.
+func writeCollection(tb testing.TB, fc *geojson.FeatureCollection, path string) {
+	tb.Helper()
+	b, err := fc.MarshalJSON()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		tb.Fatal(err)
+	}
+}
+
 // toGeoParquet writes the features of a GeoJSON file as GeoParquet.
 func toGeoParquet(t *testing.T, src, dst string, ints bool) {
 	t.Helper()
@@ -138,15 +150,8 @@ func TestGeoParquetInputsEqualGeoJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fc := squares(t, grid.Cells)
-	b, err := fc.MarshalJSON()
-	if err != nil {
-		t.Fatal(err)
-	}
 	gridJSON := filepath.Join(dir, "grid.geojson")
-	if err := os.WriteFile(gridJSON, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeCollection(t, squares(t, grid.Cells), gridJSON)
 	// as converts NAME=PATH specs, PATH a GeoJSON file, to GeoParquet.
 	as := func(specs []string, suffix string) (json, parquet []string) {
 		for _, s := range specs {
@@ -326,14 +331,8 @@ func TestFeatureGridSquares(t *testing.T) {
 		}
 		fc.Append(f)
 	}
-	b, err := fc.MarshalJSON()
-	if err != nil {
-		t.Fatal(err)
-	}
 	js := filepath.Join(dir, "grid.geojson")
-	if err := os.WriteFile(js, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeCollection(t, fc, js)
 	got, err := ReadGrid(js, "")
 	if err != nil {
 		t.Fatal(err)
@@ -362,13 +361,7 @@ func BenchmarkReadGridFormats(b *testing.B) {
 	fc := squares(b, grid.Cells)
 	dir := b.TempDir()
 	js, pq := filepath.Join(dir, "grid.geojson"), filepath.Join(dir, "grid.parquet")
-	data, err := fc.MarshalJSON()
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := os.WriteFile(js, data, 0o644); err != nil {
-		b.Fatal(err)
-	}
+	writeCollection(b, fc, js)
 	if err := table.Write(pq, table.Parquet, featuresTable(fc.Features, true)); err != nil {
 		b.Fatal(err)
 	}
